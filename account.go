@@ -1,0 +1,87 @@
+package mercato
+
+import (
+	"regexp"
+	"slices"
+)
+
+// Role is what an account may do in the marketplace.
+type Role string
+
+// Roles.
+const (
+	RoleSeller   Role = "seller"
+	RoleBuyer    Role = "buyer"
+	RoleOperator Role = "operator"
+)
+
+// Account is a marketplace participant, identified by a 12-digit ID as on AWS.
+type Account struct {
+	ID              string        `json:"id"`
+	Name            string        `json:"name"`
+	Roles           []Role        `json:"roles"`
+	TaxJurisdiction string        `json:"taxJurisdiction,omitempty"` // e.g. US-WA, DE, JP
+	AccessKeys      []AccessKey   `json:"accessKeys,omitempty"`
+	Disbursement    *Disbursement `json:"disbursement,omitempty"`
+}
+
+// AccessKey is an AWS-style key pair; requests signed with it act as the account.
+type AccessKey struct {
+	ID     string `json:"id"`
+	Secret string `json:"secret"`
+}
+
+// Disbursement is a seller's payout schedule: daily, or monthly on a day from 1 to 28.
+type Disbursement struct {
+	Cadence string `json:"cadence"` // daily | monthly
+	Day     int    `json:"day,omitempty"`
+}
+
+var (
+	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+	accessKeyPattern = regexp.MustCompile(`^[A-Z0-9]{16,128}$`)
+)
+
+// HasRole reports whether the account has role r.
+func (a *Account) HasRole(r Role) bool { return slices.Contains(a.Roles, r) }
+
+// Validate reports every problem with the account.
+func (a *Account) Validate() error {
+	var p Problems
+	if !accountIDPattern.MatchString(a.ID) {
+		p.Add("id", "must be 12 digits")
+	}
+	if a.Name == "" {
+		p.Add("name", "is required")
+	}
+	if len(a.Roles) == 0 {
+		p.Add("roles", "at least one of seller, buyer, operator is required")
+	}
+	for _, r := range a.Roles {
+		if r != RoleSeller && r != RoleBuyer && r != RoleOperator {
+			p.Add("roles", "unknown role %q", r)
+		}
+	}
+	for _, k := range a.AccessKeys {
+		if !accessKeyPattern.MatchString(k.ID) {
+			p.Add("accessKeys.id", "%q must be 16-128 upper-case letters and digits", k.ID)
+		}
+		if len(k.Secret) < 8 {
+			p.Add("accessKeys.secret", "secret of %s must be at least 8 characters", k.ID)
+		}
+	}
+	if d := a.Disbursement; d != nil {
+		switch {
+		case d.Cadence == "daily":
+		case d.Cadence == "monthly" && d.Day >= 1 && d.Day <= 28:
+		default:
+			p.Add("disbursement", "cadence must be daily, or monthly with a day from 1 to 28")
+		}
+	}
+	if a.TaxJurisdiction != "" {
+		if _, ok := LookupJurisdiction(a.TaxJurisdiction); !ok {
+			p.Add("taxJurisdiction", "unknown tax jurisdiction %q", a.TaxJurisdiction)
+		}
+	}
+	return p.Err("invalid account " + a.ID)
+}

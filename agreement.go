@@ -1,0 +1,96 @@
+package mercato
+
+import (
+	"fmt"
+	"time"
+)
+
+// AgreementStatus is the state of an agreement, with the Agreement API's values.
+type AgreementStatus string
+
+// Agreement statuses.
+const (
+	AgreementActive     AgreementStatus = "ACTIVE"
+	AgreementArchived   AgreementStatus = "ARCHIVED"
+	AgreementCancelled  AgreementStatus = "CANCELLED"
+	AgreementExpired    AgreementStatus = "EXPIRED"
+	AgreementRenewed    AgreementStatus = "RENEWED"
+	AgreementReplaced   AgreementStatus = "REPLACED"
+	AgreementRolledBack AgreementStatus = "ROLLED_BACK"
+	AgreementSuperseded AgreementStatus = "SUPERSEDED"
+	AgreementTerminated AgreementStatus = "TERMINATED"
+)
+
+// agreementTransitions lists, for each status, the statuses it may move to. Only an active
+// agreement changes, except that any ended agreement may be archived.
+var agreementTransitions = map[AgreementStatus][]AgreementStatus{
+	AgreementActive: {AgreementCancelled, AgreementExpired, AgreementRenewed, AgreementReplaced,
+		AgreementRolledBack, AgreementSuperseded, AgreementTerminated, AgreementArchived},
+	AgreementCancelled:  {AgreementArchived},
+	AgreementExpired:    {AgreementArchived},
+	AgreementRenewed:    {AgreementArchived},
+	AgreementReplaced:   {AgreementArchived},
+	AgreementRolledBack: {AgreementArchived},
+	AgreementSuperseded: {AgreementArchived},
+	AgreementTerminated: {AgreementArchived},
+}
+
+// CanBecome reports whether an agreement in status s may move to next.
+func (s AgreementStatus) CanBecome(next AgreementStatus) bool {
+	for _, t := range agreementTransitions[s] {
+		if t == next {
+			return true
+		}
+	}
+	return false
+}
+
+// Valid reports whether s is a known status.
+func (s AgreementStatus) Valid() bool {
+	_, ok := agreementTransitions[s]
+	return ok
+}
+
+// Agreement is an accepted offer: the terms the buyer (acceptor) agreed with the seller
+// (proposer), and when.
+type Agreement struct {
+	ID                 string          `json:"agreementId"`
+	OfferID            string          `json:"offerId"`
+	ProductID          string          `json:"productId"`
+	ProductType        ProductType     `json:"productType"`
+	ProposerID         string          `json:"proposer"`
+	AcceptorID         string          `json:"acceptor"`
+	Private            bool            `json:"private"`
+	Terms              Terms           `json:"terms"`
+	Status             AgreementStatus `json:"status"`
+	AcceptanceTime     time.Time       `json:"acceptanceTime"`
+	StartTime          time.Time       `json:"startTime"`
+	EndTime            time.Time       `json:"endTime,omitzero"` // zero: no end (pay-as-you-go)
+	UpdatedAt          time.Time       `json:"updatedAt"`
+	InitialAgreementID string          `json:"initialAgreementId"`
+	SourceAgreementID  string          `json:"sourceAgreementId,omitempty"` // the agreement it replaced
+	Currency           Currency        `json:"currencyCode,omitempty"`
+	Value              Amount          `json:"agreementValue"`    // total contract value, pre-tax
+	ListingFeeRate     Rate            `json:"listingFeeRate"`    // fixed at acceptance
+	TaxJurisdiction    string          `json:"taxJurisdiction"`   // the buyer's, at acceptance
+	EndReason          string          `json:"endReason,omitempty"`
+}
+
+// Transition moves the agreement to status next at time t, or returns EConflict.
+func (a *Agreement) Transition(next AgreementStatus, t time.Time) error {
+	if !a.Status.CanBecome(next) {
+		return &Error{Code: EConflict, Message: fmt.Sprintf("agreement %s is %s and cannot become %s", a.ID, a.Status, next),
+			ResourceID: a.ID, ResourceType: "Agreement"}
+	}
+	a.Status = next
+	a.UpdatedAt = t
+	if next != AgreementArchived && next != AgreementExpired && (a.EndTime.IsZero() || t.Before(a.EndTime)) {
+		a.EndTime = t
+	}
+	return nil
+}
+
+// ActiveAt reports whether the agreement ran at time t.
+func (a *Agreement) ActiveAt(t time.Time) bool {
+	return !t.Before(a.StartTime) && (a.EndTime.IsZero() || t.Before(a.EndTime))
+}

@@ -1,0 +1,67 @@
+package mercato
+
+import (
+	"slices"
+	"time"
+)
+
+// Offer is a seller's proposal of terms for one product: public (anyone may accept) or private
+// (only the targeted buyers, until it expires).
+type Offer struct {
+	ID         string    `json:"id"`
+	ProductID  string    `json:"product"`
+	SellerID   string    `json:"seller"`
+	Visibility string    `json:"visibility"` // public | private
+	Buyers     []string  `json:"buyers,omitempty"`
+	ExpiresAt  time.Time `json:"expires,omitzero"`
+	Terms      Terms     `json:"terms"`
+	// Agreement-based offers replace an existing agreement of the buyer (intent REPLACE).
+	ReplacesAgreementID string `json:"replacesAgreement,omitempty"`
+	// Renewal marks an offer that renews an agreement (renewals have their own listing fee).
+	Renewal bool `json:"renewal,omitempty"`
+	// ChannelPartner is the reseller account of a channel-partner private offer, if any.
+	ChannelPartner string `json:"channelPartner,omitempty"`
+}
+
+// MaxOfferBuyers is the most accounts a private offer may target.
+const MaxOfferBuyers = 26
+
+// IsPrivate reports whether the offer is private.
+func (o *Offer) IsPrivate() bool { return o.Visibility == "private" }
+
+// Targets reports whether a private offer targets the account.
+func (o *Offer) Targets(accountID string) bool { return slices.Contains(o.Buyers, accountID) }
+
+// Validate reports every problem with the offer taken alone; the service checks it against its
+// product (one public offer per product, refund policy of paid products).
+func (o *Offer) Validate() error {
+	var p Problems
+	if !ValidResourceID(o.ID) {
+		p.Add("id", "must be 1-64 letters, digits, _ / -")
+	}
+	switch o.Visibility {
+	case "public":
+		if len(o.Buyers) > 0 {
+			p.Add("buyers", "a public offer targets no buyers")
+		}
+		if o.ReplacesAgreementID != "" {
+			p.Add("replacesAgreement", "an agreement-based offer must be private")
+		}
+	case "private":
+		if len(o.Buyers) < 1 || len(o.Buyers) > MaxOfferBuyers {
+			p.Add("buyers", "a private offer targets 1 to %d buyer accounts, has %d", MaxOfferBuyers, len(o.Buyers))
+		}
+		for _, b := range o.Buyers {
+			if !accountIDPattern.MatchString(b) {
+				p.Add("buyers", "%q is not a 12-digit account ID", b)
+			}
+		}
+		if o.ExpiresAt.IsZero() {
+			p.Add("expires", "a private offer needs an expiry")
+		}
+	default:
+		p.Add("visibility", "must be public or private")
+	}
+	o.Terms.Validate("terms", &p)
+	return p.Err("invalid offer " + o.ID)
+}

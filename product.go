@@ -1,0 +1,85 @@
+package mercato
+
+import "regexp"
+
+// ProductType is the kind of software listed.
+type ProductType string
+
+// Product types.
+const (
+	ProductSaaS                 ProductType = "SaaS"
+	ProductAMI                  ProductType = "AMI"
+	ProductContainer            ProductType = "Container"
+	ProductProfessionalServices ProductType = "ProfessionalServices"
+	ProductData                 ProductType = "Data"
+)
+
+// Product is a listing of one seller.
+type Product struct {
+	ID           string      `json:"id"`
+	SellerID     string      `json:"seller"`
+	Type         ProductType `json:"type"`
+	Title        string      `json:"title"`
+	ProductCode  string      `json:"productCode"` // what metering records name; defaults to ID
+	RefundPolicy string      `json:"refundPolicy,omitempty"`
+	Visibility   string      `json:"visibility"` // public | limited
+	Dimensions   []Dimension `json:"dimensions,omitempty"`
+}
+
+// Dimension is a unit a product is priced in; metered ones are reported through metering.
+type Dimension struct {
+	Key     string `json:"key"`
+	Unit    string `json:"unit,omitempty"`
+	Metered bool   `json:"metered,omitempty"`
+}
+
+var resourceIDPattern = regexp.MustCompile(`^[A-Za-z0-9_/-]{1,64}$`)
+
+// ValidResourceID reports whether id is a valid ID for an offer, product or agreement
+// (1-64 of letters, digits, _ / -), as the Agreement API requires.
+func ValidResourceID(id string) bool { return resourceIDPattern.MatchString(id) }
+
+// Dimension returns the product's dimension with the key, if any.
+func (p *Product) Dimension(key string) (Dimension, bool) {
+	for _, d := range p.Dimensions {
+		if d.Key == key {
+			return d, true
+		}
+	}
+	return Dimension{}, false
+}
+
+// IsServer reports whether the product runs on the buyer's infrastructure (AMI, container),
+// which changes the listing fee.
+func (p *Product) IsServer() bool { return p.Type == ProductAMI || p.Type == ProductContainer }
+
+// Validate reports every problem with the product. A paid product's refund policy is checked
+// where its offers are, since only offers say whether it is paid.
+func (p *Product) Validate() error {
+	var ps Problems
+	if !ValidResourceID(p.ID) {
+		ps.Add("id", "must be 1-64 letters, digits, _ / -")
+	}
+	if !accountIDPattern.MatchString(p.SellerID) {
+		ps.Add("seller", "must be a 12-digit account ID")
+	}
+	switch p.Type {
+	case ProductSaaS, ProductAMI, ProductContainer, ProductProfessionalServices, ProductData:
+	default:
+		ps.Add("type", "must be one of SaaS, AMI, Container, ProfessionalServices, Data")
+	}
+	if p.Title == "" {
+		ps.Add("title", "is required")
+	}
+	if p.Visibility != "public" && p.Visibility != "limited" {
+		ps.Add("visibility", "must be public or limited")
+	}
+	keys := map[string]bool{}
+	for _, d := range p.Dimensions {
+		if d.Key == "" || keys[d.Key] {
+			ps.Add("dimensions", "dimension keys must be present and unique (%q)", d.Key)
+		}
+		keys[d.Key] = true
+	}
+	return ps.Err("invalid product " + p.ID)
+}

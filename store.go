@@ -1,0 +1,145 @@
+package mercato
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the storage contract. Every read and write happens in a transaction: Update runs fn
+// in a read-write transaction, committed if fn returns nil and rolled back otherwise; a store may
+// run fn more than once when the database asks for a retry (serialization failure), so fn must
+// have no effect outside the transaction. View runs fn in a read-only transaction.
+//
+// Stores keep data and translate driver errors into codes (a missing row is ENotFound, a
+// duplicate key EConflict); they decide no business rule.
+type Store interface {
+	Update(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+	Close() error
+}
+
+// Tx is what a transaction can do. Get methods return ENotFound for unknown IDs.
+type Tx interface {
+	PutAccount(Account) error
+	GetAccount(id string) (Account, error)
+	AccountByAccessKey(keyID string) (Account, error)
+	ListAccounts() ([]Account, error)
+
+	PutProduct(Product) error
+	GetProduct(id string) (Product, error)
+	ProductByCode(code string) (Product, error)
+
+	PutOffer(Offer) error
+	GetOffer(id string) (Offer, error)
+	ListOffers(OfferFilter) ([]Offer, error)
+
+	// InsertAgreement returns EConflict if the ID exists.
+	InsertAgreement(Agreement) error
+	UpdateAgreement(Agreement) error
+	GetAgreement(id string) (Agreement, error)
+	ListAgreements(AgreementFilter) ([]Agreement, error)
+
+	// InsertCharge returns EConflict if the agreement already has a charge with the key.
+	InsertCharge(Charge) error
+	UpdateCharge(Charge) error
+	ListCharges(ChargeFilter) ([]Charge, error)
+
+	// InsertInvoice returns EConflict if the agreement already has an invoice with the key.
+	InsertInvoice(Invoice) error
+	GetInvoice(id string) (Invoice, error)
+	ListInvoices(InvoiceFilter) ([]Invoice, error)
+	// AddInvoiceRefund adds amount to the invoice's refunded total only if the total stays
+	// within the pre-tax amount; it returns EConflict otherwise. The check and the update are
+	// one statement, so concurrent refunds can never exceed the invoice.
+	AddInvoiceRefund(invoiceID string, amount Amount) error
+
+	InsertLedgerTxn(LedgerTxn) error
+	// LedgerBalance returns the sum of postings to an account (debits positive).
+	LedgerBalance(account string, c Currency) (Amount, error)
+	// LedgerImbalance returns, per currency, the sum of all postings; all zero in a sound ledger.
+	LedgerImbalance() (map[Currency]Amount, error)
+
+	// InsertUsage stores records whose key is new; for a known key it returns the stored record
+	// in existing (and stores nothing), so the caller can tell a replay from a duplicate.
+	InsertUsage(r UsageRecord) (existing *UsageRecord, err error)
+	// UsageTotals sums usage per agreement and dimension for hours in [from, to).
+	UsageTotals(agreementIDs []string, from, to time.Time) ([]UsageTotal, error)
+
+	// PutJob schedules a job unless one with the same key exists; it reports whether it did.
+	PutJob(Job) (bool, error)
+	// ClaimJobs leases up to limit pending jobs due at or before now, in due order, to owner
+	// until leaseUntil; jobs leased to another owner whose lease has not run out are skipped.
+	ClaimJobs(now time.Time, owner string, leaseUntil time.Time, limit int) ([]Job, error)
+	// FinishJob records the outcome of a claimed job and releases its lease.
+	FinishJob(j Job) error
+	// NextJobDue returns the due time of the earliest pending job, and false if there is none.
+	NextJobDue() (time.Time, bool, error)
+	ListJobs(JobFilter) ([]Job, error)
+
+	GetIdempotency(caller, operation, token string) (IdempotencyRecord, error)
+	PutIdempotency(IdempotencyRecord) error
+
+	InsertAudit(AuditRecord) error
+	ListAudit(AuditFilter) ([]AuditRecord, error)
+	InsertEvent(Event) error
+	ListEvents(EventFilter) ([]Event, error)
+
+	GetSetting(key string) (string, error)
+	PutSetting(key, value string) error
+}
+
+// OfferFilter selects offers; zero fields match all.
+type OfferFilter struct {
+	ProductID  string
+	SellerID   string
+	Visibility string
+}
+
+// AgreementFilter selects agreements; zero fields match all. Results are ordered by ID and
+// start after AfterID.
+type AgreementFilter struct {
+	ProposerID string
+	AcceptorID string
+	ProductID  string
+	OfferID    string
+	Status     AgreementStatus
+	// BillsMonthly selects agreements with recurring or usage terms that ran some time in
+	// [ActiveFrom, ActiveTo).
+	BillsMonthly         bool
+	ActiveFrom, ActiveTo time.Time
+	AfterID              string
+	Limit                int
+}
+
+// ChargeFilter selects charges; zero fields match all. Results are ordered by time, then ID.
+type ChargeFilter struct {
+	AgreementID string
+	Status      ChargeStatus
+	AcceptorID  string
+}
+
+// InvoiceFilter selects invoices; zero fields match all. Results are ordered by issue time,
+// then ID.
+type InvoiceFilter struct {
+	AgreementID string
+	SellerID    string
+	BuyerID     string
+	Type        InvoiceType
+}
+
+// JobFilter selects jobs; zero fields match all.
+type JobFilter struct {
+	Status JobStatus
+	Kind   JobKind
+}
+
+// AuditFilter selects audit records; zero fields match all. Newest last.
+type AuditFilter struct {
+	ResourceID string
+	Actor      string
+}
+
+// EventFilter selects events; zero fields match all. Oldest first.
+type EventFilter struct {
+	AccountID string
+}
