@@ -107,6 +107,8 @@ type AgreementFilter struct {
 	// [ActiveFrom, ActiveTo).
 	BillsMonthly         bool
 	ActiveFrom, ActiveTo time.Time
+	// WithoutInvoiceKey leaves out agreements that have an invoice with this key.
+	WithoutInvoiceKey string
 	AfterID              string
 	Limit                int
 }

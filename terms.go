@@ -199,3 +199,57 @@ func (ts Terms) FillIDs(prefix string) {
 		}
 	}
 }
+
+// Recurring returns the recurring payment term, if any.
+func (ts Terms) Recurring() *RecurringPaymentTerm {
+	for i := range ts {
+		if ts[i].RecurringPayment != nil {
+			return ts[i].RecurringPayment
+		}
+	}
+	return nil
+}
+
+// Usage returns the usage-based pricing term, if any.
+func (ts Terms) Usage() *UsageBasedPricingTerm {
+	for i := range ts {
+		if ts[i].UsageBased != nil {
+			return ts[i].UsageBased
+		}
+	}
+	return nil
+}
+
+// FreeTrial returns the free-trial term, if any.
+func (ts Terms) FreeTrial() *FreeTrialPricingTerm {
+	for i := range ts {
+		if ts[i].FreeTrial != nil {
+			return ts[i].FreeTrial
+		}
+	}
+	return nil
+}
+
+// NetPayment returns the net payment term, if any.
+func (ts Terms) NetPayment() *NetPaymentTerm {
+	for i := range ts {
+		if ts[i].NetPayment != nil {
+			return ts[i].NetPayment
+		}
+	}
+	return nil
+}
+
+// Duration returns the validity term's agreement duration, if any.
+func (ts Terms) Duration() *Period {
+	for i := range ts {
+		if v := ts[i].Validity; v != nil && v.AgreementDuration != nil {
+			return v.AgreementDuration
+		}
+	}
+	return nil
+}
+
+// BillsMonthly reports whether the terms accrue charges billed on the monthly consolidated
+// invoice (a recurring fee or metered usage).
+func (ts Terms) BillsMonthly() bool { return ts.Recurring() != nil || ts.Usage() != nil }

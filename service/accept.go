@@ -1,0 +1,263 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"mercato"
+	"mercato/billing"
+)
+
+// AcceptInput is a buyer's acceptance of an offer.
+type AcceptInput struct {
+	OfferID string
+	BuyerID string
+	// AgreementID is the new agreement's ID; generated when empty (scenarios name theirs).
+	AgreementID string
+	// ReplacesAgreementID names the buyer's agreement that this acceptance replaces (intent
+	// REPLACE); an agreement-based offer names it itself.
+	ReplacesAgreementID string
+	ClientToken         string
+}
+
+// Validate reports every bad field at once.
+func (in *AcceptInput) Validate() error {
+	var p mercato.Problems
+	if in.OfferID == "" {
+		p.Add("offerId", "is required")
+	}
+	if in.BuyerID == "" {
+		p.Add("buyerId", "is required")
+	}
+	if in.AgreementID != "" && !mercato.ValidResourceID(in.AgreementID) {
+		p.Add("agreementId", "must be 1-64 letters, digits, _ / -")
+	}
+	return p.Err("invalid acceptance")
+}
+
+// AcceptOffer makes an agreement of a buyer's acceptance of an offer, now. It invoices what is
+// due on acceptance and schedules the rest. Errors: EInvalid (bad input, expired offer),
+// ENotFound (unknown offer or buyer), EForbidden (the account may not accept: not a buyer, or
+// not targeted by a private offer), EConflict (an active contract for the product exists; the
+// agreement to replace is not active).
+func (s *Service) AcceptOffer(ctx context.Context, in AcceptInput) (mercato.Agreement, error) {
+	if err := in.Validate(); err != nil {
+		return mercato.Agreement{}, err
+	}
+	var a mercato.Agreement
+	err := s.store.Update(ctx, func(tx mercato.Tx) error {
+		var err error
+		a, err = s.accept(tx, in, s.Now(), in.BuyerID)
+		return err
+	})
+	return a, err
+}
+
+// acceptance holds what an acceptance needs, loaded and checked.
+type acceptance struct {
+	buyer   mercato.Account
+	offer   mercato.Offer
+	product mercato.Product
+	source  *mercato.Agreement // the agreement replaced, if any
+}
+
+// checkAcceptance loads and checks everything an acceptance at time at depends on.
+func checkAcceptance(tx mercato.Tx, in AcceptInput, at time.Time) (acceptance, error) {
+	var c acceptance
+	var err error
+	if c.buyer, err = tx.GetAccount(in.BuyerID); err != nil {
+		return c, err
+	}
+	if c.offer, err = tx.GetOffer(in.OfferID); err != nil {
+		return c, err
+	}
+	if c.product, err = tx.GetProduct(c.offer.ProductID); err != nil {
+		return c, err
+	}
+	if err := checkBuyer(&c.buyer, &c.offer, at); err != nil {
+		return c, err
+	}
+	replaces := in.ReplacesAgreementID
+	if replaces == "" {
+		replaces = c.offer.ReplacesAgreementID
+	}
+	if replaces != "" {
+		src, err := replaceable(tx, replaces, &c)
+		if err != nil {
+			return c, err
+		}
+		c.source = &src
+	}
+	return c, checkOneActiveContract(tx, &c)
+}
+
+// checkBuyer enforces who may accept an offer, and until when.
+func checkBuyer(buyer *mercato.Account, o *mercato.Offer, at time.Time) error {
+	if !buyer.HasRole(mercato.RoleBuyer) || buyer.ID == o.SellerID {
+		return forbidden("WRONG_ACCOUNT", o.ID, "wrong account: %s is not a buyer account that may accept offer %s", buyer.ID, o.ID)
+	}
+	if !o.IsPrivate() {
+		return nil
+	}
+	if !o.Targets(buyer.ID) {
+		return forbidden("NOT_TARGETED", o.ID, "offer %s is a private offer that does not target account %s", o.ID, buyer.ID)
+	}
+	if !at.Before(o.ExpiresAt) {
+		e := mercato.Errorf(mercato.EInvalid, "offer %s expired at %s", o.ID, o.ExpiresAt.Format(time.RFC3339))
+		e.Reason, e.ResourceID, e.ResourceType = "EXPIRED_AGREEMENT_PROPOSAL", o.ID, "Offer"
+		return e
+	}
+	return nil
+}
+
+func forbidden(reason, offerID, format string, args ...any) error {
+	e := mercato.Errorf(mercato.EForbidden, format, args...)
+	e.Reason, e.ResourceID, e.ResourceType = reason, offerID, "Offer"
+	return e
+}
+
+// replaceable loads the agreement an acceptance replaces and checks it may be replaced: it is
+// active, the buyer's, and the same seller's.
+func replaceable(tx mercato.Tx, id string, c *acceptance) (mercato.Agreement, error) {
+	src, err := tx.GetAgreement(id)
+	if err != nil {
+		return src, err
+	}
+	if src.AcceptorID != c.buyer.ID {
+		return src, mercato.NotFound("Agreement", id)
+	}
+	if src.ProposerID != c.offer.SellerID {
+		return src, mercato.Errorf(mercato.EInvalid, "agreement %s has another seller of record than offer %s", id, c.offer.ID)
+	}
+	if src.Status != mercato.AgreementActive {
+		return src, &mercato.Error{Code: mercato.EConflict, Message: fmt.Sprintf("agreement %s is %s, only an active agreement can be replaced", id, src.Status),
+			ResourceID: id, ResourceType: "Agreement"}
+	}
+	return src, nil
+}
+
+// checkOneActiveContract enforces one active agreement per buyer and SaaS product, unless the
+// acceptance replaces it.
+func checkOneActiveContract(tx mercato.Tx, c *acceptance) error {
+	if c.product.Type != mercato.ProductSaaS {
+		return nil
+	}
+	active, err := tx.ListAgreements(mercato.AgreementFilter{AcceptorID: c.buyer.ID, ProductID: c.product.ID,
+		Status: mercato.AgreementActive, Limit: 2})
+	if err != nil {
+		return err
+	}
+	for _, a := range active {
+		if c.source == nil || a.ID != c.source.ID {
+			return &mercato.Error{Code: mercato.EConflict, Reason: "DUPLICATE_AGREEMENT",
+				Message:    fmt.Sprintf("account %s already has an active contract for %s (agreement %s)", c.buyer.ID, c.product.Title, a.ID),
+				ResourceID: a.ID, ResourceType: "Agreement"}
+		}
+	}
+	return nil
+}
+
+// accept makes the agreement at time now inside tx.
+func (s *Service) accept(tx mercato.Tx, in AcceptInput, now time.Time, actor string) (mercato.Agreement, error) {
+	c, err := checkAcceptance(tx, in, now)
+	if err != nil {
+		return mercato.Agreement{}, err
+	}
+	a, err := newAgreement(in, &c, now)
+	if err != nil {
+		return a, err
+	}
+	if err := tx.InsertAgreement(a); err != nil {
+		return a, err
+	}
+	if c.source != nil {
+		if err := replace(tx, c.source, a.ID, now, actor); err != nil {
+			return a, err
+		}
+	}
+	if err := s.scheduleAgreement(tx, &a, now); err != nil {
+		return a, err
+	}
+	if err := audit(tx, now, actor, "AcceptOffer", "Agreement", a.ID, in.ClientToken,
+		map[string]any{"offerId": a.OfferID, "replaces": a.SourceAgreementID, "agreementValue": a.Value}); err != nil {
+		return a, err
+	}
+	return a, agreementEvents(tx, &a, now, "Purchase Agreement Created")
+}
+
+// newAgreement builds the agreement of an acceptance: the offer's terms, its dates, value and
+// listing fee.
+func newAgreement(in AcceptInput, c *acceptance, now time.Time) (mercato.Agreement, error) {
+	id := in.AgreementID
+	if id == "" {
+		id = newID("agmt-")
+	}
+	a := mercato.Agreement{
+		ID: id, OfferID: c.offer.ID, ProductID: c.product.ID, ProductType: c.product.Type,
+		ProposerID: c.offer.SellerID, AcceptorID: c.buyer.ID, Private: c.offer.IsPrivate(),
+		Terms: c.offer.Terms, Status: mercato.AgreementActive, AcceptanceTime: now, StartTime: now,
+		UpdatedAt: now, InitialAgreementID: id, Currency: c.offer.Terms.Currency(),
+		TaxJurisdiction: c.buyer.TaxJurisdiction,
+	}
+	if c.source != nil {
+		a.SourceAgreementID, a.InitialAgreementID = c.source.ID, c.source.InitialAgreementID
+	}
+	a.EndTime = a.Terms.EndTime(a.StartTime)
+	v, err := billing.ContractValue(&a)
+	if err != nil {
+		return a, err
+	}
+	a.Value = v
+	a.ListingFeeRate = billing.ListingFeeRate(billing.FeeInput{ProductType: c.product.Type, Private: a.Private,
+		Renewal: c.offer.Renewal, ChannelPartner: c.offer.ChannelPartner != "", ContractValue: v})
+	return a, nil
+}
+
+// replace ends the source agreement as REPLACED and cancels its charges not yet invoiced;
+// invoices already issued stay as they are.
+func replace(tx mercato.Tx, src *mercato.Agreement, by string, now time.Time, actor string) error {
+	if err := src.Transition(mercato.AgreementReplaced, now); err != nil {
+		return err
+	}
+	src.EndReason = "REPLACED by " + by
+	if err := tx.UpdateAgreement(*src); err != nil {
+		return err
+	}
+	cancelled, err := cancelPendingCharges(tx, src.ID)
+	if err != nil {
+		return err
+	}
+	if err := audit(tx, now, actor, "ReplaceAgreement", "Agreement", src.ID, "",
+		map[string]any{"replacedBy": by, "cancelledCharges": cancelled}); err != nil {
+		return err
+	}
+	return agreementEvents(tx, src, now, "Purchase Agreement Ended")
+}
+
+// cancelPendingCharges cancels the agreement's charges that are not invoiced yet and returns
+// their IDs.
+func cancelPendingCharges(tx mercato.Tx, agreementID string) ([]string, error) {
+	pending, err := tx.ListCharges(mercato.ChargeFilter{AgreementID: agreementID, Status: mercato.ChargePending})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(pending))
+	for _, c := range pending {
+		c.Status = mercato.ChargeCancelled
+		if err := tx.UpdateCharge(c); err != nil {
+			return nil, err
+		}
+		ids = append(ids, c.ID)
+	}
+	return ids, nil
+}
+
+// agreementEvents notifies both parties of an agreement event.
+func agreementEvents(tx mercato.Tx, a *mercato.Agreement, now time.Time, name string) error {
+	detail := map[string]any{"agreementId": a.ID, "offerId": a.OfferID, "status": a.Status}
+	if err := emit(tx, now, a.ProposerID, name+" - Proposer", a.ID, detail); err != nil {
+		return err
+	}
+	return emit(tx, now, a.AcceptorID, name+" - Acceptor", a.ID, detail)
+}

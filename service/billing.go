@@ -1,0 +1,248 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"mercato"
+	"mercato/billing"
+)
+
+// Job kinds of the billing runner.
+const (
+	jobInvoiceCharge mercato.JobKind = "invoice-charge"  // an installment falls due
+	jobMonthlyClose  mercato.JobKind = "monthly-close"   // the consolidated invoice of a month
+	jobExpire        mercato.JobKind = "expire-agreement" // an agreement reaches its end
+)
+
+// closeDay is the day of the next month on which the consolidated invoice is issued.
+const closeDay = 2
+
+// closeTime returns when the consolidated invoice of period p is issued: the 2nd of the next
+// month, 00:00 UTC.
+func closeTime(p mercato.BillingPeriod) time.Time { return p.End().AddDate(0, 0, closeDay-1) }
+
+type chargeJob struct {
+	AgreementID string `json:"agreementId"`
+	ChargeKey   string `json:"chargeKey"`
+}
+
+type closeJob struct {
+	Period mercato.BillingPeriod `json:"period"`
+}
+
+type expireJob struct {
+	AgreementID string `json:"agreementId"`
+}
+
+// scheduleAgreement creates a new agreement's charges, invoices those due at acceptance and
+// schedules the jobs for the rest: installments, monthly closes and the agreement's end.
+func (s *Service) scheduleAgreement(tx mercato.Tx, a *mercato.Agreement, now time.Time) error {
+	charges, err := billing.AcceptanceCharges(a)
+	if err != nil {
+		return err
+	}
+	var dueNow []mercato.Charge
+	for _, c := range charges {
+		c.ID = newID("ch-")
+		if err := tx.InsertCharge(c); err != nil {
+			return err
+		}
+		if !c.Time.After(now) {
+			dueNow = append(dueNow, c)
+			continue
+		}
+		if err := putJob(tx, jobInvoiceCharge, "charge:"+a.ID+":"+c.Key, c.Time, chargeJob{a.ID, c.Key}); err != nil {
+			return err
+		}
+	}
+	if len(dueNow) > 0 {
+		if _, err := s.issueInvoice(tx, a, "acceptance", dueNow, now); err != nil {
+			return err
+		}
+	}
+	if a.Terms.BillsMonthly() {
+		if err := scheduleClose(tx, mercato.PeriodOf(a.StartTime)); err != nil {
+			return err
+		}
+	}
+	if !a.EndTime.IsZero() {
+		return putJob(tx, jobExpire, "expire:"+a.ID, a.EndTime, expireJob{a.ID})
+	}
+	return nil
+}
+
+func scheduleClose(tx mercato.Tx, p mercato.BillingPeriod) error {
+	return putJob(tx, jobMonthlyClose, "close:"+p.String(), closeTime(p), closeJob{p})
+}
+
+func putJob(tx mercato.Tx, kind mercato.JobKind, key string, due time.Time, payload any) error {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("job %s: %w", key, err)
+	}
+	_, err = tx.PutJob(mercato.Job{Kind: kind, Key: key, DueAt: due, Payload: b, Status: mercato.JobPending})
+	return err
+}
+
+// issueInvoice invoices charges of an agreement at time at: the invoice with its tax and fee,
+// the charges marked invoiced (inserted if new), the ledger postings and the audit record.
+func (s *Service) issueInvoice(tx mercato.Tx, a *mercato.Agreement, key string, charges []mercato.Charge, at time.Time) (mercato.Invoice, error) {
+	j, _ := mercato.LookupJurisdiction(a.TaxJurisdiction)
+	inv := billing.NewInvoice(a, key, charges, at, j)
+	inv.ID = newID("inv-")
+	if err := tx.InsertInvoice(inv); err != nil {
+		return inv, fmt.Errorf("invoice %s of agreement %s: %w", key, a.ID, err)
+	}
+	for _, c := range charges {
+		c.Status, c.InvoiceID = mercato.ChargeInvoiced, inv.ID
+		var err error
+		if c.ID == "" {
+			c.ID = newID("ch-")
+			err = tx.InsertCharge(c)
+		} else {
+			err = tx.UpdateCharge(c)
+		}
+		if err != nil {
+			return inv, err
+		}
+	}
+	lt := billing.InvoiceLedger(&inv)
+	lt.ID = newID("lt-")
+	if err := lt.Validate(); err != nil {
+		return inv, err
+	}
+	if err := tx.InsertLedgerTxn(lt); err != nil {
+		return inv, err
+	}
+	return inv, audit(tx, at, "system", "IssueInvoice", "Invoice", inv.ID, "",
+		map[string]any{"agreementId": a.ID, "key": key, "amount": inv.PreTax, "tax": inv.Tax, "currencyCode": inv.Currency})
+}
+
+// invoiceCharge invoices one scheduled charge on its date, unless it was cancelled meanwhile.
+func (s *Service) invoiceCharge(ctx context.Context, j mercato.Job) error {
+	var p chargeJob
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return fmt.Errorf("job %s: %w", j.Key, err)
+	}
+	return s.store.Update(ctx, func(tx mercato.Tx) error {
+		a, err := tx.GetAgreement(p.AgreementID)
+		if err != nil {
+			return err
+		}
+		pending, err := tx.ListCharges(mercato.ChargeFilter{AgreementID: a.ID, Status: mercato.ChargePending})
+		if err != nil {
+			return err
+		}
+		for _, c := range pending {
+			if c.Key == p.ChargeKey {
+				_, err := s.issueInvoice(tx, &a, "charge:"+c.Key, []mercato.Charge{c}, j.DueAt)
+				return err
+			}
+		}
+		return nil // cancelled by a replacement or cancellation, or invoiced already
+	})
+}
+
+// closeMonth issues the consolidated invoice of period p to every agreement with recurring or
+// usage charges in it, in batches of one transaction each, and schedules the next close while
+// agreements still run. Running it again issues nothing twice: each batch skips agreements
+// already invoiced for the period.
+func (s *Service) closeMonth(ctx context.Context, j mercato.Job) error {
+	var p closeJob
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return fmt.Errorf("job %s: %w", j.Key, err)
+	}
+	after := ""
+	for {
+		last, n, err := s.closeBatch(ctx, p.Period, after, j.DueAt)
+		if err != nil {
+			return fmt.Errorf("close %s after %q: %w", p.Period, after, err)
+		}
+		if n < s.batchSize {
+			break
+		}
+		after = last
+	}
+	return s.store.Update(ctx, func(tx mercato.Tx) error {
+		next := p.Period.Next()
+		more, err := tx.ListAgreements(mercato.AgreementFilter{BillsMonthly: true, ActiveFrom: next.Start(),
+			ActiveTo: next.End(), Limit: 1})
+		if err != nil || len(more) == 0 {
+			return err
+		}
+		return scheduleClose(tx, next)
+	})
+}
+
+// closeBatch invoices up to one batch of agreements after the ID after; it returns the last ID
+// it saw and how many agreements it read.
+func (s *Service) closeBatch(ctx context.Context, p mercato.BillingPeriod, after string, at time.Time) (string, int, error) {
+	key := "period:" + p.String()
+	last, n := after, 0
+	err := s.store.Update(ctx, func(tx mercato.Tx) error {
+		as, err := tx.ListAgreements(mercato.AgreementFilter{BillsMonthly: true, ActiveFrom: p.Start(), ActiveTo: p.End(),
+			WithoutInvoiceKey: key, AfterID: after, Limit: s.batchSize})
+		if err != nil {
+			return err
+		}
+		n = len(as)
+		if n == 0 {
+			return nil
+		}
+		last = as[n-1].ID
+		usage, err := tx.UsageTotals(agreementIDs(as), p.Start(), p.End())
+		if err != nil {
+			return err
+		}
+		for i := range as {
+			charges := billing.MonthlyCharges(&as[i], p, usage)
+			if len(charges) == 0 {
+				continue
+			}
+			if _, err := s.issueInvoice(tx, &as[i], key, charges, at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return last, n, err
+}
+
+func agreementIDs(as []mercato.Agreement) []string {
+	ids := make([]string, len(as))
+	for i := range as {
+		ids[i] = as[i].ID
+	}
+	return ids
+}
+
+// expire ends an agreement that reached its end time.
+func (s *Service) expire(ctx context.Context, j mercato.Job) error {
+	var p expireJob
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return fmt.Errorf("job %s: %w", j.Key, err)
+	}
+	return s.store.Update(ctx, func(tx mercato.Tx) error {
+		a, err := tx.GetAgreement(p.AgreementID)
+		if err != nil {
+			return err
+		}
+		if a.Status != mercato.AgreementActive || a.EndTime.After(j.DueAt) {
+			return nil // ended otherwise first
+		}
+		if err := a.Transition(mercato.AgreementExpired, j.DueAt); err != nil {
+			return err
+		}
+		a.EndReason = "EXPIRED"
+		if err := tx.UpdateAgreement(a); err != nil {
+			return err
+		}
+		if err := audit(tx, j.DueAt, "system", "ExpireAgreement", "Agreement", a.ID, "", nil); err != nil {
+			return err
+		}
+		return agreementEvents(tx, &a, j.DueAt, "Purchase Agreement Ended")
+	})
+}

@@ -1,0 +1,105 @@
+// Package service holds the business rules of the marketplace, once, above storage: acceptance
+// of offers, the billing runner, the simulated clock and its jobs, scenarios, audit and events.
+// Transports (awsapi, console, CLI) call it; it calls a mercato.Store.
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"mercato"
+)
+
+// Service is the marketplace's business logic over a store and a clock.
+type Service struct {
+	store mercato.Store
+	clock mercato.Clock
+	sim   *mercato.SimClock // non-nil in sandbox mode
+	owner string            // this node's name when it leases jobs
+	log   *slog.Logger
+
+	advanceMu sync.Mutex // one simulated-clock move at a time
+	jobs      map[mercato.JobKind]jobHandler
+	batchSize int
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithLogger sets the logger (the default discards).
+func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
+
+// WithBatchSize sets how many agreements the monthly close bills per transaction.
+func WithBatchSize(n int) Option { return func(s *Service) { s.batchSize = n } }
+
+// New returns a service over store. A *mercato.SimClock makes it a sandbox whose time moves
+// only through Advance; any other clock is real time, and RunJobs runs what falls due.
+func New(store mercato.Store, clock mercato.Clock, opts ...Option) *Service {
+	s := &Service{store: store, clock: clock, owner: "node-" + randomID(8),
+		log: slog.New(slog.DiscardHandler), batchSize: 500}
+	if sim, ok := clock.(*mercato.SimClock); ok {
+		s.sim = sim
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	s.jobs = s.jobHandlers()
+	return s
+}
+
+// Now returns the business time.
+func (s *Service) Now() time.Time { return s.clock.Now() }
+
+// Sandbox reports whether the service runs on a simulated clock.
+func (s *Service) Sandbox() bool { return s.sim != nil }
+
+const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// randomID returns n random characters of [a-z0-9].
+func randomID(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	for i := range b {
+		b[i] = idAlphabet[int(b[i])%len(idAlphabet)]
+	}
+	return string(b)
+}
+
+// newID returns a new identifier with the given prefix, e.g. "agmt-3k9...".
+func newID(prefix string) string { return prefix + randomID(24) }
+
+// audit records a state change in the transaction that makes it.
+func audit(tx mercato.Tx, now time.Time, actor, action, resType, resID, token string, details any) error {
+	var raw json.RawMessage
+	if details != nil {
+		b, err := json.Marshal(details)
+		if err != nil {
+			return fmt.Errorf("audit %s: %w", action, err)
+		}
+		raw = b
+	}
+	return tx.InsertAudit(mercato.AuditRecord{Time: now, WallTime: time.Now().UTC(), Actor: actor,
+		Action: action, ResourceType: resType, ResourceID: resID, ClientToken: token, Details: raw})
+}
+
+// emit puts an event for one party in the outbox, in the transaction that causes it.
+func emit(tx mercato.Tx, now time.Time, account, detailType, resourceID string, detail any) error {
+	b, err := json.Marshal(detail)
+	if err != nil {
+		return fmt.Errorf("event %s: %w", detailType, err)
+	}
+	return tx.InsertEvent(mercato.Event{Time: now, AccountID: account, DetailType: detailType,
+		ResourceID: resourceID, Detail: b})
+}
+
+// view runs fn in a read-only transaction.
+func (s *Service) view(ctx context.Context, fn func(mercato.Tx) error) error {
+	return s.store.View(ctx, fn)
+}
