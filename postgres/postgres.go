@@ -1,0 +1,98 @@
+// Package postgres opens mercato's store in a PostgreSQL database (through pgx). Updates run
+// in SERIALIZABLE transactions and are retried when PostgreSQL reports a serialization failure
+// or a deadlock; views run in READ ONLY transactions on one snapshot (REPEATABLE READ).
+//
+// The schema lives in the connection's current schema: set search_path in the URL (for
+// example ...?search_path=mercato) to keep it apart from other data.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"mercato/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// maxConns bounds the pool, well within PostgreSQL's default of 100 connections.
+const maxConns = 16
+
+// SQLSTATE codes the store acts on.
+const (
+	uniqueViolation      = "23505"
+	serializationFailure = "40001"
+	deadlockDetected     = "40P01"
+)
+
+// dialect is what the shared store needs to know about PostgreSQL.
+var dialect = sqlstore.Dialect{
+	Name:              "postgres",
+	UpdateTx:          sql.TxOptions{Isolation: sql.LevelSerializable},
+	ViewTx:            sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
+	MaxAttempts:       10,
+	IsUniqueViolation: hasCode(uniqueViolation),
+	IsRetryable:       hasCode(serializationFailure, deadlockDetected),
+	ClaimLock:         "FOR UPDATE SKIP LOCKED",
+}
+
+// Open connects to the database at url (a postgres:// URL or a key=value connection string),
+// brings its schema up to date and returns the store.
+func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: parse connection string: %w", err)
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("postgres: connect to %s:%d/%s: %w", cfg.Host, cfg.Port, cfg.Database, err)
+	}
+	if err := migrate(ctx, db); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("postgres: migrate %s:%d/%s: %w", cfg.Host, cfg.Port, cfg.Database, err)
+	}
+	return sqlstore.New(db, db, dialect), nil
+}
+
+// migrate applies the embedded migrations that db has not seen yet, holding an advisory lock
+// so that processes starting together do not migrate at once.
+func migrate(ctx context.Context, db *sql.DB) error {
+	dir, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db, dir, goose.WithSessionLocker(locker))
+	if err != nil {
+		return err
+	}
+	_, err = p.Up(ctx)
+	return err
+}
+
+// hasCode returns a function reporting whether an error is a PostgreSQL error with one of the
+// SQLSTATE codes.
+func hasCode(codes ...string) func(error) bool {
+	return func(err error) bool {
+		var e *pgconn.PgError
+		return errors.As(err, &e) && slices.Contains(codes, e.Code)
+	}
+}

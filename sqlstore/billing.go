@@ -1,0 +1,117 @@
+package sqlstore
+
+import (
+	"mercato"
+)
+
+var (
+	chargeCols = []string{"id", "agreement_id", "key", "kind", "term_id", "revision", "currency",
+		"amount", "time", "period_start", "period_end", "description", "status", "invoice_id",
+		"purchase_order_reference"}
+	invoiceCols = []string{"id", "agreement_id", "key", "type", "seller_id", "buyer_id", "currency",
+		"pre_tax", "tax", "tax_lines", "listing_fee", "refunded", "period_year", "period_month",
+		"issued_at", "due_at", "entity_legal_name", "entity_branch_name", "original_invoice_id"}
+)
+
+var (
+	insertCharge   = insertNewSQL("charges", chargeCols)
+	updateCharge   = updateSQL("charges", chargeCols)
+	selectCharges  = selectSQL("charges", chargeCols)
+	insertInvoice  = insertNewSQL("invoices", invoiceCols)
+	selectInvoices = selectSQL("invoices", invoiceCols)
+	// addRefund checks and changes the refunded total in one statement, so concurrent refunds
+	// cannot together exceed the invoice.
+	addRefund = `UPDATE invoices SET refunded = refunded + $2
+		WHERE id = $1 AND type = 'INVOICE' AND refunded + $2 <= pre_tax`
+	invoiceExists = "SELECT id FROM invoices WHERE id = $1"
+)
+
+// InsertCharge stores a new charge; an existing ID, or key of the agreement, is EConflict.
+func (t *tx) InsertCharge(c mercato.Charge) error {
+	return t.insertNew("Charge", c.ID, insertCharge, chargeArgs(&c)...)
+}
+
+// UpdateCharge replaces a stored charge; an unknown ID is ENotFound.
+func (t *tx) UpdateCharge(c mercato.Charge) error {
+	return t.updateExisting("Charge", c.ID, updateCharge, chargeArgs(&c)...)
+}
+
+// ListCharges returns the charges matching f, ordered by time, then ID.
+func (t *tx) ListCharges(f mercato.ChargeFilter) ([]mercato.Charge, error) {
+	var w filter
+	w.eq("agreement_id", f.AgreementID)
+	w.eq("status", string(f.Status))
+	if f.AcceptorID != "" {
+		w.where("agreement_id IN (SELECT id FROM agreements WHERE acceptor_id = %s)", f.AcceptorID)
+	}
+	charges, err := list(t, scanCharge, selectCharges+w.clause()+" ORDER BY time, id", w.args...)
+	return charges, wrap(err, "list charges")
+}
+
+func chargeArgs(c *mercato.Charge) []any {
+	return []any{c.ID, c.AgreementID, c.Key, string(c.Kind), c.TermID, c.Revision,
+		string(c.Currency), int64(c.Amount), micros(c.Time), micros(c.PeriodStart),
+		micros(c.PeriodEnd), c.Description, string(c.Status), c.InvoiceID, c.PurchaseOrderReference}
+}
+
+func scanCharge(s scanner) (mercato.Charge, error) {
+	var c mercato.Charge
+	err := s.Scan(&c.ID, &c.AgreementID, &c.Key, &c.Kind, &c.TermID, &c.Revision,
+		&c.Currency, &c.Amount, timeCol{&c.Time}, timeCol{&c.PeriodStart},
+		timeCol{&c.PeriodEnd}, &c.Description, &c.Status, &c.InvoiceID, &c.PurchaseOrderReference)
+	return c, err
+}
+
+// InsertInvoice stores a new invoice; an existing ID, or key of the agreement, is EConflict.
+func (t *tx) InsertInvoice(inv mercato.Invoice) error {
+	return t.insertNew("Invoice", inv.ID, insertInvoice,
+		inv.ID, inv.AgreementID, inv.Key, string(inv.Type), inv.SellerID, inv.BuyerID,
+		string(inv.Currency), int64(inv.PreTax), int64(inv.Tax), jsonArg{inv.TaxLines},
+		int64(inv.ListingFee), int64(inv.Refunded), inv.BillingPeriod.Year, inv.BillingPeriod.Month,
+		micros(inv.IssuedAt), micros(inv.DueAt), inv.InvoicingEntity.LegalName,
+		inv.InvoicingEntity.BranchName, inv.OriginalInvoiceID)
+}
+
+// GetInvoice returns the invoice with the ID.
+func (t *tx) GetInvoice(id string) (mercato.Invoice, error) {
+	inv, err := getRow(t, scanInvoice, selectInvoices+" WHERE id = $1", id)
+	return inv, t.fail(err, "get", "Invoice", id)
+}
+
+// ListInvoices returns the invoices matching f, ordered by issue time, then ID.
+func (t *tx) ListInvoices(f mercato.InvoiceFilter) ([]mercato.Invoice, error) {
+	var w filter
+	w.eq("agreement_id", f.AgreementID)
+	w.eq("seller_id", f.SellerID)
+	w.eq("buyer_id", f.BuyerID)
+	w.eq("type", string(f.Type))
+	invoices, err := list(t, scanInvoice, selectInvoices+w.clause()+" ORDER BY issued_at, id", w.args...)
+	return invoices, wrap(err, "list invoices")
+}
+
+// AddInvoiceRefund adds amount to the refunded total of an invoice (not a credit memo) if the
+// total stays within its pre-tax amount, and returns EConflict otherwise.
+func (t *tx) AddInvoiceRefund(invoiceID string, amount mercato.Amount) error {
+	n, err := t.execCount(addRefund, invoiceID, int64(amount))
+	if err != nil {
+		return t.fail(err, "refund", "Invoice", invoiceID)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := getRow(t, scanString, invoiceExists, invoiceID); err != nil {
+		return t.fail(err, "refund", "Invoice", invoiceID)
+	}
+	return conflict("Invoice", invoiceID, "cannot be refunded "+amount.String()+
+		": only invoices can be refunded, up to their pre-tax amount")
+}
+
+func scanInvoice(s scanner) (mercato.Invoice, error) {
+	var inv mercato.Invoice
+	err := s.Scan(&inv.ID, &inv.AgreementID, &inv.Key, &inv.Type, &inv.SellerID, &inv.BuyerID,
+		&inv.Currency, &inv.PreTax, &inv.Tax, jsonCol{&inv.TaxLines}, &inv.ListingFee,
+		&inv.Refunded, &inv.BillingPeriod.Year, &inv.BillingPeriod.Month, timeCol{&inv.IssuedAt},
+		timeCol{&inv.DueAt}, &inv.InvoicingEntity.LegalName, &inv.InvoicingEntity.BranchName,
+		&inv.OriginalInvoiceID)
+	return inv, err
+}

@@ -1,0 +1,104 @@
+package sqlstore
+
+import (
+	"cmp"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"mercato"
+)
+
+// jobCols are the columns of a job as read; the ID is assigned by the database, and the lease
+// (lease_owner, lease_until) is the store's own.
+var jobCols = []string{"id", "kind", "key", "due_at", "payload", "status", "attempts", "last_error"}
+
+var (
+	insertJob  = insertSQL("jobs", jobCols[1:]) + " ON CONFLICT (key) DO NOTHING"
+	selectJobs = selectSQL("jobs", jobCols)
+	finishJob  = `UPDATE jobs SET status = $2, attempts = $3, last_error = $4,
+		lease_owner = '', lease_until = 0 WHERE id = $1`
+	nextJobDue = "SELECT MIN(due_at) FROM jobs WHERE status = 'pending'"
+)
+
+// claimJobs leases, to $1 until $2, up to $4 pending jobs due by $3 that are not leased to
+// another owner, or whose lease ran out by $3. %s is the dialect's ClaimLock.
+const claimJobs = `UPDATE jobs SET lease_owner = $1, lease_until = $2
+	WHERE id IN (
+		SELECT id FROM jobs
+		WHERE status = 'pending' AND due_at <= $3
+			AND (lease_owner = '' OR lease_owner = $1 OR lease_until <= $3)
+		ORDER BY due_at, id
+		LIMIT $4
+		%s)
+	RETURNING `
+
+// PutJob schedules the job unless one with the same key exists, and reports whether it did.
+// The database assigns the ID.
+func (t *tx) PutJob(j mercato.Job) (bool, error) {
+	n, err := t.execCount(insertJob, string(j.Kind), j.Key, micros(j.DueAt), rawArg(j.Payload),
+		string(j.Status), j.Attempts, j.LastError)
+	if err != nil {
+		return false, t.fail(err, "put", "Job", j.Key)
+	}
+	return n > 0, nil
+}
+
+// ClaimJobs leases up to limit pending jobs due at or before now to owner until leaseUntil, and
+// returns them in due order (due time, then ID). Jobs leased to another owner whose lease has
+// not run out are skipped; a limit below 1 claims nothing.
+func (t *tx) ClaimJobs(now time.Time, owner string, leaseUntil time.Time, limit int) ([]mercato.Job, error) {
+	if limit < 1 {
+		return nil, nil
+	}
+	query := fmt.Sprintf(claimJobs, t.d.ClaimLock) + strings.Join(jobCols, ", ")
+	jobs, err := list(t, scanJob, query, owner, micros(leaseUntil), micros(now), limit)
+	if err != nil {
+		return nil, wrap(err, "claim jobs for %s", owner)
+	}
+	slices.SortFunc(jobs, func(a, b mercato.Job) int {
+		return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(a.ID, b.ID))
+	})
+	return jobs, nil
+}
+
+// FinishJob records the job's status, attempts and last error and releases its lease. Its due
+// time is left as it was.
+func (t *tx) FinishJob(j mercato.Job) error {
+	return t.updateExisting("Job", strconv.FormatInt(j.ID, 10), finishJob, j.ID, string(j.Status), j.Attempts, j.LastError)
+}
+
+// NextJobDue returns the due time of the earliest pending job, and false if there is none.
+func (t *tx) NextJobDue() (time.Time, bool, error) {
+	due, err := getRow(t, scanNullInt, nextJobDue)
+	if err != nil || !due.Valid {
+		return time.Time{}, false, wrap(err, "next job due")
+	}
+	return fromMicros(due.Int64), true, nil
+}
+
+// ListJobs returns the jobs matching f in due order (due time, then ID).
+func (t *tx) ListJobs(f mercato.JobFilter) ([]mercato.Job, error) {
+	var w filter
+	w.eq("status", string(f.Status))
+	w.eq("kind", string(f.Kind))
+	jobs, err := list(t, scanJob, selectJobs+w.clause()+" ORDER BY due_at, id", w.args...)
+	return jobs, wrap(err, "list jobs")
+}
+
+func scanJob(s scanner) (mercato.Job, error) {
+	var j mercato.Job
+	err := s.Scan(&j.ID, &j.Kind, &j.Key, timeCol{&j.DueAt}, rawCol{&j.Payload}, &j.Status,
+		&j.Attempts, &j.LastError)
+	return j, err
+}
+
+// scanNullInt scans an integer that may be NULL, such as an aggregate of no rows.
+func scanNullInt(s scanner) (sql.NullInt64, error) {
+	var v sql.NullInt64
+	err := s.Scan(&v)
+	return v, err
+}

@@ -1,0 +1,144 @@
+// Package sqlstore implements mercato.Store over database/sql. One implementation serves every
+// SQL database the project supports; a Dialect describes the little that differs between them.
+// Queries use $1, $2 ... placeholders, which both PostgreSQL and SQLite accept.
+//
+// The store keeps data and translates driver errors into mercato error codes (a missing row is
+// ENotFound, a duplicate key EConflict); it decides no business rule.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"mercato"
+)
+
+// Dialect describes what differs between the databases behind a Store.
+type Dialect struct {
+	// Name names the database in error messages, e.g. "sqlite" or "postgres".
+	Name string
+	// UpdateTx and ViewTx are the options of the transactions Update and View begin.
+	UpdateTx, ViewTx sql.TxOptions
+	// MaxAttempts bounds how often Update and View run fn when the database asks for a retry;
+	// values below 1 mean 1 (no retry).
+	MaxAttempts int
+	// IsUniqueViolation reports whether err says a unique or primary-key constraint failed.
+	IsUniqueViolation func(error) bool
+	// IsRetryable reports whether err asks for the whole transaction to be run again (a
+	// serialization failure or a deadlock). Nil means never.
+	IsRetryable func(error) bool
+	// ClaimLock is appended to the query that picks the jobs ClaimJobs leases, e.g.
+	// "FOR UPDATE SKIP LOCKED"; empty where the database runs one writer at a time anyway.
+	ClaimLock string
+}
+
+func (d *Dialect) retryable(err error) bool { return d.IsRetryable != nil && d.IsRetryable(err) }
+
+func (d *Dialect) uniqueViolation(err error) bool {
+	return d.IsUniqueViolation != nil && d.IsUniqueViolation(err)
+}
+
+// Store is a mercato.Store over database/sql. Update runs on the writer pool and View on the
+// reader pool, which may be the same.
+type Store struct {
+	writer, reader *sql.DB
+	dialect        Dialect
+}
+
+var _ mercato.Store = (*Store)(nil)
+
+// New returns a store that writes through writer and reads through reader (which may be the
+// same pool). The schema must already exist. The store owns the pools: Close closes them.
+func New(writer, reader *sql.DB, d Dialect) *Store {
+	if d.MaxAttempts < 1 {
+		d.MaxAttempts = 1
+	}
+	return &Store{writer: writer, reader: reader, dialect: d}
+}
+
+// Update runs fn in a read-write transaction, committed if fn returns nil. When the database
+// asks for a retry, fn runs again, up to the dialect's MaxAttempts.
+func (s *Store) Update(ctx context.Context, fn func(mercato.Tx) error) error {
+	return s.run(ctx, s.writer, &s.dialect.UpdateTx, fn)
+}
+
+// View runs fn in a read-only transaction, which is always rolled back.
+func (s *Store) View(ctx context.Context, fn func(mercato.Tx) error) error {
+	return s.run(ctx, s.reader, &s.dialect.ViewTx, fn)
+}
+
+// Close closes the pools.
+func (s *Store) Close() error {
+	err := s.writer.Close()
+	if s.reader != s.writer {
+		err = errors.Join(err, s.reader.Close())
+	}
+	return err
+}
+
+// run runs fn in transactions of db until one ends without asking for a retry or the attempts
+// run out.
+func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(mercato.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		retry, err := s.attempt(ctx, db, opts, fn)
+		if !retry {
+			return err
+		}
+		if attempt == s.dialect.MaxAttempts {
+			return fmt.Errorf("%s: %w: %w", s.dialect.Name,
+				mercato.Errorf(mercato.EThrottled, "transaction still conflicts after %d attempts; retry later", attempt), err)
+		}
+		if err := sleep(ctx, backoff(attempt)); err != nil {
+			return err
+		}
+	}
+}
+
+// attempt runs fn once in a transaction of db. It commits read-write transactions when fn
+// succeeds, and reports whether the database asked for the transaction to be retried.
+func (s *Store) attempt(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(mercato.Tx) error) (retry bool, err error) {
+	sqlTx, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return s.dialect.retryable(err), fmt.Errorf("%s: begin transaction: %w", s.dialect.Name, err)
+	}
+	// Roll back on every way out but a commit, including a panic in fn; after a commit this
+	// does nothing.
+	defer func() { _ = sqlTx.Rollback() }()
+	t := &tx{ctx: ctx, tx: sqlTx, d: &s.dialect}
+	err = fn(t)
+	if t.retryErr != nil {
+		if err == nil {
+			err = fmt.Errorf("%s: %w", s.dialect.Name, t.retryErr)
+		}
+		return true, err
+	}
+	if err != nil || opts.ReadOnly {
+		return false, err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return s.dialect.retryable(err), fmt.Errorf("%s: commit: %w", s.dialect.Name, err)
+	}
+	return false, nil
+}
+
+// backoff returns a jittered, exponentially growing pause before the given retry.
+func backoff(attempt int) time.Duration {
+	const base, ceiling = 2 * time.Millisecond, 250 * time.Millisecond
+	d := min(base<<min(attempt, 16), ceiling)
+	return d/2 + rand.N(d/2+1)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}

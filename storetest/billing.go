@@ -1,0 +1,197 @@
+package storetest
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"mercato"
+)
+
+func testCharges(t *testing.T, s mercato.Store) {
+	a1 := agreement("agmt-1", mercato.Terms{recurringTerm()}, t0, time.Time{})
+	a2 := agreement("agmt-2", mercato.Terms{recurringTerm()}, t0, time.Time{})
+	a2.AcceptorID = buyer2
+	c1 := charge("ch-1", "agmt-1", "k1", at(48*time.Hour))
+	c1.Kind, c1.PeriodStart, c1.PeriodEnd = mercato.ChargeRecurring, t0, t0.AddDate(0, 1, 0)
+	c1.PurchaseOrderReference = "PO-1"
+	c2 := charge("ch-2", "agmt-1", "k2", at(24*time.Hour))
+	c3 := charge("ch-0", "agmt-2", "k1", at(24*time.Hour)) // same key, other agreement
+	put(t, s,
+		func(tx mercato.Tx) error { return tx.InsertAgreement(a1) },
+		func(tx mercato.Tx) error { return tx.InsertAgreement(a2) },
+		func(tx mercato.Tx) error { return tx.InsertCharge(c1) },
+		func(tx mercato.Tx) error { return tx.InsertCharge(c2) },
+		func(tx mercato.Tx) error { return tx.InsertCharge(c3) },
+	)
+	list := func(f mercato.ChargeFilter) []mercato.Charge {
+		t.Helper()
+		return read(t, s, func(tx mercato.Tx) ([]mercato.Charge, error) { return tx.ListCharges(f) })
+	}
+	same(t, "all charges, by time then ID", []mercato.Charge{c3, c2, c1}, list(mercato.ChargeFilter{}))
+	same(t, "charges of an agreement", []mercato.Charge{c2, c1}, list(mercato.ChargeFilter{AgreementID: "agmt-1"}))
+	same(t, "charges of an acceptor", []mercato.Charge{c3}, list(mercato.ChargeFilter{AcceptorID: buyer2}))
+
+	updateCode(t, s, "InsertCharge of a used key", mercato.EConflict, func(tx mercato.Tx) error {
+		return tx.InsertCharge(charge("ch-9", "agmt-1", "k1", t0))
+	})
+	updateCode(t, s, "InsertCharge of a used ID", mercato.EConflict, func(tx mercato.Tx) error {
+		return tx.InsertCharge(charge("ch-1", "agmt-2", "k9", t0))
+	})
+
+	c1.Status, c1.InvoiceID, c1.Revision = mercato.ChargeInvoiced, "inv-1", 3
+	update(t, s, func(tx mercato.Tx) error { return tx.UpdateCharge(c1) })
+	same(t, "invoiced charges", []mercato.Charge{c1}, list(mercato.ChargeFilter{Status: mercato.ChargeInvoiced}))
+	same(t, "pending charges of an agreement", []mercato.Charge{c2},
+		list(mercato.ChargeFilter{AgreementID: "agmt-1", Status: mercato.ChargePending}))
+}
+
+func testInvoices(t *testing.T, s mercato.Store) {
+	feb := time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
+	inv1 := invoice("inv-1", "agmt-1", "2025-01", feb)
+	inv3 := invoice("inv-3", "agmt-2", "2025-01", feb)
+	inv3.BuyerID, inv3.SellerID, inv3.TaxLines, inv3.Tax = buyer2, seller2, nil, 0
+	memo := invoice("inv-2", "agmt-1", "adjustment-1", feb.AddDate(0, 0, 4))
+	memo.Type, memo.OriginalInvoiceID = mercato.InvoiceTypeCreditMemo, "inv-1"
+	memo.PreTax, memo.Tax, memo.ListingFee = -mercato.MustAmount("40"), -mercato.MustAmount("2.6"), -mercato.MustAmount("1.2")
+	memo.InvoicingEntity = mercato.InvoicingEntity{LegalName: "Mercato", BranchName: "Branch"}
+	put(t, s,
+		func(tx mercato.Tx) error { return tx.InsertInvoice(memo) },
+		func(tx mercato.Tx) error { return tx.InsertInvoice(inv3) },
+		func(tx mercato.Tx) error { return tx.InsertInvoice(inv1) },
+	)
+	same(t, "GetInvoice", memo, read(t, s, func(tx mercato.Tx) (mercato.Invoice, error) { return tx.GetInvoice("inv-2") }))
+	list := func(f mercato.InvoiceFilter) []mercato.Invoice {
+		t.Helper()
+		return read(t, s, func(tx mercato.Tx) ([]mercato.Invoice, error) { return tx.ListInvoices(f) })
+	}
+	same(t, "all invoices, by issue time then ID", []mercato.Invoice{inv1, inv3, memo}, list(mercato.InvoiceFilter{}))
+	same(t, "invoices of an agreement", []mercato.Invoice{inv1, memo}, list(mercato.InvoiceFilter{AgreementID: "agmt-1"}))
+	same(t, "invoices of a seller", []mercato.Invoice{inv3}, list(mercato.InvoiceFilter{SellerID: seller2}))
+	same(t, "invoices of a buyer", []mercato.Invoice{inv1, memo}, list(mercato.InvoiceFilter{BuyerID: buyer}))
+	same(t, "credit memos", []mercato.Invoice{memo}, list(mercato.InvoiceFilter{Type: mercato.InvoiceTypeCreditMemo}))
+
+	updateCode(t, s, "InsertInvoice of a used key", mercato.EConflict, func(tx mercato.Tx) error {
+		return tx.InsertInvoice(invoice("inv-9", "agmt-1", "2025-01", feb))
+	})
+	updateCode(t, s, "InsertInvoice of a used ID", mercato.EConflict, func(tx mercato.Tx) error {
+		return tx.InsertInvoice(invoice("inv-1", "agmt-3", "2025-01", feb))
+	})
+}
+
+func testInvoiceRefund(t *testing.T, s mercato.Store) {
+	inv := invoice("inv-1", "agmt-1", "2025-01", t0)
+	memo := invoice("memo-1", "agmt-1", "adjustment-1", t0)
+	memo.Type = mercato.InvoiceTypeCreditMemo
+	put(t, s, func(tx mercato.Tx) error { return tx.InsertInvoice(inv) }, func(tx mercato.Tx) error { return tx.InsertInvoice(memo) })
+	refunded := func(id string) mercato.Amount {
+		t.Helper()
+		return read(t, s, func(tx mercato.Tx) (mercato.Amount, error) {
+			i, err := tx.GetInvoice(id)
+			return i.Refunded, err
+		})
+	}
+	refund := func(id, amount string) error {
+		return s.Update(context.Background(), func(tx mercato.Tx) error { return tx.AddInvoiceRefund(id, mercato.MustAmount(amount)) })
+	}
+
+	wantCode(t, "refund 40 of 100", refund("inv-1", "40"), "")
+	same(t, "refunded", mercato.MustAmount("40"), refunded("inv-1"))
+	wantCode(t, "refund 60.01 more", refund("inv-1", "60.01"), mercato.EConflict)
+	same(t, "refunded after a refused refund", mercato.MustAmount("40"), refunded("inv-1"))
+	wantCode(t, "refund the remaining 60", refund("inv-1", "60"), "")
+	same(t, "refunded in full", mercato.MustAmount("100"), refunded("inv-1"))
+	wantCode(t, "refund 0.01 of a refunded invoice", refund("inv-1", "0.01"), mercato.EConflict)
+	wantCode(t, "refund a credit memo", refund("memo-1", "1"), mercato.EConflict)
+	same(t, "refunded on the credit memo", mercato.Amount(0), refunded("memo-1"))
+	wantCode(t, "refund an unknown invoice", refund("inv-x", "1"), mercato.ENotFound)
+}
+
+// testConcurrentRefunds refunds one invoice from many goroutines at once, each in its own
+// transaction: the refunded total must never exceed the invoice.
+func testConcurrentRefunds(t *testing.T, s mercato.Store) {
+	const workers = 50
+	inv := invoice("inv-1", "agmt-1", "2025-01", t0) // 100.00 pre-tax
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertInvoice(inv) })
+	step := mercato.MustAmount("3")
+
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for i := range workers {
+		wg.Go(func() {
+			errs[i] = s.Update(context.Background(), func(tx mercato.Tx) error { return tx.AddInvoiceRefund("inv-1", step) })
+		})
+	}
+	wg.Wait()
+	var ok, conflicts int
+	for _, err := range errs {
+		switch mercato.ErrorCodeOf(err) {
+		case "":
+			ok++
+		case mercato.EConflict:
+			conflicts++
+		default:
+			t.Errorf("refund failed with %v", err)
+		}
+	}
+	got := read(t, s, func(tx mercato.Tx) (mercato.Invoice, error) { return tx.GetInvoice("inv-1") })
+	if got.Refunded > inv.PreTax {
+		t.Fatalf("refunded %s exceeds the invoice's %s", got.Refunded, inv.PreTax)
+	}
+	same(t, "refunded total", mercato.Amount(ok)*step, got.Refunded)
+	same(t, "successful refunds", int(inv.PreTax/step), ok)
+	same(t, "refused refunds", workers-int(inv.PreTax/step), conflicts)
+}
+
+func testLedger(t *testing.T, s mercato.Store) {
+	same(t, "imbalance of an empty ledger", map[mercato.Currency]mercato.Amount{}, read(t, s, mercato.Tx.LedgerImbalance))
+	usd := func(account, amount string) mercato.Posting {
+		return mercato.Posting{Account: account, Currency: "USD", Amount: mercato.MustAmount(amount)}
+	}
+	eur := func(account, amount string) mercato.Posting {
+		return mercato.Posting{Account: account, Currency: "EUR", Amount: mercato.MustAmount(amount)}
+	}
+	receivable := mercato.LedgerBuyerReceivable(buyer)
+	txns := []mercato.LedgerTxn{
+		{ID: "l-1", Time: t0, Kind: "invoice", Ref: "inv-1", Postings: []mercato.Posting{
+			usd(receivable, "106.5"), usd(mercato.LedgerSellerPayable(seller), "-97"),
+			usd(mercato.LedgerMarketplaceFees, "-3"), usd(mercato.LedgerTaxPayable, "-6.5"),
+		}},
+		{ID: "l-2", Time: at(time.Hour), Kind: "payment", Ref: "pay-1", Postings: []mercato.Posting{
+			usd(receivable, "-100"), usd("cash", "100"),
+		}},
+		{ID: "l-3", Time: at(time.Hour), Kind: "invoice", Ref: "inv-2", Postings: []mercato.Posting{
+			eur(receivable, "0.00000001"), eur(mercato.LedgerSellerPayable(seller), "-0.00000001"),
+		}},
+	}
+	update(t, s, func(tx mercato.Tx) error {
+		for _, l := range txns {
+			if err := tx.InsertLedgerTxn(l); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	balance := func(account string, c mercato.Currency) mercato.Amount {
+		t.Helper()
+		return read(t, s, func(tx mercato.Tx) (mercato.Amount, error) { return tx.LedgerBalance(account, c) })
+	}
+	same(t, "receivable in USD", mercato.MustAmount("6.5"), balance(receivable, "USD"))
+	same(t, "receivable in EUR", mercato.MustAmount("0.00000001"), balance(receivable, "EUR"))
+	same(t, "payable in USD", mercato.MustAmount("-97"), balance(mercato.LedgerSellerPayable(seller), "USD"))
+	same(t, "an account without postings", mercato.Amount(0), balance("nobody", "USD"))
+	same(t, "imbalance of a sound ledger", map[mercato.Currency]mercato.Amount{"USD": 0, "EUR": 0}, read(t, s, mercato.Tx.LedgerImbalance))
+
+	updateCode(t, s, "InsertLedgerTxn of a used ID", mercato.EConflict, func(tx mercato.Tx) error {
+		return tx.InsertLedgerTxn(mercato.LedgerTxn{ID: "l-1", Time: t0, Kind: "x", Ref: "y",
+			Postings: []mercato.Posting{usd("a", "1"), usd("b", "-1")}})
+	})
+	update(t, s, func(tx mercato.Tx) error {
+		return tx.InsertLedgerTxn(mercato.LedgerTxn{ID: "l-bad", Time: t0, Kind: "bug", Ref: "z",
+			Postings: []mercato.Posting{usd("a", "5"), eur("b", "-2")}})
+	})
+	same(t, "imbalance after an unbalanced transaction",
+		map[mercato.Currency]mercato.Amount{"USD": mercato.MustAmount("5"), "EUR": mercato.MustAmount("-2")},
+		read(t, s, mercato.Tx.LedgerImbalance))
+}

@@ -1,0 +1,190 @@
+package storetest
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"mercato"
+)
+
+func job(key string, due time.Time) mercato.Job {
+	return mercato.Job{Kind: "invoice-installment", Key: key, DueAt: due, Status: mercato.JobPending,
+		Payload: json.RawMessage(`{"agreement": "agmt-1", "n": 2}`)}
+}
+
+// putJobs schedules the jobs in order and returns them with the IDs the store gave them.
+func putJobs(t *testing.T, s mercato.Store, jobs ...mercato.Job) []mercato.Job {
+	t.Helper()
+	update(t, s, func(tx mercato.Tx) error {
+		for _, j := range jobs {
+			created, err := tx.PutJob(j)
+			if err != nil {
+				return err
+			}
+			if !created {
+				t.Errorf("PutJob(%s) created nothing", j.Key)
+			}
+		}
+		return nil
+	})
+	stored := map[string]mercato.Job{}
+	for _, j := range listJobs(t, s, mercato.JobFilter{}) {
+		stored[j.Key] = j
+	}
+	out := make([]mercato.Job, len(jobs))
+	for i, j := range jobs {
+		out[i] = stored[j.Key]
+		if out[i].ID == 0 {
+			t.Fatalf("job %s has no ID", j.Key)
+		}
+	}
+	return out
+}
+
+func listJobs(t *testing.T, s mercato.Store, f mercato.JobFilter) []mercato.Job {
+	t.Helper()
+	return read(t, s, func(tx mercato.Tx) ([]mercato.Job, error) { return tx.ListJobs(f) })
+}
+
+func claim(t *testing.T, s mercato.Store, now time.Time, owner string, until time.Time, limit int) []mercato.Job {
+	t.Helper()
+	var jobs []mercato.Job
+	update(t, s, func(tx mercato.Tx) error {
+		var err error
+		jobs, err = tx.ClaimJobs(now, owner, until, limit)
+		return err
+	})
+	return jobs
+}
+
+func keys(jobs []mercato.Job) []string {
+	out := make([]string, len(jobs))
+	for i, j := range jobs {
+		out[i] = j.Key
+	}
+	return out
+}
+
+func nextDue(t *testing.T, s mercato.Store) (time.Time, bool) {
+	t.Helper()
+	var due time.Time
+	var ok bool
+	view(t, s, func(tx mercato.Tx) error {
+		var err error
+		due, ok, err = tx.NextJobDue()
+		return err
+	})
+	return due, ok
+}
+
+func testJobs(t *testing.T, s mercato.Store) {
+	if due, ok := nextDue(t, s); ok {
+		t.Errorf("NextJobDue without jobs = %v, true", due)
+	}
+	closing := job("d", at(5*time.Hour))
+	closing.Kind, closing.Payload = "close-month", nil
+	jobs := putJobs(t, s,
+		job("a", at(2*time.Hour)), job("b", at(time.Hour+time.Microsecond)),
+		job("c", at(time.Hour+time.Microsecond)), closing)
+	if jobs[1].ID >= jobs[2].ID {
+		t.Errorf("job IDs %d, %d do not grow in insertion order", jobs[1].ID, jobs[2].ID)
+	}
+	want := job("a", at(2*time.Hour))
+	want.ID = jobs[0].ID
+	same(t, "stored job", want, jobs[0])
+	if jobs[3].Payload != nil {
+		t.Errorf("job without payload reads back payload %q", jobs[3].Payload)
+	}
+
+	var again bool
+	update(t, s, func(tx mercato.Tx) error {
+		var err error
+		again, err = tx.PutJob(job("a", at(9*time.Hour)))
+		return err
+	})
+	if again {
+		t.Error("PutJob of a known key reported a new job")
+	}
+	same(t, "jobs in due order", []string{"b", "c", "a", "d"}, keys(listJobs(t, s, mercato.JobFilter{})))
+	same(t, "job kept its due time", at(2*time.Hour), listJobs(t, s, mercato.JobFilter{})[2].DueAt)
+
+	due, ok := nextDue(t, s)
+	if !ok || !due.Equal(at(time.Hour+time.Microsecond)) {
+		t.Errorf("NextJobDue = %v, %v; want %v, true", due, ok, at(time.Hour+time.Microsecond))
+	}
+
+	update(t, s, func(tx mercato.Tx) error {
+		j := jobs[3]
+		j.Status = mercato.JobDone
+		return tx.FinishJob(j)
+	})
+	same(t, "done jobs", []string{"d"}, keys(listJobs(t, s, mercato.JobFilter{Status: mercato.JobDone})))
+	same(t, "pending jobs", []string{"b", "c", "a"}, keys(listJobs(t, s, mercato.JobFilter{Status: mercato.JobPending})))
+	same(t, "jobs of a kind", []string{"b", "c", "a"}, keys(listJobs(t, s, mercato.JobFilter{Kind: "invoice-installment"})))
+	same(t, "done jobs of a kind", []string{"d"}, keys(listJobs(t, s, mercato.JobFilter{Kind: "close-month", Status: mercato.JobDone})))
+
+	// Finishing every job leaves none due.
+	update(t, s, func(tx mercato.Tx) error {
+		for _, j := range jobs[:3] {
+			j.Status, j.Attempts, j.LastError = mercato.JobFailed, mercato.MaxJobAttempts, "gave up"
+			if err := tx.FinishJob(j); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if due, ok := nextDue(t, s); ok {
+		t.Errorf("NextJobDue without pending jobs = %v, true", due)
+	}
+}
+
+func testClaimJobs(t *testing.T, s mercato.Store) {
+	putJobs(t, s, job("a", at(2*time.Hour)), job("b", at(time.Hour)), job("c", at(time.Hour)),
+		job("d", at(3*time.Hour)), job("later", at(5*time.Hour)))
+	now := at(3 * time.Hour)
+	lease1, lease2 := now.Add(10*time.Minute), now.Add(20*time.Minute)
+
+	got := claim(t, s, now, "w1", lease1, 2)
+	same(t, "first claim, in due order", []string{"b", "c"}, keys(got))
+	same(t, "claimed job", job("b", at(time.Hour)).Payload, got[0].Payload)
+	same(t, "second owner skips leased jobs", []string{"a", "d"}, keys(claim(t, s, now, "w2", lease2, 10)))
+	same(t, "nothing left to claim", []string(nil), keys(claim(t, s, now.Add(time.Minute), "w3", lease2, 10)))
+	// The contract only protects a lease from other owners: its holder may claim again.
+	same(t, "the holder claims its own jobs again", []string{"b", "c"}, keys(claim(t, s, now, "w1", lease1, 10)))
+
+	// At the end of a lease its jobs are free again; the others' leases still hold.
+	same(t, "claim when the first lease ran out", []string{"b", "c"}, keys(claim(t, s, lease1, "w3", lease2, 10)))
+	same(t, "claim when every lease ran out", []string{"b", "c", "a", "d", "later"},
+		keys(claim(t, s, at(6*time.Hour), "w4", at(7*time.Hour), 10)))
+	same(t, "limit", []string{"b"}, keys(claim(t, s, at(7*time.Hour), "w5", at(8*time.Hour), 1)))
+}
+
+func testFinishJob(t *testing.T, s mercato.Store) {
+	jobs := putJobs(t, s, job("a", at(time.Hour)), job("b", at(2*time.Hour)))
+	now := at(3 * time.Hour)
+	claimed := claim(t, s, now, "w1", now.Add(time.Hour), 10)
+	same(t, "claimed", []string{"a", "b"}, keys(claimed))
+
+	// A failed attempt keeps the job pending and due as before, and releases the lease.
+	failed := claimed[0]
+	failed.Attempts, failed.LastError = 1, "connection refused"
+	done := claimed[1]
+	done.Status, done.Attempts = mercato.JobDone, 1
+	update(t, s, func(tx mercato.Tx) error {
+		if err := tx.FinishJob(failed); err != nil {
+			return err
+		}
+		return tx.FinishJob(done)
+	})
+	wantFailed := jobs[0]
+	wantFailed.Attempts, wantFailed.LastError = 1, "connection refused"
+	wantDone := jobs[1]
+	wantDone.Status, wantDone.Attempts = mercato.JobDone, 1
+	same(t, "jobs after finishing", []mercato.Job{wantFailed, wantDone}, listJobs(t, s, mercato.JobFilter{}))
+	same(t, "another owner claims the released job at once", []mercato.Job{wantFailed},
+		claim(t, s, now, "w2", now.Add(time.Hour), 10))
+	if due, ok := nextDue(t, s); !ok || !due.Equal(at(time.Hour)) {
+		t.Errorf("NextJobDue = %v, %v; want %v, true", due, ok, at(time.Hour))
+	}
+}
