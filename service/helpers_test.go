@@ -1,0 +1,124 @@
+package service_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"mercato"
+	"mercato/service"
+	"mercato/sqlite"
+)
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+func amt(s string) mercato.Amount { return mercato.MustAmount(s) }
+
+// env is a sandbox service on a fresh SQLite database, with its clock at 2026-01-01.
+type env struct {
+	t   *testing.T
+	ctx context.Context
+	svc *service.Service
+	clk *mercato.SimClock
+}
+
+// newEnv returns a sandbox whose ledger is checked to balance when the test ends.
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	store, err := sqlite.Open(filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := mercato.NewSimClock(day(2026, 1, 1))
+	e := &env{t: t, ctx: context.Background(), svc: service.New(store, clk, service.WithBatchSize(7)), clk: clk}
+	t.Cleanup(func() {
+		if err := e.svc.CheckLedger(context.Background()); err != nil {
+			t.Errorf("ledger: %v", err)
+		}
+		store.Close()
+	})
+	return e
+}
+
+const (
+	seller  = "111122223333"
+	buyer   = "444455556666"
+	buyer2  = "777788889999"
+	product = "prod-analytics"
+)
+
+// marketplace applies a seller, two buyers, a SaaS product with a public subscription offer and
+// a private 3-installment offer to buyer.
+func (e *env) marketplace() {
+	e.t.Helper()
+	e.apply(mercato.Scenario{
+		Accounts: []mercato.Account{
+			{ID: seller, Name: "Acme", Roles: []mercato.Role{mercato.RoleSeller}},
+			{ID: buyer, Name: "Buyer Corp", Roles: []mercato.Role{mercato.RoleBuyer}, TaxJurisdiction: "US-WA"},
+			{ID: buyer2, Name: "Other Buyer", Roles: []mercato.Role{mercato.RoleBuyer}, TaxJurisdiction: "DE"},
+		},
+		Products: []mercato.Product{{ID: product, SellerID: seller, Type: mercato.ProductSaaS, Title: "Analytics",
+			RefundPolicy: "Full refund within 30 days.", Dimensions: []mercato.Dimension{{Key: "api_calls", Metered: true}}}},
+		Offers: []mercato.Offer{
+			{ID: "offer-public", ProductID: product, Visibility: "public", Terms: mercato.Terms{
+				{RecurringPayment: &mercato.RecurringPaymentTerm{CurrencyCode: "USD", BillingPeriod: "Monthly", Price: amt("100.00")}},
+				{UsageBased: &mercato.UsageBasedPricingTerm{CurrencyCode: "USD", RateCards: []mercato.UsageRateCard{
+					{RateCard: []mercato.RateCardItem{{DimensionKey: "api_calls", Price: amt("0.001")}}}}}},
+			}},
+			{ID: "offer-private", ProductID: product, Visibility: "private", Buyers: []string{buyer},
+				ExpiresAt: day(2026, 3, 1), Terms: mercato.Terms{
+					{Validity: &mercato.ValidityTerm{AgreementDuration: &mercato.Period{Months: 12}}},
+					{PaymentSchedule: &mercato.PaymentScheduleTerm{CurrencyCode: "USD", Schedule: []mercato.ScheduleItem{
+						{ChargeDate: day(2026, 1, 15), ChargeAmount: amt("1200.00")},
+						{ChargeDate: day(2026, 4, 15), ChargeAmount: amt("1200.00")},
+						{ChargeDate: day(2026, 7, 15), ChargeAmount: amt("1200.00")},
+					}}},
+				}},
+		},
+	})
+}
+
+func (e *env) apply(sc mercato.Scenario) {
+	e.t.Helper()
+	if err := e.svc.ApplyScenario(e.ctx, sc); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *env) accept(offer, buyerID string) mercato.Agreement {
+	e.t.Helper()
+	a, err := e.svc.AcceptOffer(e.ctx, service.AcceptInput{OfferID: offer, BuyerID: buyerID})
+	if err != nil {
+		e.t.Fatalf("accept %s by %s: %v", offer, buyerID, err)
+	}
+	return a
+}
+
+func (e *env) advanceTo(t time.Time) {
+	e.t.Helper()
+	if _, err := e.svc.Advance(e.ctx, t); err != nil {
+		e.t.Fatalf("advance to %s: %v", t, err)
+	}
+}
+
+func (e *env) invoices(agreementID string) []mercato.Invoice {
+	e.t.Helper()
+	inv, err := e.svc.Invoices(e.ctx, mercato.InvoiceFilter{AgreementID: agreementID})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return inv
+}
+
+// errorOf asserts err is an *mercato.Error with the code and returns it.
+func errorOf(t *testing.T, err error, code mercato.ErrorCode) *mercato.Error {
+	t.Helper()
+	if got := mercato.ErrorCodeOf(err); got != code {
+		t.Fatalf("error = %v (code %q), want code %q", err, got, code)
+	}
+	var e *mercato.Error
+	errors.As(err, &e)
+	return e
+}
