@@ -70,9 +70,9 @@ type Agreement struct {
 	InitialAgreementID string          `json:"initialAgreementId"`
 	SourceAgreementID  string          `json:"sourceAgreementId,omitempty"` // the agreement it replaced
 	Currency           Currency        `json:"currencyCode,omitempty"`
-	Value              Amount          `json:"agreementValue"`    // total contract value, pre-tax
-	ListingFeeRate     Rate            `json:"listingFeeRate"`    // fixed at acceptance
-	TaxJurisdiction    string          `json:"taxJurisdiction"`   // the buyer's, at acceptance
+	Value              Amount          `json:"agreementValue"`  // total contract value, pre-tax
+	ListingFeeRate     Rate            `json:"listingFeeRate"`  // fixed at acceptance
+	TaxJurisdiction    string          `json:"taxJurisdiction"` // the buyer's, at acceptance
 	EndReason          string          `json:"endReason,omitempty"`
 }
 

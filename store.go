@@ -109,8 +109,8 @@ type AgreementFilter struct {
 	ActiveFrom, ActiveTo time.Time
 	// WithoutInvoiceKey leaves out agreements that have an invoice with this key.
 	WithoutInvoiceKey string
-	AfterID              string
-	Limit                int
+	AfterID           string
+	Limit             int
 }
 
 // ChargeFilter selects charges; zero fields match all. Results are ordered by time, then ID.

@@ -246,3 +246,13 @@ func (s *Service) expire(ctx context.Context, j mercato.Job) error {
 		return agreementEvents(tx, &a, j.DueAt, "Purchase Agreement Ended")
 	})
 }
+
+// CloseMonth issues the consolidated invoices of period p now, to agreements not yet invoiced for
+// it: the job the clock runs on the 2nd, for an operator to re-run. It issues nothing twice.
+func (s *Service) CloseMonth(ctx context.Context, p mercato.BillingPeriod) error {
+	b, err := json.Marshal(closeJob{p})
+	if err != nil {
+		return err
+	}
+	return s.closeMonth(ctx, mercato.Job{Kind: jobMonthlyClose, Key: "close:" + p.String(), DueAt: s.Now(), Payload: b})
+}
