@@ -1,0 +1,36 @@
+// Command mercato runs the marketplace: the server (serve), its database (migrate), and the
+// sandbox controls (clock, scenario) that talk to a running server.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	if err := rootCmd().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "mercato:", err)
+		os.Exit(1)
+	}
+}
+
+func rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "mercato",
+		Short:         "A software marketplace: offers, agreements, billing, refunds and payouts, AWS Marketplace compatible",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(serveCmd(), migrateCmd(), clockCmd(), scenarioCmd())
+	return root
+}
+
+// envOr returns the environment variable's value, or def when it is unset.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}

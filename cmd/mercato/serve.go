@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"mercato"
+	"mercato/control"
+	"mercato/scenario"
+	"mercato/service"
+)
+
+type serveOptions struct {
+	addr     string
+	db       string
+	sandbox  bool
+	scenario string
+}
+
+func serveCmd() *cobra.Command {
+	var o serveOptions
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the mercato server",
+		Long: `Run the mercato server: the AWS Marketplace compatible APIs and mercato's own endpoints.
+
+With --sandbox, business time is simulated: it starts at the scenario's clock (or where the
+last run on this database stopped) and moves only through POST /_mercato/clock.`,
+		RunE: func(cmd *cobra.Command, _ []string) error { return serve(cmd.Context(), o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.addr, "addr", envOr("MERCATO_ADDR", "127.0.0.1:8080"), "listen address (env MERCATO_ADDR)")
+	f.StringVar(&o.db, "db", envOr("MERCATO_DB", "sqlite:mercato.db"), "database: sqlite:PATH or postgres://URL (env MERCATO_DB)")
+	f.BoolVar(&o.sandbox, "sandbox", false, "simulate business time and enable the /_mercato/ controls")
+	f.StringVar(&o.scenario, "scenario", "", "scenario file to apply at start (the server exits if it fails)")
+	return cmd
+}
+
+func serve(ctx context.Context, o serveOptions) error {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var sc *mercato.Scenario
+	if o.scenario != "" {
+		data, err := os.ReadFile(o.scenario)
+		if err != nil {
+			return err
+		}
+		parsed, err := scenario.Parse(data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.scenario, err)
+		}
+		sc = &parsed
+	}
+	store, err := openStore(ctx, o.db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	svc, err := newService(ctx, store, o.sandbox, sc, log)
+	if err != nil {
+		return err
+	}
+	if sc != nil {
+		if err := svc.ApplyScenario(ctx, *sc); err != nil {
+			return fmt.Errorf("%s: %w", o.scenario, err)
+		}
+		log.Info("scenario applied", "file", o.scenario, "now", svc.Now())
+	}
+	return run(ctx, o.addr, handler(svc, log), svc, log)
+}
+
+// newService builds the service on a real clock, or in sandbox mode on a simulated one that
+// starts where the last run stopped, else at the scenario's clock, else now.
+func newService(ctx context.Context, store mercato.Store, sandbox bool, sc *mercato.Scenario, log *slog.Logger) (*service.Service, error) {
+	if !sandbox {
+		return service.New(store, mercato.RealClock{}, service.WithLogger(log)), nil
+	}
+	start := time.Now().UTC().Truncate(time.Second)
+	if sc != nil && !sc.Clock.IsZero() {
+		start = sc.Clock
+	}
+	svc := service.New(store, mercato.NewSimClock(start), service.WithLogger(log))
+	return svc, svc.RestoreClock(ctx)
+}
+
+func handler(svc *service.Service, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	control.New(svc, log).Register(mux, "")
+	return mux
+}
+
+// run serves until ctx ends, then shuts down gracefully: in-flight requests finish.
+func run(ctx context.Context, addr string, h http.Handler, svc *service.Service, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	if !svc.Sandbox() {
+		go svc.RunJobs(ctx, time.Second)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("mercato listening", "addr", ln.Addr().String(), "sandbox", svc.Sandbox(), "now", svc.Now())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("mercato stopped")
+	return nil
+}

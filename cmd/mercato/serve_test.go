@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"mercato"
+	"mercato/service"
+	"mercato/sqlite"
+)
+
+// freeAddr returns a loopback address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startServer runs serve in the background until the test ends and waits for its health check.
+func startServer(t *testing.T, o serveOptions) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, o) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	url := "http://" + o.addr
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped: %v", err)
+		default:
+		}
+		if resp, err := http.Get(url + "/_mercato/health"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return url
+			}
+		}
+	}
+	t.Fatal("server not healthy after 10s")
+	return ""
+}
+
+// cli runs a mercato command against the server and returns its output.
+func cli(t *testing.T, server string, args ...string) (string, error) {
+	t.Helper()
+	cmd := rootCmd()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetArgs(append(args, "--server", server))
+	err := cmd.ExecuteContext(context.Background())
+	return out.String(), err
+}
+
+func TestSandboxYearOfDemo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	func() {
+		url := startServer(t, serveOptions{addr: freeAddr(t), db: "sqlite:" + db, sandbox: true,
+			scenario: filepath.Join("..", "..", "examples", "demo.yaml")})
+		if out, err := cli(t, url, "clock"); err != nil || !strings.Contains(out, `"now":"2026-01-01T00:00:00Z"`) {
+			t.Fatalf("clock = %q, %v", out, err)
+		}
+		if out, err := cli(t, url, "clock", "advance", "8760h"); err != nil || !strings.Contains(out, `"now":"2027-01-01T00:00:00Z"`) {
+			t.Fatalf("advance = %q, %v", out, err)
+		}
+		if _, err := cli(t, url, "clock", "set", "2026-06-01T00:00:00Z"); err == nil || !strings.Contains(err.Error(), "only moves forward") {
+			t.Errorf("moving back: %v", err)
+		}
+		// applying the demo again changes nothing
+		if _, err := cli(t, url, "scenario", "apply", filepath.Join("..", "..", "examples", "demo.yaml")); err != nil {
+			t.Errorf("re-apply: %v", err)
+		}
+	}()
+	t.Run("after a year", func(t *testing.T) {
+		store, err := sqlite.Open(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		svc := service.New(store, mercato.NewSimClock(time.Time{}))
+		if err := svc.CheckLedger(context.Background()); err != nil {
+			t.Error(err)
+		}
+		// private: 3 installments; public from Jan 5: Jan..Nov closed by Jan 1 2027 (11);
+		// trial from Feb 1, paid from Feb 11: Feb..Nov (10)
+		want := map[string]int{"agmt-demo-private": 3, "agmt-demo-public": 11, "agmt-demo-trial": 10}
+		for id, n := range want {
+			inv, err := svc.Invoices(context.Background(), mercato.InvoiceFilter{AgreementID: id})
+			if err != nil || len(inv) != n {
+				t.Errorf("%s: %d invoices (%v), want %d", id, len(inv), err, n)
+			}
+		}
+	})
+}
+
+func TestServeRefusesABadScenario(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := writeFile(bad, "accounts:\n  - {id: \"1\", name: x, roles: [seller]}\n"); err != nil {
+		t.Fatal(err)
+	}
+	err := serve(context.Background(), serveOptions{addr: freeAddr(t), db: "sqlite:" + filepath.Join(t.TempDir(), "x.db"),
+		sandbox: true, scenario: bad})
+	if err == nil || !strings.Contains(err.Error(), "accounts[0] (line 2)") {
+		t.Errorf("serve = %v, want an error naming accounts[0] (line 2)", err)
+	}
+}
+
+func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }

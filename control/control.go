@@ -1,0 +1,167 @@
+// Package control serves mercato's own endpoints under /_mercato/: health in every mode, and in
+// sandbox mode the simulated clock and scenario loading.
+package control
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"mercato"
+	"mercato/scenario"
+	"mercato/service"
+)
+
+// maxScenarioBytes bounds a scenario upload.
+const maxScenarioBytes = 8 << 20
+
+// Handler serves /_mercato/.
+type Handler struct {
+	svc *service.Service
+	log *slog.Logger
+}
+
+// New returns the handler; Register adds its routes to a mux.
+func New(svc *service.Service, log *slog.Logger) *Handler { return &Handler{svc: svc, log: log} }
+
+// Register adds the routes under prefix (e.g. "" or "/base").
+func (h *Handler) Register(mux *http.ServeMux, prefix string) {
+	mux.HandleFunc("GET "+prefix+"/_mercato/health", h.health)
+	if !h.svc.Sandbox() {
+		return
+	}
+	mux.HandleFunc("GET "+prefix+"/_mercato/clock", h.getClock)
+	mux.HandleFunc("POST "+prefix+"/_mercato/clock", h.moveClock)
+	mux.HandleFunc("POST "+prefix+"/_mercato/scenario", h.applyScenario)
+}
+
+func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
+	mode := "production"
+	if h.svc.Sandbox() {
+		mode = "sandbox"
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "mode": mode, "now": formatTime(h.svc.Now())})
+}
+
+func (h *Handler) getClock(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"now": formatTime(h.svc.Now())})
+}
+
+// ClockRequest moves the simulated clock: by a duration ("720h", or ISO-8601 "P30D") or to a
+// time. Exactly one is given.
+type ClockRequest struct {
+	Advance string `json:"advance,omitempty"`
+	Set     string `json:"set,omitempty"`
+}
+
+func (h *Handler) moveClock(w http.ResponseWriter, r *http.Request) {
+	var req ClockRequest
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<16))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		h.fail(w, mercato.Errorf(mercato.EInvalid, "body must be {\"advance\":\"720h\"} or {\"set\":\"2026-03-01T00:00:00Z\"}: %v", err))
+		return
+	}
+	target, err := req.target(h.svc.Now())
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	now, err := h.svc.Advance(r.Context(), target)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"now": formatTime(now)})
+}
+
+// target returns the time the request moves the clock to from now.
+func (req ClockRequest) target(now time.Time) (time.Time, error) {
+	switch {
+	case (req.Advance == "") == (req.Set == ""):
+		return now, fieldError("advance", "give exactly one of advance and set")
+	case req.Set != "":
+		t, err := time.Parse(time.RFC3339Nano, req.Set)
+		if err != nil {
+			return now, fieldError("set", "must be an RFC 3339 time such as 2026-03-01T00:00:00Z")
+		}
+		return t, nil
+	case strings.HasPrefix(req.Advance, "P"):
+		p, err := mercato.ParsePeriod(req.Advance)
+		if err != nil {
+			return now, fieldError("advance", "must be a duration such as 720h or P30D")
+		}
+		return p.AddTo(now), nil
+	default:
+		d, err := time.ParseDuration(req.Advance)
+		if err != nil || d < 0 {
+			return now, fieldError("advance", "must be a non-negative duration such as 720h or P30D")
+		}
+		return now.Add(d), nil
+	}
+}
+
+func fieldError(name, msg string) error {
+	return &mercato.Error{Code: mercato.EInvalid, Message: "invalid clock request",
+		Fields: []mercato.FieldError{{Name: name, Message: msg}}}
+}
+
+func (h *Handler) applyScenario(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxScenarioBytes))
+	if err != nil {
+		h.fail(w, mercato.Errorf(mercato.EInvalid, "reading scenario: %v", err))
+		return
+	}
+	sc, err := scenario.Parse(body)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	if err := h.svc.ApplyScenario(r.Context(), sc); err != nil {
+		h.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"now": formatTime(h.svc.Now()), "applied": map[string]int{
+		"accounts": len(sc.Accounts), "products": len(sc.Products), "offers": len(sc.Offers), "agreements": len(sc.Agreements)}})
+}
+
+// statusOf maps an error code to the HTTP status of these JSON endpoints.
+var statusOf = map[mercato.ErrorCode]int{
+	mercato.EInvalid: http.StatusBadRequest, mercato.ENotFound: http.StatusNotFound,
+	mercato.EConflict: http.StatusConflict, mercato.EForbidden: http.StatusForbidden,
+	mercato.EUnauthorized: http.StatusUnauthorized, mercato.EQuota: http.StatusPaymentRequired,
+	mercato.EThrottled: http.StatusTooManyRequests, mercato.EInternal: http.StatusInternalServerError,
+}
+
+// ErrorBody is the JSON shape of an error from /_mercato/.
+type ErrorBody struct {
+	Error struct {
+		Code    mercato.ErrorCode    `json:"code"`
+		Message string               `json:"message"`
+		Fields  []mercato.FieldError `json:"fields,omitempty"`
+	} `json:"error"`
+}
+
+func (h *Handler) fail(w http.ResponseWriter, err error) {
+	var body ErrorBody
+	var e *mercato.Error
+	if errors.As(err, &e) && e.Code != mercato.EInternal {
+		body.Error.Code, body.Error.Message, body.Error.Fields = e.Code, e.Error(), e.Fields
+	} else {
+		h.log.Error("control request failed", "err", err)
+		body.Error.Code, body.Error.Message = mercato.EInternal, "internal error"
+	}
+	writeJSON(w, statusOf[body.Error.Code], body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
