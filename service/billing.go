@@ -12,8 +12,8 @@ import (
 
 // Job kinds of the billing runner.
 const (
-	jobInvoiceCharge mercato.JobKind = "invoice-charge"  // an installment falls due
-	jobMonthlyClose  mercato.JobKind = "monthly-close"   // the consolidated invoice of a month
+	jobInvoiceCharge mercato.JobKind = "invoice-charge"   // an installment falls due
+	jobMonthlyClose  mercato.JobKind = "monthly-close"    // the consolidated invoice of a month
 	jobExpire        mercato.JobKind = "expire-agreement" // an agreement reaches its end
 )
 

@@ -59,7 +59,9 @@ func clockCmd() *cobra.Command {
 		Use:   "clock",
 		Short: "Show or move a sandbox server's simulated clock",
 		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return r.call(cmd, http.MethodGet, "/_mercato/clock", "", nil) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return r.call(cmd, http.MethodGet, "/_mercato/clock", "", nil)
+		},
 	}
 	r.flags(cmd)
 	cmd.AddCommand(&cobra.Command{
