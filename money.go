@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -132,6 +133,9 @@ func (a Amount) MulRate(r Rate, c Currency) Amount {
 // computed exactly (no intermediate rounding or overflow). den must be positive.
 func (a Amount) MulFrac(num, den int64, c Currency) Amount {
 	unit := c.minorUnitScale()
+	if v, ok := mulFrac64(int64(a), num, den*unit); ok && den <= math.MaxInt64/unit {
+		return Amount(v * unit)
+	}
 	p := new(big.Int).Mul(big.NewInt(int64(a)), big.NewInt(num))
 	q := new(big.Int).Mul(big.NewInt(den), big.NewInt(unit))
 	return Amount(divRound(p, q).Int64() * unit)
@@ -141,6 +145,37 @@ func (a Amount) MulFrac(num, den int64, c Currency) Amount {
 // decimals expressed as an Amount, rounded to the currency's minor unit.
 func (a Amount) MulQuantity(q Amount, c Currency) Amount {
 	return a.MulFrac(int64(q), AmountScale, c)
+}
+
+// mulFrac64 returns a × num / q rounded half away from zero, computed in 128 bits, for q > 0; ok
+// is false when the result does not fit in an int64 (the caller then uses math/big).
+func mulFrac64(a, num, q int64) (int64, bool) {
+	if q <= 0 {
+		return 0, false
+	}
+	neg := (a < 0) != (num < 0)
+	hi, lo := bits.Mul64(absU(a), absU(num))
+	if hi >= uint64(q) {
+		return 0, false
+	}
+	quo, rem := bits.Div64(hi, lo, uint64(q))
+	if rem >= uint64(q)-rem { // rem >= q/2, without overflow
+		quo++
+	}
+	if quo > math.MaxInt64 {
+		return 0, false
+	}
+	if neg {
+		return -int64(quo), true
+	}
+	return int64(quo), true
+}
+
+func absU(v int64) uint64 {
+	if v < 0 {
+		return uint64(-v)
+	}
+	return uint64(v)
 }
 
 // divRound divides p by positive q rounding half away from zero.

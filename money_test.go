@@ -1,6 +1,9 @@
 package mercato
 
-import "testing"
+import (
+	"math/big"
+	"testing"
+)
 
 func TestParseAmount(t *testing.T) {
 	tests := []struct {
@@ -85,5 +88,29 @@ func TestRateString(t *testing.T) {
 	}
 	if got := Percent(2000).String(); got != "20%" {
 		t.Errorf("Percent(2000) = %s", got)
+	}
+}
+
+// TestMulFracMatchesBig checks the 128-bit fast path against math/big on edge values.
+func TestMulFracMatchesBig(t *testing.T) {
+	vals := []int64{0, 1, -1, 5, -5, 49, 50, 51, 99_999_999, 1 << 40, -(1 << 40), 1<<62 + 12345, -(1<<62 + 12345)}
+	nums := []int64{0, 1, -1, 2, 3, 7, 22, 1 << 30, 100_000_000, -3}
+	dens := []int64{1, 2, 3, 7, 31, 100, 1 << 20}
+	for _, a := range vals {
+		for _, n := range nums {
+			for _, d := range dens {
+				for _, c := range []Currency{"USD", "JPY", "KWD"} {
+					unit := c.minorUnitScale()
+					p := new(big.Int).Mul(big.NewInt(a), big.NewInt(n))
+					want := new(big.Int).Mul(divRound(p, new(big.Int).Mul(big.NewInt(d), big.NewInt(unit))), big.NewInt(unit))
+					if !want.IsInt64() {
+						continue
+					}
+					if got := Amount(a).MulFrac(n, d, c); int64(got) != want.Int64() {
+						t.Fatalf("%d x %d / %d in %s = %d, want %s", a, n, d, c, got, want)
+					}
+				}
+			}
+		}
 	}
 }

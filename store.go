@@ -39,13 +39,15 @@ type Tx interface {
 	GetAgreement(id string) (Agreement, error)
 	ListAgreements(AgreementFilter) ([]Agreement, error)
 
-	// InsertCharge returns EConflict if the agreement already has a charge with the key.
-	InsertCharge(Charge) error
+	// InsertCharges returns EConflict if an ID is taken or the agreement already has a charge
+	// with the key; it writes many rows with few statements.
+	InsertCharges(...Charge) error
 	UpdateCharge(Charge) error
 	ListCharges(ChargeFilter) ([]Charge, error)
 
-	// InsertInvoice returns EConflict if the agreement already has an invoice with the key.
-	InsertInvoice(Invoice) error
+	// InsertInvoices returns EConflict if an ID is taken or the agreement already has an invoice
+	// with the key.
+	InsertInvoices(...Invoice) error
 	GetInvoice(id string) (Invoice, error)
 	ListInvoices(InvoiceFilter) ([]Invoice, error)
 	// AddInvoiceRefund adds amount to the invoice's refunded total only if the total stays
@@ -53,7 +55,7 @@ type Tx interface {
 	// one statement, so concurrent refunds can never exceed the invoice.
 	AddInvoiceRefund(invoiceID string, amount Amount) error
 
-	InsertLedgerTxn(LedgerTxn) error
+	InsertLedgerTxns(...LedgerTxn) error
 	// LedgerBalance returns the sum of postings to an account (debits positive).
 	LedgerBalance(account string, c Currency) (Amount, error)
 	// LedgerImbalance returns, per currency, the sum of all postings; all zero in a sound ledger.
@@ -79,7 +81,7 @@ type Tx interface {
 	GetIdempotency(caller, operation, token string) (IdempotencyRecord, error)
 	PutIdempotency(IdempotencyRecord) error
 
-	InsertAudit(AuditRecord) error
+	InsertAudit(...AuditRecord) error
 	ListAudit(AuditFilter) ([]AuditRecord, error)
 	InsertEvent(Event) error
 	ListEvents(EventFilter) ([]Event, error)

@@ -45,11 +45,15 @@ func (s *Service) scheduleAgreement(tx mercato.Tx, a *mercato.Agreement, now tim
 		return err
 	}
 	var dueNow []mercato.Charge
-	for _, c := range charges {
-		c.ID = newID("ch-")
-		if err := tx.InsertCharge(c); err != nil {
+	for i := range charges {
+		charges[i].ID = newID("ch-")
+	}
+	if len(charges) > 0 {
+		if err := tx.InsertCharges(charges...); err != nil {
 			return err
 		}
+	}
+	for _, c := range charges {
 		if !c.Time.After(now) {
 			dueNow = append(dueNow, c)
 			continue
@@ -87,26 +91,48 @@ func putJob(tx mercato.Tx, kind mercato.JobKind, key string, due time.Time, payl
 	return err
 }
 
-// issueInvoice invoices charges of an agreement at time at: the invoice with its tax and fee,
-// the charges marked invoiced (inserted if new), the ledger postings and the audit record.
+// issueInvoice invoices charges of an agreement at time at: the invoice with its tax and fee, the
+// charges marked invoiced (inserted if new), the ledger postings and the audit record.
 func (s *Service) issueInvoice(tx mercato.Tx, a *mercato.Agreement, key string, charges []mercato.Charge, at time.Time) (mercato.Invoice, error) {
+	var b invoicing
+	inv, err := b.add(a, key, charges, at)
+	if err != nil {
+		return inv, err
+	}
+	return inv, b.write(tx)
+}
+
+// invoicing collects what one transaction invoices and writes it with one multi-row statement
+// per table, which is what makes the monthly close of many agreements fast.
+type invoicing struct {
+	invoices   []mercato.Invoice
+	newCharges []mercato.Charge // charges billed as they arise (monthly)
+	invoiced   []mercato.Charge // stored charges now invoiced (upfront, installments)
+	ledger     []mercato.LedgerTxn
+	audit      []mercato.AuditRecord
+}
+
+// invoiceAudit is the detail of an invoice's audit record.
+type invoiceAudit struct {
+	AgreementID string           `json:"agreementId"`
+	Key         string           `json:"key"`
+	Amount      mercato.Amount   `json:"amount"`
+	Tax         mercato.Amount   `json:"tax"`
+	Currency    mercato.Currency `json:"currencyCode"`
+}
+
+// add prepares the invoice of charges of agreement a issued at time at.
+func (b *invoicing) add(a *mercato.Agreement, key string, charges []mercato.Charge, at time.Time) (mercato.Invoice, error) {
 	j, _ := mercato.LookupJurisdiction(a.TaxJurisdiction)
 	inv := billing.NewInvoice(a, key, charges, at, j)
 	inv.ID = newID("inv-")
-	if err := tx.InsertInvoice(inv); err != nil {
-		return inv, fmt.Errorf("invoice %s of agreement %s: %w", key, a.ID, err)
-	}
 	for _, c := range charges {
 		c.Status, c.InvoiceID = mercato.ChargeInvoiced, inv.ID
-		var err error
 		if c.ID == "" {
 			c.ID = newID("ch-")
-			err = tx.InsertCharge(c)
+			b.newCharges = append(b.newCharges, c)
 		} else {
-			err = tx.UpdateCharge(c)
-		}
-		if err != nil {
-			return inv, err
+			b.invoiced = append(b.invoiced, c)
 		}
 	}
 	lt := billing.InvoiceLedger(&inv)
@@ -114,11 +140,40 @@ func (s *Service) issueInvoice(tx mercato.Tx, a *mercato.Agreement, key string, 
 	if err := lt.Validate(); err != nil {
 		return inv, err
 	}
-	if err := tx.InsertLedgerTxn(lt); err != nil {
+	details, err := json.Marshal(invoiceAudit{AgreementID: a.ID, Key: key, Amount: inv.PreTax, Tax: inv.Tax,
+		Currency: inv.Currency})
+	if err != nil {
 		return inv, err
 	}
-	return inv, audit(tx, at, "system", "IssueInvoice", "Invoice", inv.ID, "",
-		map[string]any{"agreementId": a.ID, "key": key, "amount": inv.PreTax, "tax": inv.Tax, "currencyCode": inv.Currency})
+	b.invoices = append(b.invoices, inv)
+	b.ledger = append(b.ledger, lt)
+	b.audit = append(b.audit, mercato.AuditRecord{Time: at, WallTime: time.Now().UTC(), Actor: "system",
+		Action: "IssueInvoice", ResourceType: "Invoice", ResourceID: inv.ID, Details: details})
+	return inv, nil
+}
+
+// write stores everything added, in the transaction.
+func (b *invoicing) write(tx mercato.Tx) error {
+	if len(b.invoices) == 0 {
+		return nil
+	}
+	if err := tx.InsertInvoices(b.invoices...); err != nil {
+		return fmt.Errorf("issue invoices: %w", err)
+	}
+	if len(b.newCharges) > 0 {
+		if err := tx.InsertCharges(b.newCharges...); err != nil {
+			return err
+		}
+	}
+	for _, c := range b.invoiced {
+		if err := tx.UpdateCharge(c); err != nil {
+			return err
+		}
+	}
+	if err := tx.InsertLedgerTxns(b.ledger...); err != nil {
+		return err
+	}
+	return tx.InsertAudit(b.audit...)
 }
 
 // invoiceCharge invoices one scheduled charge on its date, unless it was cancelled meanwhile.
@@ -193,20 +248,25 @@ func (s *Service) closeBatch(ctx context.Context, p mercato.BillingPeriod, after
 			return nil
 		}
 		last = as[n-1].ID
-		usage, err := tx.UsageTotals(agreementIDs(as), p.Start(), p.End())
+		totals, err := tx.UsageTotals(agreementIDs(as), p.Start(), p.End())
 		if err != nil {
 			return err
 		}
+		usage := make(map[string][]mercato.UsageTotal, len(totals))
+		for _, u := range totals {
+			usage[u.AgreementID] = append(usage[u.AgreementID], u)
+		}
+		var b invoicing
 		for i := range as {
-			charges := billing.MonthlyCharges(&as[i], p, usage)
+			charges := billing.MonthlyCharges(&as[i], p, usage[as[i].ID])
 			if len(charges) == 0 {
 				continue
 			}
-			if _, err := s.issueInvoice(tx, &as[i], key, charges, at); err != nil {
+			if _, err := b.add(&as[i], key, charges, at); err != nil {
 				return err
 			}
 		}
-		return nil
+		return b.write(tx)
 	})
 	return last, n, err
 }

@@ -34,7 +34,7 @@ func BenchmarkInsertInvoice(b *testing.B) {
 	for b.Loop() {
 		i++
 		inv.ID, inv.Key = fmt.Sprintf("inv-%d", i), fmt.Sprintf("key-%d", i)
-		if err := s.Update(b.Context(), func(tx mercato.Tx) error { return tx.InsertInvoice(inv) }); err != nil {
+		if err := s.Update(b.Context(), func(tx mercato.Tx) error { return tx.InsertInvoices(inv) }); err != nil {
 			b.Fatal(err)
 		}
 	}

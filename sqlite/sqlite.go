@@ -25,7 +25,7 @@ var migrations embed.FS
 
 // pragmas apply to every connection: write-ahead logging, waiting up to 10 s for a lock,
 // enforced foreign keys, and fsync only at checkpoints.
-const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)"
 
 // dialect is what the shared store needs to know about SQLite. With one writer connection
 // there are no serialization failures to retry.
@@ -33,6 +33,8 @@ var dialect = sqlstore.Dialect{
 	Name:              "sqlite",
 	ViewTx:            sql.TxOptions{ReadOnly: true},
 	IsUniqueViolation: isUniqueViolation,
+	PrepareInTx:       true,
+	AnonymousParams:   true,
 }
 
 // Open opens the database file at path, creating it if needed, brings its schema up to date

@@ -14,10 +14,8 @@ var (
 )
 
 var (
-	insertCharge   = insertNewSQL("charges", chargeCols)
 	updateCharge   = updateSQL("charges", chargeCols)
 	selectCharges  = selectSQL("charges", chargeCols)
-	insertInvoice  = insertNewSQL("invoices", invoiceCols)
 	selectInvoices = selectSQL("invoices", invoiceCols)
 	// addRefund checks and changes the refunded total in one statement, so concurrent refunds
 	// cannot together exceed the invoice.
@@ -26,9 +24,12 @@ var (
 	invoiceExists = "SELECT id FROM invoices WHERE id = $1"
 )
 
-// InsertCharge stores a new charge; an existing ID, or key of the agreement, is EConflict.
-func (t *tx) InsertCharge(c mercato.Charge) error {
-	return t.insertNew("Charge", c.ID, insertCharge, chargeArgs(&c)...)
+// InsertCharges stores new charges; an existing ID, or key of the agreement, is EConflict.
+func (t *tx) InsertCharges(cs ...mercato.Charge) error {
+	n, err := t.insertRows("charges", chargeCols, len(cs), func(i int, dst []any) []any {
+		return append(dst, chargeArgs(&cs[i])...)
+	})
+	return t.checkInserted("Charge", n, len(cs), func(i int) string { return cs[i].ID }, err)
 }
 
 // UpdateCharge replaces a stored charge; an unknown ID is ENotFound.
@@ -62,14 +63,20 @@ func scanCharge(s scanner) (mercato.Charge, error) {
 	return c, err
 }
 
-// InsertInvoice stores a new invoice; an existing ID, or key of the agreement, is EConflict.
-func (t *tx) InsertInvoice(inv mercato.Invoice) error {
-	return t.insertNew("Invoice", inv.ID, insertInvoice,
-		inv.ID, inv.AgreementID, inv.Key, string(inv.Type), inv.SellerID, inv.BuyerID,
+// InsertInvoices stores new invoices; an existing ID, or key of the agreement, is EConflict.
+func (t *tx) InsertInvoices(invs ...mercato.Invoice) error {
+	n, err := t.insertRows("invoices", invoiceCols, len(invs), func(i int, dst []any) []any {
+		return append(dst, invoiceArgs(&invs[i])...)
+	})
+	return t.checkInserted("Invoice", n, len(invs), func(i int) string { return invs[i].ID }, err)
+}
+
+func invoiceArgs(inv *mercato.Invoice) []any {
+	return []any{inv.ID, inv.AgreementID, inv.Key, string(inv.Type), inv.SellerID, inv.BuyerID,
 		string(inv.Currency), int64(inv.PreTax), int64(inv.Tax), jsonArg{inv.TaxLines},
 		int64(inv.ListingFee), int64(inv.Refunded), inv.BillingPeriod.Year, inv.BillingPeriod.Month,
 		micros(inv.IssuedAt), micros(inv.DueAt), inv.InvoicingEntity.LegalName,
-		inv.InvoicingEntity.BranchName, inv.OriginalInvoiceID)
+		inv.InvoicingEntity.BranchName, inv.OriginalInvoiceID}
 }
 
 // GetInvoice returns the invoice with the ID.

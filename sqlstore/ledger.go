@@ -5,25 +5,38 @@ import (
 )
 
 var (
-	insertLedgerTxn = insertNewSQL("ledger_txns", []string{"id", "time", "kind", "ref"})
-	insertPosting   = insertSQL("postings", []string{"txn_id", "seq", "account", "currency", "amount"})
-	ledgerBalance   = `SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM postings
+	ledgerTxnCols = []string{"id", "time", "kind", "ref"}
+	postingCols   = []string{"txn_id", "seq", "account", "currency", "amount"}
+	ledgerBalance = `SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM postings
 		WHERE account = $1 AND currency = $2`
 	ledgerImbalance = "SELECT currency, CAST(SUM(amount) AS BIGINT) FROM postings GROUP BY currency"
 )
 
-// InsertLedgerTxn stores the transaction and its postings as given; an existing ID is
+// InsertLedgerTxns stores transactions and their postings as given; an existing ID is
 // EConflict. Whether the postings balance is the caller's check (LedgerTxn.Validate).
-func (t *tx) InsertLedgerTxn(l mercato.LedgerTxn) error {
-	if err := t.insertNew("LedgerTxn", l.ID, insertLedgerTxn, l.ID, micros(l.Time), l.Kind, l.Ref); err != nil {
+func (t *tx) InsertLedgerTxns(ls ...mercato.LedgerTxn) error {
+	n, err := t.insertRows("ledger_txns", ledgerTxnCols, len(ls), func(i int, dst []any) []any {
+		return append(dst, ls[i].ID, micros(ls[i].Time), ls[i].Kind, ls[i].Ref)
+	})
+	if err := t.checkInserted("LedgerTxn", n, len(ls), func(i int) string { return ls[i].ID }, err); err != nil {
 		return err
 	}
-	for i, p := range l.Postings {
-		if _, err := t.exec(insertPosting, l.ID, i, p.Account, string(p.Currency), int64(p.Amount)); err != nil {
-			return t.fail(err, "insert postings of", "LedgerTxn", l.ID)
+	type posting struct {
+		txn string
+		seq int
+		p   *mercato.Posting
+	}
+	var ps []posting
+	for i := range ls {
+		for j := range ls[i].Postings {
+			ps = append(ps, posting{ls[i].ID, j, &ls[i].Postings[j]})
 		}
 	}
-	return nil
+	_, err = t.insertRows("postings", postingCols, len(ps), func(i int, dst []any) []any {
+		p := ps[i]
+		return append(dst, p.txn, p.seq, p.p.Account, string(p.p.Currency), int64(p.p.Amount))
+	})
+	return t.fail(err, "insert postings of", "LedgerTxn", ls[0].ID)
 }
 
 // LedgerBalance returns the sum of the postings to the account in the currency.

@@ -16,12 +16,12 @@ var (
 	insertIdempotency = insertNewSQL("idempotency", idempotencyCols)
 	selectIdempotency = selectSQL("idempotency", idempotencyCols) +
 		" WHERE caller = $1 AND operation = $2 AND token = $3"
-	insertAudit   = insertSQL("audit", auditCols[1:])
-	selectAudit   = selectSQL("audit", auditCols)
-	insertEvent   = insertSQL("events", eventCols[1:])
-	selectEvents  = selectSQL("events", eventCols)
-	upsertSetting = upsertSQL("settings", []string{"key", "value"})
-	selectSetting = "SELECT value FROM settings WHERE key = $1"
+	auditWriteCols = auditCols[1:]
+	selectAudit    = selectSQL("audit", auditCols)
+	insertEvent    = insertSQL("events", eventCols[1:])
+	selectEvents   = selectSQL("events", eventCols)
+	upsertSetting  = upsertSQL("settings", []string{"key", "value"})
+	selectSetting  = "SELECT value FROM settings WHERE key = $1"
 )
 
 // GetIdempotency returns the record of the caller's request with the token for the operation.
@@ -45,10 +45,16 @@ func scanIdempotency(s scanner) (mercato.IdempotencyRecord, error) {
 }
 
 // InsertAudit appends an audit record; the database assigns its ID.
-func (t *tx) InsertAudit(a mercato.AuditRecord) error {
-	_, err := t.exec(insertAudit, micros(a.Time), micros(a.WallTime), a.Actor, a.Action,
-		a.ResourceType, a.ResourceID, a.ClientToken, rawArg(a.Details))
-	return wrap(err, "insert audit record %s %s %s", a.Action, a.ResourceType, a.ResourceID)
+func (t *tx) InsertAudit(rs ...mercato.AuditRecord) error {
+	_, err := t.insertRows("audit", auditWriteCols, len(rs), func(i int, dst []any) []any {
+		a := &rs[i]
+		return append(dst, micros(a.Time), micros(a.WallTime), a.Actor, a.Action,
+			a.ResourceType, a.ResourceID, a.ClientToken, rawArg(a.Details))
+	})
+	if err != nil && len(rs) > 0 {
+		return wrap(err, "insert audit record %s %s %s", rs[0].Action, rs[0].ResourceType, rs[0].ResourceID)
+	}
+	return err
 }
 
 // ListAudit returns the audit records matching f, oldest first (in the order they were written).

@@ -48,3 +48,54 @@ func updateSQL(table string, cols []string) string {
 	}
 	return "UPDATE " + table + " SET " + strings.Join(set, ", ") + " WHERE " + cols[0] + " = $1"
 }
+
+// maxParams bounds the parameters of one multi-row statement: SQLite allows 32766, PostgreSQL
+// 65535.
+const maxParams = 30000
+
+// maxRowsPerInsert bounds the rows of one multi-row statement, so that the set of statement
+// shapes, and the prepared statements, stay few.
+const maxRowsPerInsert = 256
+
+// insertRowsSQL returns an INSERT of n rows of every column that does nothing for a row that
+// would violate a unique key. With anonymous, the parameters are plain "?": SQLite looks up
+// numbered and named parameters in a list, which costs quadratic time in a statement with
+// thousands of them.
+func insertRowsSQL(table string, cols []string, n int, anonymous bool) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if !anonymous {
+			row = "(" + placeholders(1+i*len(cols), len(cols)) + ")"
+		}
+		b.WriteString(row)
+	}
+	b.WriteString(" ON CONFLICT DO NOTHING")
+	return b.String()
+}
+
+// insertRows inserts n rows into table with as few statements as the parameter limit allows;
+// args(i, dst) appends the arguments of row i. It returns how many rows were inserted (rows
+// that would violate a unique key are not).
+func (t *tx) insertRows(table string, cols []string, n int, args func(i int, dst []any) []any) (int64, error) {
+	per := min(maxRowsPerInsert, maxParams/len(cols))
+	var inserted int64
+	buf := make([]any, 0, min(n, per)*len(cols))
+	for from := 0; from < n; from += per {
+		to := min(n, from+per)
+		buf = buf[:0]
+		for i := from; i < to; i++ {
+			buf = args(i, buf)
+		}
+		k, err := t.execCount(insertRowsSQL(table, cols, to-from, t.d.AnonymousParams), buf...)
+		if err != nil {
+			return inserted, err
+		}
+		inserted += k
+	}
+	return inserted, nil
+}

@@ -14,6 +14,8 @@ type tx struct {
 	ctx context.Context
 	tx  *sql.Tx
 	d   *Dialect
+	// stmts, when not nil, holds the statements prepared in this transaction, by query.
+	stmts map[string]*sql.Stmt
 	// retryErr is the first error of a statement that asks for the transaction to be run
 	// again; the store then retries, and never commits, even if fn hides the error.
 	retryErr error
@@ -33,8 +35,44 @@ func (t *tx) note(err error) error {
 }
 
 func (t *tx) exec(query string, args ...any) (sql.Result, error) {
+	if s := t.stmt(query); s != nil {
+		res, err := s.ExecContext(t.ctx, args...)
+		return res, t.note(err)
+	}
 	res, err := t.tx.ExecContext(t.ctx, query, args...)
 	return res, t.note(err)
+}
+
+// stmt returns the statement of query prepared in this transaction, preparing it on first use,
+// or nil to run the query unprepared (the dialect does not prepare, or preparing failed: the
+// query then reports the error itself). The transaction closes its statements when it ends.
+func (t *tx) stmt(query string) *sql.Stmt {
+	if t.stmts == nil {
+		return nil
+	}
+	if s, ok := t.stmts[query]; ok {
+		return s
+	}
+	s, err := t.tx.PrepareContext(t.ctx, query)
+	if err != nil {
+		return nil
+	}
+	t.stmts[query] = s
+	return s
+}
+
+func (t *tx) queryRow(query string, args ...any) *sql.Row {
+	if s := t.stmt(query); s != nil {
+		return s.QueryRowContext(t.ctx, args...)
+	}
+	return t.tx.QueryRowContext(t.ctx, query, args...)
+}
+
+func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
+	if s := t.stmt(query); s != nil {
+		return s.QueryContext(t.ctx, args...)
+	}
+	return t.tx.QueryContext(t.ctx, query, args...)
 }
 
 // execCount runs a statement and returns how many rows it changed.
@@ -49,13 +87,13 @@ func (t *tx) execCount(query string, args ...any) (int64, error) {
 
 // getRow runs a query expected to return at most one row and scans it with scan.
 func getRow[T any](t *tx, scan func(scanner) (T, error), query string, args ...any) (T, error) {
-	v, err := scan(t.tx.QueryRowContext(t.ctx, query, args...))
+	v, err := scan(t.queryRow(query, args...))
 	return v, t.note(err)
 }
 
 // list runs a query and scans every row with scan.
 func list[T any](t *tx, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, t.note(err)
 	}
@@ -122,4 +160,19 @@ func (t *tx) updateExisting(typ, id, query string, args ...any) error {
 		return mercato.NotFound(typ, id)
 	}
 	return nil
+}
+
+// checkInserted turns a multi-row insert that stored fewer rows than given into EConflict: some
+// row's ID or unique key was taken. The rows are named when there is one.
+func (t *tx) checkInserted(typ string, inserted int64, n int, id func(int) string, err error) error {
+	if err != nil {
+		return t.fail(err, "insert", typ, id(0))
+	}
+	if inserted == int64(n) {
+		return nil
+	}
+	if n == 1 {
+		return conflict(typ, id(0), "already exists")
+	}
+	return conflict(typ, id(0)+"...", fmt.Sprintf("and %d more: %d of them already exist", n-1, int64(n)-inserted))
 }

@@ -148,10 +148,10 @@ func testListAgreementsMonthly(t *testing.T, s mercato.Store) {
 
 	// The monthly close skips agreements already invoiced for the period.
 	update(t, s, func(tx mercato.Tx) error {
-		if err := tx.InsertInvoice(invoice("inv-m05", "m05", "period:2025-01", to)); err != nil {
+		if err := tx.InsertInvoices(invoice("inv-m05", "m05", "period:2025-01", to)); err != nil {
 			return err
 		}
-		return tx.InsertInvoice(invoice("inv-m06", "m06", "period:2024-12", to))
+		return tx.InsertInvoices(invoice("inv-m06", "m06", "period:2024-12", to))
 	})
 	same(t, "without an invoice of the period", []string{"m03", "m06", "m08", "m09"},
 		monthly(mercato.AgreementFilter{WithoutInvoiceKey: "period:2025-01"}))

@@ -21,9 +21,9 @@ func testCharges(t *testing.T, s mercato.Store) {
 	put(t, s,
 		func(tx mercato.Tx) error { return tx.InsertAgreement(a1) },
 		func(tx mercato.Tx) error { return tx.InsertAgreement(a2) },
-		func(tx mercato.Tx) error { return tx.InsertCharge(c1) },
-		func(tx mercato.Tx) error { return tx.InsertCharge(c2) },
-		func(tx mercato.Tx) error { return tx.InsertCharge(c3) },
+		func(tx mercato.Tx) error { return tx.InsertCharges(c1) },
+		func(tx mercato.Tx) error { return tx.InsertCharges(c2) },
+		func(tx mercato.Tx) error { return tx.InsertCharges(c3) },
 	)
 	list := func(f mercato.ChargeFilter) []mercato.Charge {
 		t.Helper()
@@ -34,10 +34,10 @@ func testCharges(t *testing.T, s mercato.Store) {
 	same(t, "charges of an acceptor", []mercato.Charge{c3}, list(mercato.ChargeFilter{AcceptorID: buyer2}))
 
 	updateCode(t, s, "InsertCharge of a used key", mercato.EConflict, func(tx mercato.Tx) error {
-		return tx.InsertCharge(charge("ch-9", "agmt-1", "k1", t0))
+		return tx.InsertCharges(charge("ch-9", "agmt-1", "k1", t0))
 	})
 	updateCode(t, s, "InsertCharge of a used ID", mercato.EConflict, func(tx mercato.Tx) error {
-		return tx.InsertCharge(charge("ch-1", "agmt-2", "k9", t0))
+		return tx.InsertCharges(charge("ch-1", "agmt-2", "k9", t0))
 	})
 
 	c1.Status, c1.InvoiceID, c1.Revision = mercato.ChargeInvoiced, "inv-1", 3
@@ -57,9 +57,9 @@ func testInvoices(t *testing.T, s mercato.Store) {
 	memo.PreTax, memo.Tax, memo.ListingFee = -mercato.MustAmount("40"), -mercato.MustAmount("2.6"), -mercato.MustAmount("1.2")
 	memo.InvoicingEntity = mercato.InvoicingEntity{LegalName: "Mercato", BranchName: "Branch"}
 	put(t, s,
-		func(tx mercato.Tx) error { return tx.InsertInvoice(memo) },
-		func(tx mercato.Tx) error { return tx.InsertInvoice(inv3) },
-		func(tx mercato.Tx) error { return tx.InsertInvoice(inv1) },
+		func(tx mercato.Tx) error { return tx.InsertInvoices(memo) },
+		func(tx mercato.Tx) error { return tx.InsertInvoices(inv3) },
+		func(tx mercato.Tx) error { return tx.InsertInvoices(inv1) },
 	)
 	same(t, "GetInvoice", memo, read(t, s, func(tx mercato.Tx) (mercato.Invoice, error) { return tx.GetInvoice("inv-2") }))
 	list := func(f mercato.InvoiceFilter) []mercato.Invoice {
@@ -73,10 +73,10 @@ func testInvoices(t *testing.T, s mercato.Store) {
 	same(t, "credit memos", []mercato.Invoice{memo}, list(mercato.InvoiceFilter{Type: mercato.InvoiceTypeCreditMemo}))
 
 	updateCode(t, s, "InsertInvoice of a used key", mercato.EConflict, func(tx mercato.Tx) error {
-		return tx.InsertInvoice(invoice("inv-9", "agmt-1", "2025-01", feb))
+		return tx.InsertInvoices(invoice("inv-9", "agmt-1", "2025-01", feb))
 	})
 	updateCode(t, s, "InsertInvoice of a used ID", mercato.EConflict, func(tx mercato.Tx) error {
-		return tx.InsertInvoice(invoice("inv-1", "agmt-3", "2025-01", feb))
+		return tx.InsertInvoices(invoice("inv-1", "agmt-3", "2025-01", feb))
 	})
 }
 
@@ -84,7 +84,7 @@ func testInvoiceRefund(t *testing.T, s mercato.Store) {
 	inv := invoice("inv-1", "agmt-1", "2025-01", t0)
 	memo := invoice("memo-1", "agmt-1", "adjustment-1", t0)
 	memo.Type = mercato.InvoiceTypeCreditMemo
-	put(t, s, func(tx mercato.Tx) error { return tx.InsertInvoice(inv) }, func(tx mercato.Tx) error { return tx.InsertInvoice(memo) })
+	put(t, s, func(tx mercato.Tx) error { return tx.InsertInvoices(inv) }, func(tx mercato.Tx) error { return tx.InsertInvoices(memo) })
 	refunded := func(id string) mercato.Amount {
 		t.Helper()
 		return read(t, s, func(tx mercato.Tx) (mercato.Amount, error) {
@@ -113,7 +113,7 @@ func testInvoiceRefund(t *testing.T, s mercato.Store) {
 func testConcurrentRefunds(t *testing.T, s mercato.Store) {
 	const workers = 50
 	inv := invoice("inv-1", "agmt-1", "2025-01", t0) // 100.00 pre-tax
-	update(t, s, func(tx mercato.Tx) error { return tx.InsertInvoice(inv) })
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertInvoices(inv) })
 	step := mercato.MustAmount("3")
 
 	errs := make([]error, workers)
@@ -167,7 +167,7 @@ func testLedger(t *testing.T, s mercato.Store) {
 	}
 	update(t, s, func(tx mercato.Tx) error {
 		for _, l := range txns {
-			if err := tx.InsertLedgerTxn(l); err != nil {
+			if err := tx.InsertLedgerTxns(l); err != nil {
 				return err
 			}
 		}
@@ -184,11 +184,11 @@ func testLedger(t *testing.T, s mercato.Store) {
 	same(t, "imbalance of a sound ledger", map[mercato.Currency]mercato.Amount{"USD": 0, "EUR": 0}, read(t, s, mercato.Tx.LedgerImbalance))
 
 	updateCode(t, s, "InsertLedgerTxn of a used ID", mercato.EConflict, func(tx mercato.Tx) error {
-		return tx.InsertLedgerTxn(mercato.LedgerTxn{ID: "l-1", Time: t0, Kind: "x", Ref: "y",
+		return tx.InsertLedgerTxns(mercato.LedgerTxn{ID: "l-1", Time: t0, Kind: "x", Ref: "y",
 			Postings: []mercato.Posting{usd("a", "1"), usd("b", "-1")}})
 	})
 	update(t, s, func(tx mercato.Tx) error {
-		return tx.InsertLedgerTxn(mercato.LedgerTxn{ID: "l-bad", Time: t0, Kind: "bug", Ref: "z",
+		return tx.InsertLedgerTxns(mercato.LedgerTxn{ID: "l-bad", Time: t0, Kind: "bug", Ref: "z",
 			Postings: []mercato.Posting{usd("a", "5"), eur("b", "-2")}})
 	})
 	same(t, "imbalance after an unbalanced transaction",

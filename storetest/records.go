@@ -283,10 +283,10 @@ func testConflictKeepsTxUsable(t *testing.T, s mercato.Store) {
 		a := agreement("agmt-1", nil, t0, time.Time{})
 		wantCode(t, "InsertAgreement of a used ID", tx.InsertAgreement(a), mercato.EConflict)
 		inv := invoice("inv-1", "agmt-1", "k", t0)
-		if err := tx.InsertInvoice(inv); err != nil {
+		if err := tx.InsertInvoices(inv); err != nil {
 			return err
 		}
-		wantCode(t, "InsertInvoice of a used key", tx.InsertInvoice(invoice("inv-2", "agmt-1", "k", t0)), mercato.EConflict)
+		wantCode(t, "InsertInvoice of a used key", tx.InsertInvoices(invoice("inv-2", "agmt-1", "k", t0)), mercato.EConflict)
 		wantCode(t, "over-refund", tx.AddInvoiceRefund("inv-1", inv.PreTax+1), mercato.EConflict)
 		if created, err := tx.PutJob(job("j", t0)); err != nil || created {
 			t.Errorf("PutJob of a used key = %v, %v; want false, nil", created, err)

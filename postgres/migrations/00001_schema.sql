@@ -97,8 +97,6 @@ CREATE TABLE charges (
     purchase_order_reference TEXT COLLATE "C" NOT NULL,
     UNIQUE (agreement_id, key)
 );
-CREATE INDEX charges_time ON charges (time, id);
-CREATE INDEX charges_status ON charges (status, time, id);
 
 CREATE TABLE invoices (
     id                  TEXT COLLATE "C" PRIMARY KEY,
@@ -124,7 +122,6 @@ CREATE TABLE invoices (
 );
 CREATE INDEX invoices_seller ON invoices (seller_id, issued_at, id);
 CREATE INDEX invoices_buyer ON invoices (buyer_id, issued_at, id);
-CREATE INDEX invoices_issued ON invoices (issued_at, id);
 
 CREATE TABLE ledger_txns (
     id   TEXT COLLATE "C" PRIMARY KEY,
@@ -134,7 +131,7 @@ CREATE TABLE ledger_txns (
 );
 
 CREATE TABLE postings (
-    txn_id   TEXT COLLATE "C" NOT NULL REFERENCES ledger_txns (id) ON DELETE CASCADE,
+    txn_id   TEXT COLLATE "C" NOT NULL, -- written with its ledger_txns row
     seq      INTEGER NOT NULL,
     account  TEXT COLLATE "C" NOT NULL,
     currency TEXT COLLATE "C" NOT NULL,
@@ -189,7 +186,6 @@ CREATE TABLE audit (
     details       TEXT
 );
 CREATE INDEX audit_resource ON audit (resource_id, id);
-CREATE INDEX audit_actor ON audit (actor, id);
 
 CREATE TABLE events (
     id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

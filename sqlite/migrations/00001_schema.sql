@@ -94,9 +94,7 @@ CREATE TABLE charges (
     invoice_id               TEXT NOT NULL,
     purchase_order_reference TEXT NOT NULL,
     UNIQUE (agreement_id, key)
-) STRICT;
-CREATE INDEX charges_time ON charges (time, id);
-CREATE INDEX charges_status ON charges (status, time, id);
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE invoices (
     id                  TEXT PRIMARY KEY,
@@ -119,26 +117,25 @@ CREATE TABLE invoices (
     entity_branch_name  TEXT NOT NULL,
     original_invoice_id TEXT NOT NULL,
     UNIQUE (agreement_id, key)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX invoices_seller ON invoices (seller_id, issued_at, id);
 CREATE INDEX invoices_buyer ON invoices (buyer_id, issued_at, id);
-CREATE INDEX invoices_issued ON invoices (issued_at, id);
 
 CREATE TABLE ledger_txns (
     id   TEXT PRIMARY KEY,
     time INTEGER NOT NULL,
     kind TEXT NOT NULL,
     ref  TEXT NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE postings (
-    txn_id   TEXT NOT NULL REFERENCES ledger_txns (id) ON DELETE CASCADE,
+    txn_id   TEXT NOT NULL, -- written with its ledger_txns row, in one statement pair
     seq      INTEGER NOT NULL,
     account  TEXT NOT NULL,
     currency TEXT NOT NULL,
     amount   INTEGER NOT NULL,
     PRIMARY KEY (txn_id, seq)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX postings_account ON postings (account, currency);
 
 CREATE TABLE usage (
@@ -187,7 +184,6 @@ CREATE TABLE audit (
     details       TEXT
 ) STRICT;
 CREATE INDEX audit_resource ON audit (resource_id, id);
-CREATE INDEX audit_actor ON audit (actor, id);
 
 CREATE TABLE events (
     id          INTEGER PRIMARY KEY,
