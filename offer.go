@@ -9,6 +9,7 @@ import (
 // (only the targeted buyers, until it expires).
 type Offer struct {
 	ID         string    `json:"id"`
+	ProposalID string    `json:"proposalId,omitempty"` // what buyers name it by when they request an agreement (ap-...)
 	ProductID  string    `json:"product"`
 	SellerID   string    `json:"seller"`
 	Visibility string    `json:"visibility"` // public | private

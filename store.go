@@ -86,12 +86,39 @@ type Tx interface {
 	InsertEvent(Event) error
 	ListEvents(EventFilter) ([]Event, error)
 
+	// InsertAdjustments returns EConflict if an ID is taken, or the seller already used a
+	// client token of one of them.
+	InsertAdjustments(...BillingAdjustment) error
+	UpdateAdjustment(BillingAdjustment) error
+	GetAdjustment(id string) (BillingAdjustment, error)
+	// AdjustmentByToken returns the seller's adjustment made with the client token.
+	AdjustmentByToken(sellerID, token string) (BillingAdjustment, error)
+	ListAdjustments(AdjustmentFilter) ([]BillingAdjustment, error)
+
+	// InsertCancellationRequest returns EConflict if the ID is taken.
+	InsertCancellationRequest(CancellationRequest) error
+	UpdateCancellationRequest(CancellationRequest) error
+	GetCancellationRequest(id string) (CancellationRequest, error)
+	ListCancellationRequests(RequestFilter) ([]CancellationRequest, error)
+
+	// InsertPaymentRequest returns EConflict if the ID is taken.
+	InsertPaymentRequest(PaymentRequest) error
+	UpdatePaymentRequest(PaymentRequest) error
+	GetPaymentRequest(id string) (PaymentRequest, error)
+	ListPaymentRequests(RequestFilter) ([]PaymentRequest, error)
+
+	// InsertAgreementRequest returns EConflict if the ID is taken.
+	InsertAgreementRequest(AgreementRequest) error
+	UpdateAgreementRequest(AgreementRequest) error
+	GetAgreementRequest(id string) (AgreementRequest, error)
+
 	GetSetting(key string) (string, error)
 	PutSetting(key, value string) error
 }
 
 // OfferFilter selects offers; zero fields match all.
 type OfferFilter struct {
+	ProposalID string
 	ProductID  string
 	SellerID   string
 	Visibility string
@@ -146,4 +173,28 @@ type AuditFilter struct {
 // EventFilter selects events; zero fields match all. Oldest first.
 type EventFilter struct {
 	AccountID string
+}
+
+// AdjustmentFilter selects billing adjustments; zero fields match all. Results are ordered by
+// creation time, then ID, and start after the adjustment AfterID (in that order).
+type AdjustmentFilter struct {
+	SellerID      string
+	AgreementID   string
+	InvoiceID     string
+	Status        AdjustmentStatus
+	CreatedAfter  time.Time // exclusive
+	CreatedBefore time.Time // exclusive
+	AfterID       string
+	Limit         int
+}
+
+// RequestFilter selects cancellation or payment requests; zero fields match all. Results are
+// ordered by creation time, then ID, and start after the request AfterID (in that order).
+type RequestFilter struct {
+	SellerID    string
+	BuyerID     string
+	AgreementID string
+	Status      string
+	AfterID     string
+	Limit       int
 }
