@@ -7,8 +7,8 @@ import (
 var (
 	productCols = []string{"id", "seller_id", "type", "title", "product_code", "refund_policy",
 		"visibility", "dimensions"}
-	offerCols = []string{"id", "product_id", "seller_id", "visibility", "buyers", "expires_at",
-		"terms", "replaces_agreement_id", "renewal", "channel_partner"}
+	offerCols = []string{"id", "proposal_id", "product_id", "seller_id", "visibility", "buyers",
+		"expires_at", "terms", "replaces_agreement_id", "renewal", "channel_partner"}
 )
 
 var (
@@ -44,10 +44,11 @@ func scanProduct(s scanner) (mercato.Product, error) {
 	return p, err
 }
 
-// PutOffer creates or replaces the offer.
+// PutOffer creates or replaces the offer; a proposal ID of another offer is EConflict.
 func (t *tx) PutOffer(o mercato.Offer) error {
-	_, err := t.exec(upsertOffer, o.ID, o.ProductID, o.SellerID, o.Visibility, jsonArg{o.Buyers},
-		micros(o.ExpiresAt), jsonArg{o.Terms}, o.ReplacesAgreementID, o.Renewal, o.ChannelPartner)
+	_, err := t.exec(upsertOffer, o.ID, o.ProposalID, o.ProductID, o.SellerID, o.Visibility,
+		jsonArg{o.Buyers}, micros(o.ExpiresAt), jsonArg{o.Terms}, o.ReplacesAgreementID, o.Renewal,
+		o.ChannelPartner)
 	return t.fail(err, "put", "Offer", o.ID)
 }
 
@@ -60,6 +61,7 @@ func (t *tx) GetOffer(id string) (mercato.Offer, error) {
 // ListOffers returns the offers matching f, ordered by ID.
 func (t *tx) ListOffers(f mercato.OfferFilter) ([]mercato.Offer, error) {
 	var w filter
+	w.eq("proposal_id", f.ProposalID)
 	w.eq("product_id", f.ProductID)
 	w.eq("seller_id", f.SellerID)
 	w.eq("visibility", f.Visibility)
@@ -69,7 +71,8 @@ func (t *tx) ListOffers(f mercato.OfferFilter) ([]mercato.Offer, error) {
 
 func scanOffer(s scanner) (mercato.Offer, error) {
 	var o mercato.Offer
-	err := s.Scan(&o.ID, &o.ProductID, &o.SellerID, &o.Visibility, jsonCol{&o.Buyers},
-		timeCol{&o.ExpiresAt}, jsonCol{&o.Terms}, &o.ReplacesAgreementID, &o.Renewal, &o.ChannelPartner)
+	err := s.Scan(&o.ID, &o.ProposalID, &o.ProductID, &o.SellerID, &o.Visibility,
+		jsonCol{&o.Buyers}, timeCol{&o.ExpiresAt}, jsonCol{&o.Terms}, &o.ReplacesAgreementID,
+		&o.Renewal, &o.ChannelPartner)
 	return o, err
 }

@@ -65,12 +65,14 @@ func testOffers(t *testing.T, s mercato.Store) {
 	rich := offer("offer-rich", "prod-1", seller, "private")
 	rich.Terms = richTerms()
 	rich.ReplacesAgreementID, rich.Renewal, rich.ChannelPartner = "agmt-old", true, seller2
+	rich.ProposalID = "ap-rich"
 	offers := []mercato.Offer{
 		offer("offer-b", "prod-1", seller, "public"),
 		rich,
 		offer("offer-a", "prod-2", seller2, "private"),
 		offer("offer-c", "prod-1", seller, "private"),
 	}
+	offers[2].ProposalID = "ap-a"
 	update(t, s, func(tx mercato.Tx) error {
 		for _, o := range offers {
 			if err := tx.PutOffer(o); err != nil {
@@ -91,6 +93,10 @@ func testOffers(t *testing.T, s mercato.Store) {
 		{mercato.OfferFilter{Visibility: "private"}, []string{"offer-a", "offer-c", "offer-rich"}},
 		{mercato.OfferFilter{ProductID: "prod-1", Visibility: "public"}, []string{"offer-b"}},
 		{mercato.OfferFilter{ProductID: "prod-3"}, nil},
+		{mercato.OfferFilter{ProposalID: "ap-rich"}, []string{"offer-rich"}},
+		{mercato.OfferFilter{ProposalID: "ap-a", SellerID: seller2}, []string{"offer-a"}},
+		{mercato.OfferFilter{ProposalID: "ap-a", SellerID: seller}, nil},
+		{mercato.OfferFilter{ProposalID: "ap-x"}, nil},
 	} {
 		got := read(t, s, func(tx mercato.Tx) ([]string, error) {
 			os, err := tx.ListOffers(tc.filter)
@@ -108,6 +114,51 @@ func testOffers(t *testing.T, s mercato.Store) {
 	same(t, "replaced offer", rich, read(t, s, func(tx mercato.Tx) (mercato.Offer, error) { return tx.GetOffer("offer-rich") }))
 }
 
+// testOfferProposals checks that an offer's proposal ID is unique, when it has one, and finds
+// the offer.
+func testOfferProposals(t *testing.T, s mercato.Store) {
+	o1, o2 := offer("offer-1", "prod-1", seller, "public"), offer("offer-2", "prod-1", seller, "private")
+	o1.ProposalID = "ap-1"
+	// Offers without a proposal ID do not conflict.
+	put(t, s,
+		func(tx mercato.Tx) error { return tx.PutOffer(o1) },
+		func(tx mercato.Tx) error { return tx.PutOffer(o2) },
+		func(tx mercato.Tx) error { return tx.PutOffer(offer("offer-3", "prod-1", seller, "public")) },
+	)
+	byProposal := func(id string) []mercato.Offer {
+		t.Helper()
+		return read(t, s, func(tx mercato.Tx) ([]mercato.Offer, error) {
+			return tx.ListOffers(mercato.OfferFilter{ProposalID: id})
+		})
+	}
+	same(t, "offer by proposal ID", []mercato.Offer{o1}, byProposal("ap-1"))
+
+	taken := o2
+	taken.ProposalID = "ap-1"
+	updateCode(t, s, "PutOffer with another offer's proposal ID", mercato.EConflict, func(tx mercato.Tx) error {
+		return tx.PutOffer(taken)
+	})
+	updateCode(t, s, "PutOffer of a new offer with a used proposal ID", mercato.EConflict, func(tx mercato.Tx) error {
+		o := offer("offer-4", "prod-2", seller2, "public")
+		o.ProposalID = "ap-1"
+		return tx.PutOffer(o)
+	})
+	same(t, "offer by proposal ID after conflicts", []mercato.Offer{o1}, byProposal("ap-1"))
+	same(t, "offer without a proposal ID after a conflict", o2, read(t, s, func(tx mercato.Tx) (mercato.Offer, error) {
+		return tx.GetOffer("offer-2")
+	}))
+
+	// Replacing an offer may keep its proposal ID, or free it for another.
+	o1.Terms = mercato.Terms{upfrontTerm()}
+	update(t, s, func(tx mercato.Tx) error { return tx.PutOffer(o1) })
+	same(t, "offer replaced with its proposal ID", []mercato.Offer{o1}, byProposal("ap-1"))
+	o1.ProposalID = "ap-1b"
+	o2.ProposalID = "ap-1"
+	put(t, s, func(tx mercato.Tx) error { return tx.PutOffer(o1) }, func(tx mercato.Tx) error { return tx.PutOffer(o2) })
+	same(t, "offer of a freed proposal ID", []mercato.Offer{o2}, byProposal("ap-1"))
+	same(t, "offer of a new proposal ID", []mercato.Offer{o1}, byProposal("ap-1b"))
+}
+
 // testNotFound checks that every lookup of an unknown key is ENotFound.
 func testNotFound(t *testing.T, s mercato.Store) {
 	for name, get := range map[string]func(mercato.Tx) error{
@@ -122,6 +173,37 @@ func testNotFound(t *testing.T, s mercato.Store) {
 		"GetSetting":         func(tx mercato.Tx) error { _, err := tx.GetSetting("nothing"); return err },
 	} {
 		viewCode(t, s, name, mercato.ENotFound, get)
+	}
+	// The requests' errors name them by their AWS resource types.
+	for name, tc := range map[string]struct {
+		typ, id string
+		fn      func(mercato.Tx) error
+	}{
+		"GetAdjustment": {"BillingAdjustmentRequest", "adj-x",
+			func(tx mercato.Tx) error { _, err := tx.GetAdjustment("adj-x"); return err }},
+		"AdjustmentByToken": {"BillingAdjustmentRequest", "",
+			func(tx mercato.Tx) error { _, err := tx.AdjustmentByToken(seller, "tok-x"); return err }},
+		"GetCancellationRequest": {"AgreementCancellationRequest", "acr-x",
+			func(tx mercato.Tx) error { _, err := tx.GetCancellationRequest("acr-x"); return err }},
+		"GetPaymentRequest": {"PaymentRequest", "pr-x",
+			func(tx mercato.Tx) error { _, err := tx.GetPaymentRequest("pr-x"); return err }},
+		"GetAgreementRequest": {"AgreementRequest", "ar-x",
+			func(tx mercato.Tx) error { _, err := tx.GetAgreementRequest("ar-x"); return err }},
+		"UpdateAdjustment": {"BillingAdjustmentRequest", "adj-x",
+			func(tx mercato.Tx) error { return tx.UpdateAdjustment(adjustment("adj-x", seller, "tok-x", t0)) }},
+		"UpdateCancellationRequest": {"AgreementCancellationRequest", "acr-x",
+			func(tx mercato.Tx) error { return tx.UpdateCancellationRequest(cancellationRequest("acr-x", t0)) }},
+		"UpdatePaymentRequest": {"PaymentRequest", "pr-x",
+			func(tx mercato.Tx) error { return tx.UpdatePaymentRequest(paymentRequest("pr-x", t0)) }},
+		"UpdateAgreementRequest": {"AgreementRequest", "ar-x",
+			func(tx mercato.Tx) error { return tx.UpdateAgreementRequest(agreementRequest("ar-x", t0)) }},
+	} {
+		err := s.Update(t.Context(), tc.fn)
+		wantCode(t, name, err, mercato.ENotFound)
+		var e *mercato.Error
+		if !errors.As(err, &e) || e.ResourceType != tc.typ || (tc.id != "" && e.ResourceID != tc.id) {
+			t.Errorf("%s error %#v does not name %s %s", name, err, tc.typ, tc.id)
+		}
 	}
 	for name, write := range map[string]func(mercato.Tx) error{
 		"UpdateAgreement":  func(tx mercato.Tx) error { return tx.UpdateAgreement(agreement("agmt-x", nil, t0, t0)) },

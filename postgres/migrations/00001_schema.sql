@@ -34,6 +34,7 @@ CREATE UNIQUE INDEX products_code ON products (product_code) WHERE product_code 
 
 CREATE TABLE offers (
     id                    TEXT COLLATE "C" PRIMARY KEY,
+    proposal_id           TEXT COLLATE "C" NOT NULL,
     product_id            TEXT COLLATE "C" NOT NULL,
     seller_id             TEXT COLLATE "C" NOT NULL,
     visibility            TEXT COLLATE "C" NOT NULL,
@@ -46,6 +47,7 @@ CREATE TABLE offers (
 );
 CREATE INDEX offers_product ON offers (product_id, id);
 CREATE INDEX offers_seller ON offers (seller_id, id);
+CREATE UNIQUE INDEX offers_proposal ON offers (proposal_id) WHERE proposal_id <> '';
 
 CREATE TABLE agreements (
     id                   TEXT COLLATE "C" PRIMARY KEY,
@@ -197,6 +199,84 @@ CREATE TABLE events (
 );
 CREATE INDEX events_account ON events (account_id, id);
 
+CREATE TABLE adjustments (
+    id                  TEXT COLLATE "C" PRIMARY KEY,
+    agreement_id        TEXT COLLATE "C" NOT NULL,
+    seller_id           TEXT COLLATE "C" NOT NULL,
+    buyer_id            TEXT COLLATE "C" NOT NULL,
+    original_invoice_id TEXT COLLATE "C" NOT NULL,
+    amount              BIGINT NOT NULL,
+    currency            TEXT COLLATE "C" NOT NULL,
+    reason_code         TEXT COLLATE "C" NOT NULL,
+    description         TEXT NOT NULL,
+    client_token        TEXT COLLATE "C" NOT NULL,
+    status              TEXT COLLATE "C" NOT NULL,
+    status_message      TEXT NOT NULL,
+    credit_memo_id      TEXT COLLATE "C" NOT NULL,
+    policy_rule         TEXT COLLATE "C" NOT NULL,
+    created_at          BIGINT NOT NULL,
+    updated_at          BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX adjustments_token ON adjustments (seller_id, client_token) WHERE client_token <> '';
+CREATE INDEX adjustments_seller ON adjustments (seller_id, created_at, id);
+CREATE INDEX adjustments_agreement ON adjustments (agreement_id, created_at, id);
+CREATE INDEX adjustments_invoice ON adjustments (original_invoice_id, created_at, id);
+CREATE INDEX adjustments_status ON adjustments (status, created_at, id);
+
+CREATE TABLE cancellation_requests (
+    id             TEXT COLLATE "C" PRIMARY KEY,
+    agreement_id   TEXT COLLATE "C" NOT NULL,
+    seller_id      TEXT COLLATE "C" NOT NULL,
+    buyer_id       TEXT COLLATE "C" NOT NULL,
+    reason_code    TEXT COLLATE "C" NOT NULL,
+    description    TEXT NOT NULL,
+    status         TEXT COLLATE "C" NOT NULL,
+    status_message TEXT NOT NULL,
+    client_token   TEXT COLLATE "C" NOT NULL,
+    created_at     BIGINT NOT NULL,
+    updated_at     BIGINT NOT NULL
+);
+CREATE INDEX cancellation_requests_seller ON cancellation_requests (seller_id, created_at, id);
+CREATE INDEX cancellation_requests_buyer ON cancellation_requests (buyer_id, created_at, id);
+CREATE INDEX cancellation_requests_agreement ON cancellation_requests (agreement_id, created_at, id);
+CREATE INDEX cancellation_requests_status ON cancellation_requests (status, created_at, id);
+
+CREATE TABLE payment_requests (
+    id                       TEXT COLLATE "C" PRIMARY KEY,
+    agreement_id             TEXT COLLATE "C" NOT NULL,
+    seller_id                TEXT COLLATE "C" NOT NULL,
+    buyer_id                 TEXT COLLATE "C" NOT NULL,
+    term_id                  TEXT COLLATE "C" NOT NULL,
+    name                     TEXT NOT NULL,
+    description              TEXT NOT NULL,
+    amount                   BIGINT NOT NULL,
+    currency                 TEXT COLLATE "C" NOT NULL,
+    status                   TEXT COLLATE "C" NOT NULL,
+    status_message           TEXT NOT NULL,
+    charge_id                TEXT COLLATE "C" NOT NULL,
+    purchase_order_reference TEXT COLLATE "C" NOT NULL,
+    client_token             TEXT COLLATE "C" NOT NULL,
+    created_at               BIGINT NOT NULL,
+    updated_at               BIGINT NOT NULL
+);
+CREATE INDEX payment_requests_seller ON payment_requests (seller_id, created_at, id);
+CREATE INDEX payment_requests_buyer ON payment_requests (buyer_id, created_at, id);
+CREATE INDEX payment_requests_agreement ON payment_requests (agreement_id, created_at, id);
+CREATE INDEX payment_requests_status ON payment_requests (status, created_at, id);
+
+CREATE TABLE agreement_requests (
+    id                  TEXT COLLATE "C" PRIMARY KEY,
+    buyer_id            TEXT COLLATE "C" NOT NULL,
+    intent              TEXT COLLATE "C" NOT NULL,
+    offer_id            TEXT COLLATE "C" NOT NULL,
+    source_agreement_id TEXT COLLATE "C" NOT NULL,
+    terms               TEXT NOT NULL,
+    client_token        TEXT COLLATE "C" NOT NULL,
+    agreement_id        TEXT COLLATE "C" NOT NULL,
+    created_at          BIGINT NOT NULL,
+    expires_at          BIGINT NOT NULL
+);
+
 CREATE TABLE settings (
     key   TEXT COLLATE "C" PRIMARY KEY,
     value TEXT NOT NULL
@@ -204,6 +284,10 @@ CREATE TABLE settings (
 
 -- +goose Down
 DROP TABLE settings;
+DROP TABLE agreement_requests;
+DROP TABLE payment_requests;
+DROP TABLE cancellation_requests;
+DROP TABLE adjustments;
 DROP TABLE events;
 DROP TABLE audit;
 DROP TABLE idempotency;

@@ -32,6 +32,7 @@ CREATE UNIQUE INDEX products_code ON products (product_code) WHERE product_code 
 
 CREATE TABLE offers (
     id                    TEXT PRIMARY KEY,
+    proposal_id           TEXT NOT NULL,
     product_id            TEXT NOT NULL,
     seller_id             TEXT NOT NULL,
     visibility            TEXT NOT NULL,
@@ -44,6 +45,7 @@ CREATE TABLE offers (
 ) STRICT;
 CREATE INDEX offers_product ON offers (product_id, id);
 CREATE INDEX offers_seller ON offers (seller_id, id);
+CREATE UNIQUE INDEX offers_proposal ON offers (proposal_id) WHERE proposal_id <> '';
 
 CREATE TABLE agreements (
     id                   TEXT PRIMARY KEY,
@@ -195,6 +197,86 @@ CREATE TABLE events (
 ) STRICT;
 CREATE INDEX events_account ON events (account_id, id);
 
+CREATE TABLE adjustments (
+    id                  TEXT PRIMARY KEY,
+    agreement_id        TEXT NOT NULL,
+    seller_id           TEXT NOT NULL,
+    buyer_id            TEXT NOT NULL,
+    original_invoice_id TEXT NOT NULL,
+    amount              INTEGER NOT NULL,
+    currency            TEXT NOT NULL,
+    reason_code         TEXT NOT NULL,
+    description         TEXT NOT NULL,
+    client_token        TEXT NOT NULL,
+    status              TEXT NOT NULL,
+    status_message      TEXT NOT NULL,
+    credit_memo_id      TEXT NOT NULL,
+    policy_rule         TEXT NOT NULL,
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX adjustments_token ON adjustments (seller_id, client_token) WHERE client_token <> '';
+CREATE INDEX adjustments_seller ON adjustments (seller_id, created_at, id);
+CREATE INDEX adjustments_agreement ON adjustments (agreement_id, created_at, id);
+CREATE INDEX adjustments_invoice ON adjustments (original_invoice_id, created_at, id);
+CREATE INDEX adjustments_status ON adjustments (status, created_at, id);
+
+CREATE TABLE cancellation_requests (
+    id             TEXT PRIMARY KEY,
+    agreement_id   TEXT NOT NULL,
+    seller_id      TEXT NOT NULL,
+    buyer_id       TEXT NOT NULL,
+    reason_code    TEXT NOT NULL,
+    description    TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    status_message TEXT NOT NULL,
+    client_token   TEXT NOT NULL,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX cancellation_requests_seller ON cancellation_requests (seller_id, created_at, id);
+CREATE INDEX cancellation_requests_buyer ON cancellation_requests (buyer_id, created_at, id);
+CREATE INDEX cancellation_requests_agreement ON cancellation_requests (agreement_id, created_at, id);
+CREATE INDEX cancellation_requests_status ON cancellation_requests (status, created_at, id);
+
+CREATE TABLE payment_requests (
+    id                       TEXT PRIMARY KEY,
+    agreement_id             TEXT NOT NULL,
+    seller_id                TEXT NOT NULL,
+    buyer_id                 TEXT NOT NULL,
+    term_id                  TEXT NOT NULL,
+    name                     TEXT NOT NULL,
+    description              TEXT NOT NULL,
+    amount                   INTEGER NOT NULL,
+    currency                 TEXT NOT NULL,
+    status                   TEXT NOT NULL,
+    status_message           TEXT NOT NULL,
+    charge_id                TEXT NOT NULL,
+    purchase_order_reference TEXT NOT NULL,
+    client_token             TEXT NOT NULL,
+    created_at               INTEGER NOT NULL,
+    updated_at               INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX payment_requests_seller ON payment_requests (seller_id, created_at, id);
+CREATE INDEX payment_requests_buyer ON payment_requests (buyer_id, created_at, id);
+CREATE INDEX payment_requests_agreement ON payment_requests (agreement_id, created_at, id);
+CREATE INDEX payment_requests_status ON payment_requests (status, created_at, id);
+
+-- agreement_requests holds terms, which may be large: a rowid table, like offers and
+-- agreements (WITHOUT ROWID suits small rows).
+CREATE TABLE agreement_requests (
+    id                  TEXT PRIMARY KEY,
+    buyer_id            TEXT NOT NULL,
+    intent              TEXT NOT NULL,
+    offer_id            TEXT NOT NULL,
+    source_agreement_id TEXT NOT NULL,
+    terms               TEXT NOT NULL,
+    client_token        TEXT NOT NULL,
+    agreement_id        TEXT NOT NULL,
+    created_at          INTEGER NOT NULL,
+    expires_at          INTEGER NOT NULL
+) STRICT;
+
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -202,6 +284,10 @@ CREATE TABLE settings (
 
 -- +goose Down
 DROP TABLE settings;
+DROP TABLE agreement_requests;
+DROP TABLE payment_requests;
+DROP TABLE cancellation_requests;
+DROP TABLE adjustments;
 DROP TABLE events;
 DROP TABLE audit;
 DROP TABLE idempotency;

@@ -1,0 +1,238 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"mercato"
+)
+
+func adjustment(id, sellerID, token string, created time.Time) mercato.BillingAdjustment {
+	return mercato.BillingAdjustment{
+		ID: id, AgreementID: "agmt-1", SellerID: sellerID, BuyerID: buyer, OriginalInvoiceID: "inv-1",
+		Amount: mercato.MustAmount("12.34567891"), Currency: "USD", ReasonCode: "BUYER_DISSATISFACTION",
+		ClientToken: token, Status: mercato.AdjustmentPending, CreatedAt: created, UpdatedAt: created,
+	}
+}
+
+// adjustmentIDs returns the IDs of billing adjustments.
+func adjustmentIDs(as []mercato.BillingAdjustment) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.ID
+	}
+	return out
+}
+
+func testAdjustments(t *testing.T, s mercato.Store) {
+	a1 := adjustment("adj-1", seller, "tok-1", at(time.Hour+123*time.Microsecond))
+	a1.Description, a1.PolicyRule = "refund for a partial month", "within-30-days"
+	a2 := adjustment("adj-2", seller, "tok-2", at(2*time.Hour))
+	a2.OriginalInvoiceID, a2.Amount, a2.Currency, a2.ReasonCode = "inv-2", mercato.MustAmount("0.00000001"), "EUR", "OTHER"
+	same2 := adjustment("adj-3", seller2, "tok-1", at(3*time.Hour)) // another seller's token
+	noToken1 := adjustment("adj-4", seller, "", at(4*time.Hour))    // no token: not unique
+	noToken2 := adjustment("adj-5", seller, "", at(4*time.Hour))
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertAdjustments(a1, a2) })
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertAdjustments(same2) })
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertAdjustments(noToken1, noToken2) })
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertAdjustments() })
+
+	get := func(id string) mercato.BillingAdjustment {
+		t.Helper()
+		return read(t, s, func(tx mercato.Tx) (mercato.BillingAdjustment, error) { return tx.GetAdjustment(id) })
+	}
+	byToken := func(sellerID, token string) func(mercato.Tx) (mercato.BillingAdjustment, error) {
+		return func(tx mercato.Tx) (mercato.BillingAdjustment, error) { return tx.AdjustmentByToken(sellerID, token) }
+	}
+	same(t, "GetAdjustment", a1, get("adj-1"))
+	same(t, "GetAdjustment of a second one of a batch", a2, get("adj-2"))
+	same(t, "GetAdjustment without a token", noToken2, get("adj-5"))
+	same(t, "AdjustmentByToken", a2, read(t, s, byToken(seller, "tok-2")))
+	same(t, "AdjustmentByToken of a token two sellers use", a1, read(t, s, byToken(seller, "tok-1")))
+	same(t, "AdjustmentByToken of the other seller", same2, read(t, s, byToken(seller2, "tok-1")))
+	for _, tc := range []struct{ what, seller, token string }{
+		{"unknown token", seller, "tok-9"},
+		{"token of another seller", seller2, "tok-2"},
+		{"empty token", seller, ""},
+	} {
+		viewCode(t, s, "AdjustmentByToken of an "+tc.what, mercato.ENotFound, func(tx mercato.Tx) error {
+			_, err := byToken(tc.seller, tc.token)(tx)
+			return err
+		})
+	}
+
+	dupID := adjustment("adj-1", seller, "tok-new", t0)
+	updateCode(t, s, "InsertAdjustments of a used ID", mercato.EConflict, func(tx mercato.Tx) error {
+		return tx.InsertAdjustments(dupID)
+	})
+	updateCode(t, s, "InsertAdjustments of a used token", mercato.EConflict, func(tx mercato.Tx) error {
+		return tx.InsertAdjustments(adjustment("adj-9", seller, "tok-2", t0))
+	})
+	updateCode(t, s, "InsertAdjustments with one used ID of two", mercato.EConflict, func(tx mercato.Tx) error {
+		return tx.InsertAdjustments(adjustment("adj-8", seller, "tok-8", t0), adjustment("adj-2", seller, "tok-7", t0))
+	})
+	updateCode(t, s, "InsertAdjustments of one token twice", mercato.EConflict, func(tx mercato.Tx) error {
+		return tx.InsertAdjustments(adjustment("adj-8", seller, "tok-8", t0), adjustment("adj-7", seller, "tok-8", t0))
+	})
+	updateCode(t, s, "InsertAdjustments of one ID twice", mercato.EConflict, func(tx mercato.Tx) error {
+		return tx.InsertAdjustments(adjustment("adj-8", seller, "tok-8", t0), adjustment("adj-8", seller, "tok-7", t0))
+	})
+	same(t, "adjustment after a conflicting insert", a1, get("adj-1"))
+	same(t, "adjustments after conflicting inserts", []string{"adj-1", "adj-2", "adj-3", "adj-4", "adj-5"},
+		adjustmentIDs(read(t, s, func(tx mercato.Tx) ([]mercato.BillingAdjustment, error) {
+			return tx.ListAdjustments(mercato.AdjustmentFilter{})
+		})))
+
+	// Many adjustments in one call, more than one statement holds.
+	var many []mercato.BillingAdjustment
+	for i := range 700 {
+		id := fmt.Sprintf("many-%03d", i)
+		many = append(many, adjustment(id, seller2, "tok-"+id, at(time.Duration(i)*time.Second)))
+	}
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertAdjustments(many...) })
+	same(t, "many adjustments", many, read(t, s, func(tx mercato.Tx) ([]mercato.BillingAdjustment, error) {
+		return tx.ListAdjustments(mercato.AdjustmentFilter{SellerID: seller2, CreatedBefore: at(time.Hour)})
+	}))
+
+	a1.Status, a1.StatusMessage, a1.CreditMemoID = mercato.AdjustmentCompleted, "credit memo issued", "inv-cm-1"
+	a1.UpdatedAt = at(5*time.Hour + 7*time.Microsecond)
+	update(t, s, func(tx mercato.Tx) error { return tx.UpdateAdjustment(a1) })
+	same(t, "updated adjustment", a1, get("adj-1"))
+	same(t, "AdjustmentByToken of an updated adjustment", a1, read(t, s, byToken(seller, "tok-1")))
+
+	a2.ClientToken = "tok-1"
+	updateCode(t, s, "UpdateAdjustment to a used token", mercato.EConflict, func(tx mercato.Tx) error {
+		return tx.UpdateAdjustment(a2)
+	})
+	updateCode(t, s, "UpdateAdjustment of an unknown ID", mercato.ENotFound, func(tx mercato.Tx) error {
+		return tx.UpdateAdjustment(adjustment("adj-x", seller, "tok-x", t0))
+	})
+	viewCode(t, s, "AdjustmentByToken after a refused update", mercato.ENotFound, func(tx mercato.Tx) error {
+		_, err := tx.AdjustmentByToken(seller, "tok-x")
+		return err
+	})
+}
+
+func testListAdjustments(t *testing.T, s mercato.Store) {
+	ta, t1, t2, t3 := at(30*time.Minute), at(time.Hour+time.Microsecond), at(2*time.Hour), at(3*time.Hour)
+	mk := func(id, sellerID, agreementID, invoiceID string, status mercato.AdjustmentStatus, created time.Time) mercato.BillingAdjustment {
+		a := adjustment(id, sellerID, "tok-"+id, created)
+		a.AgreementID, a.OriginalInvoiceID, a.Status = agreementID, invoiceID, status
+		return a
+	}
+	// Inserted out of order; three share a creation time, and their IDs mix case: the order
+	// is byte order whatever the database's locale.
+	all := []mercato.BillingAdjustment{
+		mk("adj-b", seller, "agmt-1", "inv-1", mercato.AdjustmentPending, t1),
+		mk("adj-c", seller, "agmt-2", "inv-3", mercato.AdjustmentCompleted, t3),
+		mk("adj-a", seller, "agmt-2", "inv-3", mercato.AdjustmentPending, t1),
+		mk("adj-9", seller2, "agmt-3", "inv-4", mercato.AdjustmentPending, ta),
+		mk("adj-B", seller2, "agmt-3", "inv-4", mercato.AdjustmentValidationFailed, t1),
+		mk("adj-0", seller, "agmt-1", "inv-1", mercato.AdjustmentCompleted, t2),
+	}
+	for _, a := range all {
+		update(t, s, func(tx mercato.Tx) error { return tx.InsertAdjustments(a) })
+	}
+	sorted := []string{"adj-9", "adj-B", "adj-a", "adj-b", "adj-0", "adj-c"}
+	list := func(f mercato.AdjustmentFilter) []mercato.BillingAdjustment {
+		t.Helper()
+		return read(t, s, func(tx mercato.Tx) ([]mercato.BillingAdjustment, error) { return tx.ListAdjustments(f) })
+	}
+	for _, tc := range []struct {
+		name   string
+		filter mercato.AdjustmentFilter
+		want   []string
+	}{
+		{"all, by creation time then ID", mercato.AdjustmentFilter{}, sorted},
+		{"seller", mercato.AdjustmentFilter{SellerID: seller}, []string{"adj-a", "adj-b", "adj-0", "adj-c"}},
+		{"other seller", mercato.AdjustmentFilter{SellerID: seller2}, []string{"adj-9", "adj-B"}},
+		{"agreement", mercato.AdjustmentFilter{AgreementID: "agmt-1"}, []string{"adj-b", "adj-0"}},
+		{"invoice", mercato.AdjustmentFilter{InvoiceID: "inv-3"}, []string{"adj-a", "adj-c"}},
+		{"status", mercato.AdjustmentFilter{Status: mercato.AdjustmentPending}, []string{"adj-9", "adj-a", "adj-b"}},
+		{"seller and status", mercato.AdjustmentFilter{SellerID: seller, Status: mercato.AdjustmentCompleted}, []string{"adj-0", "adj-c"}},
+		{"agreement and invoice", mercato.AdjustmentFilter{AgreementID: "agmt-2", InvoiceID: "inv-1"}, nil},
+		{"created after (exclusive)", mercato.AdjustmentFilter{CreatedAfter: t1}, []string{"adj-0", "adj-c"}},
+		{"created before (exclusive)", mercato.AdjustmentFilter{CreatedBefore: t1}, []string{"adj-9"}},
+		{"created between", mercato.AdjustmentFilter{CreatedAfter: ta, CreatedBefore: t2}, []string{"adj-B", "adj-a", "adj-b"}},
+		{"created a microsecond around", mercato.AdjustmentFilter{CreatedAfter: t1.Add(-time.Microsecond),
+			CreatedBefore: t1.Add(time.Microsecond)}, []string{"adj-B", "adj-a", "adj-b"}},
+		{"seller, created after", mercato.AdjustmentFilter{SellerID: seller2, CreatedAfter: ta}, []string{"adj-B"}},
+		{"after", mercato.AdjustmentFilter{AfterID: "adj-B"}, []string{"adj-a", "adj-b", "adj-0", "adj-c"}},
+		{"after the first of a time", mercato.AdjustmentFilter{AfterID: "adj-a"}, []string{"adj-b", "adj-0", "adj-c"}},
+		{"after the last of a time", mercato.AdjustmentFilter{AfterID: "adj-b"}, []string{"adj-0", "adj-c"}},
+		{"after one of another seller", mercato.AdjustmentFilter{SellerID: seller, AfterID: "adj-B"},
+			[]string{"adj-a", "adj-b", "adj-0", "adj-c"}},
+		{"limit", mercato.AdjustmentFilter{Limit: 2}, sorted[:2]},
+		{"after and limit", mercato.AdjustmentFilter{AfterID: "adj-9", Limit: 2}, []string{"adj-B", "adj-a"}},
+		{"after, limit and status", mercato.AdjustmentFilter{AfterID: "adj-9", Limit: 1, Status: mercato.AdjustmentPending},
+			[]string{"adj-a"}},
+		{"after the last", mercato.AdjustmentFilter{AfterID: "adj-c"}, nil},
+		{"no match", mercato.AdjustmentFilter{SellerID: buyer}, nil},
+	} {
+		same(t, "ListAdjustments "+tc.name, tc.want, adjustmentIDs(list(tc.filter)))
+	}
+	viewCode(t, s, "ListAdjustments after an unknown ID", mercato.ENotFound, func(tx mercato.Tx) error {
+		_, err := tx.ListAdjustments(mercato.AdjustmentFilter{AfterID: "adj-x"})
+		return err
+	})
+
+	// Paging with AfterID and Limit visits every adjustment once, in order, whole.
+	byID := map[string]mercato.BillingAdjustment{}
+	for _, a := range all {
+		byID[a.ID] = a
+	}
+	for _, f := range []mercato.AdjustmentFilter{{}, {SellerID: seller}, {Status: mercato.AdjustmentPending}} {
+		var want, paged []mercato.BillingAdjustment
+		for _, a := range list(f) {
+			want = append(want, byID[a.ID])
+		}
+		for f.AfterID = ""; ; {
+			if len(paged) > len(all) {
+				t.Fatalf("paging %+v returned %d adjustments of %d", f, len(paged), len(all))
+			}
+			f.Limit = 2
+			page := list(f)
+			if len(page) > 2 {
+				t.Fatalf("page of %d adjustments, limit 2", len(page))
+			}
+			if len(page) == 0 {
+				break
+			}
+			paged = append(paged, page...)
+			f.AfterID = page[len(page)-1].ID
+		}
+		same(t, "paged adjustments", want, paged)
+	}
+}
+
+// testRequestConflictsKeepTxUsable checks that the conflicts of the billing adjustments and requests
+// leave the transaction usable.
+func testRequestConflictsKeepTxUsable(t *testing.T, s mercato.Store) {
+	a := adjustment("adj-1", seller, "tok-1", t0)
+	c := cancellationRequest("acr-1", t0)
+	p := paymentRequest("pr-1", t0)
+	r := agreementRequest("ar-1", t0)
+	put(t, s,
+		func(tx mercato.Tx) error { return tx.InsertAdjustments(a) },
+		func(tx mercato.Tx) error { return tx.InsertCancellationRequest(c) },
+		func(tx mercato.Tx) error { return tx.InsertPaymentRequest(p) },
+		func(tx mercato.Tx) error { return tx.InsertAgreementRequest(r) },
+	)
+	err := s.Update(context.Background(), func(tx mercato.Tx) error {
+		wantCode(t, "InsertAdjustments of a used token", tx.InsertAdjustments(adjustment("adj-2", seller, "tok-1", t0)), mercato.EConflict)
+		wantCode(t, "InsertAdjustments of a used ID", tx.InsertAdjustments(adjustment("adj-1", seller, "tok-2", t0)), mercato.EConflict)
+		wantCode(t, "InsertCancellationRequest of a used ID", tx.InsertCancellationRequest(c), mercato.EConflict)
+		wantCode(t, "InsertPaymentRequest of a used ID", tx.InsertPaymentRequest(p), mercato.EConflict)
+		wantCode(t, "InsertAgreementRequest of a used ID", tx.InsertAgreementRequest(r), mercato.EConflict)
+		return tx.InsertAdjustments(adjustment("adj-3", seller, "tok-3", t0))
+	})
+	if err != nil {
+		t.Fatalf("Update after conflicts: %v", err)
+	}
+	same(t, "adjustment written after conflicts", "adj-3", read(t, s, func(tx mercato.Tx) (string, error) {
+		a, err := tx.AdjustmentByToken(seller, "tok-3")
+		return a.ID, err
+	}))
+}
