@@ -1,6 +1,7 @@
 package mercato
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -253,3 +254,20 @@ func (ts Terms) Duration() *Period {
 // BillsMonthly reports whether the terms accrue charges billed on the monthly consolidated
 // invoice (a recurring fee or metered usage).
 func (ts Terms) BillsMonthly() bool { return ts.Recurring() != nil || ts.Usage() != nil }
+
+// Clone returns a deep copy of the terms, so that configuring an agreement's terms never changes
+// the offer's.
+func (ts Terms) Clone() Terms {
+	if ts == nil {
+		return nil
+	}
+	b, err := json.Marshal(ts)
+	if err != nil {
+		panic(err) // terms are plain data
+	}
+	var out Terms
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(err)
+	}
+	return out
+}

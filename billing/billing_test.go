@@ -252,3 +252,52 @@ func TestInvoiceLedgerSplitsFee(t *testing.T) {
 		t.Errorf("postings (-want +got):\n%s", diff)
 	}
 }
+
+func TestCreditMemosAddUpToTheInvoice(t *testing.T) {
+	a := subscription(day(2026, 1, 1), time.Time{})
+	a.ListingFeeRate = mercato.Percent(300)
+	j, _ := mercato.LookupJurisdiction("US-WA")
+	inv := NewInvoice(a, "k", []mercato.Charge{{Amount: amt("100.00")}}, day(2026, 2, 2), j) // tax 6.50, fee 3.00
+	inv.ID = "inv-1"
+	var memos []mercato.Invoice
+	// three refunds of a third: 33.33 + 33.33 + 33.34
+	for i, part := range []string{"33.33", "33.33", "33.34"} {
+		m := CreditMemo(&inv, amt(part), memos, day(2026, 2, 10))
+		if m.Type != mercato.InvoiceTypeCreditMemo || m.OriginalInvoiceID != "inv-1" || m.PreTax != amt(part) {
+			t.Fatalf("memo %d = %+v", i, m)
+		}
+		if lt := CreditMemoLedger(&m); lt.Validate() != nil {
+			t.Fatal(lt.Validate())
+		}
+		memos = append(memos, m)
+	}
+	got := []string{memos[0].Tax.String(), memos[1].Tax.String(), memos[2].Tax.String(),
+		memos[0].ListingFee.String(), memos[1].ListingFee.String(), memos[2].ListingFee.String()}
+	// 6.50 x 33.33/100 = 2.16645 -> 2.17 twice, the last takes the remaining 2.16;
+	// 3.00 x 33.33/100 = 0.9999 -> 1.00 twice, the last takes the remaining 1.00
+	want := []string{"2.17", "2.17", "2.16", "1.00", "1.00", "1.00"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tax and fee shares (-want +got):\n%s", diff)
+	}
+	var postings = map[string]mercato.Amount{}
+	for _, lt := range []mercato.LedgerTxn{InvoiceLedger(&inv), CreditMemoLedger(&memos[0]), CreditMemoLedger(&memos[1]), CreditMemoLedger(&memos[2])} {
+		for _, p := range lt.Postings {
+			postings[p.Account] += p.Amount
+		}
+	}
+	for account, v := range postings {
+		if v != 0 {
+			t.Errorf("after a full refund %s holds %s, want 0", account, v)
+		}
+	}
+}
+
+func TestCreditMemoOfPartOfACent(t *testing.T) {
+	a := subscription(day(2026, 1, 1), time.Time{})
+	j, _ := mercato.LookupJurisdiction("DE")
+	inv := NewInvoice(a, "k", []mercato.Charge{{Amount: amt("10.00")}}, day(2026, 2, 2), j) // tax 1.90
+	m := CreditMemo(&inv, amt("0.00000001"), nil, day(2026, 2, 3))
+	if m.PreTax != 1 || m.Tax != 0 {
+		t.Errorf("memo of 10^-8: pre-tax %d tax %s", m.PreTax, m.Tax)
+	}
+}

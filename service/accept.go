@@ -18,7 +18,14 @@ type AcceptInput struct {
 	// ReplacesAgreementID names the buyer's agreement that this acceptance replaces (intent
 	// REPLACE); an agreement-based offer names it itself.
 	ReplacesAgreementID string
-	ClientToken         string
+	// Terms, when set, are the offer's terms as the buyer configured them (from a quote).
+	Terms mercato.Terms
+	// ChargeSeed derives the IDs of the agreement's charges (a quote's ID, so the quote names
+	// them); the agreement's ID when empty.
+	ChargeSeed string
+	// PurchaseOrders maps charge IDs to the buyer's purchase order references.
+	PurchaseOrders map[string]string
+	ClientToken    string
 }
 
 // Validate reports every bad field at once.
@@ -176,7 +183,11 @@ func (s *Service) accept(tx mercato.Tx, in AcceptInput, now time.Time, actor str
 			return a, err
 		}
 	}
-	if err := s.scheduleAgreement(tx, &a, now); err != nil {
+	seed := in.ChargeSeed
+	if seed == "" {
+		seed = a.ID
+	}
+	if err := s.scheduleAgreement(tx, &a, now, seed, in.PurchaseOrders); err != nil {
 		return a, err
 	}
 	if err := audit(tx, now, actor, "AcceptOffer", "Agreement", a.ID, in.ClientToken,
@@ -196,9 +207,12 @@ func newAgreement(in AcceptInput, c *acceptance, now time.Time) (mercato.Agreeme
 	a := mercato.Agreement{
 		ID: id, OfferID: c.offer.ID, ProductID: c.product.ID, ProductType: c.product.Type,
 		ProposerID: c.offer.SellerID, AcceptorID: c.buyer.ID, Private: c.offer.IsPrivate(),
-		Terms: c.offer.Terms, Status: mercato.AgreementActive, AcceptanceTime: now, StartTime: now,
+		Terms: c.offer.Terms.Clone(), Status: mercato.AgreementActive, AcceptanceTime: now, StartTime: now,
 		UpdatedAt: now, InitialAgreementID: id, Currency: c.offer.Terms.Currency(),
 		TaxJurisdiction: c.buyer.TaxJurisdiction,
+	}
+	if in.Terms != nil {
+		a.Terms = in.Terms
 	}
 	if c.source != nil {
 		a.SourceAgreementID, a.InitialAgreementID = c.source.ID, c.source.InitialAgreementID

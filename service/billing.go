@@ -39,15 +39,19 @@ type expireJob struct {
 
 // scheduleAgreement creates a new agreement's charges, invoices those due at acceptance and
 // schedules the jobs for the rest: installments, monthly closes and the agreement's end.
-func (s *Service) scheduleAgreement(tx mercato.Tx, a *mercato.Agreement, now time.Time) error {
+func (s *Service) scheduleAgreement(tx mercato.Tx, a *mercato.Agreement, now time.Time, seed string, purchaseOrders map[string]string) error {
 	charges, err := billing.AcceptanceCharges(a)
 	if err != nil {
 		return err
 	}
-	var dueNow []mercato.Charge
 	for i := range charges {
-		charges[i].ID = newID("ch-")
+		charges[i].ID = chargeID(seed, charges[i].Key)
+		charges[i].PurchaseOrderReference = purchaseOrders[charges[i].ID]
 	}
+	if err := checkPurchaseOrders(charges, purchaseOrders); err != nil {
+		return err
+	}
+	var dueNow []mercato.Charge
 	if len(charges) > 0 {
 		if err := tx.InsertCharges(charges...); err != nil {
 			return err

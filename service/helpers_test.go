@@ -122,3 +122,12 @@ func errorOf(t *testing.T, err error, code mercato.ErrorCode) *mercato.Error {
 	errors.As(err, &e)
 	return e
 }
+
+func (e *env) offers() []mercato.Offer {
+	e.t.Helper()
+	out, err := e.svc.Offers(e.ctx, mercato.OfferFilter{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return out
+}

@@ -19,6 +19,10 @@ func (s *Service) jobHandlers() map[mercato.JobKind]jobHandler {
 		jobMonthlyClose:   s.closeMonth,
 		jobExpire:         s.expire,
 		jobScenarioAccept: s.scenarioAccept,
+
+		jobProcessAdjustment:       s.processAdjustment,
+		jobAutoApproveCancellation: s.autoApproveCancellation,
+		jobAutoApprovePayment:      s.autoApprovePayment,
 	}
 }
 

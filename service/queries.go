@@ -98,3 +98,37 @@ func (s *Service) CheckLedger(ctx context.Context) error {
 		return nil
 	})
 }
+
+// Offers lists offers matching the filter.
+func (s *Service) Offers(ctx context.Context, f mercato.OfferFilter) ([]mercato.Offer, error) {
+	var out []mercato.Offer
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		var err error
+		out, err = tx.ListOffers(f)
+		return err
+	})
+	return out, err
+}
+
+// AccessKey returns the account an access key belongs to and the key's secret, for request
+// signature verification. ENotFound for an unknown key.
+func (s *Service) AccessKey(ctx context.Context, keyID string) (accountID, secret string, err error) {
+	err = s.view(ctx, func(tx mercato.Tx) error {
+		a, err := tx.AccountByAccessKey(keyID)
+		if err != nil {
+			return err
+		}
+		for _, k := range a.AccessKeys {
+			if k.ID == keyID {
+				accountID, secret = a.ID, k.Secret
+				return nil
+			}
+		}
+		return mercato.NotFound("AccessKey", keyID)
+	})
+	return accountID, secret, err
+}
+
+// Secret returns the marketplace's signing key (tokens, pagination), the same on every node
+// sharing the database.
+func (s *Service) Secret(ctx context.Context) ([]byte, error) { return s.secret(ctx) }

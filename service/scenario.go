@@ -145,6 +145,9 @@ func putOffer(tx mercato.Tx, o mercato.Offer) error {
 		o.SellerID = p.SellerID
 	}
 	o.Terms.FillIDs(o.ID)
+	if o.ProposalID == "" {
+		o.ProposalID = proposalID(o.ID)
+	}
 	if o.SellerID != p.SellerID {
 		return mercato.Errorf(mercato.EInvalid, "offer seller %s is not the seller of product %s", o.SellerID, p.ID)
 	}

@@ -26,6 +26,8 @@ type Service struct {
 	log   *slog.Logger
 
 	advanceMu sync.Mutex // one simulated-clock move at a time
+	secretMu  sync.Mutex
+	secretKey []byte // signs registration tokens; shared by all nodes through the settings
 	jobs      map[mercato.JobKind]jobHandler
 	batchSize int
 }

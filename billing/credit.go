@@ -1,0 +1,55 @@
+package billing
+
+import (
+	"time"
+
+	"mercato"
+)
+
+// CreditMemo returns the credit memo that refunds amount of inv's pre-tax amount, given the
+// credit memos already issued against it. The tax and the listing fee are reversed in the same
+// proportion, rounded to the currency's minor unit; the memo that completes a full refund takes
+// exactly what remains of them, so partial refunds that add up to the invoice reverse its tax and
+// fee to the cent. The caller checks that amount does not exceed what remains and sets the ID.
+func CreditMemo(inv *mercato.Invoice, amount mercato.Amount, prior []mercato.Invoice, at time.Time) mercato.Invoice {
+	var refunded, taxBack, feeBack mercato.Amount
+	for _, m := range prior {
+		refunded += m.PreTax
+		taxBack += m.Tax
+		feeBack += m.ListingFee
+	}
+	tax := share(inv.Tax, taxBack, amount, refunded, inv.PreTax, inv.Currency)
+	fee := share(inv.ListingFee, feeBack, amount, refunded, inv.PreTax, inv.Currency)
+	var lines []mercato.TaxLine
+	if tax != 0 && len(inv.TaxLines) > 0 {
+		lines = []mercato.TaxLine{{Type: inv.TaxLines[0].Type, Rate: inv.TaxLines[0].Rate, Amount: tax}}
+	}
+	return mercato.Invoice{
+		AgreementID: inv.AgreementID, Type: mercato.InvoiceTypeCreditMemo, SellerID: inv.SellerID,
+		BuyerID: inv.BuyerID, Currency: inv.Currency, PreTax: amount, Tax: tax, TaxLines: lines,
+		ListingFee: fee, BillingPeriod: inv.BillingPeriod, IssuedAt: at, DueAt: at,
+		InvoicingEntity: inv.InvoicingEntity, OriginalInvoiceID: inv.ID,
+	}
+}
+
+// share returns the part of total (of which back was already returned) that goes with amount of
+// base (of which done was already refunded).
+func share(total, back, amount, done, base mercato.Amount, c mercato.Currency) mercato.Amount {
+	left := total - back
+	if done+amount >= base || base == 0 {
+		return left
+	}
+	return min(total.MulFrac(int64(amount), int64(base), c), left)
+}
+
+// CreditMemoLedger returns the postings of a credit memo, the mirror of an invoice's: the buyer
+// owes (or is owed) less by the amount and its tax, the seller is owed less by the amount net of
+// the fee returned, and the marketplace gives back its fee and owes less tax.
+func CreditMemoLedger(memo *mercato.Invoice) mercato.LedgerTxn {
+	t := InvoiceLedger(memo)
+	t.Kind = "credit-memo"
+	for i := range t.Postings {
+		t.Postings[i].Amount = -t.Postings[i].Amount
+	}
+	return t
+}

@@ -1,0 +1,82 @@
+package service
+
+import (
+	"fmt"
+
+	"mercato"
+)
+
+// Party is the side of an agreement a caller acts as.
+type Party string
+
+// Parties, with the Agreement API's names.
+const (
+	Proposer Party = "Proposer" // the seller of record
+	Acceptor Party = "Acceptor" // the buyer
+)
+
+// Catalog and agreement type of every agreement the marketplace makes, as the API names them.
+const (
+	Catalog       = "AWSMarketplace"
+	AgreementType = "PurchaseAgreement"
+)
+
+// partyOf returns the caller's side of the agreement, and false if the caller is neither party.
+func partyOf(a *mercato.Agreement, caller string) (Party, bool) {
+	switch caller {
+	case a.ProposerID:
+		return Proposer, true
+	case a.AcceptorID:
+		return Acceptor, true
+	}
+	return "", false
+}
+
+// visibleAgreement returns the agreement if the caller is a party to it, ENotFound otherwise, so
+// that IDs of others' agreements do not leak.
+func visibleAgreement(tx mercato.Tx, caller, id string) (mercato.Agreement, error) {
+	a, err := tx.GetAgreement(id)
+	if err != nil {
+		return a, err
+	}
+	if _, ok := partyOf(&a, caller); !ok {
+		return mercato.Agreement{}, mercato.NotFound("Agreement", id)
+	}
+	return a, nil
+}
+
+// agreementAs returns the agreement if the caller is the given party to it: ENotFound if the
+// caller is no party, EForbidden if the caller is the other party (the action is not theirs).
+func agreementAs(tx mercato.Tx, caller, id string, want Party, action string) (mercato.Agreement, error) {
+	a, err := visibleAgreement(tx, caller, id)
+	if err != nil {
+		return a, err
+	}
+	if p, _ := partyOf(&a, caller); p != want {
+		return a, forbiddenAction(action, want)
+	}
+	return a, nil
+}
+
+func forbiddenAction(action string, want Party) error {
+	who := map[Party]string{Proposer: "the seller (proposer)", Acceptor: "the buyer (acceptor)"}[want]
+	return &mercato.Error{Code: mercato.EForbidden, Reason: "INVALID_ACCESS",
+		Message: fmt.Sprintf("only %s of the agreement may %s", who, action)}
+}
+
+// invalid returns an EInvalid error with an AWS ValidationExceptionReason and the field at fault.
+func invalid(reason, field, format string, args ...any) *mercato.Error {
+	e := mercato.Errorf(mercato.EInvalid, format, args...)
+	e.Reason = reason
+	if field != "" {
+		e.Fields = []mercato.FieldError{{Name: field, Message: e.Message}}
+	}
+	return e
+}
+
+// conflict returns an EConflict error about a resource.
+func conflict(resourceType, id, format string, args ...any) *mercato.Error {
+	e := mercato.Errorf(mercato.EConflict, format, args...)
+	e.ResourceID, e.ResourceType = id, resourceType
+	return e
+}
