@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"mercato"
+	"mercato/awsapi"
 	"mercato/control"
 	"mercato/scenario"
 	"mercato/service"
@@ -25,6 +26,8 @@ type serveOptions struct {
 	db       string
 	sandbox  bool
 	scenario string
+	// trustAccountKeys lets a 12-digit access key ID act as that account unverified (sandbox).
+	trustAccountKeys bool
 }
 
 func serveCmd() *cobra.Command {
@@ -43,6 +46,8 @@ last run on this database stopped) and moves only through POST /_mercato/clock.`
 	f.StringVar(&o.db, "db", envOr("MERCATO_DB", "sqlite:mercato.db"), "database: sqlite:PATH or postgres://URL (env MERCATO_DB)")
 	f.BoolVar(&o.sandbox, "sandbox", false, "simulate business time and enable the /_mercato/ controls")
 	f.StringVar(&o.scenario, "scenario", "", "scenario file to apply at start (the server exits if it fails)")
+	f.BoolVar(&o.trustAccountKeys, "trust-account-keys", false,
+		"with --sandbox: an access key ID of 12 digits acts as that account without signature verification")
 	return cmd
 }
 
@@ -78,7 +83,14 @@ func serve(ctx context.Context, o serveOptions) error {
 		}
 		log.Info("scenario applied", "file", o.scenario, "now", svc.Now())
 	}
-	return run(ctx, o.addr, handler(svc, log), svc, log)
+	if o.trustAccountKeys && !o.sandbox {
+		return fmt.Errorf("--trust-account-keys needs --sandbox")
+	}
+	h, err := handler(ctx, svc, o, log)
+	if err != nil {
+		return err
+	}
+	return run(ctx, o.addr, h, svc, log)
 }
 
 // newService builds the service on a real clock, or in sandbox mode on a simulated one that
@@ -95,10 +107,26 @@ func newService(ctx context.Context, store mercato.Store, sandbox bool, sc *merc
 	return svc, svc.RestoreClock(ctx)
 }
 
-func handler(svc *service.Service, log *slog.Logger) http.Handler {
+// handler routes mercato's own endpoints and the AWS Marketplace APIs on one mux.
+func handler(ctx context.Context, svc *service.Service, o serveOptions, log *slog.Logger) (http.Handler, error) {
 	mux := http.NewServeMux()
 	control.New(svc, log).Register(mux, "")
-	return mux
+	key, err := svc.Secret(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := awsapi.NewPageTokens(key)
+	if err != nil {
+		return nil, err
+	}
+	auth := &awsapi.Verifier{Credentials: awsapi.CredentialsFunc(svc.AccessKey), Sandbox: o.trustAccountKeys}
+	aws, err := awsapi.NewHandler(awsapi.Config{Auth: auth, Logger: log},
+		awsapi.Agreement(awsapi.AgreementOperations(svc, pages)...))
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("/", aws)
+	return mux, nil
 }
 
 // run serves until ctx ends, then shuts down gracefully: in-flight requests finish.
