@@ -2,6 +2,7 @@ package mercato
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -93,4 +94,19 @@ func (a *Agreement) Transition(next AgreementStatus, t time.Time) error {
 // ActiveAt reports whether the agreement ran at time t.
 func (a *Agreement) ActiveAt(t time.Time) bool {
 	return !t.Before(a.StartTime) && (a.EndTime.IsZero() || t.Before(a.EndTime))
+}
+
+// replacedByPrefix starts the end reason of an agreement replaced by another.
+const replacedByPrefix = "REPLACED by "
+
+// MarkReplacedBy records the agreement that replaced this one.
+func (a *Agreement) MarkReplacedBy(id string) { a.EndReason = replacedByPrefix + id }
+
+// ReplacedBy returns the ID of the agreement that replaced this one, or "".
+func (a *Agreement) ReplacedBy() string {
+	id, ok := strings.CutPrefix(a.EndReason, replacedByPrefix)
+	if !ok || a.Status != AgreementReplaced {
+		return ""
+	}
+	return id
 }

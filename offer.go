@@ -1,6 +1,7 @@
 package mercato
 
 import (
+	"regexp"
 	"slices"
 	"time"
 )
@@ -24,6 +25,8 @@ type Offer struct {
 	ChannelPartner string `json:"channelPartner,omitempty"`
 }
 
+var proposalIDPattern = regexp.MustCompile(`^(at-|ap-)[A-Za-z0-9]{1,61}$`)
+
 // MaxOfferBuyers is the most accounts a private offer may target.
 const MaxOfferBuyers = 26
 
@@ -39,6 +42,9 @@ func (o *Offer) Validate() error {
 	var p Problems
 	if !ValidResourceID(o.ID) {
 		p.Add("id", "must be 1-64 letters, digits, _ / -")
+	}
+	if o.ProposalID != "" && !proposalIDPattern.MatchString(o.ProposalID) {
+		p.Add("proposalId", "must be ap- followed by 1-61 letters and digits")
 	}
 	switch o.Visibility {
 	case "public":

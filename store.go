@@ -20,6 +20,7 @@ type Store interface {
 
 // Tx is what a transaction can do. Get methods return ENotFound for unknown IDs.
 type Tx interface {
+	RefundTx
 	PutAccount(Account) error
 	GetAccount(id string) (Account, error)
 	AccountByAccessKey(keyID string) (Account, error)

@@ -261,7 +261,7 @@ offers:
 		{"two documents", "clock: 2026-01-01\n---\nclock: 2026-01-02\n", "", []string{"line 2", "single YAML document"}},
 		{"unknown top-level key", "clock: 2026-01-01\noffer: []\n", "line 2", []string{`unknown key "offer"`}},
 		{"unknown key", offerWith("1") + "    prise: 1\n", "offers[0] (line 3)",
-			[]string{"prise (line 7): unknown key", "expected one of id, product, seller"}},
+			[]string{"prise (line 7): unknown key", "expected one of id, proposalId, product, seller"}},
 		{"unknown term key", strings.Replace(offerWith("1"), "price:", "prise:", 1), "offers[0] (line 3)",
 			[]string{"terms[0].recurringPaymentTerm.prise (line 6): unknown key"}},
 		{"bad type", `accounts: [{id: "111122223333", name: A, roles: seller}]`, "accounts[0] (line 1)",

@@ -234,7 +234,7 @@ func replace(tx mercato.Tx, src *mercato.Agreement, by string, now time.Time, ac
 	if err := src.Transition(mercato.AgreementReplaced, now); err != nil {
 		return err
 	}
-	src.EndReason = "REPLACED by " + by
+	src.MarkReplacedBy(by)
 	if err := tx.UpdateAgreement(*src); err != nil {
 		return err
 	}

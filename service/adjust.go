@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 
 	"mercato"
 	"mercato/billing"
+	"mercato/policy"
 )
 
 const jobProcessAdjustment mercato.JobKind = "process-adjustment"
@@ -22,6 +24,9 @@ type AdjustmentEntry struct {
 	ReasonCode        string           `json:"adjustmentReasonCode"`
 	Description       string           `json:"description,omitempty"`
 	ClientToken       string           `json:"clientToken"`
+	// Rule is the refund-policy rule that grants the adjustment; empty when the seller
+	// authorizes it.
+	Rule string `json:"-"`
 }
 
 // AdjustmentItem is an accepted entry: the billing adjustment request it made (or had made
@@ -129,14 +134,18 @@ func (s *Service) createAdjustment(tx mercato.Tx, a *mercato.Agreement, e Adjust
 	ba := mercato.BillingAdjustment{ID: newID("ba-"), AgreementID: a.ID, SellerID: a.ProposerID, BuyerID: a.AcceptorID,
 		OriginalInvoiceID: inv.ID, Amount: e.Amount, Currency: e.Currency, ReasonCode: e.ReasonCode,
 		Description: e.Description, ClientToken: e.ClientToken, Status: mercato.AdjustmentPending,
-		PolicyRule: "SELLER_AUTHORIZED", CreatedAt: now, UpdatedAt: now}
+		PolicyRule: cmp.Or(e.Rule, string(policy.RuleSellerAuthorization)), CreatedAt: now, UpdatedAt: now}
 	if err := tx.InsertAdjustments(ba); err != nil {
 		return AdjustmentItem{}, nil, err
 	}
 	if err := putJob(tx, jobProcessAdjustment, "adjust:"+ba.ID, now, adjustmentJob{ba.ID}); err != nil {
 		return AdjustmentItem{}, nil, err
 	}
-	if err := audit(tx, now, a.ProposerID, "CreateBillingAdjustment", "BillingAdjustmentRequest", ba.ID, e.ClientToken,
+	actor := a.ProposerID
+	if e.Rule != "" {
+		actor = "policy"
+	}
+	if err := audit(tx, now, actor, "CreateBillingAdjustment", "BillingAdjustmentRequest", ba.ID, e.ClientToken,
 		map[string]any{"invoiceId": inv.ID, "amount": e.Amount, "reasonCode": e.ReasonCode, "policyRule": ba.PolicyRule}); err != nil {
 		return AdjustmentItem{}, nil, err
 	}

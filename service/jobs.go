@@ -23,6 +23,8 @@ func (s *Service) jobHandlers() map[mercato.JobKind]jobHandler {
 		jobProcessAdjustment:       s.processAdjustment,
 		jobAutoApproveCancellation: s.autoApproveCancellation,
 		jobAutoApprovePayment:      s.autoApprovePayment,
+		jobRefundCaseReview:        s.reviewRefundCase,
+		jobRefundCaseCancel:        s.cancelOnDate,
 	}
 }
 

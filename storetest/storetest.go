@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) mercato.Store) {
 		{"PaymentRequests", testPaymentRequests},
 		{"ListPaymentRequests", testListPaymentRequests},
 		{"AgreementRequests", testAgreementRequests},
+		{"RefundCases", testRefundCases},
 		{"RequestConflictsKeepTxUsable", testRequestConflictsKeepTxUsable},
 		{"Rollback", testRollback},
 		{"RollbackOnPanic", testRollbackOnPanic},

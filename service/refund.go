@@ -1,0 +1,656 @@
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"mercato"
+	"mercato/billing"
+	"mercato/policy"
+)
+
+const (
+	jobRefundCaseReview mercato.JobKind = "refund-case-review" // a pending case at the end of its cycle
+	jobRefundCaseCancel mercato.JobKind = "refund-case-cancel" // a cancellation on its date
+)
+
+// RefundRequestInput is a refund (or cancellation) request as the form asks for it.
+type RefundRequestInput struct {
+	BuyerID          string                  `json:"buyerId"`
+	SellerID         string                  `json:"sellerId"`
+	ProductID        string                  `json:"productId"`
+	AgreementID      string                  `json:"agreementId,omitempty"` // default: the buyer's latest agreement for the product
+	Kind             string                  `json:"type"`                  // REFUND, UPGRADE, DOWNGRADE, CANCELLATION
+	InvoiceIDs       []string                `json:"invoiceIds,omitempty"`
+	Periods          []mercato.BillingPeriod `json:"billingPeriods,omitempty"`
+	Amount           mercato.Amount          `json:"amount"` // pre-tax; 0 for a cancellation only, or for the policy to compute
+	CancellationDate time.Time               `json:"cancellationDate,omitzero"`
+	Comments         string                  `json:"comments,omitempty"`
+}
+
+var refundKinds = []string{"REFUND", "UPGRADE", "DOWNGRADE", "CANCELLATION"}
+
+// Validate reports every bad field at once.
+func (in *RefundRequestInput) Validate() error {
+	var p mercato.Problems
+	if in.BuyerID == "" {
+		p.Add("buyerId", "is required")
+	}
+	if in.SellerID == "" {
+		p.Add("sellerId", "is required")
+	}
+	if in.ProductID == "" && in.AgreementID == "" {
+		p.Add("productId", "is required")
+	}
+	if !slices.Contains(refundKinds, in.Kind) {
+		p.Add("type", "must be one of %s", strings.Join(refundKinds, ", "))
+	}
+	if in.Amount < 0 {
+		p.Add("amount", "must not be negative")
+	}
+	return p.Err("invalid refund request")
+}
+
+// FileRefundRequest files a refund request as the buyer or the seller of the agreement. It
+// becomes a case with a reference ID: completed at once when the refund policy makes it
+// automatic (or the seller files it, which authorizes it), pending until the end of the current
+// billing cycle when it concerns charges not invoiced yet, awaiting the seller otherwise, or
+// action required when something is missing. Errors: EInvalid, ENotFound (no such agreement
+// between the parties), EForbidden (the caller is neither party).
+func (s *Service) FileRefundRequest(ctx context.Context, caller string, in RefundRequestInput) (mercato.RefundCase, error) {
+	if err := in.Validate(); err != nil {
+		return mercato.RefundCase{}, err
+	}
+	if caller != in.BuyerID && caller != in.SellerID {
+		return mercato.RefundCase{}, mercato.Errorf(mercato.EForbidden, "only the buyer or the seller may file a refund request")
+	}
+	var c mercato.RefundCase
+	err := s.store.Update(ctx, func(tx mercato.Tx) error {
+		now := s.Now()
+		a, err := refundAgreement(tx, &in)
+		if err != nil {
+			return err
+		}
+		c = mercato.RefundCase{ID: newID("rc-"), FiledBy: caller, CreatedAt: now}
+		fillCase(&c, &in, &a)
+		if err := tx.InsertRefundCase(c); err != nil {
+			return err
+		}
+		if err := audit(tx, now, caller, "FileRefundRequest", "RefundCase", c.ID, "", in); err != nil {
+			return err
+		}
+		return s.evaluate(tx, &c, &a, now)
+	})
+	return c, err
+}
+
+// refundAgreement finds the agreement a request is about: the one named, or the buyer's latest
+// agreement for the product with the seller.
+func refundAgreement(tx mercato.Tx, in *RefundRequestInput) (mercato.Agreement, error) {
+	if in.AgreementID != "" {
+		a, err := tx.GetAgreement(in.AgreementID)
+		if err == nil && (a.AcceptorID != in.BuyerID || a.ProposerID != in.SellerID) {
+			err = mercato.NotFound("Agreement", in.AgreementID)
+		}
+		return a, err
+	}
+	as, err := tx.ListAgreements(mercato.AgreementFilter{AcceptorID: in.BuyerID, ProposerID: in.SellerID, ProductID: in.ProductID})
+	if err != nil {
+		return mercato.Agreement{}, err
+	}
+	if len(as) == 0 {
+		return mercato.Agreement{}, mercato.Errorf(mercato.ENotFound, "account %s has no agreement with %s for product %s", in.BuyerID, in.SellerID, in.ProductID)
+	}
+	slices.SortFunc(as, func(x, y mercato.Agreement) int { return x.AcceptanceTime.Compare(y.AcceptanceTime) })
+	return as[len(as)-1], nil
+}
+
+func fillCase(c *mercato.RefundCase, in *RefundRequestInput, a *mercato.Agreement) {
+	c.BuyerID, c.SellerID, c.ProductID, c.AgreementID = a.AcceptorID, a.ProposerID, a.ProductID, a.ID
+	c.Kind, c.InvoiceIDs, c.Periods, c.Amount, c.Currency = in.Kind, in.InvoiceIDs, in.Periods, in.Amount, a.Currency
+	c.CancellationDate, c.Comments = in.CancellationDate.UTC(), in.Comments
+}
+
+// evaluate decides what happens to a submitted case, now, and saves it.
+func (s *Service) evaluate(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, now time.Time) error {
+	c.UpdatedAt, c.StatusReason = now, ""
+	if missing, err := missingInfo(tx, c, a); err != nil || missing != "" {
+		if err != nil {
+			return err
+		}
+		return s.setCase(tx, c, mercato.RefundActionRequired, missing, now)
+	}
+	if p, ok := openPeriod(c, a, now); ok {
+		if err := putJob(tx, jobRefundCaseReview, "refund-review:"+c.ID+":"+p.String(), closeTime(p).Add(time.Hour), requestJob{c.ID}); err != nil {
+			return err
+		}
+		return s.setCase(tx, c, mercato.RefundPending, fmt.Sprintf("waits for the end of the %s billing cycle; its invoice is issued on %s",
+			p, closeTime(p).Format("2006-01-02")), now)
+	}
+	d := policy.Decide(policyCase(c, a, c.CreatedAt)) // as of filing: a review later changes nothing
+	switch {
+	case d.Automatic:
+		return s.grant(tx, c, a, d.Rule, "policy", now)
+	case c.FiledBy == c.SellerID:
+		return s.grant(tx, c, a, policy.RuleSellerAuthorization, c.SellerID, now)
+	}
+	c.Rule = string(d.Rule)
+	if err := s.setCase(tx, c, mercato.RefundAwaitingSeller, d.Why, now); err != nil {
+		return err
+	}
+	return emit(tx, now, c.SellerID, "Refund Request Awaiting Approval - Proposer", c.ID, map[string]any{"referenceId": c.ID, "agreementId": c.AgreementID})
+}
+
+func (s *Service) setCase(tx mercato.Tx, c *mercato.RefundCase, status mercato.RefundCaseStatus, reason string, now time.Time) error {
+	c.Status, c.StatusReason, c.UpdatedAt = status, reason, now
+	return tx.UpdateRefundCase(*c)
+}
+
+// missingInfo says what the case lacks before it can be decided, or "".
+func missingInfo(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement) (string, error) {
+	switch {
+	case c.Kind == "CANCELLATION" && isAnnual(a) && c.CancellationDate.IsZero():
+		return "annual subscriptions need a cancellation date", nil
+	case (c.Kind == "UPGRADE" || c.Kind == "DOWNGRADE") && a.ReplacedBy() == "":
+		return fmt.Sprintf("agreement %s has not been replaced yet: accept the new offer first, then file the %s", a.ID, strings.ToLower(c.Kind)), nil
+	case c.Amount > 0 && len(c.InvoiceIDs) == 0 && len(c.Periods) == 0:
+		return "name the invoice(s) or billing period(s) to refund", nil
+	}
+	if c.Amount == 0 {
+		return "", nil
+	}
+	invs, err := caseInvoices(tx, c)
+	if err != nil {
+		return "", err
+	}
+	var left mercato.Amount
+	for _, inv := range invs {
+		left += inv.MaxAdjustment()
+	}
+	if len(invs) > 0 && c.Amount > left {
+		return fmt.Sprintf("the amount %s exceeds the %s %s that remains refundable on the invoices named", c.Amount.FormatIn(c.Currency), left.FormatIn(c.Currency), c.Currency), nil
+	}
+	return "", nil
+}
+
+func isAnnual(a *mercato.Agreement) bool {
+	d := a.Terms.Duration()
+	return d != nil && 12*d.Years+d.Months >= 12
+}
+
+// openPeriod returns a requested billing period whose consolidated invoice is not issued yet.
+func openPeriod(c *mercato.RefundCase, a *mercato.Agreement, now time.Time) (mercato.BillingPeriod, bool) {
+	if !a.Terms.BillsMonthly() {
+		return mercato.BillingPeriod{}, false
+	}
+	for _, p := range c.Periods {
+		if closeTime(p).After(now) {
+			return p, true
+		}
+	}
+	return mercato.BillingPeriod{}, false
+}
+
+func policyCase(c *mercato.RefundCase, a *mercato.Agreement, now time.Time) policy.Case {
+	pc := policy.Case{Kind: policy.Kind(c.Kind), Private: a.Private, Purchased: a.AcceptanceTime, At: now,
+		PrepaidMonthly: prepaidMonthly(a)}
+	if a.Terms.FreeTrial() != nil {
+		pc.TrialConverted = billing.TrialEnd(a)
+	}
+	return pc
+}
+
+// prepaidMonthly reports whether the agreement is a monthly subscription paid in advance.
+func prepaidMonthly(a *mercato.Agreement) bool {
+	for _, t := range a.Terms {
+		if f := t.FixedUpfront; f != nil && f.Duration != nil && *f.Duration == (mercato.Period{Months: 1}) {
+			return true
+		}
+	}
+	return false
+}
+
+// grant refunds what the case is granted under rule, cancels the agreement if asked, and
+// completes the case.
+func (s *Service) grant(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, rule policy.Rule, actor string, now time.Time) error {
+	refunds, err := s.caseRefunds(tx, c, a, rule, now)
+	if err != nil {
+		return err
+	}
+	for i, r := range refunds {
+		id, err := s.refundInvoice(tx, a, c, r, rule, fmt.Sprintf("%s-%d", c.ID, i+1), now)
+		if err != nil {
+			return err
+		}
+		c.Adjustments = append(c.Adjustments, id)
+	}
+	if c.Kind == "CANCELLATION" {
+		if err := s.cancelForCase(tx, c, a, rule, actor, now); err != nil {
+			return err
+		}
+	}
+	c.Rule = string(rule)
+	if err := s.setCase(tx, c, mercato.RefundCompleted, "", now); err != nil {
+		return err
+	}
+	if err := audit(tx, now, actor, "GrantRefundRequest", "RefundCase", c.ID, "",
+		map[string]any{"policyRule": rule, "billingAdjustmentRequestIds": c.Adjustments, "cancelled": c.Cancelled}); err != nil {
+		return err
+	}
+	detail := map[string]any{"referenceId": c.ID, "agreementId": c.AgreementID, "status": c.Status, "policyRule": c.Rule}
+	if err := emit(tx, now, c.BuyerID, "Refund Request Completed - Acceptor", c.ID, detail); err != nil {
+		return err
+	}
+	return emit(tx, now, c.SellerID, "Refund Request Completed - Proposer", c.ID, detail)
+}
+
+// caseRefunds computes the amount to refund from each invoice: what the policy grants for an
+// automatic rule, or the amount asked spread over the invoices named for the seller's.
+func (s *Service) caseRefunds(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, rule policy.Rule, now time.Time) ([]policy.Refund, error) {
+	if rule != policy.RuleSellerAuthorization {
+		lines, err := invoiceLines(tx, a)
+		if err != nil {
+			return nil, err
+		}
+		at := now
+		if !c.CancellationDate.IsZero() {
+			at = c.CancellationDate
+		}
+		if rule == policy.RuleUpgrade && c.Amount > 0 {
+			return spread(tx, c)
+		}
+		converted := billing.TrialEnd(a)
+		return policy.Amounts(rule, lines, converted, at, ""), nil
+	}
+	return spread(tx, c)
+}
+
+// spread divides the case's amount over its invoices, in order, each up to what remains
+// refundable on it.
+func spread(tx mercato.Tx, c *mercato.RefundCase) ([]policy.Refund, error) {
+	invs, err := caseInvoices(tx, c)
+	if err != nil {
+		return nil, err
+	}
+	left := c.Amount
+	var out []policy.Refund
+	for _, inv := range invs {
+		if left <= 0 {
+			break
+		}
+		if amt := min(left, inv.MaxAdjustment()); amt > 0 {
+			out = append(out, policy.Refund{InvoiceID: inv.ID, Amount: amt})
+			left -= amt
+		}
+	}
+	if left > 0 {
+		return nil, invalid("EXCEEDED_MAXIMUM_ADJUSTMENT_AMOUNT", "amount", "%s %s of the amount cannot be refunded from the invoices named", left.FormatIn(c.Currency), c.Currency)
+	}
+	return out, nil
+}
+
+// caseInvoices returns the invoices a case names, directly or by billing period, oldest first.
+func caseInvoices(tx mercato.Tx, c *mercato.RefundCase) ([]mercato.Invoice, error) {
+	all, err := tx.ListInvoices(mercato.InvoiceFilter{AgreementID: c.AgreementID, Type: mercato.InvoiceTypeInvoice})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(inv mercato.Invoice) bool {
+		return !slices.Contains(c.InvoiceIDs, inv.ID) && !slices.Contains(c.Periods, inv.BillingPeriod)
+	}), nil
+}
+
+// invoiceLines returns the agreement's invoiced charges as refund-policy lines, each capped by
+// what remains refundable on its invoice.
+func invoiceLines(tx mercato.Tx, a *mercato.Agreement) ([]policy.Line, error) {
+	invs, err := tx.ListInvoices(mercato.InvoiceFilter{AgreementID: a.ID, Type: mercato.InvoiceTypeInvoice})
+	if err != nil {
+		return nil, err
+	}
+	left := map[string]mercato.Amount{}
+	for _, inv := range invs {
+		left[inv.ID] = inv.MaxAdjustment()
+	}
+	charges, err := tx.ListCharges(mercato.ChargeFilter{AgreementID: a.ID, Status: mercato.ChargeInvoiced})
+	if err != nil {
+		return nil, err
+	}
+	var lines []policy.Line
+	for _, ch := range charges {
+		amt := min(ch.Amount, left[ch.InvoiceID])
+		left[ch.InvoiceID] -= amt
+		from, to := chargeSpan(a, &ch)
+		lines = append(lines, policy.Line{InvoiceID: ch.InvoiceID, Amount: amt, Software: true, PeriodStart: from,
+			PeriodEnd: to, Currency: ch.Currency, UsageDimension: usageDimension(&ch)})
+	}
+	return lines, nil
+}
+
+// chargeSpan returns the time a charge pays for: its billing period, the duration of an upfront
+// price, or its moment for a one-time charge.
+func chargeSpan(a *mercato.Agreement, c *mercato.Charge) (time.Time, time.Time) {
+	if !c.PeriodStart.IsZero() {
+		return c.PeriodStart, c.PeriodEnd
+	}
+	for _, t := range a.Terms {
+		if f := t.FixedUpfront; f != nil && f.ID == c.TermID && f.Duration != nil {
+			return c.Time, f.Duration.AddTo(c.Time)
+		}
+	}
+	return c.Time, c.Time
+}
+
+// usageDimension returns the metered dimension a usage charge bills ("usage:<term>:<dim>:<period>").
+func usageDimension(c *mercato.Charge) string {
+	if c.Kind != mercato.ChargeUsage {
+		return ""
+	}
+	parts := strings.Split(c.Key, ":")
+	if len(parts) < 4 {
+		return ""
+	}
+	return strings.Join(parts[2:len(parts)-1], ":")
+}
+
+// refundInvoice makes the billing adjustment of one refund; a refusal aborts the grant.
+func (s *Service) refundInvoice(tx mercato.Tx, a *mercato.Agreement, c *mercato.RefundCase, r policy.Refund, rule policy.Rule, token string, now time.Time) (string, error) {
+	reason := "OTHER"
+	if rule == policy.RuleMeteringError {
+		reason = "INCORRECT_METERING"
+	} else if c.Kind == "CANCELLATION" || c.Kind == "REFUND" {
+		reason = "BUYER_DISSATISFACTION"
+	}
+	item, fail, err := s.createAdjustment(tx, a, AdjustmentEntry{AgreementID: a.ID, OriginalInvoiceID: r.InvoiceID,
+		Amount: r.Amount, Currency: a.Currency, ReasonCode: reason, Description: "refund request " + c.ID + " (" + string(rule) + ")",
+		ClientToken: token, Rule: string(rule)}, now)
+	if err != nil {
+		return "", err
+	}
+	if fail != nil {
+		return "", conflict("Invoice", r.InvoiceID, "refund of invoice %s refused: %s", r.InvoiceID, fail.Message)
+	}
+	return item.ID, nil
+}
+
+// cancelForCase cancels the agreement now, or on the cancellation date asked for. A cancellation
+// within 48 hours ends the agreement as of its start, so no recurring fee accrues for those hours
+// on the next consolidated invoice either.
+func (s *Service) cancelForCase(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, rule policy.Rule, actor string, now time.Time) error {
+	if a.Status != mercato.AgreementActive {
+		return nil
+	}
+	if c.CancellationDate.After(now) {
+		return putJob(tx, jobRefundCaseCancel, "refund-cancel:"+c.ID, c.CancellationDate, requestJob{c.ID})
+	}
+	ended, err := cancelAgreement(tx, CancelInput{AgreementID: a.ID, Actor: actor, Reason: "refund request " + c.ID}, now)
+	if err != nil {
+		return err
+	}
+	c.Cancelled = true
+	if rule != policy.RuleCancelWithin48Hours {
+		return nil
+	}
+	ended.EndTime = ended.StartTime
+	return tx.UpdateAgreement(ended)
+}
+
+// refundCaseAs returns a case the caller may see: the buyer's or the seller's.
+func refundCaseAs(tx mercato.Tx, caller, id string) (mercato.RefundCase, error) {
+	c, err := tx.GetRefundCase(id)
+	if err == nil && caller != c.BuyerID && caller != c.SellerID {
+		return mercato.RefundCase{}, mercato.NotFound("RefundCase", id)
+	}
+	return c, err
+}
+
+// RefundCase returns a refund request to its buyer or seller.
+func (s *Service) RefundCase(ctx context.Context, caller, id string) (mercato.RefundCase, error) {
+	var c mercato.RefundCase
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		var err error
+		c, err = refundCaseAs(tx, caller, id)
+		return err
+	})
+	return c, err
+}
+
+// RefundCases lists the refund requests of the caller on one side, oldest first, a page at a
+// time.
+func (s *Service) RefundCases(ctx context.Context, caller string, q RequestQuery) ([]mercato.RefundCase, string, error) {
+	limit := pageLimit(q.Limit)
+	f, err := q.filter(caller, limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []mercato.RefundCase
+	err = s.view(ctx, func(tx mercato.Tx) error {
+		out, err = tx.ListRefundCases(f)
+		return err
+	})
+	if err != nil || len(out) <= limit {
+		return out, "", err
+	}
+	return out[:limit], out[limit-1].ID, nil
+}
+
+// AnswerRefundRequest completes a case that needs action with what was missing (the fields of
+// in that are set replace the case's) and submits it again. Errors: ENotFound, EForbidden (not
+// the filer), EConflict (the case does not need action).
+func (s *Service) AnswerRefundRequest(ctx context.Context, caller, id string, in RefundRequestInput) (mercato.RefundCase, error) {
+	var c mercato.RefundCase
+	err := s.store.Update(ctx, func(tx mercato.Tx) error {
+		var err error
+		if c, err = refundCaseAs(tx, caller, id); err != nil {
+			return err
+		}
+		if c.FiledBy != caller {
+			return mercato.Errorf(mercato.EForbidden, "only the account that filed refund request %s may answer it", id)
+		}
+		if c.Status != mercato.RefundActionRequired {
+			return conflict("RefundCase", id, "refund request %s is %s; only a request that needs action can be answered", id, c.Status)
+		}
+		answer(&c, &in)
+		a, err := tx.GetAgreement(c.AgreementID)
+		if err != nil {
+			return err
+		}
+		now := s.Now()
+		if err := audit(tx, now, caller, "AnswerRefundRequest", "RefundCase", c.ID, "", in); err != nil {
+			return err
+		}
+		return s.evaluate(tx, &c, &a, now)
+	})
+	return c, err
+}
+
+func answer(c *mercato.RefundCase, in *RefundRequestInput) {
+	if in.InvoiceIDs != nil {
+		c.InvoiceIDs = in.InvoiceIDs
+	}
+	if in.Periods != nil {
+		c.Periods = in.Periods
+	}
+	if in.Amount != 0 {
+		c.Amount = in.Amount
+	}
+	if !in.CancellationDate.IsZero() {
+		c.CancellationDate = in.CancellationDate.UTC()
+	}
+	if in.Comments != "" {
+		c.Comments = in.Comments
+	}
+}
+
+// ApproveRefundRequest is the seller's authorization of a case awaiting it: the refund is made
+// as billing adjustments, and the agreement cancelled if that was asked. Errors: ENotFound,
+// EForbidden (the buyer), EConflict (not awaiting the seller), EInvalid (the amount no longer
+// fits what remains refundable).
+func (s *Service) ApproveRefundRequest(ctx context.Context, caller, id string) (mercato.RefundCase, error) {
+	return s.sellerDecides(ctx, caller, id, func(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, now time.Time) error {
+		return s.grant(tx, c, a, policy.RuleSellerAuthorization, caller, now)
+	})
+}
+
+// RejectRefundRequest is the seller's refusal, with a reason the buyer sees. Errors as
+// ApproveRefundRequest.
+func (s *Service) RejectRefundRequest(ctx context.Context, caller, id, reason string) (mercato.RefundCase, error) {
+	return s.sellerDecides(ctx, caller, id, func(tx mercato.Tx, c *mercato.RefundCase, _ *mercato.Agreement, now time.Time) error {
+		if err := s.setCase(tx, c, mercato.RefundRejected, reason, now); err != nil {
+			return err
+		}
+		return emit(tx, now, c.BuyerID, "Refund Request Rejected - Acceptor", c.ID, map[string]any{"referenceId": c.ID, "reason": reason})
+	})
+}
+
+func (s *Service) sellerDecides(ctx context.Context, caller, id string, decide func(mercato.Tx, *mercato.RefundCase, *mercato.Agreement, time.Time) error) (mercato.RefundCase, error) {
+	var c mercato.RefundCase
+	err := s.store.Update(ctx, func(tx mercato.Tx) error {
+		var err error
+		if c, err = refundCaseAs(tx, caller, id); err != nil {
+			return err
+		}
+		if caller != c.SellerID {
+			return mercato.Errorf(mercato.EForbidden, "only the seller decides refund request %s", id)
+		}
+		if c.Status != mercato.RefundAwaitingSeller {
+			return conflict("RefundCase", id, "refund request %s is %s; only a request awaiting the seller can be decided", id, c.Status)
+		}
+		a, err := tx.GetAgreement(c.AgreementID)
+		if err != nil {
+			return err
+		}
+		now := s.Now()
+		if err := decide(tx, &c, &a, now); err != nil {
+			return err
+		}
+		return audit(tx, now, caller, "DecideRefundRequest", "RefundCase", c.ID, "", map[string]any{"status": c.Status})
+	})
+	return c, err
+}
+
+// reviewRefundCase decides a pending case once its billing cycle has been invoiced.
+func (s *Service) reviewRefundCase(ctx context.Context, j mercato.Job) error {
+	return s.caseJob(ctx, j, func(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement) error {
+		if c.Status != mercato.RefundPending {
+			return nil
+		}
+		return s.evaluate(tx, c, a, j.DueAt)
+	})
+}
+
+// cancelOnDate cancels an agreement on the date a granted case asked for.
+func (s *Service) cancelOnDate(ctx context.Context, j mercato.Job) error {
+	return s.caseJob(ctx, j, func(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement) error {
+		if c.Cancelled || a.Status != mercato.AgreementActive {
+			return nil
+		}
+		if _, err := cancelAgreement(tx, CancelInput{AgreementID: a.ID, Actor: "system", Reason: "refund request " + c.ID}, j.DueAt); err != nil {
+			return err
+		}
+		c.Cancelled, c.UpdatedAt = true, j.DueAt
+		return tx.UpdateRefundCase(*c)
+	})
+}
+
+func (s *Service) caseJob(ctx context.Context, j mercato.Job, fn func(mercato.Tx, *mercato.RefundCase, *mercato.Agreement) error) error {
+	var p requestJob
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return fmt.Errorf("job %s: %w", j.Key, err)
+	}
+	return s.store.Update(ctx, func(tx mercato.Tx) error {
+		c, err := tx.GetRefundCase(p.ID)
+		if err != nil {
+			return err
+		}
+		a, err := tx.GetAgreement(c.AgreementID)
+		if err != nil {
+			return err
+		}
+		return fn(tx, &c, &a)
+	})
+}
+
+// MeteringErrorInput is a seller's confirmation that a dimension was metered wrongly in a period.
+type MeteringErrorInput struct {
+	ProductID string                `json:"productId"`
+	Dimension string                `json:"dimension"`
+	Period    mercato.BillingPeriod `json:"billingPeriod"`
+	Comments  string                `json:"comments,omitempty"`
+}
+
+// ConfirmMeteringError refunds, once and for every affected buyer, the usage of a dimension
+// billed for a period: a completed refund case per affected agreement, under the metering-error
+// rule. Confirming again refunds nothing twice. Errors: ENotFound (not the caller's product).
+func (s *Service) ConfirmMeteringError(ctx context.Context, caller string, in MeteringErrorInput) ([]mercato.RefundCase, error) {
+	var out []mercato.RefundCase
+	err := s.store.Update(ctx, func(tx mercato.Tx) error {
+		out = nil
+		p, err := tx.GetProduct(in.ProductID)
+		if err != nil || p.SellerID != caller {
+			return mercato.NotFound("Product", in.ProductID)
+		}
+		as, err := tx.ListAgreements(mercato.AgreementFilter{ProposerID: caller, ProductID: p.ID})
+		if err != nil {
+			return err
+		}
+		now := s.Now()
+		for i := range as {
+			c, ok, err := s.meteringRefund(tx, &as[i], in, now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out = append(out, c)
+			}
+		}
+		return audit(tx, now, caller, "ConfirmMeteringError", "Product", p.ID, "", map[string]any{
+			"dimension": in.Dimension, "period": in.Period, "refundCases": len(out)})
+	})
+	return out, err
+}
+
+// meteringRefund refunds one agreement's usage of the dimension in the period, if it has any
+// not refunded yet.
+func (s *Service) meteringRefund(tx mercato.Tx, a *mercato.Agreement, in MeteringErrorInput, now time.Time) (mercato.RefundCase, bool, error) {
+	h := sha256.Sum256([]byte(a.ID + "\x00" + in.Dimension + "\x00" + in.Period.String()))
+	c := mercato.RefundCase{ID: "rc-m" + hex.EncodeToString(h[:12]), FiledBy: a.ProposerID, BuyerID: a.AcceptorID,
+		SellerID: a.ProposerID, ProductID: a.ProductID, AgreementID: a.ID, Kind: string(policy.KindMeteringError),
+		Periods: []mercato.BillingPeriod{in.Period}, Currency: a.Currency, Comments: in.Comments, CreatedAt: now, UpdatedAt: now}
+	if _, err := tx.GetRefundCase(c.ID); err == nil {
+		return c, false, nil // confirmed before
+	}
+	lines, err := invoiceLines(tx, a)
+	if err != nil {
+		return c, false, err
+	}
+	lines = slices.DeleteFunc(lines, func(l policy.Line) bool {
+		return l.PeriodStart.Before(in.Period.Start()) || !l.PeriodStart.Before(in.Period.End())
+	})
+	refunds := policy.Amounts(policy.RuleMeteringError, lines, time.Time{}, now, in.Dimension)
+	if len(refunds) == 0 {
+		return c, false, nil
+	}
+	if err := tx.InsertRefundCase(c); err != nil {
+		return c, false, err
+	}
+	for i, r := range refunds {
+		c.Amount += r.Amount
+		id, err := s.refundInvoice(tx, a, &c, r, policy.RuleMeteringError, fmt.Sprintf("%s-%d", c.ID, i+1), now)
+		if err != nil {
+			return c, false, err
+		}
+		c.Adjustments = append(c.Adjustments, id)
+	}
+	c.Rule = string(policy.RuleMeteringError)
+	if err := s.setCase(tx, &c, mercato.RefundCompleted, "", now); err != nil {
+		return c, false, err
+	}
+	return c, true, emit(tx, now, c.BuyerID, "Refund Request Completed - Acceptor", c.ID,
+		map[string]any{"referenceId": c.ID, "agreementId": a.ID, "policyRule": c.Rule})
+}
