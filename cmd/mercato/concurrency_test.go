@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/marketplaceagreement"
+	"github.com/aws/aws-sdk-go-v2/service/marketplaceagreement/types"
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"mercato"
+)
+
+// refundScenario has one private agreement whose upfront invoice of 1000.00 is refunded
+// concurrently.
+const refundScenario = `clock: 2026-01-01T00:00:00Z
+accounts:
+  - {id: "111122223333", name: Seller, roles: [seller], accessKeys: [{id: AKIASELLER0000000001, secret: seller-secret-key}]}
+  - {id: "444455556666", name: Buyer, roles: [buyer], accessKeys: [{id: AKIABUYER00000000001, secret: buyer-secret-key}]}
+products:
+  - {id: prod-x, seller: "111122223333", type: SaaS, title: X, refundPolicy: "By agreement."}
+offers:
+  - id: offer-x
+    product: prod-x
+    visibility: private
+    buyers: ["444455556666"]
+    expires: 2026-06-01T00:00:00Z
+    terms:
+      - validityTerm: {agreementDuration: P12M}
+      - fixedUpfrontPricingTerm: {currencyCode: USD, price: "1000.00"}
+agreements:
+  - {id: agmt-x, offer: offer-x, buyer: "444455556666", acceptedAt: 2026-01-01T00:00:00Z}
+`
+
+// bufferedClient hands net/http a buffered copy of the signed body (see the Go SDK quirk in the
+// AWS wire reference): the bytes on the wire are unchanged.
+type bufferedClient struct{ http.Client }
+
+func (c *bufferedClient) Do(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	}
+	return c.Client.Do(r)
+}
+
+func agreementClient(url, key, secret string) *marketplaceagreement.Client {
+	return marketplaceagreement.New(marketplaceagreement.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(url),
+		Credentials:  aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return aws.Credentials{AccessKeyID: key, SecretAccessKey: secret}, nil }),
+		HTTPClient:   &bufferedClient{},
+	})
+}
+
+// TestConcurrentAdjustmentsThroughHTTP sends 200 billing adjustments of random amounts for one
+// invoice at once through the real server: the completed ones never add up to more than the
+// invoice, and every request is accounted for as completed, failed or refused.
+func TestConcurrentAdjustmentsThroughHTTP(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { concurrentAdjustments(t, "sqlite:"+filepath.Join(t.TempDir(), "c.db")) })
+	t.Run("postgres", func(t *testing.T) {
+		base := os.Getenv("MERCATO_TEST_POSTGRES")
+		if base == "" {
+			t.Skip("MERCATO_TEST_POSTGRES is not set")
+		}
+		concurrentAdjustments(t, freshSchema(t, base))
+	})
+}
+
+// freshSchema creates a schema in the PostgreSQL database for the test and returns a URL that
+// uses it; the schema is dropped when the test ends.
+func freshSchema(t *testing.T, base string) string {
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	schema := "c_" + strings.ToLower(rand.Text()[:12])
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("PostgreSQL at %s: %v", base, err)
+	}
+	t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func concurrentAdjustments(t *testing.T, db string) {
+	scenarioFile := filepath.Join(t.TempDir(), "refunds.yaml")
+	if err := writeFile(scenarioFile, refundScenario); err != nil {
+		t.Fatal(err)
+	}
+	server := startServer(t, serveOptions{addr: freeAddr(t), db: db, sandbox: true, scenario: scenarioFile})
+	ctx := context.Background()
+	sellerClient := agreementClient(server, "AKIASELLER0000000001", "seller-secret-key")
+	items, err := sellerClient.ListAgreementInvoiceLineItems(ctx, &marketplaceagreement.ListAgreementInvoiceLineItemsInput{
+		AgreementId: aws.String("agmt-x"), GroupBy: types.LineItemGroupByInvoiceId})
+	if err != nil || len(items.AgreementInvoiceLineItemGroupSummaries) != 1 {
+		t.Fatalf("invoices: %+v, %v", items, err)
+	}
+	invoiceID := *items.AgreementInvoiceLineItemGroupSummaries[0].InvoiceId
+
+	const n = 200
+	var mu sync.Mutex
+	var accepted, refused int
+	asked := map[string]mercato.Amount{}
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		cents, _ := rand.Int(rand.Reader, big.NewInt(1901))
+		amount := mercato.Amount((100 + cents.Int64()) * 1_000_000) // 1.00 to 20.00
+		token := fmt.Sprintf("tok-%03d", i)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := sellerClient.BatchCreateBillingAdjustmentRequest(ctx, &marketplaceagreement.BatchCreateBillingAdjustmentRequestInput{
+				BillingAdjustmentRequestEntries: []types.BatchCreateBillingAdjustmentRequestEntry{{
+					AgreementId: aws.String("agmt-x"), OriginalInvoiceId: aws.String(invoiceID), AdjustmentAmount: aws.String(amount.String()),
+					CurrencyCode: aws.String("USD"), AdjustmentReasonCode: types.BillingAdjustmentReasonCodeOther, ClientToken: aws.String(token)}},
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				t.Errorf("request %s: %v", token, err)
+				return
+			}
+			accepted += len(out.Items)
+			refused += len(out.Errors)
+			for _, it := range out.Items {
+				asked[*it.BillingAdjustmentRequestId] = amount
+			}
+		}()
+	}
+	wg.Wait()
+	if accepted+refused != n {
+		t.Fatalf("%d accepted + %d refused != %d", accepted, refused, n)
+	}
+	post(t, server+"/_mercato/clock", `{"advance":"0s"}`) // process the accepted adjustments
+
+	var completed, failed int
+	var total mercato.Amount
+	paginator := marketplaceagreement.NewListBillingAdjustmentRequestsPaginator(sellerClient, &marketplaceagreement.ListBillingAdjustmentRequestsInput{AgreementId: aws.String("agmt-x")})
+	for paginator.HasMorePages() {
+		page, err := paginator.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ba := range page.Items {
+			switch ba.Status {
+			case types.BillingAdjustmentStatusCompleted:
+				completed++
+				total += asked[*ba.BillingAdjustmentRequestId]
+			case types.BillingAdjustmentStatusValidationFailed:
+				failed++
+			default:
+				t.Errorf("%s is still %s", *ba.BillingAdjustmentRequestId, ba.Status)
+			}
+		}
+	}
+	if completed+failed != accepted || completed+failed+refused != n {
+		t.Errorf("%d completed + %d failed + %d refused; %d accepted of %d", completed, failed, refused, accepted, n)
+	}
+	if total > mercato.MustAmount("1000") || refused == 0 {
+		t.Errorf("completed adjustments total %s of a 1000.00 invoice, %d refused", total, refused)
+	}
+	items, err = sellerClient.ListAgreementInvoiceLineItems(ctx, &marketplaceagreement.ListAgreementInvoiceLineItemsInput{
+		AgreementId: aws.String("agmt-x"), GroupBy: types.LineItemGroupByInvoiceId, InvoiceType: types.InvoiceTypeInvoice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := mercato.MustAmount(*items.AgreementInvoiceLineItemGroupSummaries[0].PricingCurrencyAmount.MaxAdjustmentAmount)
+	if left != mercato.MustAmount("1000")-total {
+		t.Errorf("max adjustment %s, want 1000.00 - %s", left, total)
+	}
+}
+
+func post(t *testing.T, url, body string) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("POST %s: %s %s", url, resp.Status, b)
+	}
+}
