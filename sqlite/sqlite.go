@@ -35,6 +35,7 @@ var dialect = sqlstore.Dialect{
 	IsUniqueViolation: isUniqueViolation,
 	PrepareInTx:       true,
 	AnonymousParams:   true,
+	GroupCommit:       true,
 }
 
 // Open opens the database file at path, creating it if needed, brings its schema up to date

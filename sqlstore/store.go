@@ -38,6 +38,9 @@ type Dialect struct {
 	// AnonymousParams makes multi-row inserts use "?" parameters rather than "$n" (SQLite
 	// accepts both; PostgreSQL only "$n").
 	AnonymousParams bool
+	// GroupCommit merges concurrent Update calls into one transaction with a savepoint each
+	// (see committer), for databases with one writer at a time (SQLite). It needs MaxAttempts 1.
+	GroupCommit bool
 	// ClaimLock is appended to the query that picks the jobs ClaimJobs leases, e.g.
 	// "FOR UPDATE SKIP LOCKED"; empty where the database runs one writer at a time anyway.
 	ClaimLock string
@@ -54,6 +57,7 @@ func (d *Dialect) uniqueViolation(err error) bool {
 type Store struct {
 	writer, reader *sql.DB
 	dialect        Dialect
+	group          *committer // nil unless the dialect groups commits
 }
 
 var _ mercato.Store = (*Store)(nil)
@@ -64,12 +68,19 @@ func New(writer, reader *sql.DB, d Dialect) *Store {
 	if d.MaxAttempts < 1 {
 		d.MaxAttempts = 1
 	}
-	return &Store{writer: writer, reader: reader, dialect: d}
+	s := &Store{writer: writer, reader: reader, dialect: d}
+	if d.GroupCommit {
+		s.group = newCommitter(s)
+	}
+	return s
 }
 
 // Update runs fn in a read-write transaction, committed if fn returns nil. When the database
 // asks for a retry, fn runs again, up to the dialect's MaxAttempts.
 func (s *Store) Update(ctx context.Context, fn func(mercato.Tx) error) error {
+	if s.group != nil {
+		return s.group.update(ctx, fn)
+	}
 	return s.run(ctx, s.writer, &s.dialect.UpdateTx, fn)
 }
 
@@ -80,6 +91,9 @@ func (s *Store) View(ctx context.Context, fn func(mercato.Tx) error) error {
 
 // Close closes the pools.
 func (s *Store) Close() error {
+	if s.group != nil {
+		s.group.close()
+	}
 	err := s.writer.Close()
 	if s.reader != s.writer {
 		err = errors.Join(err, s.reader.Close())
