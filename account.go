@@ -31,10 +31,12 @@ type AccessKey struct {
 	Secret string `json:"secret"`
 }
 
-// Disbursement is a seller's payout schedule: daily, or monthly on a day from 1 to 28.
+// Disbursement is a seller's payout schedule: daily, or monthly on a day from 1 to 28, and the
+// bank accounts it is paid to (see disbursement.go).
 type Disbursement struct {
-	Cadence string `json:"cadence"` // daily | monthly
-	Day     int    `json:"day,omitempty"`
+	Cadence      string        `json:"cadence"` // daily | monthly
+	Day          int           `json:"day,omitempty"`
+	BankAccounts []BankAccount `json:"bankAccounts,omitempty"`
 }
 
 var (
@@ -78,6 +80,7 @@ func (a *Account) Validate() error {
 			p.Add("disbursement", "cadence must be daily, or monthly with a day from 1 to 28")
 		}
 	}
+	validateBankAccounts(a, &p)
 	if a.TaxJurisdiction != "" {
 		if _, ok := LookupJurisdiction(a.TaxJurisdiction); !ok {
 			p.Add("taxJurisdiction", "unknown tax jurisdiction %q", a.TaxJurisdiction)

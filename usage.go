@@ -10,7 +10,7 @@ type UsageRecord struct {
 	Hour        time.Time         `json:"hour"`
 	Quantity    int64             `json:"quantity"`
 	RecordedAt  time.Time         `json:"recordedAt"`
-	Allocations map[string]string `json:"allocations,omitempty"`
+	Allocations []UsageAllocation `json:"allocations,omitempty"` // how the quantity splits by tags
 }
 
 // UsageTotal is the quantity of one dimension used in a period.

@@ -31,6 +31,7 @@ func New(svc *service.Service, log *slog.Logger) *Handler { return &Handler{svc:
 // Register adds the routes under prefix (e.g. "" or "/base").
 func (h *Handler) Register(mux *http.ServeMux, prefix string) {
 	mux.HandleFunc("GET "+prefix+"/_mercato/health", h.health)
+	h.registerRevenue(mux, prefix) // reports, metering key; simulated payments in sandbox mode
 	if !h.svc.Sandbox() {
 		return
 	}

@@ -82,16 +82,22 @@ func insertRowsSQL(table string, cols []string, n int, anonymous bool) string {
 // args(i, dst) appends the arguments of row i. It returns how many rows were inserted (rows
 // that would violate a unique key are not).
 func (t *tx) insertRows(table string, cols []string, n int, args func(i int, dst []any) []any) (int64, error) {
-	per := min(maxRowsPerInsert, maxParams/len(cols))
+	return t.writeRows(func(rows int) string { return insertRowsSQL(table, cols, rows, t.d.AnonymousParams) }, len(cols), n, args)
+}
+
+// writeRows runs the multi-row statement query(rows) over n rows of cols columns each, in as
+// few statements as the parameter limit allows, and returns how many rows they changed.
+func (t *tx) writeRows(query func(rows int) string, cols, n int, args func(i int, dst []any) []any) (int64, error) {
+	per := min(maxRowsPerInsert, maxParams/cols)
 	var inserted int64
-	buf := make([]any, 0, min(n, per)*len(cols))
+	buf := make([]any, 0, min(n, per)*cols)
 	for from := 0; from < n; from += per {
 		to := min(n, from+per)
 		buf = buf[:0]
 		for i := from; i < to; i++ {
 			buf = args(i, buf)
 		}
-		k, err := t.execCount(insertRowsSQL(table, cols, to-from, t.d.AnonymousParams), buf...)
+		k, err := t.execCount(query(to-from), buf...)
 		if err != nil {
 			return inserted, err
 		}

@@ -25,7 +25,7 @@ func insertUsage(t *testing.T, s mercato.Store, r mercato.UsageRecord) *mercato.
 func testUsage(t *testing.T, s mercato.Store) {
 	r := mercato.UsageRecord{AgreementID: "agmt-1", Dimension: "users", Hour: at(10 * time.Hour),
 		Quantity: 5, RecordedAt: at(10*time.Hour + 1234567*time.Microsecond),
-		Allocations: map[string]string{"team": "blue", "env": "prod"}}
+		Allocations: []mercato.UsageAllocation{{Quantity: 5, Tags: []mercato.Tag{{Key: "team", Value: "blue"}, {Key: "env", Value: "prod"}}}}}
 	if existing := insertUsage(t, s, r); existing != nil {
 		t.Fatalf("InsertUsage of a new record returned existing %+v", *existing)
 	}

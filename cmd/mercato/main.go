@@ -23,7 +23,7 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), migrateCmd(), clockCmd(), scenarioCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), clockCmd(), scenarioCmd(), reportCmd())
 	return root
 }
 

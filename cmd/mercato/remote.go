@@ -13,8 +13,12 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// remote calls a running mercato server's /_mercato/ endpoints.
-type remote struct{ server string }
+// remote calls a running mercato server's /_mercato/ endpoints. sign, when set, signs each
+// request before it is sent.
+type remote struct {
+	server string
+	sign   func(*http.Request) error
+}
 
 func (r *remote) flags(cmd *cobra.Command) {
 	cmd.PersistentFlags().StringVar(&r.server, "server", envOr("MERCATO_SERVER", "http://127.0.0.1:8080"),
@@ -30,6 +34,11 @@ func (r *remote) call(cmd *cobra.Command, method, path, contentType string, body
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if r.sign != nil {
+		if err := r.sign(req); err != nil {
+			return err
+		}
 	}
 	resp, err := (&http.Client{Timeout: 10 * time.Minute}).Do(req)
 	if err != nil {
