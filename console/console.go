@@ -1,0 +1,126 @@
+// Package console serves mercato's web console under /console/: server-rendered pages for
+// sellers (agreements, billing adjustments, cancellation requests), buyers (agreements, invoices
+// and credit memos, requests to answer, offers to accept) and operators (the simulated clock,
+// failed jobs, ledger health).
+//
+// The console is a transport: it calls the service and nothing below it. An account signs in
+// with one of its access keys; the session lives in a signed cookie, every form carries a
+// per-session CSRF token and cross-origin POSTs are refused. Every page shows only what the
+// signed-in account may see, and the service enforces the same rules again.
+package console
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"mercato"
+	"mercato/service"
+)
+
+// Directory looks up accounts and products by ID, for names and roles. The service does not
+// expose these lookups (yet); the wiring provides them. Lookups return ENotFound for unknown IDs.
+type Directory interface {
+	Account(ctx context.Context, id string) (mercato.Account, error)
+	Product(ctx context.Context, id string) (mercato.Product, error)
+}
+
+// Config configures the console.
+type Config struct {
+	// Service is the marketplace the console shows. Required.
+	Service *service.Service
+	// Directory names accounts and products and tells account roles. Without it, roles are
+	// inferred from what an account did (see inferAccount) and the operator pages are closed.
+	Directory Directory
+	// Logger logs faults (the default discards).
+	Logger *slog.Logger
+	// SecureCookies sets the Secure flag on cookies even on plain-HTTP requests, for a console
+	// behind a TLS-terminating proxy. Requests over TLS always get it.
+	SecureCookies bool
+	// SessionTTL is how long a sign-in lasts (default 8 hours, wall-clock time).
+	SessionTTL time.Duration
+}
+
+// Console is the web console's http.Handler. It serves paths under /console/.
+type Console struct {
+	svc     *service.Service
+	dir     Directory
+	log     *slog.Logger
+	keys    signer
+	secure  bool
+	ttl     time.Duration
+	pages   map[string]*template.Template
+	static  *staticFiles
+	handler http.Handler
+}
+
+const defaultSessionTTL = 8 * time.Hour
+
+// New returns the console. It reads the marketplace's signing key from the service, and derives
+// the key that signs sessions and CSRF tokens from it.
+func New(ctx context.Context, cfg Config) (*Console, error) {
+	if cfg.Service == nil {
+		return nil, errors.New("console: a service is required")
+	}
+	secret, err := cfg.Service.Secret(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &Console{svc: cfg.Service, dir: cfg.Directory, log: cfg.Logger, secure: cfg.SecureCookies,
+		ttl: cfg.SessionTTL, keys: signer{key: deriveKey(secret, "mercato console sessions v1")}}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	if c.ttl <= 0 {
+		c.ttl = defaultSessionTTL
+	}
+	if c.static, err = loadStatic(); err != nil {
+		return nil, err
+	}
+	if c.pages, err = c.parsePages(); err != nil {
+		return nil, err
+	}
+	c.handler = c.protect(c.routes())
+	return c, nil
+}
+
+// deriveKey derives a key for one purpose from the marketplace secret, so that the console never
+// signs with the key the service uses for its own tokens.
+func deriveKey(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}
+
+// ServeHTTP serves the console.
+func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.handler.ServeHTTP(w, r) }
+
+// protect adds the headers every response carries and refuses cross-origin POSTs.
+func (c *Console) protect(h http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.renderError(w, r, nil, http.StatusForbidden, "Request refused",
+			"This form was sent from another site, so it was not accepted. Open the console and try again.")
+	}))
+	inner := cop.Handler(h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "+
+			"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "same-origin")
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		}
+		inner.ServeHTTP(w, r)
+	})
+}
+
+// maxFormBytes bounds a form post.
+const maxFormBytes = 64 << 10

@@ -1,0 +1,158 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"mercato"
+	"mercato/service"
+)
+
+// offerView is an offer as one buyer sees it.
+type offerView struct {
+	mercato.Offer
+	Product   string
+	Seller    string
+	Terms     []termView
+	Available bool
+	Why       string             // why it cannot be accepted, when it cannot
+	Active    *mercato.Agreement // the buyer's active agreement for the same product, if any
+}
+
+// visibleOffers returns the offers the buyer may see: every public offer of another account,
+// and the private offers that target the buyer (expired ones too, marked so).
+func (c *Console) visibleOffers(ctx context.Context, u *user) ([]offerView, error) {
+	offers, err := c.svc.Offers(ctx, mercato.OfferFilter{})
+	if err != nil {
+		return nil, err
+	}
+	active, err := c.svc.Agreements(ctx, mercato.AgreementFilter{AcceptorID: u.ID, Status: mercato.AgreementActive})
+	if err != nil {
+		return nil, err
+	}
+	n := c.names(ctx)
+	now := c.svc.Now()
+	var out []offerView
+	for _, o := range offers {
+		if o.SellerID == u.ID || (o.IsPrivate() && !o.Targets(u.ID)) {
+			continue
+		}
+		out = append(out, describeOffer(o, n, active, now))
+	}
+	return out, nil
+}
+
+// describeOffer says whether the buyer can accept the offer now, and why not.
+func describeOffer(o mercato.Offer, n *names, active []mercato.Agreement, now time.Time) offerView {
+	v := offerView{Offer: o, Product: n.Product(o.ProductID), Seller: n.Account(o.SellerID), Terms: viewTerms(o.Terms), Available: true}
+	for i := range active {
+		a := &active[i]
+		if a.ProductID == o.ProductID && a.ProductType == mercato.ProductSaaS && a.ID != o.ReplacesAgreementID {
+			v.Active = a
+		}
+	}
+	if o.IsPrivate() && !now.Before(o.ExpiresAt) {
+		v.Available = false
+		v.Why = "This private offer expired on " + formatTime(o.ExpiresAt) + ". Ask the seller to extend it or to send a new private offer."
+	}
+	return v
+}
+
+// offersView is the data of the offers page.
+type offersView struct {
+	Private []offerView
+	Public  []offerView
+}
+
+// buyerOffers lists the offers the buyer can see: private offers made to the buyer first.
+func (c *Console) buyerOffers(w http.ResponseWriter, r *http.Request, u *user) {
+	all, err := c.visibleOffers(r.Context(), u)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	var v offersView
+	for _, o := range all {
+		if o.IsPrivate() {
+			v.Private = append(v.Private, o)
+		} else {
+			v.Public = append(v.Public, o)
+		}
+	}
+	c.render(w, r, http.StatusOK, page{Name: "buyer_offers", Title: "Offers", Nav: "buyer-offers", User: u, Data: v})
+}
+
+// offerPageView is the data of an offer's page.
+type offerPageView struct {
+	O            offerView
+	Duplicate    string // the agreement that makes an acceptance a duplicate contract, after a refusal
+	DuplicateURL string
+}
+
+// buyerOffer shows an offer the buyer can see, with its terms and the way to accept it.
+func (c *Console) buyerOffer(w http.ResponseWriter, r *http.Request, u *user) {
+	o, ok := c.findOffer(w, r, u)
+	if ok {
+		c.render(w, r, http.StatusOK, c.offerPage(u, offerPageView{O: o}, ""))
+	}
+}
+
+func (c *Console) offerPage(u *user, v offerPageView, problem string) page {
+	return page{Name: "buyer_offer", Title: "Offer " + v.O.ID, Nav: "buyer-offers", User: u, Error: problem,
+		Crumbs: []crumb{{"Offers", "/console/buyer/offers"}}, Data: &v}
+}
+
+// findOffer returns the offer of the path if the buyer may see it; it answers 404 otherwise.
+func (c *Console) findOffer(w http.ResponseWriter, r *http.Request, u *user) (offerView, bool) {
+	all, err := c.visibleOffers(r.Context(), u)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return offerView{}, false
+	}
+	for _, o := range all {
+		if o.ID == r.PathValue("id") {
+			return o, true
+		}
+	}
+	c.notFound(w, r, u)
+	return offerView{}, false
+}
+
+// acceptOffer accepts an offer for the buyer, which makes an agreement.
+func (c *Console) acceptOffer(w http.ResponseWriter, r *http.Request, u *user) {
+	o, ok := c.findOffer(w, r, u)
+	if !ok {
+		return
+	}
+	v := offerPageView{O: o}
+	if r.PostFormValue("confirm") != "1" {
+		c.render(w, r, http.StatusBadRequest, c.offerPage(u, v, "Confirm that you accept the offer's terms."))
+		return
+	}
+	a, err := c.svc.AcceptOffer(r.Context(), service.AcceptInput{OfferID: o.ID, BuyerID: u.ID, ClientToken: "console-" + randomHex(16)})
+	if err != nil {
+		status, msg := c.acceptProblem(err, &v)
+		if status == http.StatusNotFound || status >= 500 {
+			c.fail(w, r, u, err)
+			return
+		}
+		c.render(w, r, status, c.offerPage(u, v, msg))
+		return
+	}
+	http.Redirect(w, r, "/console/buyer/agreements/"+url.PathEscape(a.ID)+"?notice=offer-accepted", http.StatusSeeOther)
+}
+
+// acceptProblem explains a refused acceptance; a duplicate contract names the agreement in the way.
+func (c *Console) acceptProblem(err error, v *offerPageView) (int, string) {
+	var e *mercato.Error
+	if errors.As(err, &e) && e.Reason == "DUPLICATE_AGREEMENT" {
+		v.Duplicate, v.DuplicateURL = e.ResourceID, "/console/buyer/agreements/"+url.PathEscape(e.ResourceID)
+		return http.StatusConflict, "You already have an active contract for this product, so this offer cannot be accepted. " +
+			"An account can hold one active contract per SaaS product: ask the seller for an agreement-based offer that replaces " +
+			"your current agreement, or have the current agreement cancelled first."
+	}
+	return problemOf(err)
+}

@@ -1,0 +1,88 @@
+package console
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"mercato"
+)
+
+// operatorView is the data of the operator page.
+type operatorView struct {
+	Sandbox     bool
+	Now         time.Time
+	Advance     string // the duration last typed
+	Balanced    bool
+	LedgerError string
+	Failed      []mercato.Job
+	Pending     int
+	NextDue     time.Time
+}
+
+// operatorPage shows the marketplace's clock, the health of its ledger and its failed jobs.
+func (c *Console) operatorPage(w http.ResponseWriter, r *http.Request, u *user) {
+	c.showOperator(w, r, u, http.StatusOK, "", "")
+}
+
+func (c *Console) showOperator(w http.ResponseWriter, r *http.Request, u *user, status int, advance, problem string) {
+	v := operatorView{Sandbox: c.svc.Sandbox(), Now: c.svc.Now(), Advance: advance, Balanced: true}
+	// An unbalanced ledger is a fault of the marketplace, and the operator is who must see it.
+	if err := c.svc.CheckLedger(r.Context()); err != nil {
+		c.log.Error("console: ledger check failed", "err", err)
+		v.Balanced, v.LedgerError = false, err.Error()
+	}
+	failed, err := c.svc.Jobs(r.Context(), mercato.JobFilter{Status: mercato.JobFailed})
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	pending, err := c.svc.Jobs(r.Context(), mercato.JobFilter{Status: mercato.JobPending})
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	v.Failed, v.Pending = failed, len(pending)
+	for _, j := range pending {
+		if v.NextDue.IsZero() || j.DueAt.Before(v.NextDue) {
+			v.NextDue = j.DueAt
+		}
+	}
+	c.render(w, r, status, page{Name: "operator", Title: "Operations", Nav: "operator", User: u, Error: problem, Data: v})
+}
+
+// advanceClock moves the sandbox's simulated clock forward by a duration, running every job due
+// on the way.
+func (c *Console) advanceClock(w http.ResponseWriter, r *http.Request, u *user) {
+	in := strings.TrimSpace(r.PostFormValue("advance"))
+	if !c.svc.Sandbox() {
+		c.showOperator(w, r, u, http.StatusConflict, in, "The clock is real time outside the sandbox: it cannot be moved.")
+		return
+	}
+	target, ok := advanceTarget(c.svc.Now(), in)
+	if !ok {
+		c.showOperator(w, r, u, http.StatusBadRequest, in,
+			"Enter how far to move the clock: a duration such as 0s, 36h or 720h, or an ISO 8601 period such as P1D or P1M.")
+		return
+	}
+	if _, err := c.svc.Advance(r.Context(), target); err != nil {
+		status, msg := problemOf(err)
+		if status >= 500 {
+			c.log.Error("console: advancing the clock", "err", err)
+		}
+		c.showOperator(w, r, u, status, in, msg)
+		return
+	}
+	http.Redirect(w, r, "/console/operator?notice=clock-advanced", http.StatusSeeOther)
+}
+
+// advanceTarget reads a forward move of the clock: a Go duration (720h) or an ISO 8601 period
+// (P1M), never negative.
+func advanceTarget(now time.Time, in string) (time.Time, bool) {
+	if strings.HasPrefix(in, "P") {
+		p, err := mercato.ParsePeriod(in)
+		return p.AddTo(now), err == nil
+	}
+	d, err := time.ParseDuration(in)
+	return now.Add(d), err == nil && d >= 0
+}

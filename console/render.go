@@ -1,0 +1,143 @@
+package console
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"mercato"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// page is what every template gets: the layout's data and the page's own.
+type page struct {
+	Name   string // the template (templates/NAME.html), also the body's data-page attribute
+	Title  string
+	Nav    string // the active section of the navigation
+	Crumbs []crumb
+	Notice string // a confirmation shown on top
+	Error  string // a problem shown on top
+	Data   any
+
+	User    *user
+	Now     time.Time
+	Sandbox bool
+}
+
+// crumb is one link of the breadcrumb trail.
+type crumb struct{ Label, Href string }
+
+// parsePages parses each page template together with the layout and the shared partials.
+func (c *Console) parsePages() (map[string]*template.Template, error) {
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" || name == "partials" {
+			continue
+		}
+		t, err := template.New(name).Funcs(c.funcs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", f)
+		if err != nil {
+			return nil, err
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// render writes a page with the status. It renders into a buffer first, so a template error
+// becomes a clean 500 and never half a page.
+func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, p page) {
+	t, ok := c.pages[p.Name]
+	if !ok {
+		c.log.Error("console: no template", "page", p.Name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	p.Now, p.Sandbox = c.svc.Now(), c.svc.Sandbox()
+	if p.Notice == "" {
+		p.Notice = notices[r.URL.Query().Get("notice")]
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		c.log.Error("console: rendering", "page", p.Name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// notices are the confirmations a redirect after a form names with ?notice=; fixed texts, so
+// that no link can make the console say something else.
+var notices = map[string]string{
+	"cancellation-sent":      "Cancellation request sent. The buyer has 7 days to approve or reject it; after that it is approved automatically.",
+	"cancellation-withdrawn": "Cancellation request withdrawn. The agreement stays active.",
+	"cancellation-approved":  "You approved the cancellation. The agreement is cancelled and no further invoices will be issued.",
+	"cancellation-rejected":  "You rejected the cancellation request. The agreement stays active.",
+	"payment-approved":       "Payment request approved. It has been charged and invoiced.",
+	"payment-rejected":       "Payment request rejected. Nothing was charged.",
+	"offer-accepted":         "Offer accepted. This is your new agreement.",
+	"clock-advanced":         "The simulated clock moved forward; every job due on the way has run.",
+}
+
+// renderError shows an error page.
+func (c *Console) renderError(w http.ResponseWriter, r *http.Request, u *user, status int, title, message string) {
+	c.render(w, r, status, page{Name: "error", Title: title, User: u, Data: message})
+}
+
+// notFound answers 404 alike for pages that do not exist and for things the account may not see.
+func (c *Console) notFound(w http.ResponseWriter, r *http.Request, u *user) {
+	c.renderError(w, r, u, http.StatusNotFound, "Not found",
+		"There is nothing here, or it belongs to another account. Check the ID or go back to your agreements.")
+}
+
+// fail answers a service error: its message and status for a rule the request broke, a generic
+// 500 for a fault of ours (logged, never shown).
+func (c *Console) fail(w http.ResponseWriter, r *http.Request, u *user, err error) {
+	status, msg := problemOf(err)
+	switch status {
+	case http.StatusNotFound:
+		c.notFound(w, r, u)
+	case http.StatusInternalServerError:
+		c.log.Error("console request failed", "path", r.URL.Path, "err", err)
+		c.renderError(w, r, u, status, "Something went wrong", msg)
+	default:
+		c.renderError(w, r, u, status, "Not possible", msg)
+	}
+}
+
+// problemOf returns the HTTP status and the message to show for an error.
+func problemOf(err error) (int, string) {
+	var e *mercato.Error
+	if !errors.As(err, &e) {
+		return http.StatusInternalServerError, "The console could not complete the request. Please try again; if it keeps failing, tell your marketplace operator."
+	}
+	switch e.Code {
+	case mercato.ENotFound:
+		return http.StatusNotFound, e.Error()
+	case mercato.EInvalid:
+		return http.StatusBadRequest, e.Error()
+	case mercato.EConflict:
+		return http.StatusConflict, e.Error()
+	case mercato.EForbidden, mercato.EUnauthorized:
+		return http.StatusForbidden, e.Error()
+	case mercato.EQuota, mercato.EThrottled:
+		return http.StatusTooManyRequests, e.Error()
+	}
+	return problemOf(errors.New(e.Message))
+}
