@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
 	"mercato"
@@ -70,10 +71,18 @@ func (a *agreementAPI) batchCreateBillingAdjustments(ctx context.Context, in *ba
 			Description: e.Description, ClientToken: e.ClientToken}
 	}
 	res, err := a.svc.CreateAdjustments(ctx, caller(ctx), entries)
+	out := &batchAdjustmentsOutput{Items: []batchAdjustmentItem{}, Errors: []batchAdjustmentError{}}
+	if me, ok := errors.AsType[*mercato.Error](err); ok && me.Code == mercato.ENotFound {
+		// The model gives this operation no ResourceNotFoundException: an agreement that is not
+		// the caller's fails each entry, as RESOURCE_NOT_FOUND_EXCEPTION.
+		for _, e := range in.Entries {
+			out.Errors = append(out.Errors, batchAdjustmentError{"RESOURCE_NOT_FOUND_EXCEPTION", me.Message, e.ClientToken})
+		}
+		return out, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	out := &batchAdjustmentsOutput{Items: []batchAdjustmentItem{}, Errors: []batchAdjustmentError{}}
 	for _, it := range res.Items {
 		out.Items = append(out.Items, batchAdjustmentItem{it.ID, it.ClientToken})
 	}
@@ -323,14 +332,15 @@ func (in *listRequestsInput) validate(statuses ...string) error {
 	if in.PartyType == "" {
 		return Invalid(mercato.Problems{{Name: "partyType", Message: "is required"}}, "MISSING_PARTY_TYPE", "partyType is required")
 	}
-	if partyTypeRule.Check(&p, "partyType", in.PartyType, true) {
-		OneOf(&p, "partyType", in.PartyType, "Proposer", "Acceptor")
+	reason := "OTHER"
+	if !partyTypeRule.Check(&p, "partyType", in.PartyType, true) || !OneOf(&p, "partyType", in.PartyType, "Proposer", "Acceptor") {
+		reason = "INVALID_PARTY_TYPE"
 	}
 	agreementIDRule.Check(&p, "agreementId", in.AgreementID, false)
 	OneOf(&p, "status", in.Status, statuses...)
 	catalogFilters(&p, in.Catalog, in.AgreementType)
 	in.size = in.check(&p)
-	return Invalid(p, "OTHER", "invalid request")
+	return Invalid(p, reason, "invalid request")
 }
 
 type listCancellationsInput struct{ listRequestsInput }
