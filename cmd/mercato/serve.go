@@ -16,6 +16,7 @@ import (
 
 	"mercato"
 	"mercato/awsapi"
+	"mercato/console"
 	"mercato/control"
 	"mercato/scenario"
 	"mercato/service"
@@ -107,7 +108,7 @@ func newService(ctx context.Context, store mercato.Store, sandbox bool, sc *merc
 	return svc, svc.RestoreClock(ctx)
 }
 
-// handler routes mercato's own endpoints and the AWS Marketplace APIs on one mux.
+// handler routes mercato's own endpoints, the AWS Marketplace APIs and the web console on one mux.
 func handler(ctx context.Context, svc *service.Service, o serveOptions, log *slog.Logger) (http.Handler, error) {
 	mux := http.NewServeMux()
 	control.New(svc, log).Register(mux, "")
@@ -121,11 +122,20 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, log *slo
 	}
 	auth := &awsapi.Verifier{Credentials: awsapi.CredentialsFunc(svc.AccessKey), Sandbox: o.trustAccountKeys}
 	aws, err := awsapi.NewHandler(awsapi.Config{Auth: auth, Logger: log},
-		awsapi.Agreement(awsapi.AgreementOperations(svc, pages)...))
+		awsapi.Agreement(awsapi.AgreementOperations(svc, pages)...),
+		awsapi.Metering(awsapi.MeteringErrors, awsapi.MeteringOperations(svc)...))
 	if err != nil {
 		return nil, err
 	}
 	mux.Handle("/", aws)
+
+	// The web console. The AWS handler takes only POSTs, so GET / can send browsers to it.
+	cons, err := console.New(ctx, console.Config{Service: svc, Directory: svc, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("/console/", cons)
+	mux.Handle("GET /{$}", http.RedirectHandler("/console/", http.StatusFound))
 	return mux, nil
 }
 
