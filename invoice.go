@@ -93,18 +93,23 @@ func (p BillingPeriod) String() string { return p.Start().Format("2006-01") }
 // All amounts are in Currency; PreTax and Tax are kept apart, and every refund is of pre-tax
 // amount with its tax share reversed separately.
 type Invoice struct {
-	ID                string          `json:"invoiceId"`
-	AgreementID       string          `json:"agreementId"`
-	Key               string          `json:"key"` // unique per agreement: what this invoice bills
-	Type              InvoiceType     `json:"invoiceType"`
-	SellerID          string          `json:"sellerId"`
-	BuyerID           string          `json:"buyerId"`
-	Currency          Currency        `json:"currencyCode"`
-	PreTax            Amount          `json:"amount"`
-	Tax               Amount          `json:"tax"`
-	TaxLines          []TaxLine       `json:"taxLines,omitempty"`
-	ListingFee        Amount          `json:"listingFee"`
-	Refunded          Amount          `json:"refunded"` // pre-tax total of completed adjustments
+	ID          string      `json:"invoiceId"`
+	AgreementID string      `json:"agreementId"`
+	Key         string      `json:"key"` // unique per agreement: what this invoice bills
+	Type        InvoiceType `json:"invoiceType"`
+	SellerID    string      `json:"sellerId"`
+	BuyerID     string      `json:"buyerId"`
+	Currency    Currency    `json:"currencyCode"`
+	PreTax      Amount      `json:"amount"`
+	Tax         Amount      `json:"tax"`
+	TaxLines    []TaxLine   `json:"taxLines,omitempty"`
+	ListingFee  Amount      `json:"listingFee"`
+	Refunded    Amount      `json:"refunded"` // pre-tax total of accepted adjustments (pending ones included)
+	// Credited, CreditedTax and CreditedFee are what completed credit memos gave back of the
+	// pre-tax amount, the tax and the listing fee.
+	Credited          Amount          `json:"credited"`
+	CreditedTax       Amount          `json:"creditedTax"`
+	CreditedFee       Amount          `json:"creditedFee"`
 	BillingPeriod     BillingPeriod   `json:"invoiceBillingPeriod"`
 	IssuedAt          time.Time       `json:"issuedTime"`
 	DueAt             time.Time       `json:"dueTime"`

@@ -55,6 +55,8 @@ type Tx interface {
 	// within the pre-tax amount; it returns EConflict otherwise. The check and the update are
 	// one statement, so concurrent refunds can never exceed the invoice.
 	AddInvoiceRefund(invoiceID string, amount Amount) error
+	// AddInvoiceCredit records what a completed credit memo gave back of the invoice.
+	AddInvoiceCredit(invoiceID string, preTax, tax, fee Amount) error
 
 	InsertLedgerTxns(...LedgerTxn) error
 	// LedgerBalance returns the sum of postings to an account (debits positive).
@@ -115,6 +117,8 @@ type Tx interface {
 
 	GetSetting(key string) (string, error)
 	PutSetting(key, value string) error
+
+	RevenueTx // metering, collections, disbursements (revenue.go)
 }
 
 // OfferFilter selects offers; zero fields match all.
@@ -154,9 +158,11 @@ type ChargeFilter struct {
 // then ID.
 type InvoiceFilter struct {
 	AgreementID string
-	SellerID    string
-	BuyerID     string
-	Type        InvoiceType
+	// OriginalInvoiceID selects the credit memos issued against an invoice.
+	OriginalInvoiceID string
+	SellerID          string
+	BuyerID           string
+	Type              InvoiceType
 }
 
 // JobFilter selects jobs; zero fields match all.

@@ -6,20 +6,15 @@ import (
 	"mercato"
 )
 
-// CreditMemo returns the credit memo that refunds amount of inv's pre-tax amount, given the
-// credit memos already issued against it. The tax and the listing fee are reversed in the same
-// proportion, rounded to the currency's minor unit; the memo that completes a full refund takes
-// exactly what remains of them, so partial refunds that add up to the invoice reverse its tax and
-// fee to the cent. The caller checks that amount does not exceed what remains and sets the ID.
-func CreditMemo(inv *mercato.Invoice, amount mercato.Amount, prior []mercato.Invoice, at time.Time) mercato.Invoice {
-	var refunded, taxBack, feeBack mercato.Amount
-	for _, m := range prior {
-		refunded += m.PreTax
-		taxBack += m.Tax
-		feeBack += m.ListingFee
-	}
-	tax := share(inv.Tax, taxBack, amount, refunded, inv.PreTax, inv.Currency)
-	fee := share(inv.ListingFee, feeBack, amount, refunded, inv.PreTax, inv.Currency)
+// CreditMemo returns the credit memo that refunds amount of inv's pre-tax amount, given what
+// credit memos gave back of it already (inv.Credited, CreditedTax, CreditedFee). The tax and the
+// listing fee are reversed in the same proportion, rounded to the currency's minor unit; the memo
+// that completes a full refund takes exactly what remains of them, so partial refunds that add up
+// to the invoice reverse its tax and fee to the cent. The caller checks that amount does not
+// exceed what remains, sets the ID, and adds the memo to the invoice's credited totals.
+func CreditMemo(inv *mercato.Invoice, amount mercato.Amount, at time.Time) mercato.Invoice {
+	tax := share(inv.Tax, inv.CreditedTax, amount, inv.Credited, inv.PreTax, inv.Currency)
+	fee := share(inv.ListingFee, inv.CreditedFee, amount, inv.Credited, inv.PreTax, inv.Currency)
 	var lines []mercato.TaxLine
 	if tax != 0 && len(inv.TaxLines) > 0 {
 		lines = []mercato.TaxLine{{Type: inv.TaxLines[0].Type, Rate: inv.TaxLines[0].Rate, Amount: tax}}

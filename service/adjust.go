@@ -197,38 +197,22 @@ func (s *Service) processAdjustment(ctx context.Context, j mercato.Job) error {
 		if err != nil {
 			return err
 		}
-		memos, err := creditMemos(tx, &inv)
-		if err != nil {
-			return err
-		}
 		now := s.Now()
 		if s.sim == nil || now.Before(j.DueAt) {
 			now = j.DueAt
 		}
-		memo := billing.CreditMemo(&inv, ba.Amount, memos, now)
+		memo := billing.CreditMemo(&inv, ba.Amount, now)
 		memo.ID = newID("cm-")
 		return completeAdjustment(tx, &ba, &memo, now)
 	})
 }
 
-// creditMemos returns the credit memos already issued against an invoice.
-func creditMemos(tx mercato.Tx, inv *mercato.Invoice) ([]mercato.Invoice, error) {
-	all, err := tx.ListInvoices(mercato.InvoiceFilter{AgreementID: inv.AgreementID, Type: mercato.InvoiceTypeCreditMemo})
-	if err != nil {
-		return nil, err
-	}
-	out := all[:0]
-	for _, m := range all {
-		if m.OriginalInvoiceID == inv.ID {
-			out = append(out, m)
-		}
-	}
-	return out, nil
-}
-
 func completeAdjustment(tx mercato.Tx, ba *mercato.BillingAdjustment, memo *mercato.Invoice, now time.Time) error {
 	memo.Key = "credit:" + ba.ID
 	if err := tx.InsertInvoices(*memo); err != nil {
+		return err
+	}
+	if err := tx.AddInvoiceCredit(memo.OriginalInvoiceID, memo.PreTax, memo.Tax, memo.ListingFee); err != nil {
 		return err
 	}
 	lt := billing.CreditMemoLedger(memo)

@@ -177,6 +177,9 @@ func (b *invoicing) write(tx mercato.Tx) error {
 	if err := tx.InsertLedgerTxns(b.ledger...); err != nil {
 		return err
 	}
+	if err := startSettlement(tx, b.invoices[0].IssuedAt); err != nil {
+		return err
+	}
 	return tx.InsertAudit(b.audit...)
 }
 

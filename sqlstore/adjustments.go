@@ -43,7 +43,7 @@ func (t *tx) AdjustmentByToken(sellerID, token string) (mercato.BillingAdjustmen
 		// The empty token is no token: it is not unique, and names no adjustment.
 		return mercato.BillingAdjustment{}, mercato.NotFound(adjustmentType, sellerID+"/")
 	}
-	a, err := getRow(t, scanAdjustment, selectAdjustments+" WHERE seller_id = $1 AND client_token = $2",
+	a, err := getRow(t, scanAdjustment, selectAdjustments+" WHERE seller_id = $1 AND client_token = $2 AND client_token <> ''",
 		sellerID, token)
 	return a, t.fail(err, "get", adjustmentType, sellerID+"/"+token)
 }

@@ -9,7 +9,7 @@ var (
 		"amount", "time", "period_start", "period_end", "description", "status", "invoice_id",
 		"purchase_order_reference"}
 	invoiceCols = []string{"id", "agreement_id", "key", "type", "seller_id", "buyer_id", "currency",
-		"pre_tax", "tax", "tax_lines", "listing_fee", "refunded", "period_year", "period_month",
+		"pre_tax", "tax", "tax_lines", "listing_fee", "refunded", "credited", "credited_tax", "credited_fee", "period_year", "period_month",
 		"issued_at", "due_at", "entity_legal_name", "entity_branch_name", "original_invoice_id"}
 )
 
@@ -19,6 +19,8 @@ var (
 	selectInvoices = selectSQL("invoices", invoiceCols)
 	// addRefund checks and changes the refunded total in one statement, so concurrent refunds
 	// cannot together exceed the invoice.
+	addCredit = `UPDATE invoices SET credited = credited + $2, credited_tax = credited_tax + $3,
+		credited_fee = credited_fee + $4 WHERE id = $1`
 	addRefund = `UPDATE invoices SET refunded = refunded + $2
 		WHERE id = $1 AND type = 'INVOICE' AND refunded + $2 <= pre_tax`
 	invoiceExists = "SELECT id FROM invoices WHERE id = $1"
@@ -74,7 +76,8 @@ func (t *tx) InsertInvoices(invs ...mercato.Invoice) error {
 func invoiceArgs(inv *mercato.Invoice) []any {
 	return []any{inv.ID, inv.AgreementID, inv.Key, string(inv.Type), inv.SellerID, inv.BuyerID,
 		string(inv.Currency), int64(inv.PreTax), int64(inv.Tax), jsonArg{inv.TaxLines},
-		int64(inv.ListingFee), int64(inv.Refunded), inv.BillingPeriod.Year, inv.BillingPeriod.Month,
+		int64(inv.ListingFee), int64(inv.Refunded), int64(inv.Credited), int64(inv.CreditedTax),
+		int64(inv.CreditedFee), inv.BillingPeriod.Year, inv.BillingPeriod.Month,
 		micros(inv.IssuedAt), micros(inv.DueAt), inv.InvoicingEntity.LegalName,
 		inv.InvoicingEntity.BranchName, inv.OriginalInvoiceID}
 }
@@ -92,8 +95,17 @@ func (t *tx) ListInvoices(f mercato.InvoiceFilter) ([]mercato.Invoice, error) {
 	w.eq("seller_id", f.SellerID)
 	w.eq("buyer_id", f.BuyerID)
 	w.eq("type", string(f.Type))
+	if f.OriginalInvoiceID != "" {
+		w.eq("original_invoice_id", f.OriginalInvoiceID)
+		w.where("original_invoice_id <> ''") // lets the partial index serve the query
+	}
 	invoices, err := list(t, scanInvoice, selectInvoices+w.clause()+" ORDER BY issued_at, id", w.args...)
 	return invoices, wrap(err, "list invoices")
+}
+
+// AddInvoiceCredit adds what a credit memo gave back to the invoice's credited totals.
+func (t *tx) AddInvoiceCredit(invoiceID string, preTax, tax, fee mercato.Amount) error {
+	return t.updateExisting("Invoice", invoiceID, addCredit, invoiceID, int64(preTax), int64(tax), int64(fee))
 }
 
 // AddInvoiceRefund adds amount to the refunded total of an invoice (not a credit memo) if the
@@ -117,7 +129,7 @@ func scanInvoice(s scanner) (mercato.Invoice, error) {
 	var inv mercato.Invoice
 	err := s.Scan(&inv.ID, &inv.AgreementID, &inv.Key, &inv.Type, &inv.SellerID, &inv.BuyerID,
 		&inv.Currency, &inv.PreTax, &inv.Tax, jsonCol{&inv.TaxLines}, &inv.ListingFee,
-		&inv.Refunded, &inv.BillingPeriod.Year, &inv.BillingPeriod.Month, timeCol{&inv.IssuedAt},
+		&inv.Refunded, &inv.Credited, &inv.CreditedTax, &inv.CreditedFee, &inv.BillingPeriod.Year, &inv.BillingPeriod.Month, timeCol{&inv.IssuedAt},
 		timeCol{&inv.DueAt}, &inv.InvoicingEntity.LegalName, &inv.InvoicingEntity.BranchName,
 		&inv.OriginalInvoiceID)
 	return inv, err

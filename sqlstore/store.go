@@ -58,6 +58,7 @@ type Store struct {
 	writer, reader *sql.DB
 	dialect        Dialect
 	group          *committer // nil unless the dialect groups commits
+	readStmts      *stmtCache // nil unless the dialect prepares statements itself
 }
 
 var _ mercato.Store = (*Store)(nil)
@@ -71,6 +72,9 @@ func New(writer, reader *sql.DB, d Dialect) *Store {
 	s := &Store{writer: writer, reader: reader, dialect: d}
 	if d.GroupCommit {
 		s.group = newCommitter(s)
+	}
+	if d.PrepareInTx {
+		s.readStmts = newStmtCache(reader)
 	}
 	return s
 }
@@ -93,6 +97,9 @@ func (s *Store) View(ctx context.Context, fn func(mercato.Tx) error) error {
 func (s *Store) Close() error {
 	if s.group != nil {
 		s.group.close()
+	}
+	if s.readStmts != nil {
+		s.readStmts.close()
 	}
 	err := s.writer.Close()
 	if s.reader != s.writer {
@@ -130,7 +137,10 @@ func (s *Store) attempt(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn
 	// does nothing.
 	defer func() { _ = sqlTx.Rollback() }()
 	t := &tx{ctx: ctx, tx: sqlTx, d: &s.dialect}
-	if s.dialect.PrepareInTx {
+	switch {
+	case opts.ReadOnly && s.readStmts != nil:
+		t.cache = s.readStmts
+	case s.dialect.PrepareInTx:
 		t.stmts = map[string]*sql.Stmt{}
 	}
 	err = fn(t)

@@ -16,6 +16,8 @@ type tx struct {
 	d   *Dialect
 	// stmts, when not nil, holds the statements prepared in this transaction, by query.
 	stmts map[string]*sql.Stmt
+	// cache, when not nil, holds statements prepared for the pool (read transactions).
+	cache *stmtCache
 	// retryErr is the first error of a statement that asks for the transaction to be run
 	// again; the store then retries, and never commits, even if fn hides the error.
 	retryErr error
@@ -47,6 +49,12 @@ func (t *tx) exec(query string, args ...any) (sql.Result, error) {
 // or nil to run the query unprepared (the dialect does not prepare, or preparing failed: the
 // query then reports the error itself). The transaction closes its statements when it ends.
 func (t *tx) stmt(query string) *sql.Stmt {
+	if t.cache != nil {
+		if s := t.cache.get(query); s != nil {
+			return t.tx.StmtContext(t.ctx, s)
+		}
+		return nil
+	}
 	if t.stmts == nil {
 		return nil
 	}

@@ -195,3 +195,19 @@ func testLedger(t *testing.T, s mercato.Store) {
 		map[mercato.Currency]mercato.Amount{"USD": mercato.MustAmount("5"), "EUR": mercato.MustAmount("-2")},
 		read(t, s, mercato.Tx.LedgerImbalance))
 }
+
+func testInvoiceCredit(t *testing.T, s mercato.Store) {
+	inv := invoice("inv-1", "agmt-1", "2025-01", t0)
+	put(t, s, func(tx mercato.Tx) error { return tx.InsertInvoices(inv) })
+	for _, parts := range [][3]string{{"10.00", "0.65", "0.30"}, {"5.50", "0.36", "0.17"}} {
+		update(t, s, func(tx mercato.Tx) error {
+			return tx.AddInvoiceCredit("inv-1", mercato.MustAmount(parts[0]), mercato.MustAmount(parts[1]), mercato.MustAmount(parts[2]))
+		})
+	}
+	got := read(t, s, func(tx mercato.Tx) (mercato.Invoice, error) { return tx.GetInvoice("inv-1") })
+	same(t, "credited totals", [3]string{"15.50", "1.01", "0.47"},
+		[3]string{got.Credited.String(), got.CreditedTax.String(), got.CreditedFee.String()})
+	updateCode(t, s, "AddInvoiceCredit of an unknown invoice", mercato.ENotFound, func(tx mercato.Tx) error {
+		return tx.AddInvoiceCredit("inv-nope", 1, 0, 0)
+	})
+}

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) mercato.Store) {
 		{"Charges", testCharges},
 		{"Invoices", testInvoices},
 		{"InvoiceRefund", testInvoiceRefund},
+		{"InvoiceCredit", testInvoiceCredit},
 		{"ConcurrentRefunds", testConcurrentRefunds},
 		{"Ledger", testLedger},
 		{"Usage", testUsage},
@@ -57,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) mercato.Store) {
 		{"ConflictKeepsTxUsable", testConflictKeepsTxUsable},
 		{"ViewIsReadOnly", testViewIsReadOnly},
 	}
+	tests = append(tests, revenueTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)

@@ -111,6 +111,9 @@ CREATE TABLE invoices (
     tax_lines           TEXT NOT NULL,
     listing_fee         INTEGER NOT NULL,
     refunded            INTEGER NOT NULL,
+    credited            INTEGER NOT NULL,
+    credited_tax        INTEGER NOT NULL,
+    credited_fee        INTEGER NOT NULL,
     period_year         INTEGER NOT NULL,
     period_month        INTEGER NOT NULL,
     issued_at           INTEGER NOT NULL,
@@ -122,6 +125,8 @@ CREATE TABLE invoices (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX invoices_seller ON invoices (seller_id, issued_at, id);
 CREATE INDEX invoices_buyer ON invoices (buyer_id, issued_at, id);
+-- Credit memos of an invoice; the partial index costs the monthly close nothing.
+CREATE INDEX invoices_original ON invoices (original_invoice_id, issued_at, id) WHERE original_invoice_id <> '';
 
 CREATE TABLE ledger_txns (
     id   TEXT PRIMARY KEY,
