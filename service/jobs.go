@@ -23,6 +23,7 @@ func (s *Service) jobHandlers() map[mercato.JobKind]jobHandler {
 		jobProcessAdjustment:       s.processAdjustment,
 		jobAutoApproveCancellation: s.autoApproveCancellation,
 		jobAutoApprovePayment:      s.autoApprovePayment,
+		jobSettle:                  s.settle,
 		jobRefundCaseReview:        s.reviewRefundCase,
 		jobRefundCaseCancel:        s.cancelOnDate,
 	}
@@ -32,7 +33,7 @@ func (s *Service) jobHandlers() map[mercato.JobKind]jobHandler {
 const jobLease = 5 * time.Minute
 
 // claimBatch is how many due jobs a node claims at once.
-const claimBatch = 50
+const claimBatch = 256
 
 // runDue runs every job due at or before now, in due order, and returns how many ran.
 func (s *Service) runDue(ctx context.Context, now time.Time) (int, error) {
@@ -47,13 +48,52 @@ func (s *Service) runDue(ctx context.Context, now time.Time) (int, error) {
 		if err != nil || len(jobs) == 0 {
 			return ran, err
 		}
-		for _, j := range jobs {
-			if err := s.runJob(ctx, j); err != nil {
+		for len(jobs) > 0 {
+			n := sameDue(jobs)
+			if err := s.runTogether(ctx, jobs[:n]); err != nil {
 				return ran, err
 			}
-			ran++
+			ran += n
+			jobs = jobs[n:]
 		}
 	}
+}
+
+// sameDue returns how many of the jobs, from the first, are due at the same time.
+func sameDue(jobs []mercato.Job) int {
+	n := 1
+	for n < len(jobs) && jobs[n].DueAt.Equal(jobs[0].DueAt) {
+		n++
+	}
+	return n
+}
+
+// jobWorkers is how many jobs due at the same time run at once. Running them together lets the
+// store commit their transactions as a group.
+const jobWorkers = 64
+
+// runTogether runs jobs due at the same time concurrently: jobs due at different times still
+// run in time order, since each call holds only jobs of one due time.
+func (s *Service) runTogether(ctx context.Context, jobs []mercato.Job) error {
+	if len(jobs) == 1 {
+		return s.runJob(ctx, jobs[0])
+	}
+	sem := make(chan struct{}, jobWorkers)
+	errs := make(chan error, len(jobs))
+	for _, j := range jobs {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			errs <- s.runJob(ctx, j)
+		}()
+	}
+	var first error
+	for range jobs {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // runJob runs one claimed job with the simulated clock, if any, at the job's due time, and

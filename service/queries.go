@@ -111,8 +111,18 @@ func (s *Service) Offers(ctx context.Context, f mercato.OfferFilter) ([]mercato.
 }
 
 // AccessKey returns the account an access key belongs to and the key's secret, for request
-// signature verification. ENotFound for an unknown key.
+// signature verification. ENotFound for an unknown key. Keys are remembered once found: an
+// account's keys never change (scenarios create accounts, they do not alter them).
 func (s *Service) AccessKey(ctx context.Context, keyID string) (accountID, secret string, err error) {
+	if k, ok := s.keys.Load(keyID); ok {
+		k := k.(accessKey)
+		return k.account, k.secret, nil
+	}
+	defer func() {
+		if err == nil {
+			s.keys.Store(keyID, accessKey{accountID, secret})
+		}
+	}()
 	err = s.view(ctx, func(tx mercato.Tx) error {
 		a, err := tx.AccountByAccessKey(keyID)
 		if err != nil {
@@ -129,6 +139,35 @@ func (s *Service) AccessKey(ctx context.Context, keyID string) (accountID, secre
 	return accountID, secret, err
 }
 
+// accessKey is a remembered access key.
+type accessKey struct{ account, secret string }
+
 // Secret returns the marketplace's signing key (tokens, pagination), the same on every node
 // sharing the database.
 func (s *Service) Secret(ctx context.Context) ([]byte, error) { return s.secret(ctx) }
+
+// Account returns an account's public details: its name, roles and settings, with the secrets of
+// its access keys left out. ENotFound for an unknown account.
+func (s *Service) Account(ctx context.Context, id string) (mercato.Account, error) {
+	var a mercato.Account
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		var err error
+		a, err = tx.GetAccount(id)
+		return err
+	})
+	for i := range a.AccessKeys {
+		a.AccessKeys[i].Secret = ""
+	}
+	return a, err
+}
+
+// Product returns a product. ENotFound for an unknown product.
+func (s *Service) Product(ctx context.Context, id string) (mercato.Product, error) {
+	var p mercato.Product
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		var err error
+		p, err = tx.GetProduct(id)
+		return err
+	})
+	return p, err
+}

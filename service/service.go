@@ -27,9 +27,11 @@ type Service struct {
 
 	advanceMu sync.Mutex // one simulated-clock move at a time
 	secretMu  sync.Mutex
-	secretKey []byte // signs registration tokens; shared by all nodes through the settings
+	secretKey []byte   // signs registration tokens; shared by all nodes through the settings
+	keys      sync.Map // access key ID -> accessKey, for signature verification
 	jobs      map[mercato.JobKind]jobHandler
 	batchSize int
+	terms     termsCache // agreements' usage prices, for metering (metering.go)
 }
 
 // Option configures a Service.
