@@ -102,25 +102,27 @@ func checkAcceptance(tx mercato.Tx, in AcceptInput, at time.Time) (acceptance, e
 // checkBuyer enforces who may accept an offer, and until when.
 func checkBuyer(buyer *mercato.Account, o *mercato.Offer, at time.Time) error {
 	if !buyer.HasRole(mercato.RoleBuyer) || buyer.ID == o.SellerID {
-		return forbidden("WRONG_ACCOUNT", o.ID, "wrong account: %s is not a buyer account that may accept offer %s", buyer.ID, o.ID)
+		return forbidden(o.ID, "wrong account: %s is not a buyer account that may accept offer %s", buyer.ID, o.ID)
 	}
 	if !o.IsPrivate() {
 		return nil
 	}
 	if !o.Targets(buyer.ID) {
-		return forbidden("NOT_TARGETED", o.ID, "offer %s is a private offer that does not target account %s", o.ID, buyer.ID)
+		return forbidden(o.ID, "not targeted: offer %s is a private offer that does not target account %s", o.ID, buyer.ID)
 	}
 	if !at.Before(o.ExpiresAt) {
 		e := mercato.Errorf(mercato.EInvalid, "offer %s expired at %s", o.ID, o.ExpiresAt.Format(time.RFC3339))
-		e.Reason, e.ResourceID, e.ResourceType = "EXPIRED_AGREEMENT_PROPOSAL", o.ID, "Offer"
+		e.Reason, e.ResourceID, e.ResourceType = "EXPIRED_AGREEMENT_PROPOSAL", o.ID, "AgreementProposal"
 		return e
 	}
 	return nil
 }
 
-func forbidden(reason, offerID, format string, args ...any) error {
+// forbidden refuses an acceptance; the message says why (the API's reason, INVALID_ACCESS, does
+// not).
+func forbidden(offerID, format string, args ...any) error {
 	e := mercato.Errorf(mercato.EForbidden, format, args...)
-	e.Reason, e.ResourceID, e.ResourceType = reason, offerID, "Offer"
+	e.Reason, e.ResourceID, e.ResourceType = "INVALID_ACCESS", offerID, "AgreementProposal"
 	return e
 }
 

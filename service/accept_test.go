@@ -18,8 +18,8 @@ func TestPrivateOfferAcceptanceErrors(t *testing.T) {
 		reason string
 		says   string
 	}{
-		{"the seller itself", seller, mercato.EForbidden, "WRONG_ACCOUNT", "wrong account"},
-		{"a buyer not targeted", buyer2, mercato.EForbidden, "NOT_TARGETED", "does not target account " + buyer2},
+		{"the seller itself", seller, mercato.EForbidden, "INVALID_ACCESS", "wrong account"},
+		{"a buyer not targeted", buyer2, mercato.EForbidden, "INVALID_ACCESS", "not targeted: offer offer-private is a private offer that does not target account " + buyer2},
 		{"an unknown account", "000000000000", mercato.ENotFound, "", "not found"},
 	}
 	for _, tt := range tests {

@@ -116,17 +116,16 @@ func (s *Service) quote(tx mercato.Tx, caller string, in CreateAgreementRequestI
 		return Quote{}, mercato.NotFound("AgreementProposal", in.ProposalID)
 	}
 	offer := offers[0]
-	terms, err := configureTerms(offer.Terms, in.Terms)
+	acc := AcceptInput{OfferID: offer.ID, BuyerID: caller, ReplacesAgreementID: in.SourceAgreementID}
+	c, err := checkAcceptance(tx, acc, now) // first: who may not accept it learns nothing of its terms
 	if err != nil {
 		return Quote{}, err
 	}
-	acc := AcceptInput{OfferID: offer.ID, BuyerID: caller, ReplacesAgreementID: in.SourceAgreementID, Terms: terms}
-	c, err := checkAcceptance(tx, acc, now)
-	if err != nil {
+	if acc.Terms, err = configureTerms(offer.Terms, in.Terms); err != nil {
 		return Quote{}, err
 	}
 	req := mercato.AgreementRequest{ID: newID("ar-"), BuyerID: caller, Intent: in.Intent, OfferID: offer.ID,
-		SourceAgreementID: in.SourceAgreementID, Terms: terms, ClientToken: in.ClientToken, CreatedAt: now,
+		SourceAgreementID: in.SourceAgreementID, Terms: acc.Terms, ClientToken: in.ClientToken, CreatedAt: now,
 		ExpiresAt: now.Add(agreementRequestLife)}
 	if offer.IsPrivate() && offer.ExpiresAt.Before(req.ExpiresAt) {
 		req.ExpiresAt = offer.ExpiresAt

@@ -215,6 +215,11 @@ func TestQuoteThenAccept(t *testing.T) {
 	if s.Value != amt("3600") || s.ValueAfterTax != amt("3834") || len(s.Charges) != 3 || s.Charges[0].Timing != "SCHEDULED" {
 		t.Errorf("summary: %+v", s)
 	}
+	_, err = e.svc.CreateAgreementRequest(e.ctx, buyer, service.CreateAgreementRequestInput{Intent: "NEW",
+		ProposalID: offer.ProposalID, Terms: terms[:1]})
+	if errorOf(t, err, mercato.EInvalid).Reason != "MISSING_MANDATORY_TERMS" {
+		t.Errorf("missing terms: %v", err)
+	}
 	id, err := e.svc.AcceptAgreementRequest(e.ctx, buyer, q.Request.ID, []service.PurchaseOrder{{ChargeID: s.Charges[1].ID, Reference: "PO-2"}})
 	if err != nil {
 		t.Fatal(err)
@@ -226,11 +231,6 @@ func TestQuoteThenAccept(t *testing.T) {
 	charges, _, _ := e.svc.BuyerCharges(e.ctx, buyer, id, service.Page{})
 	if len(charges) != 3 || charges[1].ID != s.Charges[1].ID || charges[1].PurchaseOrderReference != "PO-2" {
 		t.Errorf("charges %+v, want the quoted IDs", charges)
-	}
-	_, err = e.svc.CreateAgreementRequest(e.ctx, buyer, service.CreateAgreementRequestInput{Intent: "NEW",
-		ProposalID: offer.ProposalID, Terms: terms[:1]})
-	if errorOf(t, err, mercato.EInvalid).Reason != "MISSING_MANDATORY_TERMS" {
-		t.Errorf("missing terms: %v", err)
 	}
 	_, err = e.svc.AcceptAgreementRequest(e.ctx, buyer2, q.Request.ID, nil)
 	errorOf(t, err, mercato.ENotFound)
