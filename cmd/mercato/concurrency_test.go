@@ -65,8 +65,10 @@ func agreementClient(url, key, secret string) *marketplaceagreement.Client {
 	return marketplaceagreement.New(marketplaceagreement.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(url),
-		Credentials:  aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return aws.Credentials{AccessKeyID: key, SecretAccessKey: secret}, nil }),
-		HTTPClient:   &bufferedClient{},
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: key, SecretAccessKey: secret}, nil
+		}),
+		HTTPClient: &bufferedClient{},
 	})
 }
 
@@ -86,7 +88,7 @@ func TestConcurrentAdjustmentsThroughHTTP(t *testing.T) {
 
 // freshSchema creates a schema in the PostgreSQL database for the test and returns a URL that
 // uses it; the schema is dropped when the test ends.
-func freshSchema(t *testing.T, base string) string {
+func freshSchema(t testing.TB, base string) string {
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ import (
 )
 
 // freeAddr returns a loopback address with a port that was free a moment ago.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -28,7 +28,7 @@ func freeAddr(t *testing.T) string {
 }
 
 // startServer runs serve in the background until the test ends and waits for its health check.
-func startServer(t *testing.T, o serveOptions) string {
+func startServer(t testing.TB, o serveOptions) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
