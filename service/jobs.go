@@ -68,9 +68,8 @@ func sameDue(jobs []mercato.Job) int {
 	return n
 }
 
-// jobWorkers is how many jobs due at the same time run at once. Running them together lets the
-// store commit their transactions as a group.
-const jobWorkers = 64
+// defaultJobWorkers is how many jobs due at the same time run at once unless configured.
+const defaultJobWorkers = 16
 
 // runTogether runs jobs due at the same time concurrently: jobs due at different times still
 // run in time order, since each call holds only jobs of one due time.
@@ -78,7 +77,7 @@ func (s *Service) runTogether(ctx context.Context, jobs []mercato.Job) error {
 	if len(jobs) == 1 {
 		return s.runJob(ctx, jobs[0])
 	}
-	sem := make(chan struct{}, jobWorkers)
+	sem := make(chan struct{}, s.jobWorkers)
 	errs := make(chan error, len(jobs))
 	for _, j := range jobs {
 		sem <- struct{}{}
@@ -125,10 +124,11 @@ func (s *Service) runJob(ctx context.Context, j mercato.Job) error {
 	return s.store.Update(ctx, func(tx mercato.Tx) error { return tx.FinishJob(j) })
 }
 
-// retryable reports whether a job error may pass on its own: business errors do not.
+// retryable reports whether a job error may pass on its own: faults and contention may,
+// business errors do not.
 func retryable(err error) bool {
 	var e *mercato.Error
-	return !errors.As(err, &e) || e.Code == mercato.EInternal
+	return !errors.As(err, &e) || e.Code == mercato.EInternal || e.Code == mercato.EThrottled
 }
 
 // RunJobs runs due jobs every interval until ctx ends: the production engine's scheduler. On a

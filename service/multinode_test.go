@@ -2,11 +2,7 @@ package service_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 
@@ -15,6 +11,7 @@ import (
 	"mercato"
 	"mercato/postgres"
 	"mercato/service"
+	"mercato/storetest"
 )
 
 // TestTwoNodesShareOnePostgres runs two services (two nodes, each with its own connection pool)
@@ -25,7 +22,7 @@ func TestTwoNodesShareOnePostgres(t *testing.T) {
 	if base == "" {
 		t.Skip("MERCATO_TEST_POSTGRES is not set")
 	}
-	dsn := pgSchema(t, base)
+	dsn := storetest.PostgresSchema(t, base)
 	ctx := context.Background()
 	var nodes []*service.Service
 	for i := 0; i < 2; i++ {
@@ -72,26 +69,4 @@ func TestTwoNodesShareOnePostgres(t *testing.T) {
 	if err := nodes[1].CheckLedger(ctx); err != nil {
 		t.Error(err)
 	}
-}
-
-// pgSchema creates a schema for the test in the PostgreSQL database and returns a URL using it.
-func pgSchema(t *testing.T, base string) string {
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	schema := "n_" + strings.ToLower(rand.Text()[:12])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("PostgreSQL at %s: %v", base, err)
-	}
-	t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }

@@ -31,7 +31,9 @@ type Service struct {
 	keys      sync.Map // access key ID -> accessKey, for signature verification
 	jobs      map[mercato.JobKind]jobHandler
 	batchSize int
-	terms     termsCache // agreements' usage prices, for metering (metering.go)
+	// jobWorkers is how many jobs due at the same time run at once.
+	jobWorkers int
+	terms      termsCache // agreements' usage prices, for metering (metering.go)
 }
 
 // Option configures a Service.
@@ -40,6 +42,11 @@ type Option func(*Service)
 // WithLogger sets the logger (the default discards).
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
+// WithJobWorkers sets how many jobs due at the same time run at once. More suits a store that
+// commits concurrent transactions as a group (SQLite); fewer, one whose concurrent transactions
+// conflict and retry (PostgreSQL under SERIALIZABLE).
+func WithJobWorkers(n int) Option { return func(s *Service) { s.jobWorkers = max(1, n) } }
+
 // WithBatchSize sets how many agreements the monthly close bills per transaction.
 func WithBatchSize(n int) Option { return func(s *Service) { s.batchSize = n } }
 
@@ -47,7 +54,7 @@ func WithBatchSize(n int) Option { return func(s *Service) { s.batchSize = n } }
 // only through Advance; any other clock is real time, and RunJobs runs what falls due.
 func New(store mercato.Store, clock mercato.Clock, opts ...Option) *Service {
 	s := &Service{store: store, clock: clock, owner: "node-" + randomID(8),
-		log: slog.New(slog.DiscardHandler), batchSize: 2000}
+		log: slog.New(slog.DiscardHandler), batchSize: 2000, jobWorkers: defaultJobWorkers}
 	if sim, ok := clock.(*mercato.SimClock); ok {
 		s.sim = sim
 	}

@@ -20,6 +20,7 @@ type stmtCache struct {
 	stmts   map[string]*sql.Stmt
 	pending map[string]bool
 	closed  bool
+	running sync.WaitGroup // background preparations, waited for on close
 }
 
 func newStmtCache(db *sql.DB) *stmtCache {
@@ -35,12 +36,14 @@ func (c *stmtCache) get(query string) *sql.Stmt {
 	}
 	if !c.closed && !c.pending[query] && len(c.stmts)+len(c.pending) < maxCachedStatements {
 		c.pending[query] = true
+		c.running.Add(1)
 		go c.prepare(query)
 	}
 	return nil
 }
 
 func (c *stmtCache) prepare(query string) {
+	defer c.running.Done()
 	s, err := c.db.PrepareContext(context.Background(), query)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -55,10 +58,15 @@ func (c *stmtCache) prepare(query string) {
 	c.stmts[query] = s
 }
 
+// close closes the statements once the preparations under way are done, so that nothing uses
+// the pool after it is closed.
 func (c *stmtCache) close() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.closed = true
+	c.mu.Unlock()
+	c.running.Wait()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for _, s := range c.stmts {
 		_ = s.Close()
 	}

@@ -79,6 +79,10 @@ func New(writer, reader *sql.DB, d Dialect) *Store {
 	return s
 }
 
+// GroupsCommits reports whether concurrent updates share transactions (see committer), so that
+// callers can choose how much to run at once.
+func (s *Store) GroupsCommits() bool { return s.group != nil }
+
 // Update runs fn in a read-write transaction, committed if fn returns nil. When the database
 // asks for a retry, fn runs again, up to the dialect's MaxAttempts.
 func (s *Store) Update(ctx context.Context, fn func(mercato.Tx) error) error {

@@ -19,6 +19,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"mercato/storetest"
 )
 
 // benchAgreements is how many agreements (one invoice each) the adjustment benchmark spreads
@@ -84,7 +86,7 @@ func (c *signedClient) call(ctx context.Context, op, body string) (int, []byte, 
 func BenchmarkBillingAdjustments(b *testing.B) {
 	b.Run("sqlite", func(b *testing.B) { benchAdjustments(b, "sqlite:"+filepath.Join(b.TempDir(), "b.db")) })
 	if base := os.Getenv("MERCATO_TEST_POSTGRES"); base != "" {
-		b.Run("postgres", func(b *testing.B) { benchAdjustments(b, freshSchema(b, base)) })
+		b.Run("postgres", func(b *testing.B) { benchAdjustments(b, storetest.PostgresSchema(b, base)) })
 	}
 }
 

@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"fmt"
 	"io"
 	"math/big"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +20,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"mercato"
+	"mercato/storetest"
 )
 
 // refundScenario has one private agreement whose upfront invoice of 1000.00 is refunded
@@ -82,31 +81,8 @@ func TestConcurrentAdjustmentsThroughHTTP(t *testing.T) {
 		if base == "" {
 			t.Skip("MERCATO_TEST_POSTGRES is not set")
 		}
-		concurrentAdjustments(t, freshSchema(t, base))
+		concurrentAdjustments(t, storetest.PostgresSchema(t, base))
 	})
-}
-
-// freshSchema creates a schema in the PostgreSQL database for the test and returns a URL that
-// uses it; the schema is dropped when the test ends.
-func freshSchema(t testing.TB, base string) string {
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	schema := "c_" + strings.ToLower(rand.Text()[:12])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("PostgreSQL at %s: %v", base, err)
-	}
-	t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func concurrentAdjustments(t *testing.T, db string) {

@@ -24,6 +24,7 @@ import (
 
 	"mercato"
 	"mercato/service"
+	"mercato/storetest"
 )
 
 // The metering benchmark's marketplace: one seller, meterCustomers buyers subscribed to a
@@ -133,7 +134,7 @@ func signMeterBatches(b *testing.B, url string, n int) []signedRequest {
 func BenchmarkBatchMeterUsage(b *testing.B) {
 	b.Run("sqlite", func(b *testing.B) { benchMeter(b, "sqlite:"+filepath.Join(b.TempDir(), "m.db")) })
 	if base := os.Getenv("MERCATO_TEST_POSTGRES"); base != "" {
-		b.Run("postgres", func(b *testing.B) { benchMeter(b, freshSchema(b, base)) })
+		b.Run("postgres", func(b *testing.B) { benchMeter(b, storetest.PostgresSchema(b, base)) })
 	}
 }
 

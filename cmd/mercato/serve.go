@@ -97,15 +97,25 @@ func serve(ctx context.Context, o serveOptions) error {
 // newService builds the service on a real clock, or in sandbox mode on a simulated one that
 // starts where the last run stopped, else at the scenario's clock, else now.
 func newService(ctx context.Context, store mercato.Store, sandbox bool, sc *mercato.Scenario, log *slog.Logger) (*service.Service, error) {
+	opts := []service.Option{service.WithLogger(log), service.WithJobWorkers(jobWorkers(store))}
 	if !sandbox {
-		return service.New(store, mercato.RealClock{}, service.WithLogger(log)), nil
+		return service.New(store, mercato.RealClock{}, opts...), nil
 	}
 	start := time.Now().UTC().Truncate(time.Second)
 	if sc != nil && !sc.Clock.IsZero() {
 		start = sc.Clock
 	}
-	svc := service.New(store, mercato.NewSimClock(start), service.WithLogger(log))
+	svc := service.New(store, mercato.NewSimClock(start), opts...)
 	return svc, svc.RestoreClock(ctx)
+}
+
+// jobWorkers picks how many simultaneous jobs run at once for the store: many where concurrent
+// transactions are committed as groups (SQLite), a few where they conflict and retry (PostgreSQL).
+func jobWorkers(store mercato.Store) int {
+	if s, ok := store.(interface{ GroupsCommits() bool }); ok && s.GroupsCommits() {
+		return 64
+	}
+	return 4
 }
 
 // handler routes mercato's own endpoints, the AWS Marketplace APIs and the web console on one mux.
