@@ -10,21 +10,6 @@ import (
 	"mercato/service"
 )
 
-// buyerAgreements lists the agreements the buyer accepted.
-func (c *Console) buyerAgreements(w http.ResponseWriter, r *http.Request, u *user) {
-	p := page{Name: "buyer_agreements", Title: "My agreements", Nav: "buyer-agreements", User: u}
-	l, err := c.listAgreements(r, u, service.Acceptor, "/console/buyer/agreements")
-	status := http.StatusOK
-	if err != nil {
-		if status, p.Error = problemOf(err); status >= 500 {
-			c.fail(w, r, u, err)
-			return
-		}
-	}
-	p.Data = l
-	c.render(w, r, status, p)
-}
-
 // buyerAgreementView is the data of a buyer's agreement page.
 type buyerAgreementView struct {
 	A             mercato.Agreement

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"mercato"
+	"mercato/service"
 )
 
 // pageHandler serves a request of a signed-in account.
@@ -40,7 +41,7 @@ func (c *Console) as(role mercato.Role) func(pageHandler) http.HandlerFunc {
 
 func (c *Console) sellerRoutes(m *http.ServeMux, seller func(pageHandler) http.HandlerFunc) {
 	const a = "/console/seller/agreements/{id}"
-	m.HandleFunc("GET /console/seller/agreements", seller(c.sellerAgreements))
+	m.HandleFunc("GET /console/seller/agreements", seller(c.agreementList(service.Proposer, "seller_agreements", "Agreements", "/console/seller/agreements")))
 	m.HandleFunc("GET "+a, seller(c.sellerAgreement))
 	m.HandleFunc("GET "+a+"/adjust", seller(c.adjustReason))
 	m.HandleFunc("POST "+a+"/adjust", seller(c.adjustReason))
@@ -56,7 +57,7 @@ func (c *Console) sellerRoutes(m *http.ServeMux, seller func(pageHandler) http.H
 
 func (c *Console) buyerRoutes(m *http.ServeMux, buyer func(pageHandler) http.HandlerFunc) {
 	const a = "/console/buyer/agreements/{id}"
-	m.HandleFunc("GET /console/buyer/agreements", buyer(c.buyerAgreements))
+	m.HandleFunc("GET /console/buyer/agreements", buyer(c.agreementList(service.Acceptor, "buyer_agreements", "My agreements", "/console/buyer/agreements")))
 	m.HandleFunc("GET "+a, buyer(c.buyerAgreement))
 	m.HandleFunc("POST "+a+"/cancellations/{rid}/accept", buyer(c.approveCancellation))
 	m.HandleFunc("POST "+a+"/cancellations/{rid}/reject", buyer(c.rejectCancellation))

@@ -10,19 +10,22 @@ import (
 	"mercato/service"
 )
 
-// sellerAgreements lists the agreements the seller proposed, with filters and paging.
-func (c *Console) sellerAgreements(w http.ResponseWriter, r *http.Request, u *user) {
-	p := page{Name: "seller_agreements", Title: "Agreements", Nav: "seller-agreements", User: u}
-	l, err := c.listAgreements(r, u, service.Proposer, "/console/seller/agreements")
-	status := http.StatusOK
-	if err != nil {
-		if status, p.Error = problemOf(err); status >= 500 {
-			c.fail(w, r, u, err)
-			return
+// agreementList returns the handler of an agreements list, with filters and paging: the
+// agreements of one side of the signed-in account.
+func (c *Console) agreementList(party service.Party, name, title, path string) func(http.ResponseWriter, *http.Request, *user) {
+	return func(w http.ResponseWriter, r *http.Request, u *user) {
+		p := page{Name: name, Title: title, Nav: strings.ReplaceAll(name, "_", "-"), User: u}
+		l, err := c.listAgreements(r, u, party, path)
+		status := http.StatusOK
+		if err != nil {
+			if status, p.Error = problemOf(err); status >= 500 {
+				c.fail(w, r, u, err)
+				return
+			}
 		}
+		p.Data = l
+		c.render(w, r, status, p)
 	}
-	p.Data = l
-	c.render(w, r, status, p)
 }
 
 // sellerAgreementView is the data of a seller's agreement page.
