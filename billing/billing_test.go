@@ -302,3 +302,30 @@ func TestCreditMemoOfPartOfACent(t *testing.T) {
 		t.Errorf("memo of 10^-8: pre-tax %d tax %s", m.PreTax, m.Tax)
 	}
 }
+
+func TestTaxOnlyCreditMemo(t *testing.T) {
+	a := subscription(day(2026, 1, 1), time.Time{})
+	a.ListingFeeRate = mercato.Percent(300)
+	j, _ := mercato.LookupJurisdiction("US-WA")
+	inv := NewInvoice(a, "k", []mercato.Charge{{Amount: amt("100.00")}}, day(2026, 2, 2), j) // tax 6.50
+	m := TaxCreditMemo(&inv, day(2026, 2, 3))
+	if m.PreTax != 0 || m.Tax != amt("6.50") || m.ListingFee != 0 || len(m.TaxLines) != 1 {
+		t.Fatalf("tax memo: %+v", m)
+	}
+	lt := CreditMemoLedger(&m)
+	if err := lt.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, p := range lt.Postings {
+		got[p.Account] = p.Amount.String()
+	}
+	if diff := cmp.Diff(map[string]string{"buyer:444455556666:receivable": "-6.50", "marketplace:tax-payable": "6.50"}, got); diff != "" {
+		t.Errorf("postings (-want +got):\n%s", diff)
+	}
+	// a full pre-tax refund afterwards reverses no more tax
+	inv.CreditedTax = m.Tax
+	if full := CreditMemo(&inv, amt("100.00"), day(2026, 2, 4)); full.Tax != 0 || full.ListingFee != amt("3.00") {
+		t.Errorf("pre-tax refund after the tax one: tax %s fee %s", full.Tax, full.ListingFee)
+	}
+}

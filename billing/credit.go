@@ -48,3 +48,20 @@ func CreditMemoLedger(memo *mercato.Invoice) mercato.LedgerTxn {
 	}
 	return t
 }
+
+// TaxCreditMemo returns the credit memo that refunds what remains of inv's tax and nothing of its
+// pre-tax amount: the seller's choice to refund tax alone. A later refund of the pre-tax amount
+// then reverses no more tax. The caller checks that some tax remains and sets the ID.
+func TaxCreditMemo(inv *mercato.Invoice, at time.Time) mercato.Invoice {
+	tax := inv.Tax - inv.CreditedTax
+	var lines []mercato.TaxLine
+	if len(inv.TaxLines) > 0 {
+		lines = []mercato.TaxLine{{Type: inv.TaxLines[0].Type, Rate: inv.TaxLines[0].Rate, Amount: tax}}
+	}
+	return mercato.Invoice{
+		AgreementID: inv.AgreementID, Type: mercato.InvoiceTypeCreditMemo, SellerID: inv.SellerID,
+		BuyerID: inv.BuyerID, Currency: inv.Currency, Tax: tax, TaxLines: lines,
+		BillingPeriod: inv.BillingPeriod, IssuedAt: at, DueAt: at,
+		InvoicingEntity: inv.InvoicingEntity, OriginalInvoiceID: inv.ID,
+	}
+}

@@ -26,7 +26,7 @@ type RefundRequestInput struct {
 	SellerID         string                  `json:"sellerId"`
 	ProductID        string                  `json:"productId"`
 	AgreementID      string                  `json:"agreementId,omitempty"` // default: the buyer's latest agreement for the product
-	Kind             string                  `json:"type"`                  // REFUND, UPGRADE, DOWNGRADE, CANCELLATION
+	Kind             string                  `json:"type"`                  // REFUND, UPGRADE, DOWNGRADE, CANCELLATION, TAX
 	InvoiceIDs       []string                `json:"invoiceIds,omitempty"`
 	Periods          []mercato.BillingPeriod `json:"billingPeriods,omitempty"`
 	Amount           mercato.Amount          `json:"amount"` // pre-tax; 0 for a cancellation only, or for the policy to compute
@@ -34,7 +34,8 @@ type RefundRequestInput struct {
 	Comments         string                  `json:"comments,omitempty"`
 }
 
-var refundKinds = []string{"REFUND", "UPGRADE", "DOWNGRADE", "CANCELLATION"}
+// Kinds of refund request; TAX asks for the tax of invoices alone, which only the seller grants.
+var refundKinds = []string{"REFUND", "UPGRADE", "DOWNGRADE", "CANCELLATION", "TAX"}
 
 // Validate reports every bad field at once.
 func (in *RefundRequestInput) Validate() error {
@@ -159,10 +160,10 @@ func missingInfo(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement) (st
 		return "annual subscriptions need a cancellation date", nil
 	case (c.Kind == "UPGRADE" || c.Kind == "DOWNGRADE") && a.ReplacedBy() == "":
 		return fmt.Sprintf("agreement %s has not been replaced yet: accept the new offer first, then file the %s", a.ID, strings.ToLower(c.Kind)), nil
-	case c.Amount > 0 && len(c.InvoiceIDs) == 0 && len(c.Periods) == 0:
+	case (c.Amount > 0 || c.Kind == "TAX") && len(c.InvoiceIDs) == 0 && len(c.Periods) == 0:
 		return "name the invoice(s) or billing period(s) to refund", nil
 	}
-	if c.Amount == 0 {
+	if c.Amount == 0 || c.Kind == "TAX" { // a tax refund's amount is the tax left
 		return "", nil
 	}
 	invs, err := caseInvoices(tx, c)
@@ -219,6 +220,12 @@ func prepaidMonthly(a *mercato.Agreement) bool {
 // grant refunds what the case is granted under rule, cancels the agreement if asked, and
 // completes the case.
 func (s *Service) grant(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, rule policy.Rule, actor string, now time.Time) error {
+	if c.Kind == "TAX" {
+		if err := refundCaseTax(tx, c, a, actor, now); err != nil {
+			return err
+		}
+		return s.completeCase(tx, c, rule, actor, now)
+	}
 	refunds, err := s.caseRefunds(tx, c, a, rule, now)
 	if err != nil {
 		return err
@@ -235,6 +242,30 @@ func (s *Service) grant(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreeme
 			return err
 		}
 	}
+	return s.completeCase(tx, c, rule, actor, now)
+}
+
+// refundCaseTax refunds the tax of the case's invoices that still have some.
+func refundCaseTax(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, actor string, now time.Time) error {
+	invs, err := caseInvoices(tx, c)
+	if err != nil {
+		return err
+	}
+	for _, inv := range invs {
+		if inv.Tax-inv.CreditedTax <= 0 {
+			continue
+		}
+		memo, err := refundTax(tx, a, inv.ID, actor, now)
+		if err != nil {
+			return err
+		}
+		c.Amount += memo.Tax
+	}
+	return nil
+}
+
+// completeCase marks a granted case completed, audits it and tells both parties.
+func (s *Service) completeCase(tx mercato.Tx, c *mercato.RefundCase, rule policy.Rule, actor string, now time.Time) error {
 	c.Rule = string(rule)
 	if err := s.setCase(tx, c, mercato.RefundCompleted, "", now); err != nil {
 		return err
