@@ -3,6 +3,7 @@ package service_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"mercato"
 	"mercato/service"
@@ -129,4 +130,26 @@ func TestReplaceRequiresActiveAgreementOfBuyer(t *testing.T) {
 	a := e.accept("offer-public", buyer2)
 	_, err := e.svc.AcceptOffer(e.ctx, service.AcceptInput{OfferID: "offer-private", BuyerID: buyer, ReplacesAgreementID: a.ID})
 	errorOf(t, err, mercato.ENotFound) // another buyer's agreement is invisible
+}
+
+func TestCreateOffer(t *testing.T) {
+	e := newEnv(t)
+	e.marketplace()
+	o := mercato.Offer{ID: "offer-new", ProductID: product, Visibility: "private", Buyers: []string{buyer2},
+		ExpiresAt: day(2026, 2, 1), Terms: mercato.Terms{{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: "USD", Price: amt("10")}}}}
+	_, err := e.svc.CreateOffer(e.ctx, buyer, o)
+	errorOf(t, err, mercato.ENotFound)
+	got, err := e.svc.CreateOffer(e.ctx, seller, o)
+	if err != nil || got.ProposalID == "" || got.SellerID != seller {
+		t.Fatalf("created: %+v, %v", got, err)
+	}
+	if a := e.accept("offer-new", buyer2); a.Value != amt("10") {
+		t.Errorf("accepted value %s", a.Value)
+	}
+	_, err = e.svc.CreateOffer(e.ctx, seller, o)
+	errorOf(t, err, mercato.EConflict)
+	public := o
+	public.ID, public.Visibility, public.Buyers, public.ExpiresAt = "offer-public-2", "public", nil, time.Time{}
+	_, err = e.svc.CreateOffer(e.ctx, seller, public)
+	errorOf(t, err, mercato.EConflict) // the product has a public offer
 }
