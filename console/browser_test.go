@@ -89,6 +89,14 @@ func TestBrowser(t *testing.T) {
 	b.shotFull("08-seller-agreement-full")
 	b.open("/console/seller/adjustments", "seller_adjustments")
 	b.shot("09-seller-adjustments")
+	b.open("/console/seller/offers", "seller_offers")
+	b.shotFull("09a-seller-offers-full")
+	b.open("/console/seller/refunds", "seller_refunds")
+	b.shot("09b-seller-refunds")
+	b.open("/console/seller/metering", "seller_metering")
+	b.shot("09c-seller-metering")
+	b.open("/console/seller/reports", "seller_reports")
+	b.shotFull("09d-seller-reports-full")
 	b.submit("#signout", "signin")
 
 	// The buyer sees the credit memo and approves the cancellation.
@@ -108,6 +116,8 @@ func TestBrowser(t *testing.T) {
 	}
 	b.open("/console/buyer/offers", "buyer_offers")
 	b.shot("13-buyer-offers")
+	b.open("/console/buyer/refunds", "buyer_refunds")
+	b.shot("13a-buyer-refunds")
 
 	// A form post without the CSRF token is refused.
 	status := b.eval(`fetch("/console/buyer/offers/offer-acme-backup-public/accept", {method: "POST",

@@ -19,6 +19,8 @@ type buyerAgreementView struct {
 	Invoices      []invoiceView
 	Cancellations []mercato.CancellationRequest
 	Payments      []mercato.PaymentRequest
+	Refund        refundForm
+	RefundKinds   []string
 }
 
 // buyerAgreement shows one of the buyer's agreements: terms, invoices with their credit memos,
@@ -28,6 +30,11 @@ func (c *Console) buyerAgreement(w http.ResponseWriter, r *http.Request, u *user
 }
 
 func (c *Console) showBuyerAgreement(w http.ResponseWriter, r *http.Request, u *user, status int, problem string) {
+	c.showBuyerAgreementWith(w, r, u, status, problem, refundForm{})
+}
+
+// showBuyerAgreementWith shows the agreement with the refund form as last posted.
+func (c *Console) showBuyerAgreementWith(w http.ResponseWriter, r *http.Request, u *user, status int, problem string, refund refundForm) {
 	a, err := c.agreementAs(r, u, service.Acceptor)
 	if err != nil {
 		c.fail(w, r, u, err)
@@ -38,6 +45,7 @@ func (c *Console) showBuyerAgreement(w http.ResponseWriter, r *http.Request, u *
 		c.fail(w, r, u, err)
 		return
 	}
+	v.Refund, v.RefundKinds = refund, refundKinds
 	c.render(w, r, status, page{Name: "buyer_agreement", Title: "Agreement " + a.ID, Nav: "buyer-agreements", User: u,
 		Error: problem, Crumbs: []crumb{{"My agreements", "/console/buyer/agreements"}}, Data: v})
 }

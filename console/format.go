@@ -21,6 +21,7 @@ func (c *Console) funcs() template.FuncMap {
 		"asset":  c.static.url,
 		"neg":    func(a mercato.Amount) mercato.Amount { return -a },
 		"dict":   dict,
+		"field":  fieldMessage,
 		"reason": reasonLabel,
 		// autoApproval is when a cancellation request sent at t is approved without an answer.
 		"autoApproval": func(t time.Time) time.Time { return t.Add(mercato.CancellationAutoApproval) },
@@ -78,7 +79,7 @@ func badgeClass(status any) string {
 	switch strings.ToUpper(fmt.Sprint(status)) {
 	case "ACTIVE", "COMPLETED", "APPROVED", "DONE", "INVOICED", "AVAILABLE", "BALANCED":
 		return "badge badge-good"
-	case "PENDING", "PENDING_APPROVAL", "VALIDATING", "SCHEDULED":
+	case "PENDING", "PENDING_APPROVAL", "VALIDATING", "SCHEDULED", "AWAITING_SELLER", "ACTION_REQUIRED":
 		return "badge badge-pending"
 	case "CANCELLED", "REJECTED", "VALIDATION_FAILED", "FAILED", "TERMINATED", "EXPIRED", "UNBALANCED":
 		return "badge badge-bad"
@@ -129,4 +130,15 @@ func formatPeriod(p mercato.Period) string {
 		return "0 days"
 	}
 	return strings.Join(parts, " ")
+}
+
+// fieldMessage returns the problems with the named field, joined, or "".
+func fieldMessage(fields []mercato.FieldError, name string) string {
+	var out []string
+	for _, f := range fields {
+		if f.Name == name || strings.HasPrefix(f.Name, name+".") || strings.HasPrefix(f.Name, name+"[") {
+			out = append(out, f.Message)
+		}
+	}
+	return strings.Join(out, "; ")
 }

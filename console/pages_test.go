@@ -29,7 +29,8 @@ func TestPagesReferenceNoOtherHost(t *testing.T) {
 	for _, p := range []string{"/console/seller/agreements", "/console/seller/agreements?agreement=" + privateAgmt,
 		"/console/seller/agreements?status=ACTIVE&buyer=" + buyerCorp, "/console/seller/agreements/" + privateAgmt,
 		"/console/seller/agreements/" + publicAgmt, "/console/seller/agreements/" + privateAgmt + "/adjust",
-		"/console/seller/adjustments"} {
+		"/console/seller/adjustments", "/console/seller/refunds", "/console/seller/offers", "/console/seller/metering",
+		"/console/seller/reports", "/console/seller/reports?year=2025"} {
 		pages[p] = seller.get(p)
 	}
 	token := seller.csrf("/console/seller/agreements")
@@ -44,9 +45,20 @@ func TestPagesReferenceNoOtherHost(t *testing.T) {
 	buyer := e.client()
 	buyer.signIn(buyerKey, buyerSecret)
 	for _, p := range []string{"/console/buyer/agreements", "/console/buyer/agreements/" + privateAgmt, "/console/buyer/requests",
-		"/console/buyer/offers", "/console/buyer/offers/offer-acme-private", "/console/buyer/offers/offer-acme-public"} {
+		"/console/buyer/refunds", "/console/buyer/offers", "/console/buyer/offers/offer-acme-private", "/console/buyer/offers/offer-acme-public"} {
 		pages["buyer "+p] = buyer.get(p)
 	}
+	btoken := buyer.csrf("/console/buyer/agreements/" + privateAgmt)
+	pages["POST refund (refused form)"] = withStatus(buyer.post("/console/buyer/agreements/"+privateAgmt+"/refund",
+		buyer.form(btoken, "type", "REFUND", "amount", "x")), http.StatusBadRequest)
+	if r := buyer.post("/console/buyer/agreements/"+privateAgmt+"/refund", buyer.form(btoken, "type", "REFUND", "invoice", inv.ID, "amount", "5")); r.status != http.StatusSeeOther {
+		t.Fatalf("file a refund request: %d", r.status)
+	}
+	pages["buyer refunds with a case"] = buyer.get("/console/buyer/refunds")
+	pages["seller refunds with a case"] = seller.get("/console/seller/refunds")
+	pages["POST offer (refused form)"] = withStatus(seller.post("/console/seller/offers", seller.form(token, "product", "")), http.StatusBadRequest)
+	pages["POST metering"] = seller.post("/console/seller/metering", seller.form(token, "product", "prod-acme-analytics",
+		"dimension", "api_calls", "period", "2026-01"))
 	operator := e.client()
 	operator.signIn(operatorKey, operatorSec)
 	pages["operator"] = operator.get("/console/operator")
@@ -65,6 +77,14 @@ func TestPagesReferenceNoOtherHost(t *testing.T) {
 		}
 		checkNoExternalHost(t, name, r.body)
 	}
+}
+
+// withStatus counts a response with the expected status as a page shown.
+func withStatus(r response, want int) response {
+	if r.status == want {
+		r.status = http.StatusOK
+	}
+	return r
 }
 
 func adjustToPreviewAt(c *client, path, token, invoice string) response {

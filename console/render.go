@@ -92,6 +92,11 @@ var notices = map[string]string{
 	"payment-approved":       "Payment request approved. It has been charged and invoiced.",
 	"payment-rejected":       "Payment request rejected. Nothing was charged.",
 	"offer-accepted":         "Offer accepted. This is your new agreement.",
+	"refund-filed":           "Refund request filed. Its reference ID and status are below.",
+	"refund-answered":        "Your answer was added and the refund request submitted again.",
+	"refund-approved":        "Refund request approved. The refund is made as billing adjustments.",
+	"refund-rejected":        "Refund request rejected. The buyer sees your reason.",
+	"offer-created":          "Offer created.",
 	"clock-advanced":         "The simulated clock moved forward; every job due on the way has run.",
 }
 

@@ -53,6 +53,14 @@ func (c *Console) sellerRoutes(m *http.ServeMux, seller func(pageHandler) http.H
 	m.HandleFunc("POST "+a+"/cancellation", seller(c.sendCancellation))
 	m.HandleFunc("POST "+a+"/cancellation/{rid}/withdraw", seller(c.withdrawCancellation))
 	m.HandleFunc("GET /console/seller/adjustments", seller(c.adjustmentsPage))
+	m.HandleFunc("GET /console/seller/refunds", seller(c.sellerRefunds))
+	m.HandleFunc("GET /console/seller/offers", seller(c.sellerOffers))
+	m.HandleFunc("POST /console/seller/offers", seller(c.createOffer))
+	m.HandleFunc("GET /console/seller/metering", seller(c.meteringPage))
+	m.HandleFunc("POST /console/seller/metering", seller(c.confirmMeteringError))
+	m.HandleFunc("GET /console/seller/reports", seller(c.reportsPage))
+	m.HandleFunc("POST /console/seller/refunds/{rid}/approve", seller(c.approveRefund))
+	m.HandleFunc("POST /console/seller/refunds/{rid}/reject", seller(c.rejectRefund))
 }
 
 func (c *Console) buyerRoutes(m *http.ServeMux, buyer func(pageHandler) http.HandlerFunc) {
@@ -63,6 +71,9 @@ func (c *Console) buyerRoutes(m *http.ServeMux, buyer func(pageHandler) http.Han
 	m.HandleFunc("POST "+a+"/cancellations/{rid}/reject", buyer(c.rejectCancellation))
 	m.HandleFunc("POST "+a+"/payments/{pid}/accept", buyer(c.approvePayment))
 	m.HandleFunc("POST "+a+"/payments/{pid}/reject", buyer(c.rejectPayment))
+	m.HandleFunc("POST "+a+"/refund", buyer(c.fileRefund))
+	m.HandleFunc("GET /console/buyer/refunds", buyer(c.buyerRefunds))
+	m.HandleFunc("POST /console/buyer/refunds/{rid}/answer", buyer(c.answerRefund))
 	m.HandleFunc("GET /console/buyer/requests", buyer(c.buyerRequests))
 	m.HandleFunc("GET /console/buyer/offers", buyer(c.buyerOffers))
 	m.HandleFunc("GET /console/buyer/offers/{id}", buyer(c.buyerOffer))

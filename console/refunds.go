@@ -1,0 +1,219 @@
+package console
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"mercato"
+	"mercato/service"
+)
+
+// refundKinds are the types of refund request a buyer can file.
+var refundKinds = []string{"REFUND", "UPGRADE", "DOWNGRADE", "CANCELLATION", "TAX"}
+
+// refundForm is the "Request a refund" form of a buyer's agreement, as last posted.
+type refundForm struct {
+	Kind             string
+	Invoice          string
+	Amount           string
+	CancellationDate string
+	Comments         string
+	Error            string
+	Fields           []mercato.FieldError
+}
+
+// refundCaseView is a refund request with the label of its status.
+type refundCaseView struct {
+	mercato.RefundCase
+	StatusLabel string
+	Explain     string // what the status means for the reader
+}
+
+// refundStatusLabel is the status of a refund request in words, for the buyer and the seller.
+func refundStatusLabel(s mercato.RefundCaseStatus) (string, string) {
+	switch s {
+	case mercato.RefundCompleted:
+		return "Completed", "Refunded (and cancelled, if asked)."
+	case mercato.RefundPending:
+		return "Pending", "Waits for the end of the billing cycle, when its invoice is issued."
+	case mercato.RefundActionRequired:
+		return "Action required", "Something is missing: answer below to submit the request again."
+	case mercato.RefundAwaitingSeller:
+		return "Awaiting seller", "The refund policy leaves this to the seller, who approves or rejects it."
+	case mercato.RefundRejected:
+		return "Rejected", "The seller declined the request."
+	}
+	return humanize(s), ""
+}
+
+func viewCases(cs []mercato.RefundCase) []refundCaseView {
+	out := make([]refundCaseView, 0, len(cs))
+	for i := len(cs) - 1; i >= 0; i-- { // newest first
+		v := refundCaseView{RefundCase: cs[i]}
+		v.StatusLabel, v.Explain = refundStatusLabel(cs[i].Status)
+		out = append(out, v)
+	}
+	return out
+}
+
+// refundCases reads every refund request of the account on one side, newest first.
+func (c *Console) refundCases(r *http.Request, u *user, party service.Party) ([]refundCaseView, error) {
+	cs, err := collect(func(cur string) ([]mercato.RefundCase, string, error) {
+		return c.svc.RefundCases(r.Context(), u.ID, service.RequestQuery{Party: party, Page: service.Page{Cursor: cur}})
+	})
+	return viewCases(cs), err
+}
+
+// refundsView is the data of the refund request lists.
+type refundsView struct {
+	Cases  []refundCaseView
+	Open   int    // cases waiting for the reader
+	Answer string // the case whose answer was refused, with Problem
+	Reject string // the case whose rejection was refused
+}
+
+// buyerRefunds lists the buyer's refund requests.
+func (c *Console) buyerRefunds(w http.ResponseWriter, r *http.Request, u *user) {
+	c.showRefunds(w, r, u, service.Acceptor, http.StatusOK, refundsView{}, "")
+}
+
+// sellerRefunds lists the refund requests of the seller's agreements.
+func (c *Console) sellerRefunds(w http.ResponseWriter, r *http.Request, u *user) {
+	c.showRefunds(w, r, u, service.Proposer, http.StatusOK, refundsView{}, "")
+}
+
+func (c *Console) showRefunds(w http.ResponseWriter, r *http.Request, u *user, party service.Party, status int, v refundsView, problem string) {
+	cases, err := c.refundCases(r, u, party)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	v.Cases = cases
+	open := mercato.RefundActionRequired
+	name, nav := "buyer_refunds", "buyer-refunds"
+	if party == service.Proposer {
+		open, name, nav = mercato.RefundAwaitingSeller, "seller_refunds", "seller-refunds"
+	}
+	for _, x := range cases {
+		if x.Status == open && (party == service.Proposer || x.FiledBy == u.ID) {
+			v.Open++
+		}
+	}
+	c.render(w, r, status, page{Name: name, Title: "Refund requests", Nav: nav, User: u, Error: problem, Data: v})
+}
+
+// refundFailed shows the list again with the service's reason, or fails the page.
+func (c *Console) refundFailed(w http.ResponseWriter, r *http.Request, u *user, party service.Party, v refundsView, err error) {
+	status, msg := problemOf(err)
+	if status == http.StatusNotFound || status >= 500 {
+		c.fail(w, r, u, err)
+		return
+	}
+	c.showRefunds(w, r, u, party, status, v, msg)
+}
+
+// fileRefund files the buyer's refund request for the agreement of the path.
+func (c *Console) fileRefund(w http.ResponseWriter, r *http.Request, u *user) {
+	a, err := c.agreementAs(r, u, service.Acceptor)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	f := refundForm{Kind: r.PostFormValue("type"), Invoice: strings.TrimSpace(r.PostFormValue("invoice")),
+		Amount: strings.TrimSpace(r.PostFormValue("amount")), CancellationDate: strings.TrimSpace(r.PostFormValue("cancellation_date")),
+		Comments: strings.TrimSpace(r.PostFormValue("comments"))}
+	in := service.RefundRequestInput{BuyerID: u.ID, SellerID: a.ProposerID, AgreementID: a.ID, ProductID: a.ProductID,
+		Kind: f.Kind, Comments: f.Comments}
+	var p mercato.Problems
+	if !slices.Contains(refundKinds, f.Kind) {
+		p.Add("type", "choose the type of request")
+	}
+	amount, ok := formAmount(f.Amount)
+	switch {
+	case !ok:
+		p.Add("amount", "%q is not an amount: write it like 120.50", f.Amount)
+	case amount < 0:
+		p.Add("amount", "must not be negative")
+	case amount == 0 && f.Amount != "" && f.Kind != "CANCELLATION":
+		p.Add("amount", "0 is allowed for a cancellation only")
+	}
+	in.Amount = amount
+	if in.CancellationDate, ok = formDate(f.CancellationDate); !ok {
+		p.Add("cancellationDate", "write the date as YYYY-MM-DD")
+	}
+	if f.Invoice != "" {
+		in.InvoiceIDs = []string{f.Invoice}
+	}
+	if utf8.RuneCountInString(f.Comments) > 1000 {
+		p.Add("comments", "keep it to 1,000 characters")
+	}
+	if len(p) > 0 {
+		f.Error, f.Fields = "The request is not complete: see the fields below.", p
+		c.showBuyerAgreementWith(w, r, u, http.StatusBadRequest, "", f)
+		return
+	}
+	if _, err := c.svc.FileRefundRequest(r.Context(), u.ID, in); err != nil {
+		status, msg := problemOf(err)
+		if status == http.StatusNotFound || status >= 500 {
+			c.fail(w, r, u, err)
+			return
+		}
+		f.Error, f.Fields = msg, fieldProblems(err)
+		c.showBuyerAgreementWith(w, r, u, status, "", f)
+		return
+	}
+	http.Redirect(w, r, "/console/buyer/refunds?notice=refund-filed", http.StatusSeeOther)
+}
+
+// answerRefund answers a refund request that needs action with what was missing.
+func (c *Console) answerRefund(w http.ResponseWriter, r *http.Request, u *user) {
+	id := r.PathValue("rid")
+	v := refundsView{Answer: id}
+	var in service.RefundRequestInput
+	amount, ok := formAmount(r.PostFormValue("amount"))
+	if !ok || amount < 0 {
+		c.showRefunds(w, r, u, service.Acceptor, http.StatusBadRequest, v, "The amount is not a positive decimal: write it like 120.50.")
+		return
+	}
+	in.Amount = amount
+	if in.CancellationDate, ok = formDate(r.PostFormValue("cancellation_date")); !ok {
+		c.showRefunds(w, r, u, service.Acceptor, http.StatusBadRequest, v, "Write the cancellation date as YYYY-MM-DD.")
+		return
+	}
+	if ids := formList(r.PostFormValue("invoices")); len(ids) > 0 {
+		in.InvoiceIDs = ids
+	}
+	in.Comments = strings.TrimSpace(r.PostFormValue("comments"))
+	if _, err := c.svc.AnswerRefundRequest(r.Context(), u.ID, id, in); err != nil {
+		c.refundFailed(w, r, u, service.Acceptor, v, err)
+		return
+	}
+	http.Redirect(w, r, "/console/buyer/refunds?notice=refund-answered", http.StatusSeeOther)
+}
+
+// approveRefund is the seller's authorization of a refund request awaiting it.
+func (c *Console) approveRefund(w http.ResponseWriter, r *http.Request, u *user) {
+	if _, err := c.svc.ApproveRefundRequest(r.Context(), u.ID, r.PathValue("rid")); err != nil {
+		c.refundFailed(w, r, u, service.Proposer, refundsView{}, err)
+		return
+	}
+	http.Redirect(w, r, "/console/seller/refunds?notice=refund-approved", http.StatusSeeOther)
+}
+
+// rejectRefund is the seller's refusal of a refund request, with a reason the buyer sees.
+func (c *Console) rejectRefund(w http.ResponseWriter, r *http.Request, u *user) {
+	id := r.PathValue("rid")
+	reason, problem := answer(r, "reason", true)
+	if problem != "" {
+		problem = strings.Replace(problem, "the seller knows", "the buyer knows", 1)
+		c.showRefunds(w, r, u, service.Proposer, http.StatusBadRequest, refundsView{Reject: id}, problem)
+		return
+	}
+	if _, err := c.svc.RejectRefundRequest(r.Context(), u.ID, id, reason); err != nil {
+		c.refundFailed(w, r, u, service.Proposer, refundsView{Reject: id}, err)
+		return
+	}
+	http.Redirect(w, r, "/console/seller/refunds?notice=refund-rejected", http.StatusSeeOther)
+}

@@ -1,0 +1,191 @@
+package console
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"mercato"
+)
+
+// maxScheduleRows bounds an installment schedule.
+const maxScheduleRows = 60
+
+// offerForm is the "Create offer" form, as last posted.
+type offerForm struct {
+	ID         string
+	ProductID  string
+	Visibility string
+	Buyers     string
+	Expires    string
+	Pricing    string // fixed, recurring or schedule
+	Price      string
+	Duration   string // P1M or P12M, for a fixed upfront price
+	Schedule   string // one "YYYY-MM-DD amount" per line
+	Error      string
+	Fields     []mercato.FieldError
+}
+
+// sellerOfferView is one of the seller's offers in the list.
+type sellerOfferView struct {
+	mercato.Offer
+	Product string
+	Terms   []termView
+	Expired bool
+}
+
+// sellerOffersView is the data of the seller's offers page.
+type sellerOffersView struct {
+	Offers   []sellerOfferView
+	Products []string // the seller's products the offers name, for the form's suggestions
+	Form     offerForm
+}
+
+// sellerOffers lists the seller's offers with the form to create one.
+func (c *Console) sellerOffers(w http.ResponseWriter, r *http.Request, u *user) {
+	c.showSellerOffers(w, r, u, http.StatusOK, offerForm{Visibility: "private", Pricing: "fixed", Duration: "P12M"})
+}
+
+func (c *Console) showSellerOffers(w http.ResponseWriter, r *http.Request, u *user, status int, f offerForm) {
+	offers, err := c.svc.Offers(r.Context(), mercato.OfferFilter{SellerID: u.ID})
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	n := c.names(r.Context())
+	now := c.svc.Now()
+	v := sellerOffersView{Form: f}
+	for i := len(offers) - 1; i >= 0; i-- {
+		o := offers[i]
+		v.Offers = append(v.Offers, sellerOfferView{Offer: o, Product: n.Product(o.ProductID), Terms: viewTerms(o.Terms),
+			Expired: o.IsPrivate() && !now.Before(o.ExpiresAt)})
+		if !slices.Contains(v.Products, o.ProductID) {
+			v.Products = append(v.Products, o.ProductID)
+		}
+	}
+	slices.Sort(v.Products)
+	c.render(w, r, status, page{Name: "seller_offers", Title: "Offers", Nav: "seller-offers", User: u, Error: f.Error, Data: v})
+}
+
+// createOffer creates an offer from the form.
+func (c *Console) createOffer(w http.ResponseWriter, r *http.Request, u *user) {
+	f := offerForm{ID: strings.TrimSpace(r.PostFormValue("id")), ProductID: strings.TrimSpace(r.PostFormValue("product")),
+		Visibility: r.PostFormValue("visibility"), Buyers: strings.TrimSpace(r.PostFormValue("buyers")),
+		Expires: strings.TrimSpace(r.PostFormValue("expires")), Pricing: r.PostFormValue("pricing"),
+		Price: strings.TrimSpace(r.PostFormValue("price")), Duration: r.PostFormValue("duration"),
+		Schedule: strings.TrimSpace(r.PostFormValue("schedule"))}
+	o, p := f.offer(u.ID)
+	if len(p) > 0 {
+		f.Error, f.Fields = "The offer is not complete: see the fields below.", p
+		c.showSellerOffers(w, r, u, http.StatusBadRequest, f)
+		return
+	}
+	if _, err := c.svc.CreateOffer(r.Context(), u.ID, o); err != nil {
+		status, msg := problemOf(err)
+		if status >= 500 {
+			c.fail(w, r, u, err)
+			return
+		}
+		f.Error, f.Fields = msg, fieldProblems(err)
+		c.showSellerOffers(w, r, u, status, f)
+		return
+	}
+	http.Redirect(w, r, "/console/seller/offers?notice=offer-created#offer-"+o.ID, http.StatusSeeOther)
+}
+
+// offer reads the form into an offer, with the problems the form alone shows.
+func (f *offerForm) offer(seller string) (mercato.Offer, mercato.Problems) {
+	var p mercato.Problems
+	o := mercato.Offer{ID: f.ID, ProductID: f.ProductID, SellerID: seller, Visibility: f.Visibility}
+	if o.ID == "" {
+		o.ID = "offer-" + randomHex(6)
+	}
+	if o.ProductID == "" {
+		p.Add("product", "choose the product")
+	}
+	switch f.Visibility {
+	case "public":
+		if f.Buyers != "" {
+			p.Add("buyers", "a public offer targets no buyers: leave it blank")
+		}
+	case "private":
+		o.Buyers = formList(f.Buyers)
+		if n := len(o.Buyers); n < 1 || n > mercato.MaxOfferBuyers {
+			p.Add("buyers", "a private offer targets 1 to %d buyer account IDs, comma-separated", mercato.MaxOfferBuyers)
+		}
+	default:
+		p.Add("visibility", "choose public or private")
+	}
+	if f.Expires != "" || f.Visibility == "private" {
+		t, ok := formDate(f.Expires)
+		switch {
+		case !ok:
+			p.Add("expires", "write the date as YYYY-MM-DD")
+		case t.IsZero():
+			p.Add("expires", "a private offer needs an expiry date")
+		}
+		o.ExpiresAt = t
+	}
+	const usd = mercato.Currency("USD")
+	switch f.Pricing {
+	case "fixed", "recurring":
+		price, ok := formAmount(f.Price)
+		if !ok || price <= 0 {
+			p.Add("price", "write a price above 0, like 1200.00")
+			break
+		}
+		if f.Pricing == "recurring" {
+			o.Terms = mercato.Terms{{RecurringPayment: &mercato.RecurringPaymentTerm{CurrencyCode: usd, BillingPeriod: "Monthly", Price: price}}}
+			break
+		}
+		d, err := mercato.ParsePeriod(f.Duration)
+		if err != nil || (f.Duration != "P1M" && f.Duration != "P12M") {
+			p.Add("duration", "choose P1M or P12M")
+			break
+		}
+		o.Terms = mercato.Terms{{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: usd, Duration: &d, Price: price}}}
+	case "schedule":
+		items, problem := parseSchedule(f.Schedule)
+		if problem != "" {
+			p.Add("schedule", "%s", problem)
+			break
+		}
+		o.Terms = mercato.Terms{{PaymentSchedule: &mercato.PaymentScheduleTerm{CurrencyCode: usd, Schedule: items}}}
+	default:
+		p.Add("pricing", "choose one pricing")
+	}
+	return o, p
+}
+
+// parseSchedule reads an installment schedule: one "YYYY-MM-DD amount" per line.
+func parseSchedule(s string) ([]mercato.ScheduleItem, string) {
+	var out []mercato.ScheduleItem
+	for i, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		fs := strings.Fields(line)
+		if len(fs) != 2 {
+			return nil, fmt.Sprintf("line %d: write a date and an amount, like 2026-04-15 1200.00", i+1)
+		}
+		d, err := time.Parse(time.DateOnly, fs[0])
+		if err != nil {
+			return nil, fmt.Sprintf("line %d: %q is not a YYYY-MM-DD date", i+1, fs[0])
+		}
+		a, ok := formAmount(fs[1])
+		if !ok || a <= 0 {
+			return nil, fmt.Sprintf("line %d: %q is not an amount above 0", i+1, fs[1])
+		}
+		out = append(out, mercato.ScheduleItem{ChargeDate: d, ChargeAmount: a})
+	}
+	switch {
+	case len(out) == 0:
+		return nil, "write at least one installment"
+	case len(out) > maxScheduleRows:
+		return nil, fmt.Sprintf("at most %d installments, not %d", maxScheduleRows, len(out))
+	}
+	return out, ""
+}
