@@ -463,3 +463,18 @@ func TestBuyerAnswersPaymentRequests(t *testing.T) {
 		t.Errorf("the agreement page shows neither the invoice nor the rejection")
 	}
 }
+
+func TestOperatorSeesWaitingRefundRequests(t *testing.T) {
+	e := newEnv(t)
+	c, err := e.svc.FileRefundRequest(e.ctx, "444455556666", service.RefundRequestInput{BuyerID: "444455556666",
+		SellerID: "111122223333", AgreementID: "agmt-demo-private", Kind: "REFUND", Amount: mercato.MustAmount("10")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := e.client()
+	cl.signIn(operatorKey, operatorSec)
+	r := cl.get("/console/operator")
+	if r.status != http.StatusOK || !strings.Contains(r.body, c.ID) || !strings.Contains(r.body, `id="waiting-refunds"`) {
+		t.Errorf("operator page (%d) does not list waiting request %s", r.status, c.ID)
+	}
+}

@@ -18,6 +18,7 @@ type operatorView struct {
 	Failed      []mercato.Job
 	Pending     int
 	NextDue     time.Time
+	Refunds     []mercato.RefundCase // refund requests of every party that wait for someone
 }
 
 // operatorPage shows the marketplace's clock, the health of its ledger and its failed jobs.
@@ -42,7 +43,12 @@ func (c *Console) showOperator(w http.ResponseWriter, r *http.Request, u *user, 
 		c.fail(w, r, u, err)
 		return
 	}
-	v.Failed, v.Pending = failed, len(pending)
+	refunds, err := c.svc.WaitingRefundCases(r.Context(), u.ID)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	v.Failed, v.Pending, v.Refunds = failed, len(pending), refunds
 	for _, j := range pending {
 		if v.NextDue.IsZero() || j.DueAt.Before(v.NextDue) {
 			v.NextDue = j.DueAt

@@ -685,3 +685,25 @@ func (s *Service) meteringRefund(tx mercato.Tx, a *mercato.Agreement, in Meterin
 	return c, true, emit(tx, now, c.BuyerID, "Refund Request Completed - Acceptor", c.ID,
 		map[string]any{"referenceId": c.ID, "agreementId": a.ID, "policyRule": c.Rule})
 }
+
+// WaitingRefundCases lists, for an operator, the refund requests of every party that wait for
+// someone: for the seller's authorization, for missing information, or for the end of a billing
+// cycle. Errors: EForbidden (the caller is not an operator).
+func (s *Service) WaitingRefundCases(ctx context.Context, caller string) ([]mercato.RefundCase, error) {
+	var out []mercato.RefundCase
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		acct, err := tx.GetAccount(caller)
+		if err != nil || !acct.HasRole(mercato.RoleOperator) {
+			return mercato.Errorf(mercato.EForbidden, "only an operator sees every party's refund requests")
+		}
+		for _, st := range []mercato.RefundCaseStatus{mercato.RefundAwaitingSeller, mercato.RefundActionRequired, mercato.RefundPending} {
+			cases, err := tx.ListRefundCases(mercato.RequestFilter{Status: string(st)})
+			if err != nil {
+				return err
+			}
+			out = append(out, cases...)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -226,3 +226,16 @@ func TestMeteringErrorRefundsEveryAffectedBuyerOnce(t *testing.T) {
 	_, err = e.svc.ConfirmMeteringError(e.ctx, buyer, in)
 	errorOf(t, err, mercato.ENotFound)
 }
+
+func TestOperatorSeesWaitingRefundCases(t *testing.T) {
+	e := newEnv(t)
+	a, _ := paidInstallment(e)
+	e.apply(mercato.Scenario{Accounts: []mercato.Account{{ID: "999900001111", Name: "Ops", Roles: []mercato.Role{mercato.RoleOperator}}}})
+	waiting := file(e, buyer, service.RefundRequestInput{BuyerID: buyer, SellerID: seller, AgreementID: a.ID, Kind: "REFUND", Amount: amt("5")})
+	_, err := e.svc.WaitingRefundCases(e.ctx, seller)
+	errorOf(t, err, mercato.EForbidden)
+	cases, err := e.svc.WaitingRefundCases(e.ctx, "999900001111")
+	if err != nil || len(cases) != 1 || cases[0].ID != waiting.ID {
+		t.Errorf("waiting cases: %+v, %v", cases, err)
+	}
+}
