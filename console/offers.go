@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"time"
 
 	"mercato"
 	"mercato/service"
@@ -22,43 +21,30 @@ type offerView struct {
 	Active    *mercato.Agreement // the buyer's active agreement for the same product, if any
 }
 
-// visibleOffers returns the offers the buyer may see: every public offer of another account,
-// and the private offers that target the buyer (expired ones too, marked so).
+// visibleOffers returns the offers the buyer may see, as the service judges them for acceptance.
 func (c *Console) visibleOffers(ctx context.Context, u *user) ([]offerView, error) {
-	offers, err := c.svc.Offers(ctx, mercato.OfferFilter{})
-	if err != nil {
-		return nil, err
-	}
-	active, err := c.svc.Agreements(ctx, mercato.AgreementFilter{AcceptorID: u.ID, Status: mercato.AgreementActive})
+	offers, err := c.svc.BuyerOffers(ctx, u.ID)
 	if err != nil {
 		return nil, err
 	}
 	n := c.names(ctx)
-	now := c.svc.Now()
-	var out []offerView
-	for _, o := range offers {
-		if o.SellerID == u.ID || (o.IsPrivate() && !o.Targets(u.ID)) {
-			continue
-		}
-		out = append(out, describeOffer(o, n, active, now))
+	out := make([]offerView, len(offers))
+	for i, o := range offers {
+		out[i] = offerView{Offer: o.Offer, Product: n.Product(o.ProductID), Seller: n.Account(o.SellerID),
+			Terms: viewTerms(o.Terms), Available: o.Available, Why: whyNot(o), Active: o.Active}
 	}
 	return out, nil
 }
 
-// describeOffer says whether the buyer can accept the offer now, and why not.
-func describeOffer(o mercato.Offer, n *names, active []mercato.Agreement, now time.Time) offerView {
-	v := offerView{Offer: o, Product: n.Product(o.ProductID), Seller: n.Account(o.SellerID), Terms: viewTerms(o.Terms), Available: true}
-	for i := range active {
-		a := &active[i]
-		if a.ProductID == o.ProductID && a.ProductType == mercato.ProductSaaS && a.ID != o.ReplacesAgreementID {
-			v.Active = a
-		}
+// whyNot says, for a person, why an offer cannot be accepted.
+func whyNot(o service.BuyerOffer) string {
+	if o.Available {
+		return ""
 	}
-	if o.IsPrivate() && !now.Before(o.ExpiresAt) {
-		v.Available = false
-		v.Why = "This private offer expired on " + formatTime(o.ExpiresAt) + ". Ask the seller to extend it or to send a new private offer."
+	if o.Reason == "EXPIRED_AGREEMENT_PROPOSAL" {
+		return "This private offer expired on " + formatTime(o.ExpiresAt) + ". Ask the seller to extend it or to send a new private offer."
 	}
-	return v
+	return o.Why
 }
 
 // offersView is the data of the offers page.

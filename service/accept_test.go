@@ -153,3 +153,35 @@ func TestCreateOffer(t *testing.T) {
 	_, err = e.svc.CreateOffer(e.ctx, seller, public)
 	errorOf(t, err, mercato.EConflict) // the product has a public offer
 }
+
+func TestBuyerOffers(t *testing.T) {
+	e := newEnv(t)
+	e.marketplace()
+	seen := func(buyerID string) map[string]service.BuyerOffer {
+		t.Helper()
+		offers, err := e.svc.BuyerOffers(e.ctx, buyerID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]service.BuyerOffer{}
+		for _, o := range offers {
+			out[o.ID] = o
+		}
+		return out
+	}
+	if got := seen(buyer2); len(got) != 1 || !got["offer-public"].Available {
+		t.Errorf("an untargeted buyer sees %v, want only the public offer", got)
+	}
+	a := e.accept("offer-public", buyer)
+	got := seen(buyer)
+	if len(got) != 2 || !got["offer-private"].Available || got["offer-private"].Active == nil || got["offer-private"].Active.ID != a.ID {
+		t.Errorf("the targeted buyer sees %+v", got)
+	}
+	if len(seen(seller)) != 0 {
+		t.Error("a seller is offered its own offers")
+	}
+	e.advanceTo(day(2026, 3, 1))
+	if p := seen(buyer)["offer-private"]; p.Available || p.Reason != "EXPIRED_AGREEMENT_PROPOSAL" || p.Why == "" {
+		t.Errorf("after expiry: %+v", p)
+	}
+}

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"mercato"
 )
@@ -31,4 +33,60 @@ func (s *Service) CreateOffer(ctx context.Context, caller string, o mercato.Offe
 			map[string]any{"product": o.ProductID, "visibility": o.Visibility, "buyers": o.Buyers})
 	})
 	return o, err
+}
+
+// BuyerOffer is an offer as one buyer sees it: whether the buyer may accept it now, why not,
+// and the buyer's active agreement for the same product, which an acceptance would duplicate.
+type BuyerOffer struct {
+	mercato.Offer
+	Available bool
+	Why       string // the refusal's message
+	Reason    string // the refusal's reason, e.g. EXPIRED_AGREEMENT_PROPOSAL
+	Active    *mercato.Agreement
+}
+
+// BuyerOffers returns the offers a buyer may see, as acceptance would judge them now: every
+// public offer of another account, and the private offers that target the buyer (expired ones
+// too, marked so). Errors: ENotFound (unknown account).
+func (s *Service) BuyerOffers(ctx context.Context, caller string) ([]BuyerOffer, error) {
+	var out []BuyerOffer
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		buyer, err := tx.GetAccount(caller)
+		if err != nil {
+			return err
+		}
+		offers, err := tx.ListOffers(mercato.OfferFilter{})
+		if err != nil {
+			return err
+		}
+		active, err := tx.ListAgreements(mercato.AgreementFilter{AcceptorID: caller, Status: mercato.AgreementActive})
+		if err != nil {
+			return err
+		}
+		now := s.Now()
+		for _, o := range offers {
+			if o.SellerID == caller || (o.IsPrivate() && !o.Targets(caller)) {
+				continue
+			}
+			out = append(out, judgeOffer(&buyer, o, active, now))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// judgeOffer applies the rules of acceptance to one offer for the buyer.
+func judgeOffer(buyer *mercato.Account, o mercato.Offer, active []mercato.Agreement, now time.Time) BuyerOffer {
+	v := BuyerOffer{Offer: o, Available: true}
+	for i := range active {
+		a := &active[i]
+		if a.ProductID == o.ProductID && a.ProductType == mercato.ProductSaaS && a.ID != o.ReplacesAgreementID {
+			v.Active = a
+		}
+	}
+	var refusal *mercato.Error
+	if err := checkBuyer(buyer, &o, now); errors.As(err, &refusal) {
+		v.Available, v.Why, v.Reason = false, refusal.Message, refusal.Reason
+	}
+	return v
 }
