@@ -85,8 +85,9 @@ func (q agreementQuery) url(base, cursor string) string {
 // agreementRow is one line of an agreements list.
 type agreementRow struct {
 	mercato.Agreement
-	Product      string
-	Counterparty string // the buyer's name on a seller's list, the seller's on a buyer's
+	Product        string
+	Counterparty   string // the buyer's name on a seller's list, the seller's on a buyer's
+	CounterpartyID string
 }
 
 // agreementList is the data of an agreements list page.
@@ -97,6 +98,7 @@ type agreementList struct {
 	First    string // the first page's URL, on a later page
 	Statuses []mercato.AgreementStatus
 	Base     string
+	Other    string // what the counterparty is: "Buyer" or "Seller"
 }
 
 // agreementStatuses are the statuses a list can be filtered by.
@@ -108,7 +110,10 @@ var agreementStatuses = []mercato.AgreementStatus{mercato.AgreementActive, merca
 // that agreement alone (the other filters then do not apply).
 func (c *Console) listAgreements(r *http.Request, u *user, party service.Party, base string) (agreementList, error) {
 	q := readAgreementQuery(r)
-	l := agreementList{Query: q, Statuses: agreementStatuses, Base: base}
+	l := agreementList{Query: q, Statuses: agreementStatuses, Base: base, Other: "Buyer"}
+	if party == service.Acceptor {
+		l.Other = "Seller"
+	}
 	var found []mercato.Agreement
 	if q.AgreementID != "" {
 		a, err := c.svc.DescribeAgreement(r.Context(), u.ID, q.AgreementID)
@@ -147,7 +152,7 @@ func (c *Console) agreementRows(r *http.Request, list []mercato.Agreement, party
 		if party == service.Acceptor {
 			other = a.ProposerID
 		}
-		rows[i] = agreementRow{Agreement: a, Product: n.Product(a.ProductID), Counterparty: n.Account(other)}
+		rows[i] = agreementRow{Agreement: a, Product: n.Product(a.ProductID), Counterparty: n.Account(other), CounterpartyID: other}
 	}
 	return rows
 }
