@@ -323,8 +323,7 @@ type listRequestsInput struct {
 	AgreementType string `json:"agreementType,omitempty"`
 	Catalog       string `json:"catalog,omitempty"`
 	paging
-	size     int
-	statuses []string
+	size int
 }
 
 func (in *listRequestsInput) validate(statuses ...string) error {

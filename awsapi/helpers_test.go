@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -238,7 +239,7 @@ type sendPaymentRequestOutput struct {
 // sendPaymentRequest derives the ID from the request hash, so equal requests get equal IDs
 // whatever their client token.
 func sendPaymentRequest(_ context.Context, in *sendPaymentRequestInput) (*sendPaymentRequestOutput, error) {
-	h, err := awsapi.RequestHash(in, "clientToken")
+	h, err := requestHash(in, "clientToken")
 	if err != nil {
 		return nil, err
 	}
@@ -494,4 +495,24 @@ func do(t tb, r *http.Request) (int, http.Header, []byte) {
 		t.Fatal(err)
 	}
 	return resp.StatusCode, resp.Header, b
+}
+
+// requestHash derives a stable hash of a decoded input without its client token, so that the
+// sample operation gives equal requests equal IDs whatever token the SDK filled in.
+func requestHash(in any, tokenMember string) (string, error) {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return "", err
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(b, &members); err != nil {
+		return "", err
+	}
+	delete(members, tokenMember)
+	b, err = json.Marshal(members) // map keys are sorted
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }

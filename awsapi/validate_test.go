@@ -109,33 +109,3 @@ func TestErrorTable(t *testing.T) {
 		t.Errorf("wrapped exception: %+v", ex)
 	}
 }
-
-func TestRequestHash(t *testing.T) {
-	type nested struct {
-		Key   string `json:"key"`
-		Value int    `json:"value"`
-	}
-	type in struct {
-		ClientToken string   `json:"clientToken,omitempty"`
-		Amount      string   `json:"amount,omitempty"`
-		Items       []nested `json:"items,omitempty"`
-	}
-	a := in{ClientToken: "t1", Amount: "1.00", Items: []nested{{"k", 1}}}
-	b := in{ClientToken: "t2", Amount: "1.00", Items: []nested{{"k", 1}}}
-	c := in{ClientToken: "t1", Amount: "1.00", Items: []nested{{"k", 2}}}
-	ha, _ := awsapi.RequestHash(&a, "clientToken")
-	hb, _ := awsapi.RequestHash(b, "clientToken")
-	hc, _ := awsapi.RequestHash(&c, "clientToken")
-	if ha != hb || len(ha) != 64 {
-		t.Errorf("token changes the hash: %s %s", ha, hb)
-	}
-	if ha == hc {
-		t.Error("a nested change does not change the hash")
-	}
-	if h, _ := awsapi.RequestHash(&a, "ClientToken"); h == ha {
-		t.Error("the token member name is case sensitive")
-	}
-	if _, err := awsapi.RequestHash(func() {}, "clientToken"); err == nil {
-		t.Error("unencodable input accepted")
-	}
-}

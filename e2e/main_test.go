@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"testing"
 )
 
@@ -74,10 +73,15 @@ func moduleName(gomod []byte) string {
 
 // goCommand is the go command of the toolchain running the tests.
 func goCommand() string {
-	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); runtime.GOROOT() != "" {
-		if _, err := os.Stat(p); err == nil {
+	if root := os.Getenv("GOROOT"); root != "" { // go test sets it for the tests it runs
+		if p := filepath.Join(root, "bin", "go"); fileExists(p) {
 			return p
 		}
 	}
 	return "go"
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

@@ -130,7 +130,7 @@ func (c *committer) runOne(t *tx, call *groupCall) error {
 		return fmt.Errorf("%s: savepoint: %w", c.s.dialect.Name, err)
 	}
 	t.ctx, t.retryErr = call.ctx, nil
-	call.err, call.panic = protect(call.fn, t)
+	call.panic, call.err = protect(call.fn, t)
 	t.ctx = context.Background()
 	if call.err != nil || call.panic != nil {
 		if _, err := t.tx.Exec("ROLLBACK TO grouped"); err != nil {
@@ -144,13 +144,13 @@ func (c *committer) runOne(t *tx, call *groupCall) error {
 }
 
 // protect runs fn, turning a panic into a value to re-raise in the caller's goroutine.
-func protect(fn func(mercato.Tx) error, t *tx) (err error, p any) {
+func protect(fn func(mercato.Tx) error, t *tx) (p any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			p = r
 		}
 	}()
-	return fn(t), nil
+	return nil, fn(t)
 }
 
 // setErr fails every call of the group that has not failed on its own.

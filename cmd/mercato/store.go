@@ -21,7 +21,7 @@ func openStore(ctx context.Context, db string) (mercato.Store, error) {
 	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
 		return postgres.Open(ctx, db)
 	}
-	return nil, fmt.Errorf("--db %q: want sqlite:PATH or postgres://...", db)
+	return nil, fmt.Errorf("--db %q: want sqlite:PATH or a postgres:// URL", db)
 }
 
 func migrateCmd() *cobra.Command {
