@@ -45,7 +45,7 @@ func (c *Console) showBuyerAgreementWith(w http.ResponseWriter, r *http.Request,
 		c.fail(w, r, u, err)
 		return
 	}
-	v.Refund, v.RefundKinds = refund, refundKinds
+	v.Refund, v.RefundKinds = refund, service.RefundKinds
 	c.render(w, r, status, page{Name: "buyer_agreement", Title: "Agreement " + a.ID, Nav: "buyer-agreements", User: u,
 		Error: problem, Crumbs: []crumb{{"My agreements", "/console/buyer/agreements"}}, Data: v})
 }

@@ -10,8 +10,7 @@ import (
 	"mercato/service"
 )
 
-// refundKinds are the types of refund request a buyer can file.
-var refundKinds = []string{"REFUND", "UPGRADE", "DOWNGRADE", "CANCELLATION", "TAX"}
+// service.RefundKinds are the types of refund request a buyer can file.
 
 // refundForm is the "Request a refund" form of a buyer's agreement, as last posted.
 type refundForm struct {
@@ -127,7 +126,7 @@ func (c *Console) fileRefund(w http.ResponseWriter, r *http.Request, u *user) {
 	in := service.RefundRequestInput{BuyerID: u.ID, SellerID: a.ProposerID, AgreementID: a.ID, ProductID: a.ProductID,
 		Kind: f.Kind, Comments: f.Comments}
 	var p mercato.Problems
-	if !slices.Contains(refundKinds, f.Kind) {
+	if !slices.Contains(service.RefundKinds, f.Kind) {
 		p.Add("type", "choose the type of request")
 	}
 	amount, ok := formAmount(f.Amount)
@@ -136,8 +135,6 @@ func (c *Console) fileRefund(w http.ResponseWriter, r *http.Request, u *user) {
 		p.Add("amount", "%q is not an amount: write it like 120.50", f.Amount)
 	case amount < 0:
 		p.Add("amount", "must not be negative")
-	case amount == 0 && f.Amount != "" && f.Kind != "CANCELLATION":
-		p.Add("amount", "0 is allowed for a cancellation only")
 	}
 	in.Amount = amount
 	if in.CancellationDate, ok = formDate(f.CancellationDate); !ok {

@@ -34,8 +34,9 @@ type RefundRequestInput struct {
 	Comments         string                  `json:"comments,omitempty"`
 }
 
-// Kinds of refund request; TAX asks for the tax of invoices alone, which only the seller grants.
-var refundKinds = []string{"REFUND", "UPGRADE", "DOWNGRADE", "CANCELLATION", "TAX"}
+// RefundKinds are the types of refund request; TAX asks for the tax of invoices alone, which
+// only the seller grants.
+var RefundKinds = []string{"REFUND", "UPGRADE", "DOWNGRADE", "CANCELLATION", "TAX"}
 
 // Validate reports every bad field at once.
 func (in *RefundRequestInput) Validate() error {
@@ -49,8 +50,8 @@ func (in *RefundRequestInput) Validate() error {
 	if in.ProductID == "" && in.AgreementID == "" {
 		p.Add("productId", "is required")
 	}
-	if !slices.Contains(refundKinds, in.Kind) {
-		p.Add("type", "must be one of %s", strings.Join(refundKinds, ", "))
+	if !slices.Contains(RefundKinds, in.Kind) {
+		p.Add("type", "must be one of %s", strings.Join(RefundKinds, ", "))
 	}
 	if in.Amount < 0 {
 		p.Add("amount", "must not be negative")
