@@ -89,6 +89,12 @@ func (p BillingPeriod) Next() BillingPeriod { return PeriodOf(p.End()) }
 // String renders the period as YYYY-MM.
 func (p BillingPeriod) String() string { return p.Start().Format("2006-01") }
 
+// InvoiceAmount is an amount for one invoice, such as a refund reserved on it.
+type InvoiceAmount struct {
+	InvoiceID string
+	Amount    Amount
+}
+
 // Invoice is a bill to the buyer for charges of one agreement, or a credit memo against one.
 // All amounts are in Currency; PreTax and Tax are kept apart, and every refund is of pre-tax
 // amount with its tax share reversed separately.

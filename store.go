@@ -10,10 +10,17 @@ import (
 // run fn more than once when the database asks for a retry (serialization failure), so fn must
 // have no effect outside the transaction. View runs fn in a read-only transaction.
 //
+// UpdateRows is Update for work whose rules hold row by row: every condition it relies on is
+// checked by the write itself (a conditional update, a unique key) or on rows it has locked
+// (LockInvoice), never by reading a set of rows to decide a write. A store may run it at a weaker
+// isolation than Update (PostgreSQL: READ COMMITTED), so that concurrent writers of unrelated
+// rows do not abort each other; where the database runs one writer at a time it is Update.
+//
 // Stores keep data and translate driver errors into codes (a missing row is ENotFound, a
 // duplicate key EConflict); they decide no business rule.
 type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
+	UpdateRows(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error
 	Close() error
 }
@@ -50,11 +57,17 @@ type Tx interface {
 	// with the key.
 	InsertInvoices(...Invoice) error
 	GetInvoice(id string) (Invoice, error)
+	// LockInvoices returns the invoices with these IDs (unknown ones are left out) in ID order,
+	// as last committed, and keeps other transactions from changing them until this one ends.
+	LockInvoices(ids ...string) ([]Invoice, error)
 	ListInvoices(InvoiceFilter) ([]Invoice, error)
 	// AddInvoiceRefund adds amount to the invoice's refunded total only if the total stays
 	// within the pre-tax amount; it returns EConflict otherwise. The check and the update are
 	// one statement, so concurrent refunds can never exceed the invoice.
 	AddInvoiceRefund(invoiceID string, amount Amount) error
+	// AddInvoiceRefunds is AddInvoiceRefund for many invoices at once (amounts of one invoice
+	// add up). On EConflict some amounts may have been added: the caller rolls back.
+	AddInvoiceRefunds(...InvoiceAmount) error
 	// AddInvoiceCredit records what a completed credit memo gave back of the invoice.
 	AddInvoiceCredit(invoiceID string, preTax, tax, fee Amount) error
 
@@ -70,8 +83,8 @@ type Tx interface {
 	// UsageTotals sums usage per agreement and dimension for hours in [from, to).
 	UsageTotals(agreementIDs []string, from, to time.Time) ([]UsageTotal, error)
 
-	// PutJob schedules a job unless one with the same key exists; it reports whether it did.
-	PutJob(Job) (bool, error)
+	// PutJobs schedules the jobs whose keys are new and returns how many it scheduled.
+	PutJobs(...Job) (int, error)
 	// ClaimJobs leases up to limit pending jobs due at or before now, in due order, to owner
 	// until leaseUntil; jobs leased to another owner whose lease has not run out are skipped.
 	ClaimJobs(now time.Time, owner string, leaseUntil time.Time, limit int) ([]Job, error)
@@ -86,16 +99,21 @@ type Tx interface {
 
 	InsertAudit(...AuditRecord) error
 	ListAudit(AuditFilter) ([]AuditRecord, error)
-	InsertEvent(Event) error
+	InsertEvents(...Event) error
 	ListEvents(EventFilter) ([]Event, error)
 
 	// InsertAdjustments returns EConflict if an ID is taken, or the seller already used a
 	// client token of one of them.
 	InsertAdjustments(...BillingAdjustment) error
 	UpdateAdjustment(BillingAdjustment) error
+	// SetAdjustmentStatus records the status, status message, credit memo and update time of
+	// the adjustments; an unknown ID is ENotFound.
+	SetAdjustmentStatus(...BillingAdjustment) error
 	GetAdjustment(id string) (BillingAdjustment, error)
 	// AdjustmentByToken returns the seller's adjustment made with the client token.
 	AdjustmentByToken(sellerID, token string) (BillingAdjustment, error)
+	// AdjustmentsByToken returns the seller's adjustments made with any of the client tokens.
+	AdjustmentsByToken(sellerID string, tokens ...string) ([]BillingAdjustment, error)
 	ListAdjustments(AdjustmentFilter) ([]BillingAdjustment, error)
 
 	// InsertCancellationRequest returns EConflict if the ID is taken.
@@ -132,6 +150,8 @@ type OfferFilter struct {
 // AgreementFilter selects agreements; zero fields match all. Results are ordered by ID and
 // start after AfterID.
 type AgreementFilter struct {
+	// IDs, when not empty, selects these agreements only.
+	IDs        []string
 	ProposerID string
 	AcceptorID string
 	ProductID  string
@@ -157,6 +177,8 @@ type ChargeFilter struct {
 // InvoiceFilter selects invoices; zero fields match all. Results are ordered by issue time,
 // then ID.
 type InvoiceFilter struct {
+	// IDs, when not empty, selects these invoices only.
+	IDs         []string
 	AgreementID string
 	// OriginalInvoiceID selects the credit memos issued against an invoice.
 	OriginalInvoiceID string
@@ -185,6 +207,8 @@ type EventFilter struct {
 // AdjustmentFilter selects billing adjustments; zero fields match all. Results are ordered by
 // creation time, then ID, and start after the adjustment AfterID (in that order).
 type AdjustmentFilter struct {
+	// IDs, when not empty, selects these adjustments only.
+	IDs           []string
 	SellerID      string
 	AgreementID   string
 	InvoiceID     string

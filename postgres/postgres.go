@@ -1,6 +1,6 @@
 // Package postgres opens mercato's store in a PostgreSQL database (through pgx). Updates run
 // in SERIALIZABLE transactions and are retried when PostgreSQL reports a serialization failure
-// or a deadlock; views run in READ ONLY transactions on one snapshot (REPEATABLE READ).
+// or a deadlock; row-by-row updates (UpdateRows) run in READ COMMITTED with row locks; views run in READ ONLY transactions on one snapshot (REPEATABLE READ).
 //
 // The schema lives in the connection's current schema: set search_path in the URL (for
 // example ...?search_path=mercato) to keep it apart from other data.
@@ -41,10 +41,12 @@ const (
 var dialect = sqlstore.Dialect{
 	Name:              "postgres",
 	UpdateTx:          sql.TxOptions{Isolation: sql.LevelSerializable},
+	RowsTx:            sql.TxOptions{Isolation: sql.LevelReadCommitted},
 	ViewTx:            sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
 	MaxAttempts:       10,
 	IsUniqueViolation: hasCode(uniqueViolation),
 	IsRetryable:       hasCode(serializationFailure, deadlockDetected),
+	RowLock:           "FOR UPDATE",
 	ClaimLock:         "FOR UPDATE SKIP LOCKED",
 }
 

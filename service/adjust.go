@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -56,32 +58,17 @@ type AdjustmentResult struct {
 // agreement is not the caller's), EForbidden (the caller is the buyer). Entry errors are in the
 // result: unknown invoice, currency mismatch, amount above what remains, client token reused for
 // another adjustment.
+//
+// Concurrent calls are accepted together (see intake): each is decided as if it ran alone after
+// the calls before it, and answered once what it accepted is committed.
 func (s *Service) CreateAdjustments(ctx context.Context, caller string, entries []AdjustmentEntry) (AdjustmentResult, error) {
 	if err := checkBatch(entries); err != nil {
 		return AdjustmentResult{}, err
 	}
-	var res AdjustmentResult
-	err := s.store.Update(ctx, func(tx mercato.Tx) error {
-		res = AdjustmentResult{}
-		now := s.Now()
-		a, err := agreementAs(tx, caller, entries[0].AgreementID, Proposer, "adjust its billing")
-		if err != nil {
-			return err
-		}
-		for _, e := range entries {
-			item, fail, err := s.createAdjustment(tx, &a, e, now)
-			if err != nil {
-				return err
-			}
-			if fail != nil {
-				res.Errors = append(res.Errors, *fail)
-			} else {
-				res.Items = append(res.Items, item)
-			}
-		}
-		return nil
-	})
-	return res, err
+	c := &adjustmentCall{ctx: ctx, caller: caller, entries: entries, done: make(chan struct{})}
+	s.adjustments.submit(c, s.acceptAdjustments)
+	<-c.done
+	return c.res, c.err
 }
 
 func checkBatch(entries []AdjustmentEntry) error {
@@ -101,55 +88,245 @@ func checkBatch(entries []AdjustmentEntry) error {
 	return nil
 }
 
-// createAdjustment checks one entry and, if it passes, reserves its amount and stores the
-// request. A refused entry comes back as fail; err is for faults that abort the batch.
-func (s *Service) createAdjustment(tx mercato.Tx, a *mercato.Agreement, e AdjustmentEntry, now time.Time) (AdjustmentItem, *AdjustmentError, error) {
-	refuse := func(code, format string, args ...any) (AdjustmentItem, *AdjustmentError, error) {
-		return AdjustmentItem{}, &AdjustmentError{Code: code, Message: fmt.Sprintf(format, args...), ClientToken: e.ClientToken}, nil
+// adjustmentCall is one CreateAdjustments call waiting in the intake.
+type adjustmentCall struct {
+	ctx     context.Context
+	caller  string
+	entries []AdjustmentEntry
+	res     AdjustmentResult
+	err     error
+	done    chan struct{}
+}
+
+// acceptAdjustments accepts the calls in one transaction, or, if that transaction fails, each
+// in a transaction of its own, so that one call's fault is its own. Every rule here holds row by
+// row: the invoices are locked before their refundable amounts are read, and a client token is
+// unique per seller. A call racing another node's with the same client token fails on that key;
+// run again, it finds the other's adjustment and answers as a replay.
+func (s *Service) acceptAdjustments(calls []*adjustmentCall) {
+	defer func() {
+		if r := recover(); r != nil { // a bug: fail the calls, not the process
+			s.log.Error("accepting billing adjustments panicked", "panic", r, "stack", string(debug.Stack()))
+			for _, c := range calls {
+				c.res, c.err = AdjustmentResult{}, fmt.Errorf("accepting billing adjustments: %v", r)
+			}
+		}
+		for _, c := range calls {
+			close(c.done)
+		}
+	}()
+	live := slices.DeleteFunc(slices.Clone(calls), func(c *adjustmentCall) bool {
+		c.err = c.ctx.Err()
+		return c.err != nil
+	})
+	accept := func(calls []*adjustmentCall) error {
+		err := s.store.UpdateRows(context.Background(), func(tx mercato.Tx) error { return s.admitCalls(tx, calls) })
+		if mercato.ErrorCodeOf(err) == mercato.EConflict {
+			err = s.store.UpdateRows(context.Background(), func(tx mercato.Tx) error { return s.admitCalls(tx, calls) })
+		}
+		return err
 	}
-	if prior, err := tx.AdjustmentByToken(a.ProposerID, e.ClientToken); err == nil {
+	if len(live) == 0 {
+		return
+	}
+	err := accept(live)
+	if err == nil {
+		return
+	}
+	if len(live) == 1 {
+		live[0].res, live[0].err = AdjustmentResult{}, err
+		return
+	}
+	for _, c := range live {
+		if err := accept([]*adjustmentCall{c}); err != nil {
+			c.res, c.err = AdjustmentResult{}, err
+		}
+	}
+}
+
+// admitCalls decides the calls in order in tx, setting each call's result or its own error
+// (the agreement is not the caller's); an error it returns is the transaction's.
+func (s *Service) admitCalls(tx mercato.Tx, calls []*adjustmentCall) error {
+	now := s.Now()
+	ids := make([]string, len(calls))
+	for i, c := range calls {
+		ids[i] = c.entries[0].AgreementID
+	}
+	agreements, err := tx.ListAgreements(mercato.AgreementFilter{IDs: ids})
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*mercato.Agreement, len(agreements))
+	for i := range agreements {
+		byID[agreements[i].ID] = &agreements[i]
+	}
+	ad := newAdmission(now)
+	var admitted []*adjustmentCall
+	for _, c := range calls {
+		c.res, c.err = AdjustmentResult{}, nil
+		a := byID[c.entries[0].AgreementID]
+		if a == nil {
+			c.err = mercato.NotFound("Agreement", c.entries[0].AgreementID)
+		} else {
+			c.err = checkParty(a, c.caller, Proposer, "adjust its billing")
+		}
+		if c.err == nil {
+			admitted = append(admitted, c)
+			for _, e := range c.entries {
+				ad.want(a, e)
+			}
+		}
+	}
+	if err := ad.load(tx); err != nil {
+		return err
+	}
+	for _, c := range admitted {
+		a := byID[c.entries[0].AgreementID]
+		for _, e := range c.entries {
+			item, fail := ad.admit(a, e)
+			if fail != nil {
+				c.res.Errors = append(c.res.Errors, *fail)
+			} else {
+				c.res.Items = append(c.res.Items, item)
+			}
+		}
+	}
+	return ad.write(tx)
+}
+
+// createAdjustment accepts one entry in tx, for callers that refund inside a transaction of their
+// own. A refused entry comes back as fail; err is for faults.
+func (s *Service) createAdjustment(tx mercato.Tx, a *mercato.Agreement, e AdjustmentEntry, now time.Time) (AdjustmentItem, *AdjustmentError, error) {
+	ad := newAdmission(now)
+	ad.want(a, e)
+	if err := ad.load(tx); err != nil {
+		return AdjustmentItem{}, nil, err
+	}
+	item, fail := ad.admit(a, e)
+	return item, fail, ad.write(tx)
+}
+
+// admission decides adjustment entries against their invoices, locked and read once, and
+// collects what accepting them writes, so that many entries cost a few statements. Entries are
+// decided in order: what one reserves on an invoice is no longer there for the next.
+type admission struct {
+	now time.Time
+	// tokens and invoices are what load reads: the sellers' client tokens and the invoices the
+	// entries name.
+	tokens   map[string][]string // seller → client tokens
+	invoices map[string]*mercato.Invoice
+	// known holds the adjustments by seller and client token, stored or accepted here.
+	known    map[[2]string]mercato.BillingAdjustment
+	reserved map[string]mercato.Amount // invoice → amount reserved here
+	adds     []mercato.BillingAdjustment
+	audit    []mercato.AuditRecord
+}
+
+func newAdmission(now time.Time) *admission {
+	return &admission{now: now, tokens: map[string][]string{}, invoices: map[string]*mercato.Invoice{},
+		known: map[[2]string]mercato.BillingAdjustment{}, reserved: map[string]mercato.Amount{}}
+}
+
+// want notes what deciding entry e of agreement a will read.
+func (ad *admission) want(a *mercato.Agreement, e AdjustmentEntry) {
+	if e.ClientToken != "" {
+		ad.tokens[a.ProposerID] = append(ad.tokens[a.ProposerID], e.ClientToken)
+	}
+	ad.invoices[e.OriginalInvoiceID] = nil
+}
+
+// load reads the adjustments of the wanted client tokens and the wanted invoices. The invoices
+// are not locked: write reserves the amounts last, by a conditional update that fails with
+// EConflict if another transaction reserved some meanwhile, so that the rows are locked only
+// from that update to the commit.
+func (ad *admission) load(tx mercato.Tx) error {
+	for seller, tokens := range ad.tokens {
+		prior, err := tx.AdjustmentsByToken(seller, tokens...)
+		if err != nil {
+			return err
+		}
+		for _, ba := range prior {
+			ad.known[[2]string{seller, ba.ClientToken}] = ba
+		}
+	}
+	invoices, err := tx.ListInvoices(mercato.InvoiceFilter{IDs: slices.Collect(maps.Keys(ad.invoices))})
+	if err != nil {
+		return err
+	}
+	for i := range invoices {
+		ad.invoices[invoices[i].ID] = &invoices[i]
+	}
+	return nil
+}
+
+// admit decides entry e of agreement a: a replay of a known client token answers with its
+// adjustment; a valid new entry reserves its amount and becomes a PENDING adjustment, which one
+// job completes with the others admitted here.
+func (ad *admission) admit(a *mercato.Agreement, e AdjustmentEntry) (AdjustmentItem, *AdjustmentError) {
+	refuse := func(code, format string, args ...any) (AdjustmentItem, *AdjustmentError) {
+		return AdjustmentItem{}, &AdjustmentError{Code: code, Message: fmt.Sprintf(format, args...), ClientToken: e.ClientToken}
+	}
+	token := [2]string{a.ProposerID, e.ClientToken}
+	if prior, ok := ad.known[token]; ok && e.ClientToken != "" {
 		if sameAdjustment(&prior, &e) {
-			return AdjustmentItem{ID: prior.ID, ClientToken: e.ClientToken}, nil, nil
+			return AdjustmentItem{ID: prior.ID, ClientToken: e.ClientToken}, nil
 		}
 		return refuse("CONFLICT_EXCEPTION", "client token %s was already used for billing adjustment %s with other values", e.ClientToken, prior.ID)
-	} else if mercato.ErrorCodeOf(err) != mercato.ENotFound {
-		return AdjustmentItem{}, nil, err
 	}
-	inv, err := tx.GetInvoice(e.OriginalInvoiceID)
-	if mercato.ErrorCodeOf(err) == mercato.ENotFound || (err == nil && inv.AgreementID != a.ID) {
+	inv := ad.invoices[e.OriginalInvoiceID]
+	if inv == nil || inv.AgreementID != a.ID {
 		return refuse("RESOURCE_NOT_FOUND_EXCEPTION", "invoice %s of agreement %s not found", e.OriginalInvoiceID, a.ID)
-	} else if err != nil {
-		return AdjustmentItem{}, nil, err
 	}
-	if msg := adjustmentProblem(&inv, &e); msg != "" {
+	if msg := adjustmentProblem(inv, &e); msg != "" {
 		return refuse("VALIDATION_EXCEPTION", "%s", msg)
 	}
-	if err := tx.AddInvoiceRefund(inv.ID, e.Amount); err != nil {
-		if mercato.ErrorCodeOf(err) == mercato.EConflict {
-			return refuse("VALIDATION_EXCEPTION", "adjustment amount %s exceeds the %s %s that remains refundable on invoice %s",
-				e.Amount.FormatIn(inv.Currency), inv.MaxAdjustment().FormatIn(inv.Currency), inv.Currency, inv.ID)
-		}
-		return AdjustmentItem{}, nil, err
-	}
+	inv.Refunded += e.Amount
+	ad.reserved[inv.ID] += e.Amount
 	ba := mercato.BillingAdjustment{ID: newID("ba-"), AgreementID: a.ID, SellerID: a.ProposerID, BuyerID: a.AcceptorID,
 		OriginalInvoiceID: inv.ID, Amount: e.Amount, Currency: e.Currency, ReasonCode: e.ReasonCode,
 		Description: e.Description, ClientToken: e.ClientToken, Status: mercato.AdjustmentPending,
-		PolicyRule: cmp.Or(e.Rule, string(policy.RuleSellerAuthorization)), CreatedAt: now, UpdatedAt: now}
-	if err := tx.InsertAdjustments(ba); err != nil {
-		return AdjustmentItem{}, nil, err
-	}
-	if err := putJob(tx, jobProcessAdjustment, "adjust:"+ba.ID, now, adjustmentJob{ba.ID}); err != nil {
-		return AdjustmentItem{}, nil, err
+		PolicyRule: cmp.Or(e.Rule, string(policy.RuleSellerAuthorization)), CreatedAt: ad.now, UpdatedAt: ad.now}
+	if e.ClientToken != "" {
+		ad.known[token] = ba
 	}
 	actor := a.ProposerID
 	if e.Rule != "" {
 		actor = "policy"
 	}
-	if err := audit(tx, now, actor, "CreateBillingAdjustment", "BillingAdjustmentRequest", ba.ID, e.ClientToken,
-		map[string]any{"invoiceId": inv.ID, "amount": e.Amount, "reasonCode": e.ReasonCode, "policyRule": ba.PolicyRule}); err != nil {
-		return AdjustmentItem{}, nil, err
+	r, err := auditRecord(ad.now, actor, "CreateBillingAdjustment", "BillingAdjustmentRequest", ba.ID, e.ClientToken,
+		map[string]any{"invoiceId": inv.ID, "amount": e.Amount, "reasonCode": e.ReasonCode, "policyRule": ba.PolicyRule})
+	if err != nil {
+		return refuse("INTERNAL_FAILURE", "%v", err)
 	}
-	return AdjustmentItem{ID: ba.ID, ClientToken: e.ClientToken}, nil, nil
+	ad.adds, ad.audit = append(ad.adds, ba), append(ad.audit, r)
+	return AdjustmentItem{ID: ba.ID, ClientToken: e.ClientToken}, nil
+}
+
+// write stores what the admitted entries add and, last, reserves their amounts on the invoices
+// by one conditional update: if an invoice no longer holds what load read (another transaction
+// reserved some meanwhile), it fails with EConflict and the caller rolls back and decides again.
+func (ad *admission) write(tx mercato.Tx) error {
+	if len(ad.adds) == 0 {
+		return nil
+	}
+	if err := tx.InsertAdjustments(ad.adds...); err != nil {
+		return err
+	}
+	if err := tx.InsertAudit(ad.audit...); err != nil {
+		return err
+	}
+	ids := make([]string, len(ad.adds))
+	for i := range ad.adds {
+		ids[i] = ad.adds[i].ID
+	}
+	if err := putJob(tx, jobProcessAdjustment, "adjust:"+ids[0], ad.now, adjustmentJob{ids}); err != nil {
+		return err
+	}
+	refunds := make([]mercato.InvoiceAmount, 0, len(ad.reserved))
+	for id, amount := range ad.reserved {
+		refunds = append(refunds, mercato.InvoiceAmount{InvoiceID: id, Amount: amount})
+	}
+	return tx.AddInvoiceRefunds(refunds...)
 }
 
 // adjustmentProblem says what is wrong with an entry for the invoice, or "" if nothing is.
@@ -175,74 +352,132 @@ func sameAdjustment(b *mercato.BillingAdjustment, e *AdjustmentEntry) bool {
 		b.Currency == e.Currency && b.ReasonCode == e.ReasonCode && b.Description == e.Description
 }
 
+// adjustmentJob is the payload of a job that completes the adjustments accepted together.
 type adjustmentJob struct {
-	AdjustmentID string `json:"adjustmentId"`
+	AdjustmentIDs []string `json:"adjustmentIds"`
 }
 
-// processAdjustment completes a pending adjustment: a credit memo against the original invoice,
-// the matching share of its tax and listing fee reversed, the ledger postings and events for both
-// parties. An adjustment that can no longer apply fails as VALIDATION_FAILED and releases what it
-// reserved.
-func (s *Service) processAdjustment(ctx context.Context, j mercato.Job) error {
-	var p adjustmentJob
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return fmt.Errorf("job %s: %w", j.Key, err)
-	}
-	return s.store.Update(ctx, func(tx mercato.Tx) error {
-		ba, err := tx.GetAdjustment(p.AdjustmentID)
-		if err != nil || ba.Status != mercato.AdjustmentPending {
-			return err
+// processAdjustments completes pending adjustments, each at its own time: a credit memo
+// against the original invoice, the matching share of its tax and listing fee reversed, the
+// ledger postings, the audit record and the events for both parties. Each invoice is locked (in
+// ID order, so that batches cannot deadlock) before its credited totals are read, so that memos
+// of one invoice completed concurrently still add up to it to the cent. The amounts were reserved
+// on acceptance, so a pending adjustment always fits its invoice. What the batch writes goes in
+// one statement per table.
+func (s *Service) processAdjustments(tx mercato.Tx, jobs []mercato.Job, at []time.Time) error {
+	var pending []mercato.BillingAdjustment
+	var times []time.Time
+	invoices := map[string]*creditedInvoice{}
+	for i, j := range jobs {
+		var p adjustmentJob
+		if err := json.Unmarshal(j.Payload, &p); err != nil {
+			return fmt.Errorf("job %s: %w", j.Key, err)
 		}
-		inv, err := tx.GetInvoice(ba.OriginalInvoiceID)
+		bas, err := tx.ListAdjustments(mercato.AdjustmentFilter{IDs: p.AdjustmentIDs, Status: mercato.AdjustmentPending})
 		if err != nil {
 			return err
 		}
-		now := s.Now()
-		if s.sim == nil || now.Before(j.DueAt) {
-			now = j.DueAt
+		// Those no longer pending were completed by an earlier run of the job.
+		for _, ba := range bas {
+			pending, times = append(pending, ba), append(times, at[i])
+			invoices[ba.OriginalInvoiceID] = nil
 		}
-		memo := billing.CreditMemo(&inv, ba.Amount, now)
-		memo.ID = newID("cm-")
-		return completeAdjustment(tx, &ba, &memo, now)
-	})
+	}
+	locked, err := tx.LockInvoices(slices.Collect(maps.Keys(invoices))...)
+	if err != nil {
+		return err
+	}
+	for _, inv := range locked {
+		invoices[inv.ID] = &creditedInvoice{Invoice: inv, was: inv}
+	}
+	for id, inv := range invoices {
+		if inv == nil {
+			return mercato.NotFound("Invoice", id)
+		}
+	}
+	var w adjustmentWrites
+	for i := range pending {
+		ba := &pending[i]
+		inv := invoices[ba.OriginalInvoiceID]
+		memo := billing.CreditMemo(&inv.Invoice, ba.Amount, times[i])
+		memo.ID, memo.Key = newID("cm-"), "credit:"+ba.ID
+		inv.Credited += memo.PreTax
+		inv.CreditedTax += memo.Tax
+		inv.CreditedFee += memo.ListingFee
+		ba.Status, ba.CreditMemoID, ba.UpdatedAt = mercato.AdjustmentCompleted, memo.ID, times[i]
+		if err := w.complete(ba, &memo); err != nil {
+			return err
+		}
+	}
+	if err := w.write(tx); err != nil {
+		return err
+	}
+	for _, inv := range invoices {
+		if err := tx.AddInvoiceCredit(inv.ID, inv.Credited-inv.was.Credited, inv.CreditedTax-inv.was.CreditedTax,
+			inv.CreditedFee-inv.was.CreditedFee); err != nil {
+			return err
+		}
+	}
+	return tx.SetAdjustmentStatus(pending...)
 }
 
-func completeAdjustment(tx mercato.Tx, ba *mercato.BillingAdjustment, memo *mercato.Invoice, now time.Time) error {
-	memo.Key = "credit:" + ba.ID
-	if err := tx.InsertInvoices(*memo); err != nil {
-		return err
-	}
-	if err := tx.AddInvoiceCredit(memo.OriginalInvoiceID, memo.PreTax, memo.Tax, memo.ListingFee); err != nil {
-		return err
-	}
+// creditedInvoice is an invoice whose credited totals grow as a batch completes adjustments of
+// it; was holds them as read.
+type creditedInvoice struct {
+	mercato.Invoice
+	was mercato.Invoice
+}
+
+// adjustmentWrites collects the rows that completing adjustments adds, to write them with one
+// statement per table.
+type adjustmentWrites struct {
+	memos  []mercato.Invoice
+	ledger []mercato.LedgerTxn
+	audit  []mercato.AuditRecord
+	events []mercato.Event
+}
+
+// complete adds what completing ba with memo writes.
+func (w *adjustmentWrites) complete(ba *mercato.BillingAdjustment, memo *mercato.Invoice) error {
 	lt := billing.CreditMemoLedger(memo)
 	lt.ID = newID("lt-")
 	if err := lt.Validate(); err != nil {
 		return err
 	}
-	if err := tx.InsertLedgerTxns(lt); err != nil {
+	r, err := auditRecord(ba.UpdatedAt, "system", "CompleteBillingAdjustment", "BillingAdjustmentRequest", ba.ID, ba.ClientToken,
+		map[string]any{"creditMemoId": memo.ID, "amount": memo.PreTax, "tax": memo.Tax, "listingFee": memo.ListingFee})
+	if err != nil {
 		return err
 	}
-	ba.Status, ba.CreditMemoID, ba.UpdatedAt = mercato.AdjustmentCompleted, memo.ID, now
-	if err := tx.UpdateAdjustment(*ba); err != nil {
-		return err
-	}
-	if err := audit(tx, now, "system", "CompleteBillingAdjustment", "BillingAdjustmentRequest", ba.ID, ba.ClientToken,
-		map[string]any{"creditMemoId": memo.ID, "amount": memo.PreTax, "tax": memo.Tax, "listingFee": memo.ListingFee}); err != nil {
-		return err
-	}
-	return adjustmentEvents(tx, ba, now, "Completed")
-}
-
-func adjustmentEvents(tx mercato.Tx, ba *mercato.BillingAdjustment, now time.Time, what string) error {
 	detail := map[string]any{"billingAdjustmentRequestId": ba.ID, "agreementId": ba.AgreementID,
 		"originalInvoiceId": ba.OriginalInvoiceID, "adjustmentAmount": ba.Amount, "currencyCode": ba.Currency,
 		"status": ba.Status, "creditMemoId": ba.CreditMemoID}
-	name := "Purchase Agreement Billing Adjustment " + what
-	if err := emit(tx, now, ba.SellerID, name+" - Proposer", ba.ID, detail); err != nil {
+	const name = "Purchase Agreement Billing Adjustment Completed"
+	for _, party := range []struct{ account, role string }{{ba.SellerID, " - Proposer"}, {ba.BuyerID, " - Acceptor"}} {
+		e, err := event(ba.UpdatedAt, party.account, name+party.role, ba.ID, detail)
+		if err != nil {
+			return err
+		}
+		w.events = append(w.events, e)
+	}
+	w.memos, w.ledger, w.audit = append(w.memos, *memo), append(w.ledger, lt), append(w.audit, r)
+	return nil
+}
+
+func (w *adjustmentWrites) write(tx mercato.Tx) error {
+	if len(w.memos) == 0 {
+		return nil
+	}
+	if err := tx.InsertInvoices(w.memos...); err != nil {
 		return err
 	}
-	return emit(tx, now, ba.BuyerID, name+" - Acceptor", ba.ID, detail)
+	if err := tx.InsertLedgerTxns(w.ledger...); err != nil {
+		return err
+	}
+	if err := tx.InsertAudit(w.audit...); err != nil {
+		return err
+	}
+	return tx.InsertEvents(w.events...)
 }
 
 // Adjustment returns a billing adjustment request of the caller (its seller). ENotFound

@@ -91,7 +91,7 @@ func putJob(tx mercato.Tx, kind mercato.JobKind, key string, due time.Time, payl
 	if err != nil {
 		return fmt.Errorf("job %s: %w", key, err)
 	}
-	_, err = tx.PutJob(mercato.Job{Kind: kind, Key: key, DueAt: due, Payload: b, Status: mercato.JobPending})
+	_, err = tx.PutJobs(mercato.Job{Kind: kind, Key: key, DueAt: due, Payload: b, Status: mercato.JobPending})
 	return err
 }
 

@@ -48,14 +48,27 @@ func visibleAgreement(tx mercato.Tx, caller, id string) (mercato.Agreement, erro
 // agreementAs returns the agreement if the caller is the given party to it: ENotFound if the
 // caller is no party, EForbidden if the caller is the other party (the action is not theirs).
 func agreementAs(tx mercato.Tx, caller, id string, want Party, action string) (mercato.Agreement, error) {
-	a, err := visibleAgreement(tx, caller, id)
+	a, err := tx.GetAgreement(id)
 	if err != nil {
 		return a, err
 	}
-	if p, _ := partyOf(&a, caller); p != want {
-		return a, forbiddenAction(action, want)
+	if err := checkParty(&a, caller, want, action); err != nil {
+		return mercato.Agreement{}, err
 	}
 	return a, nil
+}
+
+// checkParty returns nil if the caller is the given party to a: ENotFound if the caller is no
+// party, EForbidden if the caller is the other party (the action is not theirs).
+func checkParty(a *mercato.Agreement, caller string, want Party, action string) error {
+	p, ok := partyOf(a, caller)
+	switch {
+	case !ok:
+		return mercato.NotFound("Agreement", a.ID)
+	case p != want:
+		return forbiddenAction(action, want)
+	}
+	return nil
 }
 
 func forbiddenAction(action string, want Party) error {

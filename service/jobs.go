@@ -13,6 +13,22 @@ import (
 // job that ran but could not be marked done runs again without doing anything twice.
 type jobHandler func(ctx context.Context, j mercato.Job) error
 
+// batchHandler does the work of many jobs of one kind, each at its own time, inside a
+// transaction of the runner's that also records the jobs as done: a batch is done entirely or
+// not at all. Its work must hold row by row (it runs in UpdateRows). Batches turn a queue of
+// small transactions, such as one per billing adjustment, into a few large ones.
+type batchHandler func(tx mercato.Tx, jobs []mercato.Job, at []time.Time) error
+
+// jobBatches are the kinds of jobs that run in batches, and how.
+func (s *Service) jobBatches() map[mercato.JobKind]batchHandler {
+	return map[mercato.JobKind]batchHandler{
+		jobProcessAdjustment: s.processAdjustments,
+	}
+}
+
+// maxBatch bounds how many jobs one batch transaction does.
+const maxBatch = 64
+
 func (s *Service) jobHandlers() map[mercato.JobKind]jobHandler {
 	return map[mercato.JobKind]jobHandler{
 		jobInvoiceCharge:  s.invoiceCharge,
@@ -20,7 +36,6 @@ func (s *Service) jobHandlers() map[mercato.JobKind]jobHandler {
 		jobExpire:         s.expire,
 		jobScenarioAccept: s.scenarioAccept,
 
-		jobProcessAdjustment:       s.processAdjustment,
 		jobAutoApproveCancellation: s.autoApproveCancellation,
 		jobAutoApprovePayment:      s.autoApprovePayment,
 		jobSettle:                  s.settle,
@@ -49,8 +64,15 @@ func (s *Service) runDue(ctx context.Context, now time.Time) (int, error) {
 			return ran, err
 		}
 		for len(jobs) > 0 {
-			n := sameDue(jobs)
-			if err := s.runTogether(ctx, jobs[:n]); err != nil {
+			var n int
+			if batch, ok := s.batches[jobs[0].Kind]; ok {
+				n = sameKind(jobs)
+				err = s.runBatches(ctx, batch, jobs[:n])
+			} else {
+				n = sameDue(jobs)
+				err = s.runTogether(ctx, jobs[:n])
+			}
+			if err != nil {
 				return ran, err
 			}
 			ran += n
@@ -68,26 +90,41 @@ func sameDue(jobs []mercato.Job) int {
 	return n
 }
 
+// sameKind returns how many of the jobs, from the first, are of the same kind: jobs that follow
+// each other in due order, which a batch may do together without changing the order of work.
+func sameKind(jobs []mercato.Job) int {
+	n := 1
+	for n < len(jobs) && jobs[n].Kind == jobs[0].Kind {
+		n++
+	}
+	return n
+}
+
 // defaultJobWorkers is how many jobs due at the same time run at once unless configured.
 const defaultJobWorkers = 16
 
 // runTogether runs jobs due at the same time concurrently: jobs due at different times still
 // run in time order, since each call holds only jobs of one due time.
 func (s *Service) runTogether(ctx context.Context, jobs []mercato.Job) error {
-	if len(jobs) == 1 {
-		return s.runJob(ctx, jobs[0])
+	return s.together(len(jobs), func(i int) error { return s.runJob(ctx, jobs[i]) })
+}
+
+// together runs do(0) to do(n-1), up to jobWorkers of them at once, and returns the first error.
+func (s *Service) together(n int, do func(i int) error) error {
+	if n == 1 {
+		return do(0)
 	}
 	sem := make(chan struct{}, s.jobWorkers)
-	errs := make(chan error, len(jobs))
-	for _, j := range jobs {
+	errs := make(chan error, n)
+	for i := range n {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem }()
-			errs <- s.runJob(ctx, j)
+			errs <- do(i)
 		}()
 	}
 	var first error
-	for range jobs {
+	for range n {
 		if err := <-errs; err != nil && first == nil {
 			first = err
 		}
@@ -95,8 +132,64 @@ func (s *Service) runTogether(ctx context.Context, jobs []mercato.Job) error {
 	return first
 }
 
+// runBatches runs jobs of one batched kind in batches of up to maxBatch, several at once as jobs
+// due at the same time are. Each job gets the time it would have had alone: its due time, or
+// the simulated clock's when that is later.
+func (s *Service) runBatches(ctx context.Context, batch batchHandler, jobs []mercato.Job) error {
+	at := make([]time.Time, len(jobs))
+	for i, j := range jobs {
+		if s.sim != nil && j.DueAt.After(s.sim.Now()) {
+			s.sim.Set(j.DueAt)
+		}
+		at[i] = s.jobTime(j)
+	}
+	return s.together((len(jobs)+maxBatch-1)/maxBatch, func(c int) error {
+		from, to := c*maxBatch, min(len(jobs), (c+1)*maxBatch)
+		return s.runBatch(ctx, batch, jobs[from:to], at[from:to])
+	})
+}
+
+// runBatch runs a batch in one transaction that also marks its jobs done. If the transaction
+// fails, the jobs run again one by one, so that a fault is recorded against its own job only.
+func (s *Service) runBatch(ctx context.Context, batch batchHandler, jobs []mercato.Job, at []time.Time) error {
+	err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
+		if err := batch(tx, jobs, at); err != nil {
+			return err
+		}
+		for _, j := range jobs {
+			if err := tx.FinishJob(s.outcome(j, nil)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	switch {
+	case err == nil || ctx.Err() != nil:
+		return ctx.Err()
+	case len(jobs) == 1:
+		return s.finish(ctx, jobs[0], err)
+	}
+	s.log.Warn("job batch failed; running its jobs one by one", "kind", jobs[0].Kind, "jobs", len(jobs), "err", err)
+	for i, j := range jobs {
+		err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error { return batch(tx, jobs[i:i+1], at[i:i+1]) })
+		if err := s.finish(ctx, j, err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// jobTime is the time a job's work happens at: its due time, or the simulated clock's when the
+// clock has passed it.
+func (s *Service) jobTime(j mercato.Job) time.Time {
+	if now := s.Now(); s.sim != nil && now.After(j.DueAt) {
+		return now
+	}
+	return j.DueAt
+}
+
 // runJob runs one claimed job with the simulated clock, if any, at the job's due time, and
-// records the outcome. A failing job is retried until MaxJobAttempts, then kept as failed.
+// records the outcome.
 func (s *Service) runJob(ctx context.Context, j mercato.Job) error {
 	if s.sim != nil && j.DueAt.After(s.sim.Now()) {
 		s.sim.Set(j.DueAt)
@@ -108,9 +201,21 @@ func (s *Service) runJob(ctx context.Context, j mercato.Job) error {
 	} else {
 		err = h(ctx, j)
 	}
+	return s.finish(ctx, j, err)
+}
+
+// finish records the outcome of a run of a job that ended with err, in a transaction of its own.
+func (s *Service) finish(ctx context.Context, j mercato.Job, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	j = s.outcome(j, err)
+	return s.store.Update(ctx, func(tx mercato.Tx) error { return tx.FinishJob(j) })
+}
+
+// outcome returns the job as a run that ended with err leaves it: done, or failed and retried
+// until MaxJobAttempts, then kept as failed.
+func (s *Service) outcome(j mercato.Job, err error) mercato.Job {
 	j.Attempts++
 	j.Status, j.LastError = mercato.JobDone, ""
 	if err != nil {
@@ -121,7 +226,7 @@ func (s *Service) runJob(ctx context.Context, j mercato.Job) error {
 			j.Status = mercato.JobFailed
 		}
 	}
-	return s.store.Update(ctx, func(tx mercato.Tx) error { return tx.FinishJob(j) })
+	return j
 }
 
 // retryable reports whether a job error may pass on its own: faults and contention may,

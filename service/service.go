@@ -30,7 +30,10 @@ type Service struct {
 	secretKey []byte   // signs registration tokens; shared by all nodes through the settings
 	keys      sync.Map // access key ID -> accessKey, for signature verification
 	jobs      map[mercato.JobKind]jobHandler
-	batchSize int
+	batches   map[mercato.JobKind]batchHandler
+	// adjustments gathers concurrent CreateAdjustments calls into shared transactions.
+	adjustments intake[*adjustmentCall]
+	batchSize   int
 	// jobWorkers is how many jobs due at the same time run at once.
 	jobWorkers int
 	terms      termsCache // agreements' usage prices, for metering (metering.go)
@@ -61,7 +64,9 @@ func New(store mercato.Store, clock mercato.Clock, opts ...Option) *Service {
 	for _, o := range opts {
 		o(s)
 	}
+	s.adjustments.limit = adjustmentIntakes
 	s.jobs = s.jobHandlers()
+	s.batches = s.jobBatches()
 	return s
 }
 
@@ -96,26 +101,43 @@ func newID(prefix string) string {
 
 // audit records a state change in the transaction that makes it.
 func audit(tx mercato.Tx, now time.Time, actor, action, resType, resID, token string, details any) error {
+	r, err := auditRecord(now, actor, action, resType, resID, token, details)
+	if err != nil {
+		return err
+	}
+	return tx.InsertAudit(r)
+}
+
+// auditRecord returns the audit record audit writes, for callers that write many at once.
+func auditRecord(now time.Time, actor, action, resType, resID, token string, details any) (mercato.AuditRecord, error) {
 	var raw json.RawMessage
 	if details != nil {
 		b, err := json.Marshal(details)
 		if err != nil {
-			return fmt.Errorf("audit %s: %w", action, err)
+			return mercato.AuditRecord{}, fmt.Errorf("audit %s: %w", action, err)
 		}
 		raw = b
 	}
-	return tx.InsertAudit(mercato.AuditRecord{Time: now, WallTime: time.Now().UTC(), Actor: actor,
-		Action: action, ResourceType: resType, ResourceID: resID, ClientToken: token, Details: raw})
+	return mercato.AuditRecord{Time: now, WallTime: time.Now().UTC(), Actor: actor, Action: action,
+		ResourceType: resType, ResourceID: resID, ClientToken: token, Details: raw}, nil
 }
 
 // emit puts an event for one party in the outbox, in the transaction that causes it.
 func emit(tx mercato.Tx, now time.Time, account, detailType, resourceID string, detail any) error {
+	e, err := event(now, account, detailType, resourceID, detail)
+	if err != nil {
+		return err
+	}
+	return tx.InsertEvents(e)
+}
+
+// event returns the event emit puts in the outbox, for callers that put many at once.
+func event(now time.Time, account, detailType, resourceID string, detail any) (mercato.Event, error) {
 	b, err := json.Marshal(detail)
 	if err != nil {
-		return fmt.Errorf("event %s: %w", detailType, err)
+		return mercato.Event{}, fmt.Errorf("event %s: %w", detailType, err)
 	}
-	return tx.InsertEvent(mercato.Event{Time: now, AccountID: account, DetailType: detailType,
-		ResourceID: resourceID, Detail: b})
+	return mercato.Event{Time: now, AccountID: account, DetailType: detailType, ResourceID: resourceID, Detail: b}, nil
 }
 
 // view runs fn in a read-only transaction.

@@ -1,6 +1,11 @@
 package sqlstore
 
 import (
+	"math/bits"
+	"slices"
+	"strconv"
+	"strings"
+
 	"mercato"
 )
 
@@ -30,6 +35,24 @@ func (t *tx) UpdateAdjustment(a mercato.BillingAdjustment) error {
 	return t.updateExisting(adjustmentType, a.ID, updateAdjustment, adjustmentArgs(&a)...)
 }
 
+// SetAdjustmentStatus records the status, status message, credit memo and update time of the
+// adjustments, in one statement per maxRowsPerInsert of them; an unknown ID is ENotFound.
+func (t *tx) SetAdjustmentStatus(as ...mercato.BillingAdjustment) error {
+	n, err := t.updateRows("adjustments",
+		"status = v.column2, status_message = v.column3, credit_memo_id = v.column4, updated_at = v.column5",
+		"adjustments.id = v.column1", []string{"TEXT", "TEXT", "TEXT", "TEXT", "BIGINT"}, len(as), func(i int, dst []any) []any {
+			a := &as[i]
+			return append(dst, a.ID, string(a.Status), a.StatusMessage, a.CreditMemoID, micros(a.UpdatedAt))
+		})
+	if err != nil {
+		return wrap(err, "set the status of %d billing adjustments", len(as))
+	}
+	if int(n) < len(as) {
+		return mercato.NotFound(adjustmentType, as[0].ID)
+	}
+	return nil
+}
+
 // GetAdjustment returns the billing adjustment with the ID.
 func (t *tx) GetAdjustment(id string) (mercato.BillingAdjustment, error) {
 	a, err := getRow(t, scanAdjustment, selectAdjustments+" WHERE id = $1", id)
@@ -48,11 +71,46 @@ func (t *tx) AdjustmentByToken(sellerID, token string) (mercato.BillingAdjustmen
 	return a, t.fail(err, "get", adjustmentType, sellerID+"/"+token)
 }
 
+// AdjustmentsByToken returns the seller's billing adjustments made with any of the tokens; the
+// empty token names none. Each token is one probe of the unique index on seller and token,
+// joined by UNION ALL, a plan that does not depend on the planner's statistics; the probes are
+// padded with empty tokens to a power of two, so that the statement has few shapes.
+func (t *tx) AdjustmentsByToken(sellerID string, tokens ...string) ([]mercato.BillingAdjustment, error) {
+	tokens = slices.DeleteFunc(slices.Clone(tokens), func(s string) bool { return s == "" })
+	var out []mercato.BillingAdjustment
+	for chunk := range slices.Chunk(tokens, maxTokenProbes) {
+		n := 1 << bits.Len(uint(len(chunk)-1))
+		probes := make([]string, n)
+		args := make([]any, 0, n+1)
+		args = append(args, sellerID)
+		for i := range probes {
+			probes[i] = selectAdjustments + " WHERE seller_id = $1 AND client_token = $" + strconv.Itoa(i+2) + " AND client_token <> ''"
+			token := ""
+			if i < len(chunk) {
+				token = chunk[i]
+			}
+			args = append(args, token)
+		}
+		some, err := list(t, scanAdjustment, strings.Join(probes, " UNION ALL "), args...)
+		if err != nil {
+			return nil, wrap(err, "get billing adjustments of %s by client token", sellerID)
+		}
+		out = append(out, some...)
+	}
+	return out, nil
+}
+
+// maxTokenProbes bounds the client tokens one statement looks up.
+const maxTokenProbes = 64
+
 // ListAdjustments returns the billing adjustments matching f, ordered by creation time, then
 // ID, after the adjustment f.AfterID (ENotFound if there is none) and at most f.Limit of them
 // when it is positive.
 func (t *tx) ListAdjustments(f mercato.AdjustmentFilter) ([]mercato.BillingAdjustment, error) {
 	var w filter
+	if len(f.IDs) > 0 {
+		w.in("id", f.IDs)
+	}
 	w.eq("seller_id", f.SellerID)
 	w.eq("agreement_id", f.AgreementID)
 	w.eq("original_invoice_id", f.InvoiceID)

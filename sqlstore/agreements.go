@@ -39,6 +39,9 @@ func (t *tx) GetAgreement(id string) (mercato.Agreement, error) {
 // ran some time in [ActiveFrom, ActiveTo): started before ActiveTo and not ended by ActiveFrom.
 func (t *tx) ListAgreements(f mercato.AgreementFilter) ([]mercato.Agreement, error) {
 	var w filter
+	if len(f.IDs) > 0 {
+		w.in("id", f.IDs)
+	}
 	w.eq("proposer_id", f.ProposerID)
 	w.eq("acceptor_id", f.AcceptorID)
 	w.eq("product_id", f.ProductID)

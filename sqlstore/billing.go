@@ -1,6 +1,10 @@
 package sqlstore
 
 import (
+	"maps"
+	"slices"
+	"strings"
+
 	"mercato"
 )
 
@@ -88,9 +92,31 @@ func (t *tx) GetInvoice(id string) (mercato.Invoice, error) {
 	return inv, t.fail(err, "get", "Invoice", id)
 }
 
+// LockInvoices returns the invoices with the IDs in ID order, locked until the transaction ends
+// where the database locks rows (the dialect's RowLock; rows are locked in the order returned,
+// so transactions locking invoices this way cannot deadlock); elsewhere transactions do not
+// overlap anyway.
+func (t *tx) LockInvoices(ids ...string) ([]mercato.Invoice, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	var invoices []mercato.Invoice
+	for chunk := range slices.Chunk(ids, maxRowsPerInsert) {
+		var w filter
+		w.in("id", chunk)
+		some, err := list(t, scanInvoice, selectInvoices+w.clause()+" ORDER BY id "+t.d.RowLock, w.args...)
+		if err != nil {
+			return nil, wrap(err, "lock invoices")
+		}
+		invoices = append(invoices, some...)
+	}
+	return invoices, nil
+}
+
 // ListInvoices returns the invoices matching f, ordered by issue time, then ID.
 func (t *tx) ListInvoices(f mercato.InvoiceFilter) ([]mercato.Invoice, error) {
 	var w filter
+	if len(f.IDs) > 0 {
+		w.in("id", f.IDs)
+	}
 	w.eq("agreement_id", f.AgreementID)
 	w.eq("seller_id", f.SellerID)
 	w.eq("buyer_id", f.BuyerID)
@@ -106,6 +132,28 @@ func (t *tx) ListInvoices(f mercato.InvoiceFilter) ([]mercato.Invoice, error) {
 // AddInvoiceCredit adds what a credit memo gave back to the invoice's credited totals.
 func (t *tx) AddInvoiceCredit(invoiceID string, preTax, tax, fee mercato.Amount) error {
 	return t.updateExisting("Invoice", invoiceID, addCredit, invoiceID, int64(preTax), int64(tax), int64(fee))
+}
+
+// AddInvoiceRefunds adds each amount to its invoice's refunded total, in one statement per
+// maxRowsPerInsert invoices. If one would exceed its invoice's pre-tax amount (or is not an
+// invoice), it returns EConflict, having added some of the others: the caller rolls back.
+func (t *tx) AddInvoiceRefunds(refunds ...mercato.InvoiceAmount) error {
+	sum := map[string]mercato.Amount{}
+	for _, r := range refunds {
+		sum[r.InvoiceID] += r.Amount
+	}
+	ids := slices.Sorted(maps.Keys(sum))
+	n, err := t.updateRows("invoices", "refunded = invoices.refunded + v.column2",
+		"invoices.id = v.column1 AND invoices.type = 'INVOICE' AND invoices.refunded + v.column2 <= invoices.pre_tax",
+		[]string{"TEXT", "BIGINT"}, len(ids), func(i int, dst []any) []any { return append(dst, ids[i], int64(sum[ids[i]])) })
+	if err != nil {
+		return wrap(err, "refund %d invoices", len(ids))
+	}
+	if int(n) < len(ids) {
+		return mercato.Errorf(mercato.EConflict, "cannot refund invoices %s: only invoices can be refunded, up to their pre-tax amount",
+			strings.Join(ids, ", "))
+	}
+	return nil
 }
 
 // AddInvoiceRefund adds amount to the refunded total of an invoice (not a credit memo) if the

@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
@@ -128,11 +129,12 @@ func (f *filter) eq(col, value string) {
 	}
 }
 
-// in adds "col IN (values...)".
+// in adds "col IN (values...)", with the last value repeated up to a power of two of them, so
+// that the statement has few shapes for the database to keep prepared. values is not empty.
 func (f *filter) in(col string, values []string) {
-	ph := make([]string, len(values))
-	for i, v := range values {
-		ph[i] = f.arg(v)
+	ph := make([]string, 1<<bits.Len(uint(len(values)-1)))
+	for i := range ph {
+		ph[i] = f.arg(values[min(i, len(values)-1)])
 	}
 	f.conds = append(f.conds, col+" IN ("+strings.Join(ph, ", ")+")")
 }

@@ -98,7 +98,10 @@ func (c *committer) run(group []*groupCall) {
 		setErr(group, fmt.Errorf("%s: begin transaction: %w", s.dialect.Name, err))
 		return
 	}
-	t := &tx{ctx: context.Background(), tx: sqlTx, d: &s.dialect, stmts: map[string]*sql.Stmt{}}
+	t := &tx{ctx: context.Background(), tx: sqlTx, d: &s.dialect, cache: s.writeStmts}
+	if t.cache == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
 	ran := 0
 	for _, call := range group {
 		if err := c.runOne(t, call); err != nil { // the transaction itself failed

@@ -17,7 +17,6 @@ import (
 var jobCols = []string{"id", "kind", "key", "due_at", "payload", "status", "attempts", "last_error"}
 
 var (
-	insertJob  = insertSQL("jobs", jobCols[1:]) + " ON CONFLICT (key) DO NOTHING"
 	selectJobs = selectSQL("jobs", jobCols)
 	finishJob  = `UPDATE jobs SET status = $2, attempts = $3, last_error = $4,
 		lease_owner = '', lease_until = 0 WHERE id = $1`
@@ -36,15 +35,17 @@ const claimJobs = `UPDATE jobs SET lease_owner = $1, lease_until = $2
 		%s)
 	RETURNING `
 
-// PutJob schedules the job unless one with the same key exists, and reports whether it did.
-// The database assigns the ID.
-func (t *tx) PutJob(j mercato.Job) (bool, error) {
-	n, err := t.execCount(insertJob, string(j.Kind), j.Key, micros(j.DueAt), rawArg(j.Payload),
-		string(j.Status), j.Attempts, j.LastError)
-	if err != nil {
-		return false, t.fail(err, "put", "Job", j.Key)
+// PutJobs schedules the jobs whose keys are new and returns how many it scheduled. The database
+// assigns the IDs.
+func (t *tx) PutJobs(js ...mercato.Job) (int, error) {
+	n, err := t.insertRows("jobs", jobCols[1:], len(js), func(i int, dst []any) []any {
+		j := &js[i]
+		return append(dst, string(j.Kind), j.Key, micros(j.DueAt), rawArg(j.Payload), string(j.Status), j.Attempts, j.LastError)
+	})
+	if err != nil && len(js) > 0 {
+		return int(n), t.fail(err, "put", "Job", js[0].Key)
 	}
-	return n > 0, nil
+	return int(n), err
 }
 
 // ClaimJobs leases up to limit pending jobs due at or before now to owner until leaseUntil, and

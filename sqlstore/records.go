@@ -18,7 +18,6 @@ var (
 		" WHERE caller = $1 AND operation = $2 AND token = $3"
 	auditWriteCols = auditCols[1:]
 	selectAudit    = selectSQL("audit", auditCols)
-	insertEvent    = insertSQL("events", eventCols[1:])
 	selectEvents   = selectSQL("events", eventCols)
 	upsertSetting  = upsertSQL("settings", []string{"key", "value"})
 	selectSetting  = "SELECT value FROM settings WHERE key = $1"
@@ -73,10 +72,16 @@ func scanAudit(s scanner) (mercato.AuditRecord, error) {
 	return a, err
 }
 
-// InsertEvent appends an event to the outbox; the database assigns its ID.
-func (t *tx) InsertEvent(e mercato.Event) error {
-	_, err := t.exec(insertEvent, micros(e.Time), e.AccountID, e.DetailType, e.ResourceID, rawArg(e.Detail))
-	return wrap(err, "insert event %q for %s", e.DetailType, e.AccountID)
+// InsertEvents appends events to the outbox, in order; the database assigns their IDs.
+func (t *tx) InsertEvents(es ...mercato.Event) error {
+	_, err := t.insertRows("events", eventCols[1:], len(es), func(i int, dst []any) []any {
+		e := &es[i]
+		return append(dst, micros(e.Time), e.AccountID, e.DetailType, e.ResourceID, rawArg(e.Detail))
+	})
+	if err != nil && len(es) > 0 {
+		return wrap(err, "insert event %q for %s", es[0].DetailType, es[0].AccountID)
+	}
+	return err
 }
 
 // ListEvents returns the events matching f, oldest first (in the order they were written).

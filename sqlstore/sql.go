@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -14,6 +15,34 @@ func placeholders(from, n int) string {
 		ph[i] = "$" + strconv.Itoa(from+i)
 	}
 	return strings.Join(ph, ", ")
+}
+
+// valuesSQL returns "(VALUES (CAST($1 AS t1), CAST($2 AS t2)), ...) AS v" for rows of values
+// of the SQL types, with "?" parameters if anonymous. Both databases name the columns of VALUES
+// column1, column2 ..., so a multi-row UPDATE ... FROM joins it on v.column1; the casts tell
+// PostgreSQL the parameters' types.
+func valuesSQL(types []string, rows int, anonymous bool) string {
+	var b strings.Builder
+	b.WriteString("(VALUES ")
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(")
+		for i, typ := range types {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			ph := "?"
+			if !anonymous {
+				ph = "$" + strconv.Itoa(1+r*len(types)+i)
+			}
+			b.WriteString("CAST(" + ph + " AS " + typ + ")")
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(") AS v")
+	return b.String()
 }
 
 // selectSQL returns "SELECT cols FROM table".
@@ -85,14 +114,26 @@ func (t *tx) insertRows(table string, cols []string, n int, args func(i int, dst
 	return t.writeRows(func(rows int) string { return insertRowsSQL(table, cols, rows, t.d.AnonymousParams) }, len(cols), n, args)
 }
 
-// writeRows runs the multi-row statement query(rows) over n rows of cols columns each, in as
-// few statements as the parameter limit allows, and returns how many rows they changed.
+// updateRows updates rows of table from n rows of values of the SQL types, joined as v (see
+// valuesSQL): "UPDATE table SET set FROM (VALUES ...) AS v WHERE where", in as few statements as
+// the parameter limit allows; args(i, dst) appends the values of row i. It returns how many rows
+// of table it changed.
+func (t *tx) updateRows(table, set, where string, types []string, n int, args func(i int, dst []any) []any) (int64, error) {
+	return t.writeRows(func(rows int) string {
+		return "UPDATE " + table + " SET " + set + " FROM " + valuesSQL(types, rows, t.d.AnonymousParams) + " WHERE " + where
+	}, len(types), n, args)
+}
+
+// writeRows runs the multi-row statement query(rows) over n rows of cols columns each, and
+// returns how many rows it changed. Each statement takes a power of two of rows, as many as the
+// parameter limit allows, so that a statement has one of a few shapes, which the database parses
+// once and keeps prepared, rather than a new one for every number of rows.
 func (t *tx) writeRows(query func(rows int) string, cols, n int, args func(i int, dst []any) []any) (int64, error) {
 	per := min(maxRowsPerInsert, maxParams/cols)
 	var inserted int64
 	buf := make([]any, 0, min(n, per)*cols)
-	for from := 0; from < n; from += per {
-		to := min(n, from+per)
+	for from, to := 0, 0; from < n; from = to {
+		to = from + 1<<(bits.Len(uint(min(per, n-from)))-1)
 		buf = buf[:0]
 		for i := from; i < to; i++ {
 			buf = args(i, buf)

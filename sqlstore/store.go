@@ -21,8 +21,9 @@ import (
 type Dialect struct {
 	// Name names the database in error messages, e.g. "sqlite" or "postgres".
 	Name string
-	// UpdateTx and ViewTx are the options of the transactions Update and View begin.
-	UpdateTx, ViewTx sql.TxOptions
+	// UpdateTx, RowsTx and ViewTx are the options of the transactions Update, UpdateRows and
+	// View begin.
+	UpdateTx, RowsTx, ViewTx sql.TxOptions
 	// MaxAttempts bounds how often Update and View run fn when the database asks for a retry;
 	// values below 1 mean 1 (no retry).
 	MaxAttempts int
@@ -41,6 +42,9 @@ type Dialect struct {
 	// GroupCommit merges concurrent Update calls into one transaction with a savepoint each
 	// (see committer), for databases with one writer at a time (SQLite). It needs MaxAttempts 1.
 	GroupCommit bool
+	// RowLock is appended to a query that reads rows to lock them until the transaction ends,
+	// e.g. "FOR UPDATE"; empty where the database runs one writer at a time.
+	RowLock string
 	// ClaimLock is appended to the query that picks the jobs ClaimJobs leases, e.g.
 	// "FOR UPDATE SKIP LOCKED"; empty where the database runs one writer at a time anyway.
 	ClaimLock string
@@ -59,6 +63,7 @@ type Store struct {
 	dialect        Dialect
 	group          *committer // nil unless the dialect groups commits
 	readStmts      *stmtCache // nil unless the dialect prepares statements itself
+	writeStmts     *stmtCache // nil unless it does and commits are grouped (on one connection)
 }
 
 var _ mercato.Store = (*Store)(nil)
@@ -75,6 +80,9 @@ func New(writer, reader *sql.DB, d Dialect) *Store {
 	}
 	if d.PrepareInTx {
 		s.readStmts = newStmtCache(reader)
+		if d.GroupCommit {
+			s.writeStmts = newStmtCache(writer)
+		}
 	}
 	return s
 }
@@ -92,6 +100,15 @@ func (s *Store) Update(ctx context.Context, fn func(mercato.Tx) error) error {
 	return s.run(ctx, s.writer, &s.dialect.UpdateTx, fn)
 }
 
+// UpdateRows is Update at the dialect's RowsTx isolation, for work whose rules hold row by row
+// (see mercato.Store). Grouped commits run it as Update.
+func (s *Store) UpdateRows(ctx context.Context, fn func(mercato.Tx) error) error {
+	if s.group != nil {
+		return s.group.update(ctx, fn)
+	}
+	return s.run(ctx, s.writer, &s.dialect.RowsTx, fn)
+}
+
 // View runs fn in a read-only transaction, which is always rolled back.
 func (s *Store) View(ctx context.Context, fn func(mercato.Tx) error) error {
 	return s.run(ctx, s.reader, &s.dialect.ViewTx, fn)
@@ -104,6 +121,9 @@ func (s *Store) Close() error {
 	}
 	if s.readStmts != nil {
 		s.readStmts.close()
+	}
+	if s.writeStmts != nil {
+		s.writeStmts.close()
 	}
 	err := s.writer.Close()
 	if s.reader != s.writer {

@@ -17,16 +17,11 @@ func job(key string, due time.Time) mercato.Job {
 func putJobs(t *testing.T, s mercato.Store, jobs ...mercato.Job) []mercato.Job {
 	t.Helper()
 	update(t, s, func(tx mercato.Tx) error {
-		for _, j := range jobs {
-			created, err := tx.PutJob(j)
-			if err != nil {
-				return err
-			}
-			if !created {
-				t.Errorf("PutJob(%s) created nothing", j.Key)
-			}
+		n, err := tx.PutJobs(jobs...)
+		if err == nil && n != len(jobs) {
+			t.Errorf("PutJobs of %d new jobs scheduled %d", len(jobs), n)
 		}
-		return nil
+		return err
 	})
 	stored := map[string]mercato.Job{}
 	for _, j := range listJobs(t, s, mercato.JobFilter{}) {
@@ -97,14 +92,14 @@ func testJobs(t *testing.T, s mercato.Store) {
 		t.Errorf("job without payload reads back payload %q", jobs[3].Payload)
 	}
 
-	var again bool
+	var again int
 	update(t, s, func(tx mercato.Tx) error {
 		var err error
-		again, err = tx.PutJob(job("a", at(9*time.Hour)))
+		again, err = tx.PutJobs(job("a", at(9*time.Hour)))
 		return err
 	})
-	if again {
-		t.Error("PutJob of a known key reported a new job")
+	if again != 0 {
+		t.Errorf("PutJobs of a known key scheduled %d; want 0", again)
 	}
 	same(t, "jobs in due order", []string{"b", "c", "a", "d"}, keys(listJobs(t, s, mercato.JobFilter{})))
 	same(t, "job kept its due time", at(2*time.Hour), listJobs(t, s, mercato.JobFilter{})[2].DueAt)

@@ -174,7 +174,7 @@ func testEvents(t *testing.T, s mercato.Store) {
 	}
 	update(t, s, func(tx mercato.Tx) error {
 		for _, e := range events {
-			if err := tx.InsertEvent(e); err != nil {
+			if err := tx.InsertEvents(e); err != nil {
 				return err
 			}
 		}
@@ -221,7 +221,7 @@ func writeSome(tx mercato.Tx) error {
 	if err := tx.InsertAgreement(agreement("agmt-1", mercato.Terms{recurringTerm()}, t0, time.Time{})); err != nil {
 		return err
 	}
-	_, err := tx.PutJob(job("j", t0))
+	_, err := tx.PutJobs(job("j", t0))
 	return err
 }
 
@@ -288,8 +288,8 @@ func testConflictKeepsTxUsable(t *testing.T, s mercato.Store) {
 		}
 		wantCode(t, "InsertInvoice of a used key", tx.InsertInvoices(invoice("inv-2", "agmt-1", "k", t0)), mercato.EConflict)
 		wantCode(t, "over-refund", tx.AddInvoiceRefund("inv-1", inv.PreTax+1), mercato.EConflict)
-		if created, err := tx.PutJob(job("j", t0)); err != nil || created {
-			t.Errorf("PutJob of a used key = %v, %v; want false, nil", created, err)
+		if created, err := tx.PutJobs(job("j", t0)); err != nil || created != 0 {
+			t.Errorf("PutJobs of a used key = %v, %v; want 0, nil", created, err)
 		}
 		if existing, err := tx.InsertUsage(mercato.UsageRecord{AgreementID: "agmt-1", Dimension: "u", Hour: t0}); err != nil || existing != nil {
 			t.Errorf("InsertUsage = %v, %v", existing, err)
