@@ -66,7 +66,8 @@ type Tx interface {
 	// one statement, so concurrent refunds can never exceed the invoice.
 	AddInvoiceRefund(invoiceID string, amount Amount) error
 	// AddInvoiceRefunds is AddInvoiceRefund for many invoices at once (amounts of one invoice
-	// add up). On EConflict some amounts may have been added: the caller rolls back.
+	// add up); an unknown invoice is EConflict too. On EConflict some amounts may have been
+	// added: the caller rolls back.
 	AddInvoiceRefunds(...InvoiceAmount) error
 	// AddInvoiceCredit records what a completed credit memo gave back of the invoice.
 	AddInvoiceCredit(invoiceID string, preTax, tax, fee Amount) error

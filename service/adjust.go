@@ -99,10 +99,7 @@ type adjustmentCall struct {
 }
 
 // acceptAdjustments accepts the calls in one transaction, or, if that transaction fails, each
-// in a transaction of its own, so that one call's fault is its own. Every rule here holds row by
-// row: the invoices are locked before their refundable amounts are read, and a client token is
-// unique per seller. A call racing another node's with the same client token fails on that key;
-// run again, it finds the other's adjustment and answers as a replay.
+// in a transaction of its own, so that one call's fault is its own.
 func (s *Service) acceptAdjustments(calls []*adjustmentCall) {
 	defer func() {
 		if r := recover(); r != nil { // a bug: fail the calls, not the process
@@ -119,29 +116,35 @@ func (s *Service) acceptAdjustments(calls []*adjustmentCall) {
 		c.err = c.ctx.Err()
 		return c.err != nil
 	})
-	accept := func(calls []*adjustmentCall) error {
-		err := s.store.UpdateRows(context.Background(), func(tx mercato.Tx) error { return s.admitCalls(tx, calls) })
-		if mercato.ErrorCodeOf(err) == mercato.EConflict {
-			err = s.store.UpdateRows(context.Background(), func(tx mercato.Tx) error { return s.admitCalls(tx, calls) })
-		}
-		return err
-	}
 	if len(live) == 0 {
 		return
 	}
-	err := accept(live)
+	err := s.admitTogether(live)
 	if err == nil {
 		return
 	}
-	if len(live) == 1 {
-		live[0].res, live[0].err = AdjustmentResult{}, err
+	if len(live) > 1 {
+		for _, c := range live {
+			if err := s.admitTogether([]*adjustmentCall{c}); err != nil {
+				c.res, c.err = AdjustmentResult{}, err
+			}
+		}
 		return
 	}
-	for _, c := range live {
-		if err := accept([]*adjustmentCall{c}); err != nil {
-			c.res, c.err = AdjustmentResult{}, err
-		}
+	live[0].res, live[0].err = AdjustmentResult{}, err
+}
+
+// admitTogether accepts the calls in one transaction. Every rule here holds row by row (see
+// admission), so it runs in UpdateRows. A transaction that read an invoice before another
+// reserved part of it, or that raced another with the same client token, fails with EConflict;
+// run again, it reads what the other committed: what remains, or the adjustment to replay.
+func (s *Service) admitTogether(calls []*adjustmentCall) error {
+	admit := func(tx mercato.Tx) error { return s.admitCalls(tx, calls) }
+	err := s.store.UpdateRows(context.Background(), admit)
+	if mercato.ErrorCodeOf(err) == mercato.EConflict {
+		err = s.store.UpdateRows(context.Background(), admit)
 	}
+	return err
 }
 
 // admitCalls decides the calls in order in tx, setting each call's result or its own error

@@ -76,7 +76,7 @@ func (t *tx) AdjustmentByToken(sellerID, token string) (mercato.BillingAdjustmen
 // joined by UNION ALL, a plan that does not depend on the planner's statistics; the probes are
 // padded with empty tokens to a power of two, so that the statement has few shapes.
 func (t *tx) AdjustmentsByToken(sellerID string, tokens ...string) ([]mercato.BillingAdjustment, error) {
-	tokens = slices.DeleteFunc(slices.Clone(tokens), func(s string) bool { return s == "" })
+	tokens = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(tokens))), func(s string) bool { return s == "" })
 	var out []mercato.BillingAdjustment
 	for chunk := range slices.Chunk(tokens, maxTokenProbes) {
 		n := 1 << bits.Len(uint(len(chunk)-1))

@@ -1,8 +1,10 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -170,6 +172,17 @@ func testListAdjustments(t *testing.T, s mercato.Store) {
 			[]string{"adj-a"}},
 		{"after the last", mercato.AdjustmentFilter{AfterID: "adj-c"}, nil},
 		{"no match", mercato.AdjustmentFilter{SellerID: buyer}, nil},
+		{"IDs", mercato.AdjustmentFilter{IDs: []string{"adj-c", "adj-9"}}, []string{"adj-9", "adj-c"}},
+		{"one ID", mercato.AdjustmentFilter{IDs: []string{"adj-B"}}, []string{"adj-B"}},
+		{"three IDs", mercato.AdjustmentFilter{IDs: []string{"adj-0", "adj-B", "adj-b"}}, []string{"adj-B", "adj-b", "adj-0"}},
+		{"IDs with an unknown one", mercato.AdjustmentFilter{IDs: []string{"adj-x", "adj-a", "adj-0"}}, []string{"adj-a", "adj-0"}},
+		{"unknown IDs", mercato.AdjustmentFilter{IDs: []string{"adj-x", "adj-y"}}, nil},
+		{"IDs and status", mercato.AdjustmentFilter{IDs: []string{"adj-9", "adj-B", "adj-c", "adj-a"},
+			Status: mercato.AdjustmentPending}, []string{"adj-9", "adj-a"}},
+		{"IDs and seller", mercato.AdjustmentFilter{IDs: []string{"adj-9", "adj-B", "adj-c"}, SellerID: seller2},
+			[]string{"adj-9", "adj-B"}},
+		{"IDs, after and limit", mercato.AdjustmentFilter{IDs: []string{"adj-c", "adj-9", "adj-b", "adj-a", "adj-0"},
+			AfterID: "adj-9", Limit: 2}, []string{"adj-a", "adj-b"}},
 	} {
 		same(t, "ListAdjustments "+tc.name, tc.want, adjustmentIDs(list(tc.filter)))
 	}
@@ -183,7 +196,8 @@ func testListAdjustments(t *testing.T, s mercato.Store) {
 	for _, a := range all {
 		byID[a.ID] = a
 	}
-	for _, f := range []mercato.AdjustmentFilter{{}, {SellerID: seller}, {Status: mercato.AdjustmentPending}} {
+	for _, f := range []mercato.AdjustmentFilter{{}, {SellerID: seller}, {Status: mercato.AdjustmentPending},
+		{IDs: []string{"adj-c", "adj-B", "adj-a", "adj-0", "adj-x"}}} {
 		var want, paged []mercato.BillingAdjustment
 		for _, a := range list(f) {
 			want = append(want, byID[a.ID])
@@ -205,6 +219,114 @@ func testListAdjustments(t *testing.T, s mercato.Store) {
 		}
 		same(t, "paged adjustments", want, paged)
 	}
+}
+
+func testAdjustmentsByToken(t *testing.T, s mercato.Store) {
+	// 70 adjustments of the seller: more than one statement probes (64); another seller uses
+	// some of the same tokens, and the seller has an adjustment without a token.
+	var mine []mercato.BillingAdjustment
+	for i := range 70 {
+		mine = append(mine, adjustment(fmt.Sprintf("adj-%02d", i), seller, fmt.Sprintf("tok-%02d", i), at(time.Duration(i)*time.Minute)))
+	}
+	theirs := []mercato.BillingAdjustment{
+		adjustment("other-03", seller2, "tok-03", t0),
+		adjustment("other-68", seller2, "tok-68", t0),
+		adjustment("other-99", seller2, "tok-99", t0),
+	}
+	noToken := adjustment("adj-none", seller, "", t0)
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertAdjustments(mine...) })
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertAdjustments(append(theirs, noToken)...) })
+
+	tokensOf := func(as []mercato.BillingAdjustment) []string {
+		out := make([]string, len(as))
+		for i, a := range as {
+			out[i] = a.ClientToken
+		}
+		return out
+	}
+	all := tokensOf(mine)
+	reversed := slices.Clone(all)
+	slices.Reverse(reversed)
+	var unknown []string
+	for i := range 10 {
+		unknown = append(unknown, fmt.Sprintf("tok-x%d", i))
+	}
+	for _, tc := range []struct {
+		name   string
+		seller string
+		tokens []string
+		want   []mercato.BillingAdjustment
+	}{
+		{"no token", seller, nil, nil},
+		{"one token", seller, []string{"tok-05"}, mine[5:6]},
+		{"three tokens", seller, []string{"tok-20", "tok-01", "tok-10"}, []mercato.BillingAdjustment{mine[1], mine[10], mine[20]}},
+		{"tokens two sellers use", seller, []string{"tok-68", "tok-03"}, []mercato.BillingAdjustment{mine[3], mine[68]}},
+		{"tokens of the other seller", seller2, []string{"tok-68", "tok-05", "tok-03", "tok-99", "tok-x"}, theirs},
+		{"another seller's token only", seller, []string{"tok-99"}, nil},
+		{"empty and unknown tokens", seller, []string{"", "tok-07", "tok-x", "", "tok-y"}, mine[7:8]},
+		{"the empty token only", seller, []string{""}, nil},
+		{"unknown tokens only", seller, unknown, nil},
+		{"64 tokens", seller, all[:64], mine[:64]},
+		{"65 tokens", seller, all[5:], mine[5:]},
+		{"all 70 tokens, last first", seller, reversed, mine},
+		{"70 tokens among 80, with empty ones", seller, slices.Concat(unknown[:5], []string{"", ""}, all, unknown[5:]), mine},
+	} {
+		got := read(t, s, func(tx mercato.Tx) ([]mercato.BillingAdjustment, error) {
+			return tx.AdjustmentsByToken(tc.seller, tc.tokens...)
+		})
+		slices.SortFunc(got, func(a, b mercato.BillingAdjustment) int { return cmp.Compare(a.ID, b.ID) })
+		same(t, "AdjustmentsByToken of "+tc.name, tc.want, got)
+	}
+}
+
+func testSetAdjustmentStatus(t *testing.T, s mercato.Store) {
+	a1 := adjustment("adj-1", seller, "tok-1", at(time.Hour))
+	a1.Description, a1.PolicyRule = "refund for a partial month", "within-30-days"
+	a2 := adjustment("adj-2", seller2, "tok-2", at(2*time.Hour))
+	a3 := adjustment("adj-3", seller, "tok-3", at(3*time.Hour))
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertAdjustments(a1, a2, a3) })
+	get := func(id string) mercato.BillingAdjustment {
+		t.Helper()
+		return read(t, s, func(tx mercato.Tx) (mercato.BillingAdjustment, error) { return tx.GetAdjustment(id) })
+	}
+
+	// The arguments differ in other fields too: only the status fields are written.
+	set1, set2 := a1, a2
+	set1.Status, set1.StatusMessage, set1.CreditMemoID = mercato.AdjustmentCompleted, "credit memo issued", "cm-1"
+	set1.UpdatedAt = at(5*time.Hour + 7*time.Microsecond)
+	set1.Amount, set1.Description, set1.ClientToken, set1.CreatedAt = 1, "changed", "tok-changed", at(9*time.Hour)
+	set2.Status, set2.StatusMessage = mercato.AdjustmentValidationFailed, "invoice already refunded"
+	set2.UpdatedAt = at(6 * time.Hour)
+	set2.SellerID, set2.PolicyRule, set2.OriginalInvoiceID = seller, "changed", "inv-changed"
+	update(t, s, func(tx mercato.Tx) error { return tx.SetAdjustmentStatus(set1, set2) })
+	want1, want2 := a1, a2
+	want1.Status, want1.StatusMessage, want1.CreditMemoID, want1.UpdatedAt = set1.Status, set1.StatusMessage, set1.CreditMemoID, set1.UpdatedAt
+	want2.Status, want2.StatusMessage, want2.UpdatedAt = set2.Status, set2.StatusMessage, set2.UpdatedAt
+	same(t, "first adjustment after SetAdjustmentStatus", want1, get("adj-1"))
+	same(t, "second adjustment after SetAdjustmentStatus", want2, get("adj-2"))
+	same(t, "adjustment left out of SetAdjustmentStatus", a3, get("adj-3"))
+
+	// Status fields may be cleared.
+	set1 = want1
+	set1.Status, set1.StatusMessage, set1.CreditMemoID, set1.UpdatedAt = mercato.AdjustmentPending, "", "", at(7*time.Hour)
+	update(t, s, func(tx mercato.Tx) error { return tx.SetAdjustmentStatus(set1) })
+	same(t, "adjustment after clearing its status fields", set1, get("adj-1"))
+	update(t, s, func(tx mercato.Tx) error { return tx.SetAdjustmentStatus() })
+
+	unknown := adjustment("adj-x", seller, "tok-x", t0)
+	changed := set1
+	changed.Status, changed.UpdatedAt = mercato.AdjustmentCompleted, at(8*time.Hour)
+	updateCode(t, s, "SetAdjustmentStatus of an unknown ID", mercato.ENotFound, func(tx mercato.Tx) error {
+		return tx.SetAdjustmentStatus(unknown)
+	})
+	updateCode(t, s, "SetAdjustmentStatus of a known and an unknown ID", mercato.ENotFound, func(tx mercato.Tx) error {
+		return tx.SetAdjustmentStatus(changed, unknown)
+	})
+	same(t, "adjustment after a refused SetAdjustmentStatus", set1, get("adj-1"))
+	viewCode(t, s, "GetAdjustment of the unknown ID", mercato.ENotFound, func(tx mercato.Tx) error {
+		_, err := tx.GetAdjustment("adj-x")
+		return err
+	})
 }
 
 // testRequestConflictsKeepTxUsable checks that the conflicts of the billing adjustments and requests

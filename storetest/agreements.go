@@ -69,6 +69,17 @@ func testListAgreements(t *testing.T, s mercato.Store) {
 		{"after and limit", mercato.AgreementFilter{AfterID: "agmt-B", Limit: 2}, []string{"agmt-a", "agmt-b"}},
 		{"after the last", mercato.AgreementFilter{AfterID: "agmt_a"}, nil},
 		{"no match", mercato.AgreementFilter{ProposerID: buyer}, nil},
+		{"IDs", mercato.AgreementFilter{IDs: []string{"agmt-c", "agmt-a"}}, []string{"agmt-a", "agmt-c"}},
+		{"one ID", mercato.AgreementFilter{IDs: []string{"agmt-B"}}, []string{"agmt-B"}},
+		{"three IDs", mercato.AgreementFilter{IDs: []string{"agmt_a", "Agmt-z", "agmt-b"}}, []string{"Agmt-z", "agmt-b", "agmt_a"}},
+		{"IDs with an unknown one", mercato.AgreementFilter{IDs: []string{"agmt-x", "agmt-B", "agmt-c"}}, []string{"agmt-B", "agmt-c"}},
+		{"unknown IDs", mercato.AgreementFilter{IDs: []string{"agmt-x", "agmt-y"}}, nil},
+		{"IDs and status", mercato.AgreementFilter{IDs: []string{"agmt-a", "agmt-b", "agmt_a"}, Status: mercato.AgreementExpired},
+			[]string{"agmt-a", "agmt_a"}},
+		{"IDs and acceptor", mercato.AgreementFilter{IDs: []string{"agmt-b", "agmt-c", "Agmt-z"}, AcceptorID: buyer2},
+			[]string{"agmt-b"}},
+		{"IDs, after and limit", mercato.AgreementFilter{IDs: []string{"agmt_a", "agmt-c", "agmt-B", "agmt-b", "Agmt-z"},
+			AfterID: "agmt-B", Limit: 2}, []string{"agmt-b", "agmt-c"}},
 	} {
 		got := read(t, s, func(tx mercato.Tx) ([]mercato.Agreement, error) { return tx.ListAgreements(tc.filter) })
 		same(t, "ListAgreements "+tc.name, tc.want, ids(got))

@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -210,4 +212,214 @@ func testInvoiceCredit(t *testing.T, s mercato.Store) {
 	updateCode(t, s, "AddInvoiceCredit of an unknown invoice", mercato.ENotFound, func(tx mercato.Tx) error {
 		return tx.AddInvoiceCredit("inv-nope", 1, 0, 0)
 	})
+}
+
+func testListInvoicesByID(t *testing.T, s mercato.Store) {
+	feb := time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
+	// Issue times do not follow IDs: the order is by issue time, then ID.
+	inv1 := invoice("inv-1", "agmt-1", "2025-01", feb.AddDate(0, 0, 2))
+	inv2 := invoice("inv-2", "agmt-1", "2025-02", feb)
+	inv3 := invoice("inv-3", "agmt-2", "2025-01", feb.AddDate(0, 0, 1))
+	inv3.SellerID = seller2
+	inv4 := invoice("inv-4", "agmt-2", "2025-02", feb)
+	memo := invoice("memo-1", "agmt-1", "adjustment-1", feb.AddDate(0, 0, 3))
+	memo.Type, memo.OriginalInvoiceID = mercato.InvoiceTypeCreditMemo, "inv-1"
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertInvoices(inv1, inv2, inv3, inv4, memo) })
+	for _, tc := range []struct {
+		name   string
+		filter mercato.InvoiceFilter
+		want   []mercato.Invoice
+	}{
+		{"one ID", mercato.InvoiceFilter{IDs: []string{"inv-3"}}, []mercato.Invoice{inv3}},
+		{"two IDs", mercato.InvoiceFilter{IDs: []string{"inv-1", "inv-4"}}, []mercato.Invoice{inv4, inv1}},
+		{"three IDs", mercato.InvoiceFilter{IDs: []string{"memo-1", "inv-2", "inv-3"}}, []mercato.Invoice{inv2, inv3, memo}},
+		{"IDs with an unknown one", mercato.InvoiceFilter{IDs: []string{"inv-x", "inv-1", "inv-3"}}, []mercato.Invoice{inv3, inv1}},
+		{"unknown IDs", mercato.InvoiceFilter{IDs: []string{"inv-x", "inv-y", "inv-z"}}, nil},
+		{"IDs and agreement", mercato.InvoiceFilter{IDs: []string{"inv-1", "inv-3", "inv-4"}, AgreementID: "agmt-2"},
+			[]mercato.Invoice{inv4, inv3}},
+		{"IDs and seller", mercato.InvoiceFilter{IDs: []string{"inv-1", "inv-3", "inv-4"}, SellerID: seller2}, []mercato.Invoice{inv3}},
+		{"IDs and type", mercato.InvoiceFilter{IDs: []string{"inv-1", "memo-1", "inv-2"}, Type: mercato.InvoiceTypeCreditMemo},
+			[]mercato.Invoice{memo}},
+	} {
+		got := read(t, s, func(tx mercato.Tx) ([]mercato.Invoice, error) { return tx.ListInvoices(tc.filter) })
+		same(t, "ListInvoices of "+tc.name, tc.want, got)
+	}
+}
+
+func testLockInvoices(t *testing.T, s mercato.Store) {
+	// IDs mix case and punctuation: the order is byte order, whatever the database's locale.
+	invA := invoice("inv-a", "agmt-1", "2025-01", at(3*time.Hour))
+	invB := invoice("inv-B", "agmt-1", "2025-02", at(2*time.Hour))
+	invB.Refunded = mercato.MustAmount("12.5")
+	invC := invoice("inv_c", "agmt-2", "2025-01", t0)
+	invZ := invoice("Inv-z", "agmt-3", "2025-01", at(time.Hour))
+	memo := invoice("memo-1", "agmt-1", "adjustment-1", at(4*time.Hour))
+	memo.Type, memo.OriginalInvoiceID = mercato.InvoiceTypeCreditMemo, "inv-a"
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertInvoices(invA, invB, invC, invZ, memo) })
+	// LockInvoices runs in read-write transactions only: PostgreSQL locks no row of a
+	// read-only one.
+	lock := func(ids ...string) []mercato.Invoice {
+		t.Helper()
+		var got []mercato.Invoice
+		update(t, s, func(tx mercato.Tx) error {
+			var err error
+			got, err = tx.LockInvoices(ids...)
+			return err
+		})
+		return got
+	}
+	for _, tc := range []struct {
+		name string
+		ids  []string
+		want []mercato.Invoice
+	}{
+		{"one ID", []string{"inv-B"}, []mercato.Invoice{invB}},
+		{"IDs, in ID order", []string{"memo-1", "inv_c", "inv-a", "Inv-z"}, []mercato.Invoice{invZ, invA, invC, memo}},
+		{"three IDs", []string{"inv_c", "inv-B", "inv-a"}, []mercato.Invoice{invB, invA, invC}},
+		{"duplicate IDs", []string{"inv-a", "inv-B", "inv-a", "inv-a"}, []mercato.Invoice{invB, invA}},
+		{"IDs with unknown ones", []string{"inv-x", "inv_c", "Inv-y", "inv-B"}, []mercato.Invoice{invB, invC}},
+		{"unknown IDs", []string{"inv-x", "inv-y"}, nil},
+	} {
+		same(t, "LockInvoices of "+tc.name, tc.want, lock(tc.ids...))
+	}
+
+	var got []mercato.Invoice
+	var err error
+	update(t, s, func(tx mercato.Tx) error {
+		got, err = tx.LockInvoices()
+		return nil
+	})
+	if got != nil || err != nil {
+		t.Errorf("LockInvoices() = %v, %v; want nil, nil", got, err)
+	}
+	// Many IDs, in more than one statement.
+	var many []string
+	for i := range 600 {
+		many = append(many, fmt.Sprintf("inv-x%03d", i))
+	}
+	same(t, "LockInvoices of many IDs", []mercato.Invoice{invB, invA, invC},
+		lock(slices.Concat(many[:300], []string{"inv_c", "inv-a"}, many[300:], []string{"inv-B"})...))
+}
+
+// testConcurrentLockInvoices runs two UpdateRows transactions that lock the same invoice, read
+// its refunded total and refund 1: the second must wait for the first to commit, and read what
+// it wrote. The first holds its lock until the second has begun (and a while more, for the
+// second to reach the lock); on SQLite the second begins only once the first has committed.
+func testConcurrentLockInvoices(t *testing.T, s mercato.Store) {
+	const holdFor = 200 * time.Millisecond
+	inv := invoice("inv-1", "agmt-1", "2025-01", t0)
+	inv.Refunded = mercato.MustAmount("10")
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertInvoices(inv) })
+	one := mercato.MustAmount("1")
+
+	locked := make(chan struct{})       // the first holds the lock
+	started := make(chan struct{})      // the second is about to begin its transaction
+	secondLocked := make(chan struct{}) // the second got the lock
+	firstLocked, secondGotLock := sync.OnceFunc(func() { close(locked) }), sync.OnceFunc(func() { close(secondLocked) })
+	var seen [2]mercato.Amount // the refunded total each read under its lock
+	lockAndRead := func(tx mercato.Tx, i int) error {
+		invs, err := tx.LockInvoices("inv-1")
+		if err != nil {
+			return err
+		}
+		if len(invs) != 1 {
+			return fmt.Errorf("LockInvoices returned %d invoices, want 1", len(invs))
+		}
+		seen[i] = invs[0].Refunded
+		return nil
+	}
+	var errs [2]error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer firstLocked() // lets the second go on should the first fail
+		errs[0] = s.UpdateRows(context.Background(), func(tx mercato.Tx) error {
+			if err := lockAndRead(tx, 0); err != nil {
+				return err
+			}
+			firstLocked()
+			<-started
+			select {
+			case <-secondLocked:
+				t.Error("the second transaction locked the invoice while the first held its lock")
+			case <-time.After(holdFor):
+			}
+			return tx.AddInvoiceRefund("inv-1", one)
+		})
+	})
+	wg.Go(func() {
+		<-locked
+		close(started)
+		errs[1] = s.UpdateRows(context.Background(), func(tx mercato.Tx) error {
+			if err := lockAndRead(tx, 1); err != nil {
+				return err
+			}
+			secondGotLock()
+			return tx.AddInvoiceRefund("inv-1", one)
+		})
+	})
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("transaction %d failed: %v", i+1, err)
+		}
+	}
+	same(t, "refunded totals read under the lock (first, second)", [2]mercato.Amount{inv.Refunded, inv.Refunded + one}, seen)
+	same(t, "refunded total after both", inv.Refunded+2*one,
+		read(t, s, func(tx mercato.Tx) (mercato.Amount, error) {
+			i, err := tx.GetInvoice("inv-1")
+			return i.Refunded, err
+		}))
+}
+
+func testInvoiceRefunds(t *testing.T, s mercato.Store) {
+	inv1 := invoice("inv-1", "agmt-1", "2025-01", t0) // 100 pre-tax each
+	inv2 := invoice("inv-2", "agmt-1", "2025-02", t0)
+	inv3 := invoice("inv-3", "agmt-2", "2025-01", t0)
+	memo := invoice("memo-1", "agmt-1", "adjustment-1", t0)
+	memo.Type, memo.OriginalInvoiceID = mercato.InvoiceTypeCreditMemo, "inv-1"
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertInvoices(inv1, inv2, inv3, memo) })
+	refund := func(id, amount string) mercato.InvoiceAmount {
+		return mercato.InvoiceAmount{InvoiceID: id, Amount: mercato.MustAmount(amount)}
+	}
+	// totals returns the refunded totals of inv-1, inv-2 and inv-3; the credit memo's stays 0.
+	totals := func(r1, r2, r3 string) map[string]mercato.Amount {
+		return map[string]mercato.Amount{"inv-1": mercato.MustAmount(r1), "inv-2": mercato.MustAmount(r2),
+			"inv-3": mercato.MustAmount(r3), "memo-1": 0}
+	}
+	refunded := func() map[string]mercato.Amount {
+		t.Helper()
+		out := map[string]mercato.Amount{}
+		for _, inv := range read(t, s, func(tx mercato.Tx) ([]mercato.Invoice, error) {
+			return tx.ListInvoices(mercato.InvoiceFilter{})
+		}) {
+			out[inv.ID] = inv.Refunded
+		}
+		return out
+	}
+	// Each step runs in a transaction of its own, from what the steps before left.
+	for _, tc := range []struct {
+		name    string
+		refunds []mercato.InvoiceAmount
+		code    mercato.ErrorCode // of the refused steps, which change nothing
+		want    map[string]mercato.Amount
+	}{
+		{"no amount", nil, "", totals("0", "0", "0")},
+		{"amounts of two invoices, one twice", []mercato.InvoiceAmount{refund("inv-2", "20"), refund("inv-1", "10"),
+			refund("inv-2", "0.5")}, "", totals("10", "20.5", "0")},
+		{"one amount", []mercato.InvoiceAmount{refund("inv-3", "0.00000001")}, "", totals("10", "20.5", "0.00000001")},
+		{"an amount beyond an invoice", []mercato.InvoiceAmount{refund("inv-2", "1"), refund("inv-1", "90.01"),
+			refund("inv-3", "1")}, mercato.EConflict, totals("10", "20.5", "0.00000001")},
+		{"amounts of one invoice beyond it together", []mercato.InvoiceAmount{refund("inv-1", "50"), refund("inv-2", "1"),
+			refund("inv-1", "40.01")}, mercato.EConflict, totals("10", "20.5", "0.00000001")},
+		{"an amount of a credit memo", []mercato.InvoiceAmount{refund("inv-1", "1"), refund("memo-1", "1")}, mercato.EConflict,
+			totals("10", "20.5", "0.00000001")},
+		{"amounts up to the invoices", []mercato.InvoiceAmount{refund("inv-1", "50"), refund("inv-2", "79.5"),
+			refund("inv-1", "40")}, "", totals("100", "100", "0.00000001")},
+		{"an amount of a refunded invoice", []mercato.InvoiceAmount{refund("inv-3", "1"), refund("inv-1", "0.00000001")},
+			mercato.EConflict, totals("100", "100", "0.00000001")},
+	} {
+		err := s.Update(context.Background(), func(tx mercato.Tx) error { return tx.AddInvoiceRefunds(tc.refunds...) })
+		wantCode(t, "AddInvoiceRefunds of "+tc.name, err, tc.code)
+		same(t, "refunded totals after AddInvoiceRefunds of "+tc.name, tc.want, refunded())
+	}
 }

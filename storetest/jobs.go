@@ -183,3 +183,37 @@ func testFinishJob(t *testing.T, s mercato.Store) {
 		t.Errorf("NextJobDue = %v, %v; want %v, true", due, ok, at(time.Hour))
 	}
 }
+
+// testPutJobsKnownAndNew schedules, in one call, a job of a known key and one of a new key: only
+// the new one is stored, and counted.
+func testPutJobsKnownAndNew(t *testing.T, s mercato.Store) {
+	putJobs(t, s, job("a", at(time.Hour)))
+	for _, tc := range []struct {
+		name string
+		jobs []mercato.Job
+		new  mercato.Job
+	}{
+		{"known key first", []mercato.Job{job("a", at(9*time.Hour)), job("b", at(2*time.Hour))}, job("b", at(2*time.Hour))},
+		{"new key first", []mercato.Job{job("c", at(3*time.Hour)), job("a", at(8*time.Hour))}, job("c", at(3*time.Hour))},
+	} {
+		before := listJobs(t, s, mercato.JobFilter{})
+		var n int
+		update(t, s, func(tx mercato.Tx) error {
+			var err error
+			n, err = tx.PutJobs(tc.jobs...)
+			return err
+		})
+		same(t, "jobs PutJobs scheduled, "+tc.name, 1, n)
+		after := listJobs(t, s, mercato.JobFilter{})
+		if len(after) != len(before)+1 {
+			t.Fatalf("PutJobs, %s: %d jobs stored, want %d: %v", tc.name, len(after), len(before)+1, keys(after))
+		}
+		same(t, "jobs stored before, "+tc.name, before, after[:len(before)])
+		got := after[len(before)]
+		if got.ID == 0 {
+			t.Errorf("new job %s has no ID", got.Key)
+		}
+		tc.new.ID = got.ID
+		same(t, "new job, "+tc.name, tc.new, got)
+	}
+}

@@ -197,6 +197,38 @@ func testEvents(t *testing.T, s mercato.Store) {
 		}))
 }
 
+// testInsertEvents inserts several events per call: they are stored in order, with growing IDs.
+func testInsertEvents(t *testing.T, s mercato.Store) {
+	// Times and accounts do not follow the insertion order.
+	events := []mercato.Event{
+		{Time: at(2 * time.Hour), AccountID: seller, DetailType: "Invoice Issued", ResourceID: "inv-1",
+			Detail: json.RawMessage(`{"invoice":{"id":"inv-1"}}`)},
+		{Time: at(time.Hour), AccountID: buyer, DetailType: "Invoice Issued", ResourceID: "inv-1"},
+		{Time: at(3 * time.Hour), AccountID: seller, DetailType: "Billing Adjustment Created", ResourceID: "adj-1"},
+		{Time: t0, AccountID: buyer2, DetailType: "Purchase Agreement Created - Acceptor", ResourceID: "agmt-2",
+			Detail: json.RawMessage(`{"agreement":{"id":"agmt-2"}}`)},
+		{Time: at(time.Hour), AccountID: seller, DetailType: "Invoice Issued", ResourceID: "inv-2"},
+	}
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertEvents(events[:3]...) })
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertEvents() })
+	update(t, s, func(tx mercato.Tx) error { return tx.InsertEvents(events[3:]...) })
+	got := read(t, s, func(tx mercato.Tx) ([]mercato.Event, error) { return tx.ListEvents(mercato.EventFilter{}) })
+	if len(got) != len(events) {
+		t.Fatalf("ListEvents returned %d events, want %d", len(got), len(events))
+	}
+	for i := range events {
+		if i > 0 && got[i].ID <= got[i-1].ID {
+			t.Errorf("event IDs %d, %d do not grow", got[i-1].ID, got[i].ID)
+		}
+		events[i].ID = got[i].ID
+	}
+	same(t, "events inserted several at a time, in insertion order", events, got)
+	same(t, "events of an account", []mercato.Event{events[0], events[2], events[4]},
+		read(t, s, func(tx mercato.Tx) ([]mercato.Event, error) {
+			return tx.ListEvents(mercato.EventFilter{AccountID: seller})
+		}))
+}
+
 func testSettings(t *testing.T, s mercato.Store) {
 	get := func(key string) func(mercato.Tx) (string, error) {
 		return func(tx mercato.Tx) (string, error) { return tx.GetSetting(key) }
@@ -255,6 +287,63 @@ func testRollback(t *testing.T, s mercato.Store) {
 	wantNothingWritten(t, s)
 	// The store is usable afterwards.
 	update(t, s, writeSome)
+}
+
+// testUpdateRows checks that UpdateRows commits and rolls back as Update does.
+func testUpdateRows(t *testing.T, s mercato.Store) {
+	ctx := context.Background()
+	boom := mercato.Errorf(mercato.EInvalid, "boom")
+	err := s.UpdateRows(ctx, func(tx mercato.Tx) error {
+		if err := writeSome(tx); err != nil {
+			return err
+		}
+		return fmt.Errorf("give up: %w", boom)
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("UpdateRows returned %v, want fn's error", err)
+	}
+	wantNothingWritten(t, s)
+
+	if err := s.UpdateRows(ctx, writeSome); err != nil {
+		t.Fatalf("UpdateRows: %v", err)
+	}
+	same(t, "setting written by UpdateRows", "v", read(t, s, func(tx mercato.Tx) (string, error) { return tx.GetSetting("k") }))
+	same(t, "agreement written by UpdateRows", agreement("agmt-1", mercato.Terms{recurringTerm()}, t0, time.Time{}),
+		read(t, s, func(tx mercato.Tx) (mercato.Agreement, error) { return tx.GetAgreement("agmt-1") }))
+	same(t, "jobs written by UpdateRows", []string{"j"}, keys(listJobs(t, s, mercato.JobFilter{})))
+
+	// A store error returned by fn keeps its code, and undoes fn's other writes.
+	err = s.UpdateRows(ctx, func(tx mercato.Tx) error {
+		if err := tx.PutSetting("k", "changed"); err != nil {
+			return err
+		}
+		if err := tx.PutSetting("k2", "v2"); err != nil {
+			return err
+		}
+		return tx.InsertAgreement(agreement("agmt-1", nil, t0, time.Time{}))
+	})
+	wantCode(t, "UpdateRows inserting a used agreement ID", err, mercato.EConflict)
+	same(t, "setting after a failed UpdateRows", "v", read(t, s, func(tx mercato.Tx) (string, error) { return tx.GetSetting("k") }))
+	viewCode(t, s, "setting written by a failed UpdateRows", mercato.ENotFound, func(tx mercato.Tx) error {
+		_, err := tx.GetSetting("k2")
+		return err
+	})
+
+	// A panic in fn reaches the caller, and undoes fn's writes.
+	func() {
+		defer func() {
+			if p := recover(); p != "boom" {
+				t.Fatalf("recovered %v, want the panic of fn", p)
+			}
+		}()
+		_ = s.UpdateRows(ctx, func(tx mercato.Tx) error {
+			if err := tx.PutSetting("k", "panicked"); err != nil {
+				return err
+			}
+			panic("boom")
+		})
+	}()
+	same(t, "setting after a panic in UpdateRows", "v", read(t, s, func(tx mercato.Tx) (string, error) { return tx.GetSetting("k") }))
 }
 
 func testRollbackOnPanic(t *testing.T, s mercato.Store) {
