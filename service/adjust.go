@@ -155,13 +155,9 @@ func (s *Service) admitCalls(tx mercato.Tx, calls []*adjustmentCall) error {
 	for i, c := range calls {
 		ids[i] = c.entries[0].AgreementID
 	}
-	agreements, err := tx.ListAgreements(mercato.AgreementFilter{IDs: ids})
+	byID, err := s.agreementParties(tx, ids)
 	if err != nil {
 		return err
-	}
-	byID := make(map[string]*mercato.Agreement, len(agreements))
-	for i := range agreements {
-		byID[agreements[i].ID] = &agreements[i]
 	}
 	ad := newAdmission(now)
 	var admitted []*adjustmentCall
@@ -196,6 +192,41 @@ func (s *Service) admitCalls(tx mercato.Tx, calls []*adjustmentCall) error {
 	}
 	return ad.write(tx)
 }
+
+// agreementParties returns the agreements with the IDs that exist, with only their ID and
+// parties set: enough to check a caller and to adjust their billing. Parties never change, so
+// they are read once per agreement and kept.
+func (s *Service) agreementParties(tx mercato.Tx, ids []string) (map[string]*mercato.Agreement, error) {
+	out := make(map[string]*mercato.Agreement, len(ids))
+	var missing []string
+	for _, id := range ids {
+		if p, ok := s.parties.Load(id); ok {
+			parties := p.([2]string)
+			out[id] = &mercato.Agreement{ID: id, ProposerID: parties[0], AcceptorID: parties[1]}
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	agreements, err := tx.ListAgreements(mercato.AgreementFilter{IDs: missing})
+	if err != nil {
+		return nil, err
+	}
+	if s.partiesKept.Add(int64(len(agreements))) > maxPartiesKept {
+		s.parties.Clear() // a bound on memory, not an eviction policy: hot agreements come back
+		s.partiesKept.Store(0)
+	}
+	for _, a := range agreements {
+		s.parties.Store(a.ID, [2]string{a.ProposerID, a.AcceptorID})
+		out[a.ID] = &mercato.Agreement{ID: a.ID, ProposerID: a.ProposerID, AcceptorID: a.AcceptorID}
+	}
+	return out, nil
+}
+
+// maxPartiesKept bounds how many agreements' parties a service keeps.
+const maxPartiesKept = 100_000
 
 // createAdjustment accepts one entry in tx, for callers that refund inside a transaction of their
 // own. A refused entry comes back as fail; err is for faults.

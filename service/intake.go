@@ -5,9 +5,6 @@ import "sync"
 // maxIntake bounds how many calls one run of an intake takes.
 const maxIntake = 256
 
-// adjustmentIntakes is how many transactions accept billing adjustments at once.
-const adjustmentIntakes = 2
-
 // intake runs calls that arrive while it is busy together, in one run of a function (one
 // transaction, typically): a call that finds fewer than limit runners starts one, and a runner
 // takes all the calls waiting, up to maxIntake, run after run until none is left. So a lone call

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"mercato"
@@ -29,8 +30,12 @@ type Service struct {
 	secretMu  sync.Mutex
 	secretKey []byte   // signs registration tokens; shared by all nodes through the settings
 	keys      sync.Map // access key ID -> accessKey, for signature verification
-	jobs      map[mercato.JobKind]jobHandler
-	batches   map[mercato.JobKind]batchHandler
+	// parties holds the parties of agreements (agreement ID -> [2]string{proposer, acceptor}),
+	// which never change once an agreement exists, so that a hot path need not read them.
+	parties     sync.Map
+	partiesKept atomic.Int64 // entries stored in parties since it was last cleared
+	jobs        map[mercato.JobKind]jobHandler
+	batches     map[mercato.JobKind]batchHandler
 	// adjustments gathers concurrent CreateAdjustments calls into shared transactions.
 	adjustments intake[*adjustmentCall]
 	batchSize   int
@@ -50,6 +55,11 @@ func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 // conflict and retry (PostgreSQL under SERIALIZABLE).
 func WithJobWorkers(n int) Option { return func(s *Service) { s.jobWorkers = max(1, n) } }
 
+// WithAdjustmentIntakes sets how many transactions accept concurrent billing adjustments at
+// once (default 2): one suits a store that runs one writer at a time (SQLite), where the next
+// transaction can only wait; two, one where a transaction is built while another commits.
+func WithAdjustmentIntakes(n int) Option { return func(s *Service) { s.adjustments.limit = max(1, n) } }
+
 // WithBatchSize sets how many agreements the monthly close bills per transaction.
 func WithBatchSize(n int) Option { return func(s *Service) { s.batchSize = n } }
 
@@ -58,13 +68,13 @@ func WithBatchSize(n int) Option { return func(s *Service) { s.batchSize = n } }
 func New(store mercato.Store, clock mercato.Clock, opts ...Option) *Service {
 	s := &Service{store: store, clock: clock, owner: "node-" + randomID(8),
 		log: slog.New(slog.DiscardHandler), batchSize: 2000, jobWorkers: defaultJobWorkers}
+	s.adjustments.limit = 2
 	if sim, ok := clock.(*mercato.SimClock); ok {
 		s.sim = sim
 	}
 	for _, o := range opts {
 		o(s)
 	}
-	s.adjustments.limit = adjustmentIntakes
 	s.jobs = s.jobHandlers()
 	s.batches = s.jobBatches()
 	return s

@@ -97,7 +97,8 @@ func serve(ctx context.Context, o serveOptions) error {
 // newService builds the service on a real clock, or in sandbox mode on a simulated one that
 // starts where the last run stopped, else at the scenario's clock, else now.
 func newService(ctx context.Context, store mercato.Store, sandbox bool, sc *mercato.Scenario, log *slog.Logger) (*service.Service, error) {
-	opts := []service.Option{service.WithLogger(log), service.WithJobWorkers(jobWorkers(store))}
+	opts := []service.Option{service.WithLogger(log), service.WithJobWorkers(jobWorkers(store)),
+		service.WithAdjustmentIntakes(adjustmentIntakes(store))}
 	if !sandbox {
 		return service.New(store, mercato.RealClock{}, opts...), nil
 	}
@@ -116,6 +117,16 @@ func jobWorkers(store mercato.Store) int {
 		return 64
 	}
 	return 4
+}
+
+// adjustmentIntakes picks how many transactions accept billing adjustments at once: one where
+// the store commits one writer at a time (SQLite), two where one can be built while another
+// commits (PostgreSQL).
+func adjustmentIntakes(store mercato.Store) int {
+	if s, ok := store.(interface{ GroupsCommits() bool }); ok && s.GroupsCommits() {
+		return 1
+	}
+	return 2
 }
 
 // handler routes mercato's own endpoints, the AWS Marketplace APIs and the web console on one mux.
