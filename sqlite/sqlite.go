@@ -38,6 +38,7 @@ var dialect = sqlstore.Dialect{
 	PrepareInTx:       true,
 	AnonymousParams:   true,
 	GroupCommit:       true,
+	PowerOfTwoRows:    true,
 }
 
 // Open opens the database file at path, creating it if needed, brings its schema up to date

@@ -124,16 +124,19 @@ func (t *tx) updateRows(table, set, where string, types []string, n int, args fu
 	}, len(types), n, args)
 }
 
-// writeRows runs the multi-row statement query(rows) over n rows of cols columns each, and
-// returns how many rows it changed. Each statement takes a power of two of rows, as many as the
-// parameter limit allows, so that a statement has one of a few shapes, which the database parses
-// once and keeps prepared, rather than a new one for every number of rows.
+// writeRows runs the multi-row statement query(rows) over n rows of cols columns each, in as
+// few statements as the parameter limit allows, and returns how many rows they changed. Where
+// the dialect asks for PowerOfTwoRows, each statement takes a power of two of rows instead, so
+// that it has one of a few shapes, parsed once and kept prepared.
 func (t *tx) writeRows(query func(rows int) string, cols, n int, args func(i int, dst []any) []any) (int64, error) {
 	per := min(maxRowsPerInsert, maxParams/cols)
 	var inserted int64
 	buf := make([]any, 0, min(n, per)*cols)
 	for from, to := 0, 0; from < n; from = to {
-		to = from + 1<<(bits.Len(uint(min(per, n-from)))-1)
+		to = from + min(per, n-from)
+		if t.d.PowerOfTwoRows {
+			to = from + 1<<(bits.Len(uint(to-from))-1)
+		}
 		buf = buf[:0]
 		for i := from; i < to; i++ {
 			buf = args(i, buf)

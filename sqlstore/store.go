@@ -39,6 +39,11 @@ type Dialect struct {
 	// AnonymousParams makes multi-row inserts use "?" parameters rather than "$n" (SQLite
 	// accepts both; PostgreSQL only "$n").
 	AnonymousParams bool
+	// PowerOfTwoRows makes each multi-row statement take a power of two of rows, so that
+	// statements have few shapes: for a database whose statements run in-process and are kept
+	// prepared in a cache of bounded size (SQLite). Over a network, fewer statements matter more,
+	// and the driver keeps each shape prepared per connection (PostgreSQL through pgx).
+	PowerOfTwoRows bool
 	// GroupCommit merges concurrent Update calls into one transaction with a savepoint each
 	// (see committer), for databases with one writer at a time (SQLite). It needs MaxAttempts 1.
 	GroupCommit bool
