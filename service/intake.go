@@ -2,8 +2,10 @@ package service
 
 import "sync"
 
-// maxIntake bounds how many calls one run of an intake takes.
-const maxIntake = 256
+// maxIntake bounds how many calls one run of an intake takes: enough for every client of a busy
+// node to share a transaction, few enough that one job completes what a run accepted (at most
+// 5 adjustments a call) in a transaction of reasonable size.
+const maxIntake = 64
 
 // intake runs calls that arrive while it is busy together, in one run of a function (one
 // transaction, typically): a call that finds fewer than limit runners starts one, and a runner

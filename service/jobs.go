@@ -26,7 +26,8 @@ func (s *Service) jobBatches() map[mercato.JobKind]batchHandler {
 	}
 }
 
-// maxBatch bounds how many jobs one batch transaction does.
+// maxBatch bounds how many jobs one batch transaction does (for adjustments, at most
+// maxBatch × maxIntake × 5 of them).
 const maxBatch = 64
 
 func (s *Service) jobHandlers() map[mercato.JobKind]jobHandler {
