@@ -61,13 +61,11 @@ type Tx interface {
 	// as last committed, and keeps other transactions from changing them until this one ends.
 	LockInvoices(ids ...string) ([]Invoice, error)
 	ListInvoices(InvoiceFilter) ([]Invoice, error)
-	// AddInvoiceRefund adds amount to the invoice's refunded total only if the total stays
-	// within the pre-tax amount; it returns EConflict otherwise. The check and the update are
-	// one statement, so concurrent refunds can never exceed the invoice.
-	AddInvoiceRefund(invoiceID string, amount Amount) error
-	// AddInvoiceRefunds is AddInvoiceRefund for many invoices at once (amounts of one invoice
-	// add up); an unknown invoice is EConflict too. On EConflict some amounts may have been
-	// added: the caller rolls back.
+	// AddInvoiceRefunds adds each amount to its invoice's refunded total (amounts of one invoice
+	// add up) only if every total stays within its invoice's pre-tax amount; it returns EConflict
+	// otherwise, and for an unknown invoice or a credit memo. The checks and the updates are one
+	// statement, so concurrent refunds can never exceed an invoice. On EConflict some amounts may
+	// have been added: the caller rolls back.
 	AddInvoiceRefunds(...InvoiceAmount) error
 	// AddInvoiceCredit records what a completed credit memo gave back of the invoice.
 	AddInvoiceCredit(invoiceID string, preTax, tax, fee Amount) error

@@ -21,13 +21,8 @@ var (
 	updateCharge   = updateSQL("charges", chargeCols)
 	selectCharges  = selectSQL("charges", chargeCols)
 	selectInvoices = selectSQL("invoices", invoiceCols)
-	// addRefund checks and changes the refunded total in one statement, so concurrent refunds
-	// cannot together exceed the invoice.
-	addCredit = `UPDATE invoices SET credited = credited + $2, credited_tax = credited_tax + $3,
+	addCredit      = `UPDATE invoices SET credited = credited + $2, credited_tax = credited_tax + $3,
 		credited_fee = credited_fee + $4 WHERE id = $1`
-	addRefund = `UPDATE invoices SET refunded = refunded + $2
-		WHERE id = $1 AND type = 'INVOICE' AND refunded + $2 <= pre_tax`
-	invoiceExists = "SELECT id FROM invoices WHERE id = $1"
 )
 
 // InsertCharges stores new charges; an existing ID, or key of the agreement, is EConflict.
@@ -154,23 +149,6 @@ func (t *tx) AddInvoiceRefunds(refunds ...mercato.InvoiceAmount) error {
 			strings.Join(ids, ", "))
 	}
 	return nil
-}
-
-// AddInvoiceRefund adds amount to the refunded total of an invoice (not a credit memo) if the
-// total stays within its pre-tax amount, and returns EConflict otherwise.
-func (t *tx) AddInvoiceRefund(invoiceID string, amount mercato.Amount) error {
-	n, err := t.execCount(addRefund, invoiceID, int64(amount))
-	if err != nil {
-		return t.fail(err, "refund", "Invoice", invoiceID)
-	}
-	if n > 0 {
-		return nil
-	}
-	if _, err := getRow(t, scanString, invoiceExists, invoiceID); err != nil {
-		return t.fail(err, "refund", "Invoice", invoiceID)
-	}
-	return conflict("Invoice", invoiceID, "cannot be refunded "+amount.String()+
-		": only invoices can be refunded, up to their pre-tax amount")
 }
 
 func scanInvoice(s scanner) (mercato.Invoice, error) {

@@ -95,7 +95,9 @@ func testInvoiceRefund(t *testing.T, s mercato.Store) {
 		})
 	}
 	refund := func(id, amount string) error {
-		return s.Update(context.Background(), func(tx mercato.Tx) error { return tx.AddInvoiceRefund(id, mercato.MustAmount(amount)) })
+		return s.Update(context.Background(), func(tx mercato.Tx) error {
+			return tx.AddInvoiceRefunds(mercato.InvoiceAmount{InvoiceID: id, Amount: mercato.MustAmount(amount)})
+		})
 	}
 
 	wantCode(t, "refund 40 of 100", refund("inv-1", "40"), "")
@@ -107,7 +109,7 @@ func testInvoiceRefund(t *testing.T, s mercato.Store) {
 	wantCode(t, "refund 0.01 of a refunded invoice", refund("inv-1", "0.01"), mercato.EConflict)
 	wantCode(t, "refund a credit memo", refund("memo-1", "1"), mercato.EConflict)
 	same(t, "refunded on the credit memo", mercato.Amount(0), refunded("memo-1"))
-	wantCode(t, "refund an unknown invoice", refund("inv-x", "1"), mercato.ENotFound)
+	wantCode(t, "refund an unknown invoice", refund("inv-x", "1"), mercato.EConflict)
 }
 
 // testConcurrentRefunds refunds one invoice from many goroutines at once, each in its own
@@ -122,7 +124,9 @@ func testConcurrentRefunds(t *testing.T, s mercato.Store) {
 	var wg sync.WaitGroup
 	for i := range workers {
 		wg.Go(func() {
-			errs[i] = s.Update(context.Background(), func(tx mercato.Tx) error { return tx.AddInvoiceRefund("inv-1", step) })
+			errs[i] = s.Update(context.Background(), func(tx mercato.Tx) error {
+				return tx.AddInvoiceRefunds(mercato.InvoiceAmount{InvoiceID: "inv-1", Amount: step})
+			})
 		})
 	}
 	wg.Wait()
@@ -343,7 +347,7 @@ func testConcurrentLockInvoices(t *testing.T, s mercato.Store) {
 				t.Error("the second transaction locked the invoice while the first held its lock")
 			case <-time.After(holdFor):
 			}
-			return tx.AddInvoiceRefund("inv-1", one)
+			return tx.AddInvoiceRefunds(mercato.InvoiceAmount{InvoiceID: "inv-1", Amount: one})
 		})
 	})
 	wg.Go(func() {
@@ -354,7 +358,7 @@ func testConcurrentLockInvoices(t *testing.T, s mercato.Store) {
 				return err
 			}
 			secondGotLock()
-			return tx.AddInvoiceRefund("inv-1", one)
+			return tx.AddInvoiceRefunds(mercato.InvoiceAmount{InvoiceID: "inv-1", Amount: one})
 		})
 	})
 	wg.Wait()

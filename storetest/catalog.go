@@ -206,10 +206,9 @@ func testNotFound(t *testing.T, s mercato.Store) {
 		}
 	}
 	for name, write := range map[string]func(mercato.Tx) error{
-		"UpdateAgreement":  func(tx mercato.Tx) error { return tx.UpdateAgreement(agreement("agmt-x", nil, t0, t0)) },
-		"UpdateCharge":     func(tx mercato.Tx) error { return tx.UpdateCharge(charge("ch-x", "agmt-x", "k", t0)) },
-		"AddInvoiceRefund": func(tx mercato.Tx) error { return tx.AddInvoiceRefund("inv-x", 1) },
-		"FinishJob":        func(tx mercato.Tx) error { return tx.FinishJob(mercato.Job{ID: 424242, Status: mercato.JobDone}) },
+		"UpdateAgreement": func(tx mercato.Tx) error { return tx.UpdateAgreement(agreement("agmt-x", nil, t0, t0)) },
+		"UpdateCharge":    func(tx mercato.Tx) error { return tx.UpdateCharge(charge("ch-x", "agmt-x", "k", t0)) },
+		"FinishJob":       func(tx mercato.Tx) error { return tx.FinishJob(mercato.Job{ID: 424242, Status: mercato.JobDone}) },
 	} {
 		updateCode(t, s, name, mercato.ENotFound, write)
 	}

@@ -376,7 +376,7 @@ func testConflictKeepsTxUsable(t *testing.T, s mercato.Store) {
 			return err
 		}
 		wantCode(t, "InsertInvoice of a used key", tx.InsertInvoices(invoice("inv-2", "agmt-1", "k", t0)), mercato.EConflict)
-		wantCode(t, "over-refund", tx.AddInvoiceRefund("inv-1", inv.PreTax+1), mercato.EConflict)
+		wantCode(t, "over-refund", tx.AddInvoiceRefunds(mercato.InvoiceAmount{InvoiceID: "inv-1", Amount: inv.PreTax + 1}), mercato.EConflict)
 		if created, err := tx.PutJobs(job("j", t0)); err != nil || created != 0 {
 			t.Errorf("PutJobs of a used key = %v, %v; want 0, nil", created, err)
 		}
