@@ -104,13 +104,10 @@ type Tx interface {
 	// InsertAdjustments returns EConflict if an ID is taken, or the seller already used a
 	// client token of one of them.
 	InsertAdjustments(...BillingAdjustment) error
-	UpdateAdjustment(BillingAdjustment) error
 	// SetAdjustmentStatus records the status, status message, credit memo and update time of
 	// the adjustments; an unknown ID is ENotFound.
 	SetAdjustmentStatus(...BillingAdjustment) error
 	GetAdjustment(id string) (BillingAdjustment, error)
-	// AdjustmentByToken returns the seller's adjustment made with the client token.
-	AdjustmentByToken(sellerID, token string) (BillingAdjustment, error)
 	// AdjustmentsByToken returns the seller's adjustments made with any of the client tokens.
 	AdjustmentsByToken(sellerID string, tokens ...string) ([]BillingAdjustment, error)
 	ListAdjustments(AdjustmentFilter) ([]BillingAdjustment, error)

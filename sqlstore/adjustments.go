@@ -17,7 +17,6 @@ var adjustmentCols = []string{"id", "agreement_id", "seller_id", "buyer_id", "or
 	"credit_memo_id", "policy_rule", "created_at", "updated_at"}
 
 var (
-	updateAdjustment  = updateSQL("adjustments", adjustmentCols)
 	selectAdjustments = selectSQL("adjustments", adjustmentCols)
 )
 
@@ -28,11 +27,6 @@ func (t *tx) InsertAdjustments(as ...mercato.BillingAdjustment) error {
 		return append(dst, adjustmentArgs(&as[i])...)
 	})
 	return t.checkInserted(adjustmentType, n, len(as), func(i int) string { return as[i].ID }, err)
-}
-
-// UpdateAdjustment replaces a stored billing adjustment; an unknown ID is ENotFound.
-func (t *tx) UpdateAdjustment(a mercato.BillingAdjustment) error {
-	return t.updateExisting(adjustmentType, a.ID, updateAdjustment, adjustmentArgs(&a)...)
 }
 
 // SetAdjustmentStatus records the status, status message, credit memo and update time of the
@@ -57,18 +51,6 @@ func (t *tx) SetAdjustmentStatus(as ...mercato.BillingAdjustment) error {
 func (t *tx) GetAdjustment(id string) (mercato.BillingAdjustment, error) {
 	a, err := getRow(t, scanAdjustment, selectAdjustments+" WHERE id = $1", id)
 	return a, t.fail(err, "get", adjustmentType, id)
-}
-
-// AdjustmentByToken returns the seller's billing adjustment made with the client token; an
-// unknown one is ENotFound, naming seller/token.
-func (t *tx) AdjustmentByToken(sellerID, token string) (mercato.BillingAdjustment, error) {
-	if token == "" {
-		// The empty token is no token: it is not unique, and names no adjustment.
-		return mercato.BillingAdjustment{}, mercato.NotFound(adjustmentType, sellerID+"/")
-	}
-	a, err := getRow(t, scanAdjustment, selectAdjustments+" WHERE seller_id = $1 AND client_token = $2 AND client_token <> ''",
-		sellerID, token)
-	return a, t.fail(err, "get", adjustmentType, sellerID+"/"+token)
 }
 
 // AdjustmentsByToken returns the seller's billing adjustments made with any of the tokens; the

@@ -45,21 +45,31 @@ func testAdjustments(t *testing.T, s mercato.Store) {
 		t.Helper()
 		return read(t, s, func(tx mercato.Tx) (mercato.BillingAdjustment, error) { return tx.GetAdjustment(id) })
 	}
+	// byToken reads the one adjustment of a seller's token, ENotFound if there is none.
 	byToken := func(sellerID, token string) func(mercato.Tx) (mercato.BillingAdjustment, error) {
-		return func(tx mercato.Tx) (mercato.BillingAdjustment, error) { return tx.AdjustmentByToken(sellerID, token) }
+		return func(tx mercato.Tx) (mercato.BillingAdjustment, error) {
+			found, err := tx.AdjustmentsByToken(sellerID, token)
+			switch {
+			case err != nil:
+				return mercato.BillingAdjustment{}, err
+			case len(found) != 1:
+				return mercato.BillingAdjustment{}, mercato.NotFound("BillingAdjustmentRequest", sellerID+"/"+token)
+			}
+			return found[0], nil
+		}
 	}
 	same(t, "GetAdjustment", a1, get("adj-1"))
 	same(t, "GetAdjustment of a second one of a batch", a2, get("adj-2"))
 	same(t, "GetAdjustment without a token", noToken2, get("adj-5"))
-	same(t, "AdjustmentByToken", a2, read(t, s, byToken(seller, "tok-2")))
-	same(t, "AdjustmentByToken of a token two sellers use", a1, read(t, s, byToken(seller, "tok-1")))
-	same(t, "AdjustmentByToken of the other seller", same2, read(t, s, byToken(seller2, "tok-1")))
+	same(t, "AdjustmentsByToken", a2, read(t, s, byToken(seller, "tok-2")))
+	same(t, "AdjustmentsByToken of a token two sellers use", a1, read(t, s, byToken(seller, "tok-1")))
+	same(t, "AdjustmentsByToken of the other seller", same2, read(t, s, byToken(seller2, "tok-1")))
 	for _, tc := range []struct{ what, seller, token string }{
 		{"unknown token", seller, "tok-9"},
 		{"token of another seller", seller2, "tok-2"},
 		{"empty token", seller, ""},
 	} {
-		viewCode(t, s, "AdjustmentByToken of an "+tc.what, mercato.ENotFound, func(tx mercato.Tx) error {
+		viewCode(t, s, "AdjustmentsByToken of an "+tc.what, mercato.ENotFound, func(tx mercato.Tx) error {
 			_, err := byToken(tc.seller, tc.token)(tx)
 			return err
 		})
@@ -100,19 +110,15 @@ func testAdjustments(t *testing.T, s mercato.Store) {
 
 	a1.Status, a1.StatusMessage, a1.CreditMemoID = mercato.AdjustmentCompleted, "credit memo issued", "inv-cm-1"
 	a1.UpdatedAt = at(5*time.Hour + 7*time.Microsecond)
-	update(t, s, func(tx mercato.Tx) error { return tx.UpdateAdjustment(a1) })
+	update(t, s, func(tx mercato.Tx) error { return tx.SetAdjustmentStatus(a1) })
 	same(t, "updated adjustment", a1, get("adj-1"))
-	same(t, "AdjustmentByToken of an updated adjustment", a1, read(t, s, byToken(seller, "tok-1")))
+	same(t, "AdjustmentsByToken of an updated adjustment", a1, read(t, s, byToken(seller, "tok-1")))
 
-	a2.ClientToken = "tok-1"
-	updateCode(t, s, "UpdateAdjustment to a used token", mercato.EConflict, func(tx mercato.Tx) error {
-		return tx.UpdateAdjustment(a2)
+	updateCode(t, s, "SetAdjustmentStatus of an unknown ID", mercato.ENotFound, func(tx mercato.Tx) error {
+		return tx.SetAdjustmentStatus(adjustment("adj-x", seller, "tok-x", t0))
 	})
-	updateCode(t, s, "UpdateAdjustment of an unknown ID", mercato.ENotFound, func(tx mercato.Tx) error {
-		return tx.UpdateAdjustment(adjustment("adj-x", seller, "tok-x", t0))
-	})
-	viewCode(t, s, "AdjustmentByToken after a refused update", mercato.ENotFound, func(tx mercato.Tx) error {
-		_, err := tx.AdjustmentByToken(seller, "tok-x")
+	viewCode(t, s, "AdjustmentsByToken after a refused update", mercato.ENotFound, func(tx mercato.Tx) error {
+		_, err := byToken(seller, "tok-x")(tx)
 		return err
 	})
 }
@@ -354,7 +360,10 @@ func testRequestConflictsKeepTxUsable(t *testing.T, s mercato.Store) {
 		t.Fatalf("Update after conflicts: %v", err)
 	}
 	same(t, "adjustment written after conflicts", "adj-3", read(t, s, func(tx mercato.Tx) (string, error) {
-		a, err := tx.AdjustmentByToken(seller, "tok-3")
-		return a.ID, err
+		found, err := tx.AdjustmentsByToken(seller, "tok-3")
+		if err != nil || len(found) != 1 {
+			return "", fmt.Errorf("adjustments of tok-3: %v, %w", found, err)
+		}
+		return found[0].ID, nil
 	}))
 }
