@@ -16,9 +16,7 @@ var adjustmentCols = []string{"id", "agreement_id", "seller_id", "buyer_id", "or
 	"amount", "currency", "reason_code", "description", "client_token", "status", "status_message",
 	"credit_memo_id", "policy_rule", "created_at", "updated_at"}
 
-var (
-	selectAdjustments = selectSQL("adjustments", adjustmentCols)
-)
+var selectAdjustments = selectSQL("adjustments", adjustmentCols)
 
 // InsertAdjustments stores new billing adjustments; an existing ID, or a client token the
 // seller already used, is EConflict.
