@@ -22,6 +22,11 @@ const (
 	EInternal     ErrorCode = "internal"       // a fault of ours
 )
 
+// ErrCommitUnknown marks the error of a commit whose outcome the store cannot tell, such as a
+// connection lost while committing: the transaction may have been committed. Callers must not
+// assume it was not (running its work again could do it twice).
+var ErrCommitUnknown = errors.New("the commit's outcome is unknown")
+
 // FieldError names one bad input field and what is wrong with it.
 type FieldError struct {
 	Name    string `json:"name"`

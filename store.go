@@ -12,7 +12,7 @@ import (
 //
 // UpdateRows is Update for work whose rules hold row by row: every condition it relies on is
 // checked by the write itself (a conditional update, a unique key) or on rows it has locked
-// (LockInvoice), never by reading a set of rows to decide a write. A store may run it at a weaker
+// (LockInvoices), never by reading a set of rows to decide a write. A store may run it at a weaker
 // isolation than Update (PostgreSQL: READ COMMITTED), so that concurrent writers of unrelated
 // rows do not abort each other; where the database runs one writer at a time it is Update.
 //

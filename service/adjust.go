@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"runtime/debug"
@@ -60,7 +61,10 @@ type AdjustmentResult struct {
 // another adjustment.
 //
 // Concurrent calls are accepted together (see intake): each is decided as if it ran alone after
-// the calls before it, and answered once what it accepted is committed.
+// the calls before it, and answered once what it accepted is committed. ctx is checked when the
+// call's transaction starts; from then on the call waits for its outcome, so that it is never
+// answered with an error for something committed. EThrottled means the invoices were too
+// contended to reserve on (the SDKs retry it).
 func (s *Service) CreateAdjustments(ctx context.Context, caller string, entries []AdjustmentEntry) (AdjustmentResult, error) {
 	if err := checkBatch(entries); err != nil {
 		return AdjustmentResult{}, err
@@ -95,57 +99,78 @@ type adjustmentCall struct {
 	entries []AdjustmentEntry
 	res     AdjustmentResult
 	err     error
+	settled bool // res and err are final: the call's transaction committed, or it will not run again
 	done    chan struct{}
 }
 
 // acceptAdjustments accepts the calls in one transaction, or, if that transaction fails, each
 // in a transaction of its own, so that one call's fault is its own.
+//
+// A commit whose outcome is unknown (mercato.ErrCommitUnknown) is not run again: the calls get
+// the error, as they would have alone, and a client token lets their clients retry safely.
 func (s *Service) acceptAdjustments(calls []*adjustmentCall) {
 	defer func() {
-		if r := recover(); r != nil { // a bug: fail the calls, not the process
+		if r := recover(); r != nil { // a bug: fail the calls still open, not the process
 			s.log.Error("accepting billing adjustments panicked", "panic", r, "stack", string(debug.Stack()))
 			for _, c := range calls {
-				c.res, c.err = AdjustmentResult{}, fmt.Errorf("accepting billing adjustments: %v", r)
+				if !c.settled {
+					c.res, c.err = AdjustmentResult{}, fmt.Errorf("accepting billing adjustments: %v", r)
+				}
 			}
 		}
 		for _, c := range calls {
 			close(c.done)
 		}
 	}()
+	settle := func(calls []*adjustmentCall, err error) {
+		for _, c := range calls {
+			if err != nil {
+				c.res, c.err = AdjustmentResult{}, err
+			}
+			c.settled = true
+		}
+	}
 	live := slices.DeleteFunc(slices.Clone(calls), func(c *adjustmentCall) bool {
 		c.err = c.ctx.Err()
-		return c.err != nil
+		c.settled = c.err != nil
+		return c.settled
 	})
 	if len(live) == 0 {
 		return
 	}
 	err := s.admitTogether(live)
-	if err == nil {
+	if err == nil || len(live) == 1 || errors.Is(err, mercato.ErrCommitUnknown) {
+		settle(live, err)
 		return
 	}
-	if len(live) > 1 {
-		for _, c := range live {
-			if err := s.admitTogether([]*adjustmentCall{c}); err != nil {
-				c.res, c.err = AdjustmentResult{}, err
-			}
-		}
-		return
+	for _, c := range live {
+		one := []*adjustmentCall{c}
+		settle(one, s.admitTogether(one))
 	}
-	live[0].res, live[0].err = AdjustmentResult{}, err
 }
 
 // admitTogether accepts the calls in one transaction. Every rule here holds row by row (see
-// admission), so it runs in UpdateRows. A transaction that read an invoice before another
-// reserved part of it, or that raced another with the same client token, fails with EConflict;
-// run again, it reads what the other committed: what remains, or the adjustment to replay.
+// admission), so it runs in UpdateRows. A transaction whose reservation no longer fits because
+// others reserved on the invoice after it read it, or that raced another with the same client
+// token, fails with EConflict; run again, it reads what the others committed: what remains, or
+// the adjustment to replay. After maxAdmitAttempts such failures the invoices are too contended:
+// EThrottled, which clients retry.
 func (s *Service) admitTogether(calls []*adjustmentCall) error {
 	admit := func(tx mercato.Tx) error { return s.admitCalls(tx, calls) }
-	err := s.store.UpdateRows(context.Background(), admit)
-	if mercato.ErrorCodeOf(err) == mercato.EConflict {
-		err = s.store.UpdateRows(context.Background(), admit)
+	for attempt := 1; ; attempt++ {
+		err := s.store.UpdateRows(context.Background(), admit)
+		if mercato.ErrorCodeOf(err) != mercato.EConflict {
+			return err
+		}
+		if attempt == maxAdmitAttempts {
+			return fmt.Errorf("%w: %w", mercato.Errorf(mercato.EThrottled,
+				"the invoices of this request are being refunded by many requests at once; retry later"), err)
+		}
 	}
-	return err
 }
+
+// maxAdmitAttempts bounds how often admitTogether runs a transaction that lost a race.
+const maxAdmitAttempts = 5
 
 // admitCalls decides the calls in order in tx, setting each call's result or its own error
 // (the agreement is not the caller's); an error it returns is the transaction's.
@@ -216,7 +241,7 @@ func (s *Service) agreementParties(tx mercato.Tx, ids []string) (map[string]*mer
 	}
 	if s.partiesKept.Add(int64(len(agreements))) > maxPartiesKept {
 		s.parties.Clear() // a bound on memory, not an eviction policy: hot agreements come back
-		s.partiesKept.Store(0)
+		s.partiesKept.Store(int64(len(agreements)))
 	}
 	for _, a := range agreements {
 		s.parties.Store(a.ID, [2]string{a.ProposerID, a.AcceptorID})
@@ -240,8 +265,8 @@ func (s *Service) createAdjustment(tx mercato.Tx, a *mercato.Agreement, e Adjust
 	return item, fail, ad.write(tx)
 }
 
-// admission decides adjustment entries against their invoices, locked and read once, and
-// collects what accepting them writes, so that many entries cost a few statements. Entries are
+// admission decides adjustment entries against their invoices, read once, and collects what
+// accepting them writes, so that many entries cost a few statements. Entries are
 // decided in order: what one reserves on an invoice is no longer there for the next.
 type admission struct {
 	now time.Time
@@ -271,9 +296,12 @@ func (ad *admission) want(a *mercato.Agreement, e AdjustmentEntry) {
 
 // load reads the adjustments of the wanted client tokens and the wanted invoices. The invoices
 // are not locked: write reserves the amounts last, by a conditional update that fails with
-// EConflict if another transaction reserved some meanwhile, so that the rows are locked only
-// from that update to the commit.
+// EConflict if, with what other transactions reserved meanwhile, an invoice would be refunded
+// beyond its pre-tax amount; so the rows are locked only from that update to the commit.
 func (ad *admission) load(tx mercato.Tx) error {
+	if len(ad.invoices) == 0 {
+		return nil // no entry to decide (an empty IDs filter would select every invoice)
+	}
 	for seller, tokens := range ad.tokens {
 		prior, err := tx.AdjustmentsByToken(seller, tokens...)
 		if err != nil {
@@ -337,8 +365,8 @@ func (ad *admission) admit(a *mercato.Agreement, e AdjustmentEntry) (AdjustmentI
 }
 
 // write stores what the admitted entries add and, last, reserves their amounts on the invoices
-// by one conditional update: if an invoice no longer holds what load read (another transaction
-// reserved some meanwhile), it fails with EConflict and the caller rolls back and decides again.
+// by one conditional update: if an invoice no longer holds them (other transactions reserved on
+// it since load read it), it fails with EConflict and the caller rolls back and decides again.
 func (ad *admission) write(tx mercato.Tx) error {
 	if len(ad.adds) == 0 {
 		return nil
@@ -353,7 +381,7 @@ func (ad *admission) write(tx mercato.Tx) error {
 	for i := range ad.adds {
 		ids[i] = ad.adds[i].ID
 	}
-	if err := putJob(tx, jobProcessAdjustment, "adjust:"+ids[0], ad.now, adjustmentJob{ids}); err != nil {
+	if err := putJob(tx, jobProcessAdjustment, "adjust:"+ids[0], ad.now, adjustmentJob{AdjustmentIDs: ids}); err != nil {
 		return err
 	}
 	refunds := make([]mercato.InvoiceAmount, 0, len(ad.reserved))
@@ -387,8 +415,18 @@ func sameAdjustment(b *mercato.BillingAdjustment, e *AdjustmentEntry) bool {
 }
 
 // adjustmentJob is the payload of a job that completes the adjustments accepted together.
+// Jobs scheduled before adjustments were accepted in groups name one, as AdjustmentID.
 type adjustmentJob struct {
-	AdjustmentIDs []string `json:"adjustmentIds"`
+	AdjustmentIDs []string `json:"adjustmentIds,omitempty"`
+	AdjustmentID  string   `json:"adjustmentId,omitempty"`
+}
+
+// ids returns the adjustments the job completes.
+func (p adjustmentJob) ids() []string {
+	if p.AdjustmentID != "" {
+		return append(slices.Clone(p.AdjustmentIDs), p.AdjustmentID)
+	}
+	return p.AdjustmentIDs
 }
 
 // processAdjustments completes pending adjustments, each at its own time: a credit memo
@@ -407,7 +445,11 @@ func (s *Service) processAdjustments(tx mercato.Tx, jobs []mercato.Job, at []tim
 		if err := json.Unmarshal(j.Payload, &p); err != nil {
 			return fmt.Errorf("job %s: %w", j.Key, err)
 		}
-		bas, err := tx.ListAdjustments(mercato.AdjustmentFilter{IDs: p.AdjustmentIDs, Status: mercato.AdjustmentPending})
+		ids := p.ids()
+		if len(ids) == 0 {
+			return fmt.Errorf("job %s names no billing adjustment", j.Key)
+		}
+		bas, err := tx.ListAdjustments(mercato.AdjustmentFilter{IDs: ids, Status: mercato.AdjustmentPending})
 		if err != nil {
 			return err
 		}

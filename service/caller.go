@@ -52,8 +52,10 @@ func agreementAs(tx mercato.Tx, caller, id string, want Party, action string) (m
 	if err != nil {
 		return a, err
 	}
-	if err := checkParty(&a, caller, want, action); err != nil {
+	if err := checkParty(&a, caller, want, action); mercato.ErrorCodeOf(err) == mercato.ENotFound {
 		return mercato.Agreement{}, err
+	} else if err != nil {
+		return a, err
 	}
 	return a, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"mercato"
@@ -133,21 +134,23 @@ func (s *Service) together(n int, do func(i int) error) error {
 	return first
 }
 
-// runBatches runs jobs of one batched kind in batches of up to maxBatch, several at once as jobs
-// due at the same time are. Each job gets the time it would have had alone: its due time, or
-// the simulated clock's when that is later.
+// runBatches runs jobs of one batched kind, which follow each other in due order, in that
+// order, up to maxBatch per transaction. Each job gets the time it would have had alone: its
+// due time, or the simulated clock's when that is later.
 func (s *Service) runBatches(ctx context.Context, batch batchHandler, jobs []mercato.Job) error {
-	at := make([]time.Time, len(jobs))
-	for i, j := range jobs {
-		if s.sim != nil && j.DueAt.After(s.sim.Now()) {
-			s.sim.Set(j.DueAt)
+	for js := range slices.Chunk(jobs, maxBatch) {
+		at := make([]time.Time, len(js))
+		for i, j := range js {
+			if s.sim != nil && j.DueAt.After(s.sim.Now()) {
+				s.sim.Set(j.DueAt)
+			}
+			at[i] = s.jobTime(j)
 		}
-		at[i] = s.jobTime(j)
+		if err := s.runBatch(ctx, batch, js, at); err != nil {
+			return err
+		}
 	}
-	return s.together((len(jobs)+maxBatch-1)/maxBatch, func(c int) error {
-		from, to := c*maxBatch, min(len(jobs), (c+1)*maxBatch)
-		return s.runBatch(ctx, batch, jobs[from:to], at[from:to])
-	})
+	return nil
 }
 
 // runBatch runs a batch in one transaction that also marks its jobs done. If the transaction

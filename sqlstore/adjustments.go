@@ -40,9 +40,27 @@ func (t *tx) SetAdjustmentStatus(as ...mercato.BillingAdjustment) error {
 		return wrap(err, "set the status of %d billing adjustments", len(as))
 	}
 	if int(n) < len(as) {
-		return mercato.NotFound(adjustmentType, as[0].ID)
+		return t.missingAdjustment(as)
 	}
 	return nil
+}
+
+// missingAdjustment returns ENotFound naming the first of as that is not stored.
+func (t *tx) missingAdjustment(as []mercato.BillingAdjustment) error {
+	ids := make([]string, len(as))
+	for i := range as {
+		ids[i] = as[i].ID
+	}
+	stored, err := t.ListAdjustments(mercato.AdjustmentFilter{IDs: ids})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if !slices.ContainsFunc(stored, func(a mercato.BillingAdjustment) bool { return a.ID == id }) {
+			return mercato.NotFound(adjustmentType, id)
+		}
+	}
+	return mercato.NotFound(adjustmentType, ids[0]) // an ID given twice: updated once
 }
 
 // GetAdjustment returns the billing adjustment with the ID.

@@ -118,7 +118,7 @@ func (c *committer) run(group []*groupCall) {
 		return
 	}
 	if err := sqlTx.Commit(); err != nil {
-		setErr(group, fmt.Errorf("%s: commit: %w", s.dialect.Name, err))
+		setErr(group, fmt.Errorf("%s: commit: %w: %w", s.dialect.Name, mercato.ErrCommitUnknown, err))
 	}
 }
 

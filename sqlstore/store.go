@@ -24,8 +24,8 @@ type Dialect struct {
 	// UpdateTx, RowsTx and ViewTx are the options of the transactions Update, UpdateRows and
 	// View begin.
 	UpdateTx, RowsTx, ViewTx sql.TxOptions
-	// MaxAttempts bounds how often Update and View run fn when the database asks for a retry;
-	// values below 1 mean 1 (no retry).
+	// MaxAttempts bounds how often Update, UpdateRows and View run fn when the database asks for
+	// a retry; values below 1 mean 1 (no retry).
 	MaxAttempts int
 	// IsUniqueViolation reports whether err says a unique or primary-key constraint failed.
 	IsUniqueViolation func(error) bool
@@ -183,7 +183,10 @@ func (s *Store) attempt(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn
 		return false, err
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return s.dialect.retryable(err), fmt.Errorf("%s: commit: %w", s.dialect.Name, err)
+		if s.dialect.retryable(err) { // the database refused the commit: nothing was committed
+			return true, fmt.Errorf("%s: commit: %w", s.dialect.Name, err)
+		}
+		return false, fmt.Errorf("%s: commit: %w: %w", s.dialect.Name, mercato.ErrCommitUnknown, err)
 	}
 	return false, nil
 }

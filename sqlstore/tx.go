@@ -16,7 +16,8 @@ type tx struct {
 	d   *Dialect
 	// stmts, when not nil, holds the statements prepared in this transaction, by query.
 	stmts map[string]*sql.Stmt
-	// cache, when not nil, holds statements prepared for the pool (read transactions).
+	// cache, when not nil, holds statements prepared for the pool: the readers', or the single
+	// writer connection's for grouped commits.
 	cache *stmtCache
 	// retryErr is the first error of a statement that asks for the transaction to be run
 	// again; the store then retries, and never commits, even if fn hides the error.
