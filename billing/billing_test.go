@@ -274,9 +274,10 @@ func TestCreditMemosAddUpToTheInvoice(t *testing.T) {
 	}
 	got := []string{memos[0].Tax.String(), memos[1].Tax.String(), memos[2].Tax.String(),
 		memos[0].ListingFee.String(), memos[1].ListingFee.String(), memos[2].ListingFee.String()}
-	// 6.50 x 33.33/100 = 2.16645 -> 2.17 twice, the last takes the remaining 2.16;
-	// 3.00 x 33.33/100 = 0.9999 -> 1.00 twice, the last takes the remaining 1.00
-	want := []string{"2.17", "2.17", "2.16", "1.00", "1.00", "1.00"}
+	// counted from the start: 6.50 x 33.33/100 = 2.16645 -> 2.17; 6.50 x 66.66/100 = 4.3329 ->
+	// 4.33, less 2.17 returned: 2.16; the last takes the remaining 2.17.
+	// 3.00 x 33.33/100 = 0.9999 -> 1.00; 3.00 x 66.66/100 = 1.9998 -> 2.00, less 1.00: 1.00; 1.00
+	want := []string{"2.17", "2.16", "2.17", "1.00", "1.00", "1.00"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tax and fee shares (-want +got):\n%s", diff)
 	}
@@ -290,6 +291,30 @@ func TestCreditMemosAddUpToTheInvoice(t *testing.T) {
 		if v != 0 {
 			t.Errorf("after a full refund %s holds %s, want 0", account, v)
 		}
+	}
+}
+
+// TestManySmallCreditMemos refunds an invoice in 875 pieces of 1.37 and the rest: rounding each
+// memo's tax share on its own would return the whole tax long before the pre-tax amount (1.37 x
+// 6.5% = 0.089 -> 0.09 each); counted from the start, what was returned after every memo is the
+// tax of what was refunded so far, rounded once.
+func TestManySmallCreditMemos(t *testing.T) {
+	a := subscription(day(2026, 1, 1), time.Time{})
+	j, _ := mercato.LookupJurisdiction("US-WA")
+	inv := NewInvoice(a, "k", []mercato.Charge{{Amount: amt("1200.00")}}, day(2026, 2, 2), j)
+	if inv.Tax != amt("78.00") {
+		t.Fatalf("tax %s, want 78.00", inv.Tax)
+	}
+	for i := 1; inv.Credited < inv.PreTax; i++ {
+		part := min(amt("1.37"), inv.PreTax-inv.Credited)
+		m := CreditMemo(&inv, part, day(2026, 2, 10))
+		inv.Credited, inv.CreditedTax = inv.Credited+m.PreTax, inv.CreditedTax+m.Tax
+		if want := inv.Tax.MulFrac(int64(inv.Credited), int64(inv.PreTax), "USD"); inv.CreditedTax != want {
+			t.Fatalf("after memo %d (%s of %s refunded): tax returned %s, want %s", i, inv.Credited, inv.PreTax, inv.CreditedTax, want)
+		}
+	}
+	if inv.CreditedTax != inv.Tax {
+		t.Errorf("after a full refund in pieces, tax returned %s of %s", inv.CreditedTax, inv.Tax)
 	}
 }
 

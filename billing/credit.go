@@ -28,13 +28,16 @@ func CreditMemo(inv *mercato.Invoice, amount mercato.Amount, at time.Time) merca
 }
 
 // share returns the part of total (of which back was already returned) that goes with amount of
-// base (of which done was already refunded).
+// base (of which done was already refunded). It is counted from the start, as the share of
+// everything refunded so far less what was returned, so that rounding does not add up across
+// many partial refunds: after each one, what was returned is the share of what was refunded,
+// rounded once.
 func share(total, back, amount, done, base mercato.Amount, c mercato.Currency) mercato.Amount {
 	left := total - back
 	if done+amount >= base || base == 0 {
 		return left
 	}
-	return min(total.MulFrac(int64(amount), int64(base), c), left)
+	return min(max(total.MulFrac(int64(done+amount), int64(base), c)-back, 0), left)
 }
 
 // CreditMemoLedger returns the postings of a credit memo, the mirror of an invoice's: the buyer
