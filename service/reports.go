@@ -108,9 +108,12 @@ func (s *Service) Disbursements(ctx context.Context, q ReportQuery) ([]mercato.P
 // returned), Disbursed what was paid out, and the balances what the marketplace owed the seller
 // at the start and the end, from the ledger. Each figure comes from its own records (invoices,
 // disbursements, the ledger), so Difference, the amount by which the equation fails, is zero
-// only if they all agree. The closing balance splits into Pending (collected proceeds waiting
-// for the next disbursement; negative when refunds after a disbursement are to be recovered)
-// and Uncollected (proceeds of invoices the buyer has not paid in full).
+// only if they all agree. The closing balance splits into Pending (the payout lines settled and
+// not yet disbursed: collected proceeds, less refunds; negative when refunds after a
+// disbursement are to be recovered) and Uncollected, the rest: what the daily settlement has
+// not turned into payout lines yet, mostly proceeds of invoices the buyer has not paid in full,
+// but also credit memos issued since the last settlement, which make it negative when nothing
+// else is outstanding.
 type Reconciliation struct {
 	SellerID    string           `json:"sellerId"`
 	Currency    mercato.Currency `json:"currencyCode"`
