@@ -3,7 +3,6 @@ package service
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -441,9 +440,9 @@ func (s *Service) processAdjustments(tx mercato.Tx, jobs []mercato.Job, at []tim
 	var times []time.Time
 	invoices := map[string]*creditedInvoice{}
 	for i, j := range jobs {
-		var p adjustmentJob
-		if err := json.Unmarshal(j.Payload, &p); err != nil {
-			return fmt.Errorf("job %s: %w", j.Key, err)
+		p, err := jobPayload[adjustmentJob](j)
+		if err != nil {
+			return err
 		}
 		ids := p.ids()
 		if len(ids) == 0 {
@@ -583,10 +582,7 @@ type AdjustmentQuery struct {
 // Adjustments lists the caller's billing adjustments as a seller, oldest first, one page at a
 // time; it returns the cursor of the next page ("" on the last).
 func (s *Service) Adjustments(ctx context.Context, caller string, q AdjustmentQuery) ([]mercato.BillingAdjustment, string, error) {
-	limit := q.Limit
-	if limit <= 0 || limit > MaxPageSize {
-		limit = MaxPageSize
-	}
+	limit := pageLimit(q.Limit)
 	var out []mercato.BillingAdjustment
 	err := s.view(ctx, func(tx mercato.Tx) error {
 		var err error
@@ -594,8 +590,9 @@ func (s *Service) Adjustments(ctx context.Context, caller string, q AdjustmentQu
 			CreatedAfter: q.CreatedAfter, CreatedBefore: q.CreatedBefore, AfterID: q.Cursor, Limit: limit + 1})
 		return err
 	})
-	if err != nil || len(out) <= limit {
-		return out, "", err
+	if err != nil {
+		return nil, "", err
 	}
-	return out[:limit], out[limit-1].ID, nil
+	page, next := cutPage(out, limit, func(a *mercato.BillingAdjustment) string { return a.ID })
+	return page, next, nil
 }

@@ -86,6 +86,15 @@ func scheduleClose(tx mercato.Tx, p mercato.BillingPeriod) error {
 	return putJob(tx, jobMonthlyClose, "close:"+p.String(), closeTime(p), closeJob{p})
 }
 
+// jobPayload decodes what putJob stored with the job.
+func jobPayload[T any](j mercato.Job) (T, error) {
+	var p T
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return p, fmt.Errorf("job %s: %w", j.Key, err)
+	}
+	return p, nil
+}
+
 func putJob(tx mercato.Tx, kind mercato.JobKind, key string, due time.Time, payload any) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
@@ -185,9 +194,9 @@ func (b *invoicing) write(tx mercato.Tx) error {
 
 // invoiceCharge invoices one scheduled charge on its date, unless it was cancelled meanwhile.
 func (s *Service) invoiceCharge(ctx context.Context, j mercato.Job) error {
-	var p chargeJob
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return fmt.Errorf("job %s: %w", j.Key, err)
+	p, err := jobPayload[chargeJob](j)
+	if err != nil {
+		return err
 	}
 	return s.store.Update(ctx, func(tx mercato.Tx) error {
 		a, err := tx.GetAgreement(p.AgreementID)
@@ -213,9 +222,9 @@ func (s *Service) invoiceCharge(ctx context.Context, j mercato.Job) error {
 // agreements still run. Running it again issues nothing twice: each batch skips agreements
 // already invoiced for the period.
 func (s *Service) closeMonth(ctx context.Context, j mercato.Job) error {
-	var p closeJob
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return fmt.Errorf("job %s: %w", j.Key, err)
+	p, err := jobPayload[closeJob](j)
+	if err != nil {
+		return err
 	}
 	after := ""
 	for {
@@ -288,9 +297,9 @@ func agreementIDs(as []mercato.Agreement) []string {
 
 // expire ends an agreement that reached its end time.
 func (s *Service) expire(ctx context.Context, j mercato.Job) error {
-	var p expireJob
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return fmt.Errorf("job %s: %w", j.Key, err)
+	p, err := jobPayload[expireJob](j)
+	if err != nil {
+		return err
 	}
 	return s.store.Update(ctx, func(tx mercato.Tx) error {
 		a, err := tx.GetAgreement(p.AgreementID)

@@ -2,8 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
 
@@ -166,9 +164,9 @@ func (s *Service) WithdrawCancellationRequest(ctx context.Context, caller, agree
 
 // autoApproveCancellation approves a request the buyer left unanswered for 7 days.
 func (s *Service) autoApproveCancellation(ctx context.Context, j mercato.Job) error {
-	var p requestJob
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return fmt.Errorf("job %s: %w", j.Key, err)
+	p, err := jobPayload[requestJob](j)
+	if err != nil {
+		return err
 	}
 	return s.store.Update(ctx, func(tx mercato.Tx) error {
 		r, err := tx.GetCancellationRequest(p.ID)
@@ -216,25 +214,5 @@ func (q *RequestQuery) filter(caller string, limit int) (mercato.RequestFilter, 
 // CancellationRequests lists cancellation requests of the caller's agreements on one side, oldest
 // first, a page at a time.
 func (s *Service) CancellationRequests(ctx context.Context, caller string, q RequestQuery) ([]mercato.CancellationRequest, string, error) {
-	limit := pageLimit(q.Limit)
-	f, err := q.filter(caller, limit+1)
-	if err != nil {
-		return nil, "", err
-	}
-	var out []mercato.CancellationRequest
-	err = s.view(ctx, func(tx mercato.Tx) error {
-		out, err = tx.ListCancellationRequests(f)
-		return err
-	})
-	if err != nil || len(out) <= limit {
-		return out, "", err
-	}
-	return out[:limit], out[limit-1].ID, nil
-}
-
-func pageLimit(n int) int {
-	if n <= 0 || n > MaxPageSize {
-		return MaxPageSize
-	}
-	return n
+	return requestPage(ctx, s, caller, q, mercato.Tx.ListCancellationRequests, func(r *mercato.CancellationRequest) string { return r.ID })
 }

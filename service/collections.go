@@ -35,9 +35,9 @@ func scheduleSettlement(tx mercato.Tx, from, due time.Time) error {
 
 // settle runs one day's settlement, then schedules the next.
 func (s *Service) settle(ctx context.Context, j mercato.Job) error {
-	var p settleJob
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return fmt.Errorf("job %s: %w", j.Key, err)
+	p, err := jobPayload[settleJob](j)
+	if err != nil {
+		return err
 	}
 	if err := s.collect(ctx, p.From, j.DueAt); err != nil {
 		return fmt.Errorf("collections of %s: %w", j.DueAt.Format(time.DateOnly), err)

@@ -2,8 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"mercato"
@@ -194,9 +192,9 @@ func (s *Service) CancelPaymentRequest(ctx context.Context, caller, agreementID,
 
 // autoApprovePayment approves a request left unanswered past the term's expiration duration.
 func (s *Service) autoApprovePayment(ctx context.Context, j mercato.Job) error {
-	var p requestJob
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return fmt.Errorf("job %s: %w", j.Key, err)
+	p, err := jobPayload[requestJob](j)
+	if err != nil {
+		return err
 	}
 	return s.store.Update(ctx, func(tx mercato.Tx) error {
 		r, err := tx.GetPaymentRequest(p.ID)
@@ -221,18 +219,5 @@ func (s *Service) PaymentRequest(ctx context.Context, caller, agreementID, id st
 // PaymentRequests lists payment requests of the caller's agreements on one side, oldest first,
 // a page at a time.
 func (s *Service) PaymentRequests(ctx context.Context, caller string, q RequestQuery) ([]mercato.PaymentRequest, string, error) {
-	limit := pageLimit(q.Limit)
-	f, err := q.filter(caller, limit+1)
-	if err != nil {
-		return nil, "", err
-	}
-	var out []mercato.PaymentRequest
-	err = s.view(ctx, func(tx mercato.Tx) error {
-		out, err = tx.ListPaymentRequests(f)
-		return err
-	})
-	if err != nil || len(out) <= limit {
-		return out, "", err
-	}
-	return out[:limit], out[limit-1].ID, nil
+	return requestPage(ctx, s, caller, q, mercato.Tx.ListPaymentRequests, func(r *mercato.PaymentRequest) string { return r.ID })
 }

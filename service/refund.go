@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -455,20 +454,7 @@ func (s *Service) RefundCase(ctx context.Context, caller, id string) (mercato.Re
 // RefundCases lists the refund requests of the caller on one side, oldest first, a page at a
 // time.
 func (s *Service) RefundCases(ctx context.Context, caller string, q RequestQuery) ([]mercato.RefundCase, string, error) {
-	limit := pageLimit(q.Limit)
-	f, err := q.filter(caller, limit+1)
-	if err != nil {
-		return nil, "", err
-	}
-	var out []mercato.RefundCase
-	err = s.view(ctx, func(tx mercato.Tx) error {
-		out, err = tx.ListRefundCases(f)
-		return err
-	})
-	if err != nil || len(out) <= limit {
-		return out, "", err
-	}
-	return out[:limit], out[limit-1].ID, nil
+	return requestPage(ctx, s, caller, q, mercato.Tx.ListRefundCases, func(r *mercato.RefundCase) string { return r.ID })
 }
 
 // AnswerRefundRequest completes a case that needs action with what was missing (the fields of
@@ -591,9 +577,9 @@ func (s *Service) cancelOnDate(ctx context.Context, j mercato.Job) error {
 }
 
 func (s *Service) caseJob(ctx context.Context, j mercato.Job, fn func(mercato.Tx, *mercato.RefundCase, *mercato.Agreement) error) error {
-	var p requestJob
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return fmt.Errorf("job %s: %w", j.Key, err)
+	p, err := jobPayload[requestJob](j)
+	if err != nil {
+		return err
 	}
 	return s.store.Update(ctx, func(tx mercato.Tx) error {
 		c, err := tx.GetRefundCase(p.ID)

@@ -221,9 +221,9 @@ func scenarioAgreementID(sa mercato.ScenarioAgreement) string {
 
 // scenarioAccept performs an acceptance a scenario scheduled.
 func (s *Service) scenarioAccept(ctx context.Context, j mercato.Job) error {
-	var in AcceptInput
-	if err := json.Unmarshal(j.Payload, &in); err != nil {
-		return fmt.Errorf("job %s: %w", j.Key, err)
+	in, err := jobPayload[AcceptInput](j)
+	if err != nil {
+		return err
 	}
 	return s.store.Update(ctx, func(tx mercato.Tx) error {
 		if _, err := tx.GetAgreement(in.AgreementID); err == nil {
