@@ -275,14 +275,14 @@ type admission struct {
 	invoices map[string]*mercato.Invoice
 	// known holds the adjustments by seller and client token, stored or accepted here.
 	known    map[[2]string]mercato.BillingAdjustment
-	reserved map[string]mercato.Amount // invoice → amount reserved here
+	reserved []mercato.InvoiceAmount // what the entries admitted here reserve
 	adds     []mercato.BillingAdjustment
 	audit    []mercato.AuditRecord
 }
 
 func newAdmission(now time.Time) *admission {
 	return &admission{now: now, tokens: map[string][]string{}, invoices: map[string]*mercato.Invoice{},
-		known: map[[2]string]mercato.BillingAdjustment{}, reserved: map[string]mercato.Amount{}}
+		known: map[[2]string]mercato.BillingAdjustment{}}
 }
 
 // want notes what deciding entry e of agreement a will read.
@@ -342,7 +342,7 @@ func (ad *admission) admit(a *mercato.Agreement, e AdjustmentEntry) (AdjustmentI
 		return refuse("VALIDATION_EXCEPTION", "%s", msg)
 	}
 	inv.Refunded += e.Amount
-	ad.reserved[inv.ID] += e.Amount
+	ad.reserved = append(ad.reserved, mercato.InvoiceAmount{InvoiceID: inv.ID, Amount: e.Amount})
 	ba := mercato.BillingAdjustment{ID: newID("ba-"), AgreementID: a.ID, SellerID: a.ProposerID, BuyerID: a.AcceptorID,
 		OriginalInvoiceID: inv.ID, Amount: e.Amount, Currency: e.Currency, ReasonCode: e.ReasonCode,
 		Description: e.Description, ClientToken: e.ClientToken, Status: mercato.AdjustmentPending,
@@ -383,11 +383,7 @@ func (ad *admission) write(tx mercato.Tx) error {
 	if err := putJob(tx, jobProcessAdjustment, "adjust:"+ids[0], ad.now, adjustmentJob{AdjustmentIDs: ids}); err != nil {
 		return err
 	}
-	refunds := make([]mercato.InvoiceAmount, 0, len(ad.reserved))
-	for id, amount := range ad.reserved {
-		refunds = append(refunds, mercato.InvoiceAmount{InvoiceID: id, Amount: amount})
-	}
-	return tx.AddInvoiceRefunds(refunds...)
+	return tx.AddInvoiceRefunds(ad.reserved...)
 }
 
 // adjustmentProblem says what is wrong with an entry for the invoice, or "" if nothing is.

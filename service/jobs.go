@@ -108,25 +108,20 @@ const defaultJobWorkers = 16
 // runTogether runs jobs due at the same time concurrently: jobs due at different times still
 // run in time order, since each call holds only jobs of one due time.
 func (s *Service) runTogether(ctx context.Context, jobs []mercato.Job) error {
-	return s.together(len(jobs), func(i int) error { return s.runJob(ctx, jobs[i]) })
-}
-
-// together runs do(0) to do(n-1), up to jobWorkers of them at once, and returns the first error.
-func (s *Service) together(n int, do func(i int) error) error {
-	if n == 1 {
-		return do(0)
+	if len(jobs) == 1 {
+		return s.runJob(ctx, jobs[0])
 	}
 	sem := make(chan struct{}, s.jobWorkers)
-	errs := make(chan error, n)
-	for i := range n {
+	errs := make(chan error, len(jobs))
+	for _, j := range jobs {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem }()
-			errs <- do(i)
+			errs <- s.runJob(ctx, j)
 		}()
 	}
 	var first error
-	for range n {
+	for range jobs {
 		if err := <-errs; err != nil && first == nil {
 			first = err
 		}
