@@ -335,13 +335,10 @@ func (c *Console) adjustSubmit(w http.ResponseWriter, r *http.Request, u *user) 
 		OriginalInvoiceID: v.Invoice.ID, Amount: v.Refund, Currency: v.Invoice.Currency, ReasonCode: v.Form.ReasonCode,
 		Description: v.Form.Description(), ClientToken: v.Form.Token}})
 	if err != nil {
-		status, msg := problemOf(err)
-		if status == http.StatusNotFound || status >= 500 {
-			c.fail(w, r, u, err)
-			return
+		if status, msg, ok := c.formProblem(w, r, u, err); ok {
+			v.Problem = msg
+			c.showAdjust(w, r, u, v, 4, status)
 		}
-		v.Problem = msg
-		c.showAdjust(w, r, u, v, 4, status)
 		return
 	}
 	if len(res.Errors) > 0 {

@@ -179,11 +179,11 @@ func (c *Console) agreementAs(r *http.Request, u *user, party service.Party) (me
 	return a, err
 }
 
-// invoiceView is an invoice with the credit memos issued against it.
+// invoiceView is an invoice with the credit memos issued against it. What the memos credited is
+// the invoice's own Credited total.
 type invoiceView struct {
 	mercato.Invoice
 	Remaining mercato.Amount // pre-tax amount that may still be refunded
-	Credited  mercato.Amount // pre-tax total of the credit memos issued
 	Memos     []mercato.Invoice
 }
 
@@ -200,7 +200,6 @@ func groupInvoices(all []mercato.Invoice) []invoiceView {
 	for _, m := range all {
 		if i, ok := at[m.OriginalInvoiceID]; ok && m.Type == mercato.InvoiceTypeCreditMemo {
 			views[i].Memos = append(views[i].Memos, m)
-			views[i].Credited += m.PreTax
 		}
 	}
 	return views

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -78,49 +79,42 @@ func (c *Console) buyerRequests(w http.ResponseWriter, r *http.Request, u *user)
 		c.fail(w, r, u, err)
 		return
 	}
-	v.Cancellations = pendingFirst(v.Cancellations, func(x mercato.CancellationRequest) bool {
+	var cancellations, payments int
+	v.Cancellations, cancellations = pendingFirst(v.Cancellations, func(x mercato.CancellationRequest) bool {
 		return x.Status == mercato.CancellationPendingApproval
 	})
-	v.Payments = pendingFirst(v.Payments, func(x mercato.PaymentRequest) bool {
+	v.Payments, payments = pendingFirst(v.Payments, func(x mercato.PaymentRequest) bool {
 		return x.Status == mercato.PaymentRequestPendingApproval
 	})
-	for _, x := range v.Cancellations {
-		if x.Status == mercato.CancellationPendingApproval {
-			v.Pending++
-		}
-	}
-	for _, x := range v.Payments {
-		if x.Status == mercato.PaymentRequestPendingApproval {
-			v.Pending++
-		}
-	}
+	v.Pending = cancellations + payments
 	c.render(w, r, http.StatusOK, page{Name: "buyer_requests", Title: "Requests to answer", Nav: "buyer-requests", User: u, Data: v})
 }
 
-// pendingFirst orders the pending items first, newest first within each group.
-func pendingFirst[T any](xs []T, pending func(T) bool) []T {
-	out := make([]T, 0, len(xs))
-	for _, want := range []bool{true, false} {
-		for i := len(xs) - 1; i >= 0; i-- {
-			if pending(xs[i]) == want {
-				out = append(out, xs[i])
-			}
+// pendingFirst orders the pending items first, newest first within each group, and counts them.
+func pendingFirst[T any](xs []T, pending func(T) bool) ([]T, int) {
+	var newest, rest []T
+	for i := len(xs) - 1; i >= 0; i-- {
+		if pending(xs[i]) {
+			newest = append(newest, xs[i])
+		} else {
+			rest = append(rest, xs[i])
 		}
 	}
-	return out
+	return append(newest, rest...), len(newest)
 }
 
 // maxAnswer bounds a rejection reason or purchase order reference.
 const maxAnswer = 250
 
-// answer reads the optional text of an answer to a request; required makes it mandatory.
-func answer(r *http.Request, field string, required bool) (string, string) {
+// answer reads the text of an answer to a request, and what is wrong with it. A rejection names
+// who reads its reason, which makes the reason mandatory; other answers pass "".
+func answer(r *http.Request, field, reader string) (string, string) {
 	s := strings.TrimSpace(r.PostFormValue(field))
 	switch {
-	case required && s == "":
-		return s, "Give a reason for rejecting, so that the seller knows why."
+	case reader != "" && s == "":
+		return s, "Give a reason for rejecting, so that the " + reader + " knows why."
 	case utf8.RuneCountInString(s) > maxAnswer:
-		return s, "Keep it to 250 characters."
+		return s, fmt.Sprintf("Keep it to %d characters.", maxAnswer)
 	}
 	return s, ""
 }
@@ -137,12 +131,9 @@ func answered(w http.ResponseWriter, r *http.Request, notice string) {
 
 // answerFailed shows the agreement with the reason an answer was refused.
 func (c *Console) answerFailed(w http.ResponseWriter, r *http.Request, u *user, err error) {
-	status, msg := problemOf(err)
-	if status == http.StatusNotFound || status >= 500 {
-		c.fail(w, r, u, err)
-		return
+	if status, msg, ok := c.formProblem(w, r, u, err); ok {
+		c.showBuyerAgreement(w, r, u, status, msg)
 	}
-	c.showBuyerAgreement(w, r, u, status, msg)
 }
 
 // approveCancellation approves a seller's cancellation request: the agreement is cancelled.
@@ -156,7 +147,7 @@ func (c *Console) approveCancellation(w http.ResponseWriter, r *http.Request, u 
 
 // rejectCancellation rejects a seller's cancellation request, with a reason.
 func (c *Console) rejectCancellation(w http.ResponseWriter, r *http.Request, u *user) {
-	reason, problem := answer(r, "reason", true)
+	reason, problem := answer(r, "reason", "seller")
 	if problem != "" {
 		c.showBuyerAgreement(w, r, u, http.StatusBadRequest, problem)
 		return
@@ -170,7 +161,7 @@ func (c *Console) rejectCancellation(w http.ResponseWriter, r *http.Request, u *
 
 // approvePayment approves a seller's payment request, with an optional purchase order reference.
 func (c *Console) approvePayment(w http.ResponseWriter, r *http.Request, u *user) {
-	po, problem := answer(r, "purchase_order", false)
+	po, problem := answer(r, "purchase_order", "")
 	if problem != "" {
 		c.showBuyerAgreement(w, r, u, http.StatusBadRequest, problem)
 		return
@@ -184,7 +175,7 @@ func (c *Console) approvePayment(w http.ResponseWriter, r *http.Request, u *user
 
 // rejectPayment rejects a seller's payment request, with a reason.
 func (c *Console) rejectPayment(w http.ResponseWriter, r *http.Request, u *user) {
-	reason, problem := answer(r, "reason", true)
+	reason, problem := answer(r, "reason", "seller")
 	if problem != "" {
 		c.showBuyerAgreement(w, r, u, http.StatusBadRequest, problem)
 		return

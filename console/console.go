@@ -23,8 +23,8 @@ import (
 	"mercato/service"
 )
 
-// Directory looks up accounts and products by ID, for names and roles. The service does not
-// expose these lookups (yet); the wiring provides them. Lookups return ENotFound for unknown IDs.
+// Directory looks up accounts and products by ID, for names and roles. *service.Service
+// implements it (cmd/mercato passes the service itself). Lookups return ENotFound for unknown IDs.
 type Directory interface {
 	Account(ctx context.Context, id string) (mercato.Account, error)
 	Product(ctx context.Context, id string) (mercato.Product, error)

@@ -10,8 +10,6 @@ import (
 
 // operatorView is the data of the operator page.
 type operatorView struct {
-	Sandbox     bool
-	Now         time.Time
 	Advance     string // the duration last typed
 	Balanced    bool
 	LedgerError string
@@ -27,7 +25,7 @@ func (c *Console) operatorPage(w http.ResponseWriter, r *http.Request, u *user) 
 }
 
 func (c *Console) showOperator(w http.ResponseWriter, r *http.Request, u *user, status int, advance, problem string) {
-	v := operatorView{Sandbox: c.svc.Sandbox(), Now: c.svc.Now(), Advance: advance, Balanced: true}
+	v := operatorView{Advance: advance, Balanced: true}
 	// An unbalanced ledger is a fault of the marketplace, and the operator is who must see it.
 	if err := c.svc.CheckLedger(r.Context()); err != nil {
 		c.log.Error("console: ledger check failed", "err", err)

@@ -2,15 +2,12 @@ package console
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"mercato"
 	"mercato/service"
 )
-
-// service.RefundKinds are the types of refund request a buyer can file.
 
 // refundForm is the "Request a refund" form of a buyer's agreement, as last posted.
 type refundForm struct {
@@ -28,6 +25,7 @@ type refundCaseView struct {
 	mercato.RefundCase
 	StatusLabel string
 	Explain     string // what the status means for the reader
+	Waiting     bool   // it waits for the reader: the buyer's answer, or the seller's decision
 }
 
 // refundStatusLabel is the status of a refund request in words, for the buyer and the seller.
@@ -89,28 +87,28 @@ func (c *Console) showRefunds(w http.ResponseWriter, r *http.Request, u *user, p
 		c.fail(w, r, u, err)
 		return
 	}
-	v.Cases = cases
 	open := mercato.RefundActionRequired
 	name, nav := "buyer_refunds", "buyer-refunds"
 	if party == service.Proposer {
 		open, name, nav = mercato.RefundAwaitingSeller, "seller_refunds", "seller-refunds"
 	}
-	for _, x := range cases {
-		if x.Status == open && (party == service.Proposer || x.FiledBy == u.ID) {
+	for i := range cases {
+		x := &cases[i]
+		// A buyer answers only the requests it filed; the seller decides every one awaiting it.
+		x.Waiting = x.Status == open && (party == service.Proposer || x.FiledBy == u.ID)
+		if x.Waiting {
 			v.Open++
 		}
 	}
+	v.Cases = cases
 	c.render(w, r, status, page{Name: name, Title: "Refund requests", Nav: nav, User: u, Error: problem, Data: v})
 }
 
 // refundFailed shows the list again with the service's reason, or fails the page.
 func (c *Console) refundFailed(w http.ResponseWriter, r *http.Request, u *user, party service.Party, v refundsView, err error) {
-	status, msg := problemOf(err)
-	if status == http.StatusNotFound || status >= 500 {
-		c.fail(w, r, u, err)
-		return
+	if status, msg, ok := c.formProblem(w, r, u, err); ok {
+		c.showRefunds(w, r, u, party, status, v, msg)
 	}
-	c.showRefunds(w, r, u, party, status, v, msg)
 }
 
 // fileRefund files the buyer's refund request for the agreement of the path.
@@ -125,16 +123,12 @@ func (c *Console) fileRefund(w http.ResponseWriter, r *http.Request, u *user) {
 		Comments: strings.TrimSpace(r.PostFormValue("comments"))}
 	in := service.RefundRequestInput{BuyerID: u.ID, SellerID: a.ProposerID, AgreementID: a.ID, ProductID: a.ProductID,
 		Kind: f.Kind, Comments: f.Comments}
+	// The form reads what the service cannot: the amount and the date as typed. The type and
+	// the sign of the amount are the service's to check (RefundRequestInput.Validate).
 	var p mercato.Problems
-	if !slices.Contains(service.RefundKinds, f.Kind) {
-		p.Add("type", "choose the type of request")
-	}
 	amount, ok := formAmount(f.Amount)
-	switch {
-	case !ok:
+	if !ok {
 		p.Add("amount", "%q is not an amount: write it like 120.50", f.Amount)
-	case amount < 0:
-		p.Add("amount", "must not be negative")
 	}
 	in.Amount = amount
 	if in.CancellationDate, ok = formDate(f.CancellationDate); !ok {
@@ -152,13 +146,10 @@ func (c *Console) fileRefund(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	if _, err := c.svc.FileRefundRequest(r.Context(), u.ID, in); err != nil {
-		status, msg := problemOf(err)
-		if status == http.StatusNotFound || status >= 500 {
-			c.fail(w, r, u, err)
-			return
+		if status, msg, ok := c.formProblem(w, r, u, err); ok {
+			f.Error, f.Fields = msg, fieldProblems(err)
+			c.showBuyerAgreementWith(w, r, u, status, "", f)
 		}
-		f.Error, f.Fields = msg, fieldProblems(err)
-		c.showBuyerAgreementWith(w, r, u, status, "", f)
 		return
 	}
 	http.Redirect(w, r, "/console/buyer/refunds?notice=refund-filed", http.StatusSeeOther)
@@ -202,9 +193,8 @@ func (c *Console) approveRefund(w http.ResponseWriter, r *http.Request, u *user)
 // rejectRefund is the seller's refusal of a refund request, with a reason the buyer sees.
 func (c *Console) rejectRefund(w http.ResponseWriter, r *http.Request, u *user) {
 	id := r.PathValue("rid")
-	reason, problem := answer(r, "reason", true)
+	reason, problem := answer(r, "reason", "buyer")
 	if problem != "" {
-		problem = strings.Replace(problem, "the seller knows", "the buyer knows", 1)
 		c.showRefunds(w, r, u, service.Proposer, http.StatusBadRequest, refundsView{Reject: id}, problem)
 		return
 	}

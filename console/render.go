@@ -126,6 +126,18 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, u *user, err erro
 	}
 }
 
+// formProblem returns the status and message of a service error for the page of the form that
+// caused it: a rule the request broke. A 404 or a fault of ours it answers itself, with fail, and
+// returns false.
+func (c *Console) formProblem(w http.ResponseWriter, r *http.Request, u *user, err error) (int, string, bool) {
+	status, msg := problemOf(err)
+	if status == http.StatusNotFound || status >= 500 {
+		c.fail(w, r, u, err)
+		return 0, "", false
+	}
+	return status, msg, true
+}
+
 // problemOf returns the HTTP status and the message to show for an error.
 func problemOf(err error) (int, string) {
 	var e *mercato.Error

@@ -56,7 +56,8 @@ const (
 // reportsPage shows the seller's billed revenue and payouts per month of a year, charted, and
 // the reconciliation of each month.
 func (c *Console) reportsPage(w http.ResponseWriter, r *http.Request, u *user) {
-	year := c.svc.Now().Year()
+	now := c.svc.Now()
+	year := now.Year()
 	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 2000 && y <= 2100 {
 		year = y
 	}
@@ -82,7 +83,7 @@ func (c *Console) reportsPage(w http.ResponseWriter, r *http.Request, u *user) {
 	for m := range 12 {
 		start := from.AddDate(0, m, 0)
 		mr := monthReport{Month: start, Label: start.Format("Jan")}
-		if !start.Before(c.svc.Now()) { // a month not begun has nothing to reconcile yet
+		if !start.Before(now) { // a month not begun has nothing to reconcile yet
 			v.Months = append(v.Months, mr)
 			continue
 		}

@@ -2,9 +2,11 @@ package console
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"mercato"
 	"mercato/service"
@@ -138,11 +140,14 @@ func pendingCancellation(rs []mercato.CancellationRequest) *mercato.Cancellation
 	return nil
 }
 
+// maxCancelDescription bounds the description of a cancellation request (the form's maxlength).
+const maxCancelDescription = 500
+
 // sendCancellation sends the buyer a request to cancel the agreement.
 func (c *Console) sendCancellation(w http.ResponseWriter, r *http.Request, u *user) {
 	form := cancelForm{ReasonCode: r.PostFormValue("reason_code"), Description: strings.TrimSpace(r.PostFormValue("description"))}
-	if len(form.Description) > 500 {
-		form.Error = "The description is too long: keep it to 500 characters."
+	if utf8.RuneCountInString(form.Description) > maxCancelDescription {
+		form.Error = fmt.Sprintf("The description is too long: keep it to %d characters.", maxCancelDescription)
 		c.showSellerAgreement(w, r, u, http.StatusBadRequest, form)
 		return
 	}
@@ -157,13 +162,10 @@ func (c *Console) sendCancellation(w http.ResponseWriter, r *http.Request, u *us
 
 // cancellationFailed shows the agreement again with the service's reason, or fails the page.
 func (c *Console) cancellationFailed(w http.ResponseWriter, r *http.Request, u *user, form cancelForm, err error) {
-	status, msg := problemOf(err)
-	if status == http.StatusNotFound || status >= 500 {
-		c.fail(w, r, u, err)
-		return
+	if status, msg, ok := c.formProblem(w, r, u, err); ok {
+		form.Error = msg
+		c.showSellerAgreement(w, r, u, status, form)
 	}
-	form.Error = msg
-	c.showSellerAgreement(w, r, u, status, form)
 }
 
 // withdrawCancellation withdraws the seller's pending cancellation request.
