@@ -52,8 +52,9 @@ func describeAgreement(a *mercato.Agreement) *describeAgreementOutput {
 		AgreementID: a.ID, Acceptor: &accountRef{a.AcceptorID}, Proposer: &accountRef{a.ProposerID},
 		StartTime: At(a.StartTime), AcceptanceTime: At(a.AcceptanceTime), AgreementType: service.AgreementType,
 		ProposalSummary: summaryOf(a), Status: string(a.Status), InitialAgreementID: a.InitialAgreementID,
-		EndTimeBehavior: &endTimeBehavior{Type: service.EndTimeBehavior(a), ReasonCode: endReason(a)},
 	}
+	behavior := service.EndTimeBehavior(a)
+	out.EndTimeBehavior = &endTimeBehavior{Type: behavior, ReasonCode: endReason(a, behavior)}
 	if !a.EndTime.IsZero() {
 		out.EndTime = At(a.EndTime)
 	}
@@ -63,9 +64,9 @@ func describeAgreement(a *mercato.Agreement) *describeAgreementOutput {
 	return out
 }
 
-// endReason says why an agreement that expires will not renew.
-func endReason(a *mercato.Agreement) string {
-	if service.EndTimeBehavior(a) != "EXPIRE" {
+// endReason says why an agreement whose end-time behavior is behavior will not renew.
+func endReason(a *mercato.Agreement, behavior string) string {
+	if behavior != "EXPIRE" {
 		return ""
 	}
 	for _, t := range a.Terms {
@@ -107,7 +108,8 @@ func viewSummary(a *mercato.Agreement) agreementViewSummary {
 		LastUpdateTime: At(a.UpdatedAt), AgreementType: service.AgreementType, Acceptor: &accountRef{a.AcceptorID},
 		Proposer: &accountRef{a.ProposerID}, ProposalSummary: summaryOf(a), Status: string(a.Status),
 		Entitlements: []entitlementRef{{LicenseArn: service.LicenseArn(a)}}, InitialAgreementID: a.InitialAgreementID,
-		EndTimeBehaviorType: service.EndTimeBehavior(a), EndTimeBehaviorReasonCode: endReason(a)}
+		EndTimeBehaviorType: service.EndTimeBehavior(a)}
+	s.EndTimeBehaviorReasonCode = endReason(a, s.EndTimeBehaviorType)
 	if !a.EndTime.IsZero() {
 		s.EndTime = At(a.EndTime)
 	}

@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 
@@ -79,7 +80,7 @@ func (t ErrorTable) Exception(err error) *Exception {
 	ex := &Exception{Name: typ.Name, Status: typ.Status, Message: me.Message}
 	switch me.Code {
 	case mercato.EInvalid:
-		ex.With("reason", cmpOr(me.Reason, "OTHER"))
+		ex.With("reason", cmp.Or(me.Reason, "OTHER"))
 		if len(me.Fields) > 0 {
 			ex.With("fields", me.Fields)
 		}
@@ -104,13 +105,6 @@ func (t ErrorTable) internal() *Exception {
 		typ = ExceptionType{"InternalServerException", http.StatusInternalServerError}
 	}
 	return &Exception{Name: typ.Name, Status: typ.Status, Message: internalMessage}
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // Exceptions of the protocol layer, common to every service.

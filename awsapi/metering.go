@@ -198,22 +198,29 @@ func (in *batchMeterUsageInput) Validate() error {
 		p.Add("UsageRecords", "must hold at most %d records", service.MaxBatchUsageRecords)
 	}
 	in.records = make([]service.UsageRecordInput, len(in.UsageRecords))
+	var rp mercato.Problems // one record's problems, named within the record
 	for i := range in.UsageRecords {
-		in.records[i] = in.UsageRecords[i].check(&p, "UsageRecords["+strconv.Itoa(i)+"]")
+		rp = rp[:0]
+		in.records[i] = in.UsageRecords[i].check(&rp)
+		for _, f := range rp { // names are built only for bad records: this runs per record
+			f.Name = "UsageRecords[" + strconv.Itoa(i) + "]." + f.Name
+			p = append(p, f)
+		}
 	}
 	return Invalid(p, "", "invalid BatchMeterUsage request")
 }
 
-func (r *usageRecordWire) check(p *mercato.Problems, name string) service.UsageRecordInput {
-	dimensionRule.Check(p, name+".Dimension", r.Dimension, true)
-	accountIDRule.Check(p, name+".CustomerAWSAccountId", r.CustomerAWSAccountID, false)
-	customerIDRule.Check(p, name+".CustomerIdentifier", r.CustomerIdentifier, false)
-	licenseArnRule.Check(p, name+".LicenseArn", r.LicenseArn, false)
+// check checks a record, adding problems named relative to the record, and converts it.
+func (r *usageRecordWire) check(p *mercato.Problems) service.UsageRecordInput {
+	dimensionRule.Check(p, "Dimension", r.Dimension, true)
+	accountIDRule.Check(p, "CustomerAWSAccountId", r.CustomerAWSAccountID, false)
+	customerIDRule.Check(p, "CustomerIdentifier", r.CustomerIdentifier, false)
+	licenseArnRule.Check(p, "LicenseArn", r.LicenseArn, false)
 	out := service.UsageRecordInput{CustomerAccountID: r.CustomerAWSAccountID, CustomerIdentifier: r.CustomerIdentifier,
-		LicenseArn: r.LicenseArn, Dimension: r.Dimension, Quantity: quantity(p, name+".Quantity", r.Quantity),
-		Allocations: allocations(p, name+".UsageAllocations", r.UsageAllocations)}
+		LicenseArn: r.LicenseArn, Dimension: r.Dimension, Quantity: quantity(p, "Quantity", r.Quantity),
+		Allocations: allocations(p, "UsageAllocations", r.UsageAllocations)}
 	if r.Timestamp == nil {
-		p.Add(name+".Timestamp", "is required")
+		p.Add("Timestamp", "is required")
 	} else {
 		out.Timestamp = r.Timestamp.Time
 	}

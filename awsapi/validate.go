@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
 	"strings"
@@ -115,5 +116,5 @@ func Invalid(p mercato.Problems, reason, message string) error {
 	if len(p) == 0 {
 		return nil
 	}
-	return &mercato.Error{Code: mercato.EInvalid, Reason: cmpOr(reason, "OTHER"), Message: message, Fields: p}
+	return &mercato.Error{Code: mercato.EInvalid, Reason: cmp.Or(reason, "OTHER"), Message: message, Fields: p}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"mercato"
+	"mercato/awsapi"
 	"mercato/scenario"
 	"mercato/service"
 )
@@ -23,10 +24,15 @@ const maxScenarioBytes = 8 << 20
 type Handler struct {
 	svc *service.Service
 	log *slog.Logger
+	// reportKeys verifies the signatures of report requests outside sandbox mode; built once so
+	// that it keeps its derived signing keys across requests.
+	reportKeys *awsapi.Verifier
 }
 
 // New returns the handler; Register adds its routes to a mux.
-func New(svc *service.Service, log *slog.Logger) *Handler { return &Handler{svc: svc, log: log} }
+func New(svc *service.Service, log *slog.Logger) *Handler {
+	return &Handler{svc: svc, log: log, reportKeys: &awsapi.Verifier{Credentials: awsapi.CredentialsFunc(svc.AccessKey)}}
+}
 
 // Register adds the routes under prefix (e.g. "" or "/base").
 func (h *Handler) Register(mux *http.ServeMux, prefix string) {
@@ -61,10 +67,8 @@ type ClockRequest struct {
 
 func (h *Handler) moveClock(w http.ResponseWriter, r *http.Request) {
 	var req ClockRequest
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<16))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		h.fail(w, mercato.Errorf(mercato.EInvalid, "body must be {\"advance\":\"720h\"} or {\"set\":\"2026-03-01T00:00:00Z\"}: %v", err))
+	if err := decodeBody(r, &req, `{"advance":"720h"} or {"set":"2026-03-01T00:00:00Z"}`); err != nil {
+		h.fail(w, err)
 		return
 	}
 	target, err := req.target(h.svc.Now())
@@ -157,6 +161,17 @@ func (h *Handler) fail(w http.ResponseWriter, err error) {
 		body.Error.Code, body.Error.Message = mercato.EInternal, "internal error"
 	}
 	writeJSON(w, statusOf[body.Error.Code], body)
+}
+
+// decodeBody decodes a JSON request body of at most 64 KiB into v, refusing unknown members;
+// shape describes the expected body in the error.
+func decodeBody(r *http.Request, v any, shape string) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<16))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return mercato.Errorf(mercato.EInvalid, "body must be %s: %v", shape, err)
+	}
+	return nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,10 +1,10 @@
 package control
 
 import (
+	"cmp"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -59,10 +59,8 @@ func (req *PaymentRequest) behavior() (mercato.PaymentBehavior, error) {
 
 func (h *Handler) postPayment(w http.ResponseWriter, r *http.Request) {
 	var req PaymentRequest
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<16))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		h.fail(w, mercato.Errorf(mercato.EInvalid, "body must be {\"buyer\":ID,\"behavior\":...} or {\"invoiceId\":ID,\"amount\":\"12.50\"}: %v", err))
+	if err := decodeBody(r, &req, `{"buyer":ID,"behavior":...} or {"invoiceId":ID,"amount":"12.50"}`); err != nil {
+		h.fail(w, err)
 		return
 	}
 	switch {
@@ -139,8 +137,7 @@ func (h *Handler) reportAuth(r *http.Request, seller string) error {
 	if h.svc.Sandbox() {
 		return nil
 	}
-	v := &awsapi.Verifier{Credentials: awsapi.CredentialsFunc(h.svc.AccessKey)}
-	caller, err := v.Authenticate(r, nil)
+	caller, err := h.reportKeys.Authenticate(r, nil)
 	if ex, ok := errors.AsType[*awsapi.Exception](err); ok {
 		return mercato.Errorf(mercato.EUnauthorized, "%s: %s", ex.Name, ex.Message)
 	}
@@ -199,18 +196,11 @@ func reportQuery(r *http.Request) (service.ReportQuery, string, error) {
 	if q.To, err = reportTime("to", v.Get("to")); err != nil {
 		return q, "", err
 	}
-	format := cmpOr(v.Get("format"), "json")
+	format := cmp.Or(v.Get("format"), "json")
 	if format != "json" && format != "csv" {
 		return q, "", fieldError("format", "must be csv or json")
 	}
 	return q, format, nil
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // reportTime parses an RFC 3339 time or a date.

@@ -2,15 +2,11 @@ package e2e
 
 import (
 	"bytes"
-	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to make fresh PostgreSQL schemas
+	"mercato/storetest"
 )
 
 // envPostgres names a PostgreSQL database (postgres://...) for the benchmarks to run on, each
@@ -177,30 +173,8 @@ func (s *server) advance(t testing.TB, d string) time.Time {
 // SQLite file.
 func databaseFor(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(envPostgres)
-	if base == "" {
-		return "sqlite:" + filepath.Join(t.TempDir(), "x.db")
+	if base := os.Getenv(envPostgres); base != "" {
+		return storetest.PostgresSchema(t, base)
 	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("%s: %v", envPostgres, err)
-	}
-	t.Cleanup(func() { _ = admin.Close() })
-	schema := "e2e_" + strings.ToLower(rand.Text()[:16])
-	if _, err := admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema in %s: %v", envPostgres, err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("%s must be a postgres:// URL: %v", envPostgres, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return "sqlite:" + filepath.Join(t.TempDir(), "x.db")
 }

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -101,44 +100,27 @@ func benchAdjustments(b *testing.B, db string) {
 	ctx := context.Background()
 	invoices := benchInvoices(b, client)
 	const clients = 32
-	var next atomic.Int64
 	var failures, throttled atomic.Int64
 	latencies := make([][]time.Duration, clients)
 	b.ResetTimer()
 	start := time.Now()
-	var wg sync.WaitGroup
-	for w := 0; w < clients; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(b.N) {
-					return
-				}
-				a := i % benchAgreements
-				body := fmt.Sprintf(`{"billingAdjustmentRequestEntries":[{"agreementId":"agmt-%d","originalInvoiceId":%q,"adjustmentAmount":"0.01","currencyCode":"USD","adjustmentReasonCode":"OTHER","clientToken":"t-%d"}]}`, a, invoices[a], i)
-				t0 := time.Now()
-				status, out, err := client.call(ctx, "BatchCreateBillingAdjustmentRequest", body)
-				for attempt := 1; attempt < 3 && err == nil && status == http.StatusTooManyRequests; attempt++ {
-					throttled.Add(1) // retried as the SDKs retry a ThrottlingException
-					time.Sleep(time.Duration(attempt) * 20 * time.Millisecond)
-					status, out, err = client.call(ctx, "BatchCreateBillingAdjustmentRequest", body)
-				}
-				latencies[w] = append(latencies[w], time.Since(t0))
-				if err != nil || status != http.StatusOK || !bytes.Contains(out, []byte(`"billingAdjustmentRequestId"`)) {
-					failures.Add(1)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	closedLoop(clients, b.N, func(w int, i int64) {
+		a := i % benchAgreements
+		body := fmt.Sprintf(`{"billingAdjustmentRequestEntries":[{"agreementId":"agmt-%d","originalInvoiceId":%q,"adjustmentAmount":"0.01","currencyCode":"USD","adjustmentReasonCode":"OTHER","clientToken":"t-%d"}]}`, a, invoices[a], i)
+		t0 := time.Now()
+		status, out, err := client.call(ctx, "BatchCreateBillingAdjustmentRequest", body)
+		for attempt := 1; attempt < 3 && err == nil && status == http.StatusTooManyRequests; attempt++ {
+			throttled.Add(1) // retried as the SDKs retry a ThrottlingException
+			time.Sleep(time.Duration(attempt) * 20 * time.Millisecond)
+			status, out, err = client.call(ctx, "BatchCreateBillingAdjustmentRequest", body)
+		}
+		latencies[w] = append(latencies[w], time.Since(t0))
+		if err != nil || status != http.StatusOK || !bytes.Contains(out, []byte(`"billingAdjustmentRequestId"`)) {
+			failures.Add(1)
+		}
+	})
 	accepted := time.Since(start)
-	resp, err := http.Post(url+"/_mercato/clock", "application/json", strings.NewReader(`{"advance":"0s"}`))
-	if err != nil || resp.StatusCode != http.StatusOK {
-		b.Fatalf("processing: %v %v", resp, err)
-	}
-	resp.Body.Close()
+	post(b, url+"/_mercato/clock", `{"advance":"0s"}`) // the processor completes every accepted adjustment
 	total := time.Since(start)
 	b.StopTimer()
 	if f := failures.Load(); f > 0 {

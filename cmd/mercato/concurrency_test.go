@@ -173,7 +173,7 @@ func concurrentAdjustments(t *testing.T, db string) {
 	}
 }
 
-func post(t *testing.T, url, body string) {
+func post(t testing.TB, url, body string) {
 	t.Helper()
 	resp, err := http.Post(url, "application/json", strings.NewReader(body))
 	if err != nil {

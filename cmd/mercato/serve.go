@@ -59,6 +59,9 @@ last run on this database stopped) and moves only through POST /_mercato/clock.`
 const serverGCPercent = 400
 
 func serve(ctx context.Context, o serveOptions) error {
+	if o.trustAccountKeys && !o.sandbox { // before the database is opened or a scenario applied
+		return fmt.Errorf("--trust-account-keys needs --sandbox")
+	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(serverGCPercent)
 	}
@@ -92,9 +95,6 @@ func serve(ctx context.Context, o serveOptions) error {
 			return fmt.Errorf("%s: %w", o.scenario, err)
 		}
 		log.Info("scenario applied", "file", o.scenario, "now", svc.Now())
-	}
-	if o.trustAccountKeys && !o.sandbox {
-		return fmt.Errorf("--trust-account-keys needs --sandbox")
 	}
 	h, err := handler(ctx, svc, o, log)
 	if err != nil {

@@ -122,3 +122,17 @@ func TestServeRefusesABadScenario(t *testing.T) {
 }
 
 func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
+
+// TestTrustAccountKeysNeedsSandbox checks that the flag is refused before the database is
+// created or the scenario applied.
+func TestTrustAccountKeysNeedsSandbox(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	err := serve(context.Background(), serveOptions{addr: freeAddr(t), db: "sqlite:" + db, trustAccountKeys: true,
+		scenario: filepath.Join("..", "..", "examples", "demo.yaml")})
+	if err == nil || !strings.Contains(err.Error(), "--trust-account-keys needs --sandbox") {
+		t.Errorf("serve = %v, want the flag refused", err)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("the database was created (%v)", err)
+	}
+}

@@ -1,11 +1,11 @@
 package main
 
 import (
-	"github.com/spf13/cobra"
-
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"mercato"
 	"mercato/postgres"
