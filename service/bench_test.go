@@ -16,7 +16,7 @@ import (
 )
 
 // BenchmarkMonthlyClose measures the consolidated monthly invoicing of N subscription agreements
-// on SQLite (durable: WAL, synchronous=NORMAL): each gets a pro-rated recurring charge and a usage
+// on SQLite (durable: WAL, synchronous=FULL): each gets a pro-rated recurring charge and a usage
 // charge, an invoice with tax, the charges, a ledger transaction and an audit record. Run with
 // -benchtime=1x; the agreements are set up outside the timer.
 //

@@ -106,8 +106,7 @@ func serve(ctx context.Context, o serveOptions) error {
 // newService builds the service on a real clock, or in sandbox mode on a simulated one that
 // starts where the last run stopped, else at the scenario's clock, else now.
 func newService(ctx context.Context, store mercato.Store, sandbox bool, sc *mercato.Scenario, log *slog.Logger) (*service.Service, error) {
-	opts := []service.Option{service.WithLogger(log), service.WithJobWorkers(jobWorkers(store)),
-		service.WithAdjustmentIntakes(adjustmentIntakes(store))}
+	opts := append([]service.Option{service.WithLogger(log)}, storeConcurrency(store)...)
 	if !sandbox {
 		return service.New(store, mercato.RealClock{}, opts...), nil
 	}
@@ -119,23 +118,16 @@ func newService(ctx context.Context, store mercato.Store, sandbox bool, sc *merc
 	return svc, svc.RestoreClock(ctx)
 }
 
-// jobWorkers picks how many simultaneous jobs run at once for the store: many where concurrent
-// transactions are committed as groups (SQLite), a few where they conflict and retry (PostgreSQL).
-func jobWorkers(store mercato.Store) int {
+// storeConcurrency tunes how much the service runs at once to the store. Where concurrent
+// transactions are committed as groups by one writer (SQLite): many jobs at once, and one
+// transaction accepting billing adjustments (a second would only queue behind it). Where
+// concurrent transactions conflict and retry (PostgreSQL): a few jobs, and two acceptance
+// transactions, one built while the other commits.
+func storeConcurrency(store mercato.Store) []service.Option {
 	if s, ok := store.(interface{ GroupsCommits() bool }); ok && s.GroupsCommits() {
-		return 64
+		return []service.Option{service.WithJobWorkers(64), service.WithAdjustmentIntakes(1)}
 	}
-	return 4
-}
-
-// adjustmentIntakes picks how many transactions accept billing adjustments at once: one where
-// the store commits one writer at a time (SQLite), two where one can be built while another
-// commits (PostgreSQL).
-func adjustmentIntakes(store mercato.Store) int {
-	if s, ok := store.(interface{ GroupsCommits() bool }); ok && s.GroupsCommits() {
-		return 1
-	}
-	return 2
+	return []service.Option{service.WithJobWorkers(4), service.WithAdjustmentIntakes(2)}
 }
 
 // handler routes mercato's own endpoints, the AWS Marketplace APIs and the web console on one mux.
