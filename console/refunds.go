@@ -3,7 +3,6 @@ package console
 import (
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"mercato"
 	"mercato/service"
@@ -137,9 +136,6 @@ func (c *Console) fileRefund(w http.ResponseWriter, r *http.Request, u *user) {
 	if f.Invoice != "" {
 		in.InvoiceIDs = []string{f.Invoice}
 	}
-	if utf8.RuneCountInString(f.Comments) > 1000 {
-		p.Add("comments", "keep it to 1,000 characters")
-	}
 	if len(p) > 0 {
 		f.Error, f.Fields = "The request is not complete: see the fields below.", p
 		c.showBuyerAgreementWith(w, r, u, http.StatusBadRequest, "", f)
@@ -161,8 +157,8 @@ func (c *Console) answerRefund(w http.ResponseWriter, r *http.Request, u *user) 
 	v := refundsView{Answer: id}
 	var in service.RefundRequestInput
 	amount, ok := formAmount(r.PostFormValue("amount"))
-	if !ok || amount < 0 {
-		c.showRefunds(w, r, u, service.Acceptor, http.StatusBadRequest, v, "The amount is not a positive decimal: write it like 120.50.")
+	if !ok {
+		c.showRefunds(w, r, u, service.Acceptor, http.StatusBadRequest, v, "The amount is not a decimal: write it like 120.50.")
 		return
 	}
 	in.Amount = amount

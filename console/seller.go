@@ -2,11 +2,9 @@ package console
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"mercato"
 	"mercato/service"
@@ -140,17 +138,9 @@ func pendingCancellation(rs []mercato.CancellationRequest) *mercato.Cancellation
 	return nil
 }
 
-// maxCancelDescription bounds the description of a cancellation request (the form's maxlength).
-const maxCancelDescription = 500
-
 // sendCancellation sends the buyer a request to cancel the agreement.
 func (c *Console) sendCancellation(w http.ResponseWriter, r *http.Request, u *user) {
 	form := cancelForm{ReasonCode: r.PostFormValue("reason_code"), Description: strings.TrimSpace(r.PostFormValue("description"))}
-	if utf8.RuneCountInString(form.Description) > maxCancelDescription {
-		form.Error = fmt.Sprintf("The description is too long: keep it to %d characters.", maxCancelDescription)
-		c.showSellerAgreement(w, r, u, http.StatusBadRequest, form)
-		return
-	}
 	_, err := c.svc.SendCancellationRequest(r.Context(), u.ID, service.SendCancellationInput{AgreementID: r.PathValue("id"),
 		ReasonCode: form.ReasonCode, Description: form.Description, ClientToken: "console-" + randomHex(16)})
 	if err != nil {

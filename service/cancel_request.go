@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"mercato"
 )
@@ -11,6 +12,9 @@ import (
 const jobAutoApproveCancellation mercato.JobKind = "auto-approve-cancellation"
 
 // SendCancellationInput is a seller's request to cancel an agreement.
+// MaxCancellationDescription is the most characters a cancellation request's description may have.
+const MaxCancellationDescription = 2000
+
 type SendCancellationInput struct {
 	AgreementID string `json:"agreementId"`
 	ReasonCode  string `json:"reasonCode"`
@@ -26,6 +30,10 @@ type SendCancellationInput struct {
 func (s *Service) SendCancellationRequest(ctx context.Context, caller string, in SendCancellationInput) (mercato.CancellationRequest, error) {
 	if !slices.Contains(mercato.CancellationReasons, in.ReasonCode) {
 		return mercato.CancellationRequest{}, invalid("INVALID_REASON_CODE", "reasonCode", "unknown cancellation reason code %q", in.ReasonCode)
+	}
+	if n := utf8.RuneCountInString(in.Description); n > MaxCancellationDescription {
+		return mercato.CancellationRequest{}, invalid("INVALID_DESCRIPTION", "description",
+			"the description has %d characters; at most %d are allowed", n, MaxCancellationDescription)
 	}
 	var out mercato.CancellationRequest
 	err := s.store.Update(ctx, func(tx mercato.Tx) error {

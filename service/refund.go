@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"mercato"
 	"mercato/billing"
@@ -52,10 +53,21 @@ func (in *RefundRequestInput) Validate() error {
 	if !slices.Contains(RefundKinds, in.Kind) {
 		p.Add("type", "must be one of %s", strings.Join(RefundKinds, ", "))
 	}
+	in.checkAnswer(&p)
+	return p.Err("invalid refund request")
+}
+
+// MaxRefundComments is the most characters of comments a refund request may have.
+const MaxRefundComments = 1000
+
+// checkAnswer adds what is wrong with the fields a refund request and its answers share.
+func (in *RefundRequestInput) checkAnswer(p *mercato.Problems) {
 	if in.Amount < 0 {
 		p.Add("amount", "must not be negative")
 	}
-	return p.Err("invalid refund request")
+	if n := utf8.RuneCountInString(in.Comments); n > MaxRefundComments {
+		p.Add("comments", "has %d characters; at most %d are allowed", n, MaxRefundComments)
+	}
 }
 
 // FileRefundRequest files a refund request as the buyer or the seller of the agreement. It
@@ -461,6 +473,10 @@ func (s *Service) RefundCases(ctx context.Context, caller string, q RequestQuery
 // in that are set replace the case's) and submits it again. Errors: ENotFound, EForbidden (not
 // the filer), EConflict (the case does not need action).
 func (s *Service) AnswerRefundRequest(ctx context.Context, caller, id string, in RefundRequestInput) (mercato.RefundCase, error) {
+	var p mercato.Problems
+	if in.checkAnswer(&p); len(p) > 0 {
+		return mercato.RefundCase{}, p.Err("invalid answer to a refund request")
+	}
 	var c mercato.RefundCase
 	err := s.store.Update(ctx, func(tx mercato.Tx) error {
 		var err error

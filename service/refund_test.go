@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -135,6 +136,13 @@ func TestPrivateOfferRefundNeedsTheSeller(t *testing.T) {
 	}
 	_, err := e.svc.AnswerRefundRequest(e.ctx, seller, c.ID, service.RefundRequestInput{InvoiceIDs: []string{inv.ID}})
 	errorOf(t, err, mercato.EForbidden)
+	// An answer is checked as a request is: no negative amount, comments within the limit.
+	bad := service.RefundRequestInput{InvoiceIDs: []string{inv.ID}, Amount: -1,
+		Comments: strings.Repeat("é", service.MaxRefundComments+1)}
+	_, err = e.svc.AnswerRefundRequest(e.ctx, buyer, c.ID, bad)
+	if fields := errorOf(t, err, mercato.EInvalid).Fields; len(fields) != 2 {
+		t.Errorf("bad answer reports %v, want the amount and the comments", fields)
+	}
 	c, err = e.svc.AnswerRefundRequest(e.ctx, buyer, c.ID, service.RefundRequestInput{InvoiceIDs: []string{inv.ID}})
 	if err != nil || c.Status != mercato.RefundAwaitingSeller {
 		t.Fatalf("answered: %+v, %v", c, err)

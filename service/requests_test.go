@@ -107,6 +107,16 @@ func TestCancellationRequestIdempotency(t *testing.T) {
 	in.ReasonCode = "TEST_AGREEMENT"
 	_, err = e.svc.SendCancellationRequest(e.ctx, seller, in)
 	errorOf(t, err, mercato.EConflict)
+
+	// The description is limited in characters, not bytes: at the limit it passes the check and
+	// meets the request already pending; one more character is refused first.
+	in = service.SendCancellationInput{AgreementID: a.ID, ReasonCode: "OTHER", ClientToken: "tok-2",
+		Description: strings.Repeat("é", service.MaxCancellationDescription)}
+	_, err = e.svc.SendCancellationRequest(e.ctx, seller, in)
+	errorOf(t, err, mercato.EConflict)
+	in.ClientToken, in.Description = "tok-3", in.Description+"é"
+	_, err = e.svc.SendCancellationRequest(e.ctx, seller, in)
+	errorOf(t, err, mercato.EInvalid)
 }
 
 func variableOffer(e *env, strategy string) mercato.Agreement {
