@@ -53,8 +53,8 @@ func describeAgreement(a *mercato.Agreement) *describeAgreementOutput {
 		StartTime: At(a.StartTime), AcceptanceTime: At(a.AcceptanceTime), AgreementType: service.AgreementType,
 		ProposalSummary: summaryOf(a), Status: string(a.Status), InitialAgreementID: a.InitialAgreementID,
 	}
-	behavior := service.EndTimeBehavior(a)
-	out.EndTimeBehavior = &endTimeBehavior{Type: behavior, ReasonCode: endReason(a, behavior)}
+	behavior, reason := service.EndTimeBehavior(a)
+	out.EndTimeBehavior = &endTimeBehavior{Type: behavior, ReasonCode: reason}
 	if !a.EndTime.IsZero() {
 		out.EndTime = At(a.EndTime)
 	}
@@ -62,19 +62,6 @@ func describeAgreement(a *mercato.Agreement) *describeAgreementOutput {
 		out.EstimatedCharges = &estimatedCharges{CurrencyCode: string(a.Currency), AgreementValue: a.Value.FormatIn(a.Currency)}
 	}
 	return out
-}
-
-// endReason says why an agreement whose end-time behavior is behavior will not renew.
-func endReason(a *mercato.Agreement, behavior string) string {
-	if behavior != "EXPIRE" {
-		return ""
-	}
-	for _, t := range a.Terms {
-		if t.Renewal != nil {
-			return "ACCEPTOR_RENEW_OPTED_OUT"
-		}
-	}
-	return "NO_RENEWAL_TERM"
 }
 
 func summaryOf(a *mercato.Agreement) *proposalSummary {
@@ -108,8 +95,8 @@ func viewSummary(a *mercato.Agreement) agreementViewSummary {
 		LastUpdateTime: At(a.UpdatedAt), AgreementType: service.AgreementType, Acceptor: &accountRef{a.AcceptorID},
 		Proposer: &accountRef{a.ProposerID}, ProposalSummary: summaryOf(a), Status: string(a.Status),
 		Entitlements: []entitlementRef{{LicenseArn: service.LicenseArn(a)}}, InitialAgreementID: a.InitialAgreementID,
-		EndTimeBehaviorType: service.EndTimeBehavior(a)}
-	s.EndTimeBehaviorReasonCode = endReason(a, s.EndTimeBehaviorType)
+	}
+	s.EndTimeBehaviorType, s.EndTimeBehaviorReasonCode = service.EndTimeBehavior(a)
 	if !a.EndTime.IsZero() {
 		s.EndTime = At(a.EndTime)
 	}

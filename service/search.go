@@ -133,7 +133,7 @@ func filterPredicate(name, v string) (func(*mercato.Agreement) bool, error) {
 	case "InitialAgreementId":
 		return eq(func(a *mercato.Agreement) string { return a.InitialAgreementID }), nil
 	case "EndTimeBehaviorType":
-		return eq(func(a *mercato.Agreement) string { return EndTimeBehavior(a) }), nil
+		return eq(func(a *mercato.Agreement) string { behavior, _ := EndTimeBehavior(a); return behavior }), nil
 	}
 	return timeFilter(name, v)
 }
@@ -220,17 +220,22 @@ func ResourceType(t mercato.ProductType) string {
 }
 
 // EndTimeBehavior says what happens at the agreement's end: EXPIRE, RENEW (auto-renewal on) or
-// REPLACE (it was replaced).
-func EndTimeBehavior(a *mercato.Agreement) string {
+// REPLACE (it was replaced); for EXPIRE, reason says why it will not renew:
+// ACCEPTOR_RENEW_OPTED_OUT (it has a renewal term, turned off) or NO_RENEWAL_TERM.
+func EndTimeBehavior(a *mercato.Agreement) (behavior, reason string) {
 	if a.Status == mercato.AgreementReplaced {
-		return "REPLACE"
+		return "REPLACE", ""
 	}
+	reason = "NO_RENEWAL_TERM"
 	for _, t := range a.Terms {
-		if r := t.Renewal; r != nil && r.Configuration != nil && r.Configuration.EnableAutoRenew {
-			return "RENEW"
+		if r := t.Renewal; r != nil {
+			if r.Configuration != nil && r.Configuration.EnableAutoRenew {
+				return "RENEW", ""
+			}
+			reason = "ACCEPTOR_RENEW_OPTED_OUT"
 		}
 	}
-	return "EXPIRE"
+	return "EXPIRE", reason
 }
 
 // LicenseArn returns the license the agreement grants, in the form of AWS License Manager ARNs.
