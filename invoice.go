@@ -95,6 +95,13 @@ type InvoiceAmount struct {
 	Amount    Amount
 }
 
+// InvoiceCredit is what credit memos gave back of one invoice: pre-tax amount, tax and listing
+// fee.
+type InvoiceCredit struct {
+	InvoiceID        string
+	PreTax, Tax, Fee Amount
+}
+
 // Invoice is a bill to the buyer for charges of one agreement, or a credit memo against one.
 // All amounts are in Currency; PreTax and Tax are kept apart, and every refund is of pre-tax
 // amount with its tax share reversed separately.

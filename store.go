@@ -58,7 +58,9 @@ type Tx interface {
 	InsertInvoices(...Invoice) error
 	GetInvoice(id string) (Invoice, error)
 	// LockInvoices returns the invoices with these IDs (unknown ones are left out) in ID order,
-	// as last committed, and keeps other transactions from changing them until this one ends.
+	// as last committed, and keeps other transactions that lock them waiting until this one
+	// ends. Whoever changes what an invoice credited (AddInvoiceCredits) locks it first; refunds
+	// reserved on it (AddInvoiceRefunds) need no lock and do not wait for one.
 	LockInvoices(ids ...string) ([]Invoice, error)
 	ListInvoices(InvoiceFilter) ([]Invoice, error)
 	// AddInvoiceRefunds adds each amount to its invoice's refunded total (amounts of one invoice
@@ -67,8 +69,9 @@ type Tx interface {
 	// statement, so concurrent refunds can never exceed an invoice. On EConflict some amounts may
 	// have been added: the caller rolls back.
 	AddInvoiceRefunds(...InvoiceAmount) error
-	// AddInvoiceCredit records what a completed credit memo gave back of the invoice.
-	AddInvoiceCredit(invoiceID string, preTax, tax, fee Amount) error
+	// AddInvoiceCredits adds to each invoice's credited totals what completed credit memos gave
+	// back of it, updating the invoices in ID order; an unknown invoice is ENotFound.
+	AddInvoiceCredits(...InvoiceCredit) error
 
 	InsertLedgerTxns(...LedgerTxn) error
 	// LedgerBalance returns the sum of postings to an account (debits positive).

@@ -46,8 +46,11 @@ var dialect = sqlstore.Dialect{
 	MaxAttempts:       10,
 	IsUniqueViolation: hasCode(uniqueViolation),
 	IsRetryable:       hasCode(serializationFailure, deadlockDetected),
-	RowLock:           "FOR UPDATE",
-	ClaimLock:         "FOR UPDATE SKIP LOCKED",
+	// unnest yields the keys in the array's order, sorted by the caller so that transactions
+	// locking overlapping sets cannot deadlock.
+	LockKeys:  "SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k",
+	RowLock:   "FOR NO KEY UPDATE",
+	ClaimLock: "FOR UPDATE SKIP LOCKED",
 }
 
 // Open connects to the database at url (a postgres:// URL or a key=value connection string),

@@ -426,11 +426,11 @@ func (p adjustmentJob) ids() []string {
 
 // processAdjustments completes pending adjustments, each at its own time: a credit memo
 // against the original invoice, the matching share of its tax and listing fee reversed, the
-// ledger postings, the audit record and the events for both parties. Each invoice is locked (in
-// ID order, so that batches cannot deadlock) before its credited totals are read, so that memos
-// of one invoice completed concurrently still add up to it to the cent. The amounts were reserved
-// on acceptance, so a pending adjustment always fits its invoice. What the batch writes goes in
-// one statement per table.
+// ledger postings, the audit record and the events for both parties. Each invoice is locked
+// (LockInvoices) before its credited totals are read, so that memos of one invoice completed
+// concurrently still add up to it to the cent; the lock does not hold back refunds being accepted
+// on it. The amounts were reserved on acceptance, so a pending adjustment always fits its
+// invoice. What the batch writes goes in one statement per table.
 func (s *Service) processAdjustments(tx mercato.Tx, jobs []mercato.Job, at []time.Time) error {
 	var pending []mercato.BillingAdjustment
 	var times []time.Time
@@ -483,13 +483,17 @@ func (s *Service) processAdjustments(tx mercato.Tx, jobs []mercato.Job, at []tim
 	if err := w.write(tx); err != nil {
 		return err
 	}
-	for _, inv := range invoices {
-		if err := tx.AddInvoiceCredit(inv.ID, inv.Credited-inv.was.Credited, inv.CreditedTax-inv.was.CreditedTax,
-			inv.CreditedFee-inv.was.CreditedFee); err != nil {
-			return err
-		}
+	if err := tx.SetAdjustmentStatus(pending...); err != nil {
+		return err
 	}
-	return tx.SetAdjustmentStatus(pending...)
+	// Last, so that the invoices' rows, which acceptances reserve refunds on, are held only from
+	// this update to the commit.
+	credits := make([]mercato.InvoiceCredit, 0, len(invoices))
+	for _, inv := range invoices {
+		credits = append(credits, mercato.InvoiceCredit{InvoiceID: inv.ID, PreTax: inv.Credited - inv.was.Credited,
+			Tax: inv.CreditedTax - inv.was.CreditedTax, Fee: inv.CreditedFee - inv.was.CreditedFee})
+	}
+	return tx.AddInvoiceCredits(credits...)
 }
 
 // creditedInvoice is an invoice whose credited totals grow as a batch completes adjustments of

@@ -28,13 +28,14 @@ func (s *Service) RefundTax(ctx context.Context, caller, agreementID, invoiceID 
 
 // refundTax issues the tax-only credit memo of one invoice of the agreement.
 func refundTax(tx mercato.Tx, a *mercato.Agreement, invoiceID, actor string, now time.Time) (mercato.Invoice, error) {
-	inv, err := tx.GetInvoice(invoiceID)
-	if err == nil && inv.AgreementID != a.ID {
-		err = mercato.NotFound("Invoice", invoiceID)
-	}
+	locked, err := tx.LockInvoices(invoiceID) // what was credited stays as read until the commit
 	if err != nil {
-		return inv, err
+		return mercato.Invoice{}, err
 	}
+	if len(locked) == 0 || locked[0].AgreementID != a.ID {
+		return mercato.Invoice{}, mercato.NotFound("Invoice", invoiceID)
+	}
+	inv := locked[0]
 	if inv.Type != mercato.InvoiceTypeInvoice || inv.Tax-inv.CreditedTax <= 0 {
 		return inv, invalid("INVALID_ADJUSTMENT_AMOUNT", "invoiceId", "invoice %s has no tax left to refund", inv.ID)
 	}
@@ -44,7 +45,7 @@ func refundTax(tx mercato.Tx, a *mercato.Agreement, invoiceID, actor string, now
 	if err := tx.InsertInvoices(memo); err != nil {
 		return memo, err
 	}
-	if err := tx.AddInvoiceCredit(inv.ID, 0, memo.Tax, 0); err != nil {
+	if err := tx.AddInvoiceCredits(mercato.InvoiceCredit{InvoiceID: inv.ID, Tax: memo.Tax}); err != nil {
 		return memo, err
 	}
 	lt := billing.CreditMemoLedger(&memo)

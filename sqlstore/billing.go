@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"hash/fnv"
 	"maps"
 	"slices"
 	"strings"
@@ -21,8 +22,6 @@ var (
 	updateCharge   = updateSQL("charges", chargeCols)
 	selectCharges  = selectSQL("charges", chargeCols)
 	selectInvoices = selectSQL("invoices", invoiceCols)
-	addCredit      = `UPDATE invoices SET credited = credited + $2, credited_tax = credited_tax + $3,
-		credited_fee = credited_fee + $4 WHERE id = $1`
 )
 
 // InsertCharges stores new charges; an existing ID, or key of the agreement, is EConflict.
@@ -87,23 +86,44 @@ func (t *tx) GetInvoice(id string) (mercato.Invoice, error) {
 	return inv, t.fail(err, "get", "Invoice", id)
 }
 
-// LockInvoices returns the invoices with the IDs in ID order, locked until the transaction ends
-// where the database locks rows (the dialect's RowLock; rows are locked in the order returned,
-// so transactions locking invoices this way cannot deadlock); elsewhere transactions do not
-// overlap anyway.
+// LockInvoices returns the invoices with the IDs in ID order, as last committed, once it holds
+// the lock of each (the dialect's LockKeys, taken in key order so that transactions locking
+// overlapping sets cannot deadlock; without it transactions do not overlap anyway). The locks
+// keep other lockers waiting until the transaction ends, and nothing else: refunds being
+// reserved on the invoices (AddInvoiceRefunds) do not wait for credit memos being completed.
 func (t *tx) LockInvoices(ids ...string) ([]mercato.Invoice, error) {
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	if t.d.LockKeys != "" && len(ids) > 0 {
+		keys := make([]int64, len(ids))
+		for i, id := range ids {
+			keys[i] = lockKey("invoice", id)
+		}
+		slices.Sort(keys)
+		if _, err := t.exec(t.d.LockKeys, slices.Compact(keys)); err != nil {
+			return nil, wrap(err, "lock invoices")
+		}
+	}
 	var invoices []mercato.Invoice
 	for chunk := range slices.Chunk(ids, maxRowsPerInsert) {
 		var w filter
 		w.in("id", chunk)
-		some, err := list(t, scanInvoice, selectInvoices+w.clause()+" ORDER BY id "+t.d.RowLock, w.args...)
+		some, err := list(t, scanInvoice, selectInvoices+w.clause()+" ORDER BY id", w.args...)
 		if err != nil {
 			return nil, wrap(err, "lock invoices")
 		}
 		invoices = append(invoices, some...)
 	}
 	return invoices, nil
+}
+
+// lockKey returns the key of the lock of a row: a 64-bit hash of its kind and ID. Two rows
+// whose keys collide only share a lock.
+func lockKey(kind, id string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(kind))
+	h.Write([]byte{0})
+	h.Write([]byte(id))
+	return int64(h.Sum64())
 }
 
 // ListInvoices returns the invoices matching f, ordered by issue time, then ID.
@@ -124,9 +144,32 @@ func (t *tx) ListInvoices(f mercato.InvoiceFilter) ([]mercato.Invoice, error) {
 	return invoices, wrap(err, "list invoices")
 }
 
-// AddInvoiceCredit adds what a credit memo gave back to the invoice's credited totals.
-func (t *tx) AddInvoiceCredit(invoiceID string, preTax, tax, fee mercato.Amount) error {
-	return t.updateExisting("Invoice", invoiceID, addCredit, invoiceID, int64(preTax), int64(tax), int64(fee))
+// AddInvoiceCredits adds what credit memos gave back to the invoices' credited totals, in one
+// statement per maxRowsPerInsert invoices, rows in ID order. An unknown invoice is ENotFound.
+func (t *tx) AddInvoiceCredits(credits ...mercato.InvoiceCredit) error {
+	sum := map[string]mercato.InvoiceCredit{}
+	for _, c := range credits {
+		s := sum[c.InvoiceID]
+		s.PreTax, s.Tax, s.Fee = s.PreTax+c.PreTax, s.Tax+c.Tax, s.Fee+c.Fee
+		sum[c.InvoiceID] = s
+	}
+	ids := slices.Sorted(maps.Keys(sum))
+	if err := t.lockInvoiceRows(ids); err != nil {
+		return wrap(err, "credit %d invoices", len(ids))
+	}
+	n, err := t.updateRows("invoices", "credited = invoices.credited + v.column2, credited_tax = invoices.credited_tax + v.column3, "+
+		"credited_fee = invoices.credited_fee + v.column4", "invoices.id = v.column1",
+		[]string{"TEXT", "BIGINT", "BIGINT", "BIGINT"}, len(ids), func(i int, dst []any) []any {
+			c := sum[ids[i]]
+			return append(dst, ids[i], int64(c.PreTax), int64(c.Tax), int64(c.Fee))
+		})
+	if err != nil {
+		return wrap(err, "credit %d invoices", len(ids))
+	}
+	if int(n) < len(ids) {
+		return mercato.Errorf(mercato.ENotFound, "cannot credit invoices %s: not all of them exist", strings.Join(ids, ", "))
+	}
+	return nil
 }
 
 // AddInvoiceRefunds adds each amount to its invoice's refunded total, in one statement per
@@ -138,6 +181,9 @@ func (t *tx) AddInvoiceRefunds(refunds ...mercato.InvoiceAmount) error {
 		sum[r.InvoiceID] += r.Amount
 	}
 	ids := slices.Sorted(maps.Keys(sum))
+	if err := t.lockInvoiceRows(ids); err != nil {
+		return wrap(err, "refund %d invoices", len(ids))
+	}
 	n, err := t.updateRows("invoices", "refunded = invoices.refunded + v.column2",
 		"invoices.id = v.column1 AND invoices.type = 'INVOICE' AND invoices.refunded + v.column2 <= invoices.pre_tax",
 		[]string{"TEXT", "BIGINT"}, len(ids), func(i int, dst []any) []any { return append(dst, ids[i], int64(sum[ids[i]])) })
@@ -147,6 +193,25 @@ func (t *tx) AddInvoiceRefunds(refunds ...mercato.InvoiceAmount) error {
 	if int(n) < len(ids) {
 		return mercato.Errorf(mercato.EConflict, "cannot refund invoices %s: only invoices can be refunded, up to their pre-tax amount",
 			strings.Join(ids, ", "))
+	}
+	return nil
+}
+
+// lockInvoiceRows locks the rows of the invoices with the IDs, given in ID order, until the
+// transaction ends, where the database locks rows (the dialect's RowLock). A multi-row update
+// locks its rows in the order its plan visits them, which two statements need not share; two
+// transactions updating the same invoices in other orders would deadlock, so every update of
+// many invoices locks them in ID order first.
+func (t *tx) lockInvoiceRows(ids []string) error {
+	if t.d.RowLock == "" {
+		return nil
+	}
+	for chunk := range slices.Chunk(ids, maxRowsPerInsert) {
+		var w filter
+		w.in("id", chunk)
+		if _, err := list(t, scanString, "SELECT id FROM invoices"+w.clause()+" ORDER BY id "+t.d.RowLock, w.args...); err != nil {
+			return err
+		}
 	}
 	return nil
 }

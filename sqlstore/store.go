@@ -47,8 +47,13 @@ type Dialect struct {
 	// GroupCommit merges concurrent Update calls into one transaction with a savepoint each
 	// (see committer), for databases with one writer at a time (SQLite). It needs MaxAttempts 1.
 	GroupCommit bool
+	// LockKeys is a statement that takes, in order, a lock on each int64 key of its one array
+	// parameter, held until the transaction ends; empty where the database runs one writer at a
+	// time. Such locks serialize the transactions that take them and nothing else: unlike row
+	// locks, they keep no other write of the rows waiting.
+	LockKeys string
 	// RowLock is appended to a query that reads rows to lock them until the transaction ends,
-	// e.g. "FOR UPDATE"; empty where the database runs one writer at a time.
+	// e.g. "FOR NO KEY UPDATE"; empty where the database runs one writer at a time.
 	RowLock string
 	// ClaimLock is appended to the query that picks the jobs ClaimJobs leases, e.g.
 	// "FOR UPDATE SKIP LOCKED"; empty where the database runs one writer at a time anyway.

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) mercato.Store) {
 		{"ListInvoicesByID", testListInvoicesByID},
 		{"LockInvoices", testLockInvoices},
 		{"ConcurrentLockInvoices", testConcurrentLockInvoices},
+		{"RefundBesideLock", testRefundBesideLock},
 		{"InvoiceRefund", testInvoiceRefund},
 		{"InvoiceRefunds", testInvoiceRefunds},
 		{"InvoiceCredit", testInvoiceCredit},
