@@ -137,6 +137,7 @@ func (s *Service) acceptAdjustments(calls []*adjustmentCall) {
 	if len(live) == 0 {
 		return
 	}
+	defer s.wakeJobs() // the processor completes what was accepted
 	err := s.admitTogether(live)
 	if err == nil || len(live) == 1 || errors.Is(err, mercato.ErrCommitUnknown) {
 		settle(live, err)

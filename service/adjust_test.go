@@ -1,9 +1,11 @@
 package service_test
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"mercato"
 	"mercato/service"
@@ -195,5 +197,40 @@ func TestConcurrentAdjustmentsNeverOverRefund(t *testing.T) {
 	}
 	if refunded != amt("1200") {
 		t.Errorf("credit memos total %s, want 1200.00", refunded)
+	}
+}
+
+// TestProductionCompletesAdjustmentsAtOnce checks that in production mode an accepted adjustment
+// is completed without waiting for the scheduler's next tick: acceptance wakes it.
+func TestProductionCompletesAdjustmentsAtOnce(t *testing.T) {
+	e := newEnv(t)
+	a, inv := paidInstallment(e)
+	prod := service.New(e.store, mercato.RealClock{})
+	ctx, cancel := context.WithCancel(e.ctx)
+	stopped := make(chan struct{})
+	go func() { prod.RunJobs(ctx, time.Hour); close(stopped) }() // a tick that never comes in the test
+	t.Cleanup(func() { cancel(); <-stopped })
+	// The scheduler's first run, at its start, invoices the installments due since the sandbox's
+	// January: once it has, it runs nothing more until woken.
+	for deadline := time.Now().Add(30 * time.Second); len(e.invoices(a.ID)) < 3; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the scheduler's first run did not invoice the installments due")
+		}
+	}
+	res, err := prod.CreateAdjustments(ctx, seller, []service.AdjustmentEntry{entry(a, inv, "200.00", "t1")})
+	if err != nil || len(res.Items) != 1 {
+		t.Fatalf("adjustment: %+v, %v", res, err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		ba, err := prod.Adjustment(ctx, seller, a.ID, res.Items[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ba.Status == mercato.AdjustmentCompleted {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("adjustment still %s after 30 s: the scheduler waited for its tick", ba.Status)
+		}
 	}
 }

@@ -18,10 +18,11 @@ func amt(s string) mercato.Amount { return mercato.MustAmount(s) }
 
 // env is a sandbox service on a fresh SQLite database, with its clock at 2026-01-01.
 type env struct {
-	t   *testing.T
-	ctx context.Context
-	svc *service.Service
-	clk *mercato.SimClock
+	t     *testing.T
+	ctx   context.Context
+	svc   *service.Service
+	clk   *mercato.SimClock
+	store mercato.Store
 }
 
 // newEnv returns a sandbox whose ledger is checked to balance when the test ends.
@@ -32,7 +33,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	clk := mercato.NewSimClock(day(2026, 1, 1))
-	e := &env{t: t, ctx: context.Background(), svc: service.New(store, clk, service.WithBatchSize(7)), clk: clk}
+	e := &env{t: t, ctx: context.Background(), svc: service.New(store, clk, service.WithBatchSize(7)), clk: clk, store: store}
 	t.Cleanup(func() {
 		if err := e.svc.CheckLedger(context.Background()); err != nil {
 			t.Errorf("ledger: %v", err)

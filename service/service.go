@@ -42,6 +42,8 @@ type Service struct {
 	// jobWorkers is how many jobs due at the same time run at once.
 	jobWorkers int
 	terms      termsCache // agreements' usage prices, for metering (metering.go)
+	// wake tells RunJobs that work fell due now, so that it need not wait for its next tick.
+	wake chan struct{}
 }
 
 // Option configures a Service.
@@ -67,7 +69,7 @@ func WithBatchSize(n int) Option { return func(s *Service) { s.batchSize = n } }
 // only through Advance; any other clock is real time, and RunJobs runs what falls due.
 func New(store mercato.Store, clock mercato.Clock, opts ...Option) *Service {
 	s := &Service{store: store, clock: clock, owner: "node-" + randomID(8),
-		log: slog.New(slog.DiscardHandler), batchSize: 2000, jobWorkers: defaultJobWorkers}
+		log: slog.New(slog.DiscardHandler), batchSize: 2000, jobWorkers: defaultJobWorkers, wake: make(chan struct{}, 1)}
 	s.adjustments.limit = 2
 	if sim, ok := clock.(*mercato.SimClock); ok {
 		s.sim = sim
