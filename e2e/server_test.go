@@ -52,8 +52,8 @@ func (l *lockedBuffer) String() string {
 }
 
 // startServer starts the mercato binary with --sandbox on a new SQLite database and the e2e
-// scenario (testdata/scenario.yaml), waits until /_mercato/health answers and stops it when
-// the test ends.
+// scenario (testdata/scenario.yaml), waits until /_mercato/health answers, and when the test
+// ends stops it and checks that the database's ledger balances (mercato check).
 func startServer(t testing.TB) *server {
 	t.Helper()
 	return startServerWith(t, "sqlite:"+filepath.Join(t.TempDir(), "x.db"), "scenario.yaml")
@@ -114,6 +114,9 @@ func launch(t testing.TB, db, scenario string) (*server, error) {
 	t.Cleanup(func() {
 		if err := s.stop(); err != nil {
 			t.Errorf("mercato did not stop cleanly: %v\n%s", err, s.output)
+		}
+		if out, err := exec.Command(binary, "check", "--db", db).CombinedOutput(); err != nil {
+			t.Errorf("after the test: %v: %s", err, out)
 		}
 		if t.Failed() {
 			t.Logf("mercato output:\n%s", s.output)

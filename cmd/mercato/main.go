@@ -1,4 +1,4 @@
-// Command mercato runs the marketplace: the server (serve), its database (migrate), and the
+// Command mercato runs the marketplace: the server (serve), its database (migrate, check), and the
 // sandbox controls (clock, scenario) that talk to a running server.
 package main
 
@@ -23,7 +23,7 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), migrateCmd(), clockCmd(), scenarioCmd(), reportCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), checkCmd(), clockCmd(), scenarioCmd(), reportCmd())
 	return root
 }
 

@@ -28,6 +28,7 @@ func freeAddr(t testing.TB) string {
 }
 
 // startServer runs serve in the background until the test ends and waits for its health check.
+// When the test ends it stops the server and checks that the database's ledger balances.
 func startServer(t testing.TB, o serveOptions) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -37,6 +38,9 @@ func startServer(t testing.TB, o serveOptions) string {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)
+		}
+		if err := checkLedger(context.Background(), o.db); err != nil {
+			t.Errorf("after the test: %v", err)
 		}
 	})
 	url := "http://" + o.addr
@@ -134,5 +138,53 @@ func TestTrustAccountKeysNeedsSandbox(t *testing.T) {
 	}
 	if _, err := os.Stat(db); !os.IsNotExist(err) {
 		t.Errorf("the database was created (%v)", err)
+	}
+}
+
+// TestCheck checks that mercato check passes a balanced ledger, and names the currency and
+// amount of an imbalance.
+func TestCheck(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	store, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	record := func(id string, postings ...mercato.Posting) {
+		err := store.Update(context.Background(), func(tx mercato.Tx) error {
+			return tx.InsertLedgerTxns(mercato.LedgerTxn{ID: id, Time: at, Kind: "test", Ref: id, Postings: postings})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	usd := func(account, amount string) mercato.Posting {
+		return mercato.Posting{Account: account, Currency: "USD", Amount: mercato.MustAmount(amount)}
+	}
+	record("lt-1", usd("a", "10.00"), usd("b", "-10.00"))
+	store.Close()
+	check := func() (string, error) {
+		cmd := rootCmd()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetArgs([]string{"check", "--db", "sqlite:" + path})
+		err := cmd.ExecuteContext(context.Background())
+		return out.String(), err
+	}
+	if out, err := check(); err != nil || out != "ledger balanced\n" {
+		t.Errorf("balanced ledger: %q, %v", out, err)
+	}
+	if store, err = sqlite.Open(path); err != nil {
+		t.Fatal(err)
+	}
+	record("lt-2", usd("a", "0.01"))
+	store.Close()
+	if _, err := check(); err == nil || !strings.Contains(err.Error(), "out of balance by 0.01 USD") {
+		t.Errorf("unbalanced ledger: %v", err)
+	}
+	cmd := rootCmd()
+	cmd.SetArgs([]string{"check", "--db", "sqlite:" + filepath.Join(t.TempDir(), "missing.db")})
+	if err := cmd.ExecuteContext(context.Background()); err == nil {
+		t.Error("check of a missing database passed")
 	}
 }
