@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/marketplaceagreement"
@@ -23,9 +24,10 @@ import (
 	"mercato/storetest"
 )
 
-// refundScenario has one private agreement whose upfront invoice of 1000.00 is refunded
-// concurrently.
-const refundScenario = `clock: 2026-01-01T00:00:00Z
+// refundScenario has one private agreement, accepted at start, whose upfront invoice of 1000.00
+// is refunded concurrently.
+func refundScenario(start time.Time) string {
+	return fmt.Sprintf(`clock: %[1]s
 accounts:
   - {id: "111122223333", name: Seller, roles: [seller], accessKeys: [{id: AKIASELLER0000000001, secret: seller-secret-key}]}
   - {id: "444455556666", name: Buyer, roles: [buyer], accessKeys: [{id: AKIABUYER00000000001, secret: buyer-secret-key}]}
@@ -36,13 +38,14 @@ offers:
     product: prod-x
     visibility: private
     buyers: ["444455556666"]
-    expires: 2026-06-01T00:00:00Z
+    expires: %[2]s
     terms:
       - validityTerm: {agreementDuration: P12M}
       - fixedUpfrontPricingTerm: {currencyCode: USD, price: "1000.00"}
 agreements:
-  - {id: agmt-x, offer: offer-x, buyer: "444455556666", acceptedAt: 2026-01-01T00:00:00Z}
-`
+  - {id: agmt-x, offer: offer-x, buyer: "444455556666", acceptedAt: %[1]s}
+`, start.Format(time.RFC3339), start.AddDate(0, 5, 0).Format(time.RFC3339))
+}
 
 // bufferedClient hands net/http a buffered copy of the signed body (see the Go SDK quirk in the
 // AWS wire reference): the bytes on the wire are unchanged.
@@ -73,24 +76,37 @@ func agreementClient(url, key, secret string) *marketplaceagreement.Client {
 
 // TestConcurrentAdjustmentsThroughHTTP sends 200 billing adjustments of random amounts for one
 // invoice at once through the real server: the completed ones never add up to more than the
-// invoice, and every request is accounted for as completed, failed or refused.
+// invoice, and every request is accounted for as completed, failed or refused. In the sandbox
+// they are all accepted, then completed; in production the processor completes them while
+// others are being accepted.
 func TestConcurrentAdjustmentsThroughHTTP(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { concurrentAdjustments(t, "sqlite:"+filepath.Join(t.TempDir(), "c.db")) })
-	t.Run("postgres", func(t *testing.T) {
-		base := os.Getenv("MERCATO_TEST_POSTGRES")
-		if base == "" {
-			t.Skip("MERCATO_TEST_POSTGRES is not set")
-		}
-		concurrentAdjustments(t, storetest.PostgresSchema(t, base))
-	})
+	for _, sandbox := range []bool{true, false} {
+		mode := map[bool]string{true: "sandbox", false: "production"}[sandbox]
+		t.Run("sqlite/"+mode, func(t *testing.T) {
+			concurrentAdjustments(t, "sqlite:"+filepath.Join(t.TempDir(), "c.db"), sandbox)
+		})
+		t.Run("postgres/"+mode, func(t *testing.T) {
+			base := os.Getenv("MERCATO_TEST_POSTGRES")
+			if base == "" {
+				t.Skip("MERCATO_TEST_POSTGRES is not set")
+			}
+			concurrentAdjustments(t, storetest.PostgresSchema(t, base), sandbox)
+		})
+	}
 }
 
-func concurrentAdjustments(t *testing.T, db string) {
+func concurrentAdjustments(t *testing.T, db string, sandbox bool) {
 	scenarioFile := filepath.Join(t.TempDir(), "refunds.yaml")
-	if err := writeFile(scenarioFile, refundScenario); err != nil {
+	// In production the agreement is accepted an hour ago, so that the scheduler has no
+	// month of past work to catch up with.
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if !sandbox {
+		start = time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
+	}
+	if err := writeFile(scenarioFile, refundScenario(start)); err != nil {
 		t.Fatal(err)
 	}
-	server := startServer(t, serveOptions{addr: freeAddr(t), db: db, sandbox: true, scenario: scenarioFile})
+	server := startServer(t, serveOptions{addr: freeAddr(t), db: db, sandbox: sandbox, scenario: scenarioFile})
 	ctx := context.Background()
 	sellerClient := agreementClient(server, "AKIASELLER0000000001", "seller-secret-key")
 	items, err := sellerClient.ListAgreementInvoiceLineItems(ctx, &marketplaceagreement.ListAgreementInvoiceLineItemsInput{
@@ -134,7 +150,11 @@ func concurrentAdjustments(t *testing.T, db string) {
 	if accepted+refused != n {
 		t.Fatalf("%d accepted + %d refused != %d", accepted, refused, n)
 	}
-	post(t, server+"/_mercato/clock", `{"advance":"0s"}`) // process the accepted adjustments
+	if sandbox {
+		post(t, server+"/_mercato/clock", `{"advance":"0s"}`) // process the accepted adjustments
+	} else {
+		awaitNonePending(t, sellerClient)
+	}
 
 	var completed, failed int
 	var total mercato.Amount
@@ -170,6 +190,25 @@ func concurrentAdjustments(t *testing.T, db string) {
 	left := mercato.MustAmount(*items.AgreementInvoiceLineItemGroupSummaries[0].PricingCurrencyAmount.MaxAdjustmentAmount)
 	if left != mercato.MustAmount("1000")-total {
 		t.Errorf("max adjustment %s, want 1000.00 - %s", left, total)
+	}
+}
+
+// awaitNonePending waits until the seller has no billing adjustment pending, for at most a
+// minute.
+func awaitNonePending(t testing.TB, c *marketplaceagreement.Client) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		out, err := c.ListBillingAdjustmentRequests(context.Background(), &marketplaceagreement.ListBillingAdjustmentRequestsInput{
+			Status: types.BillingAdjustmentStatusPending, MaxResults: aws.Int32(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Items) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("billing adjustment %s still pending after a minute", *out.Items[0].BillingAdjustmentRequestId)
+		}
 	}
 }
 

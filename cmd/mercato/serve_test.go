@@ -35,6 +35,10 @@ func startServer(t testing.TB, o serveOptions) string {
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, o) }()
 	t.Cleanup(func() {
+		// A connection the clients dialed but never used keeps a graceful shutdown waiting for
+		// 5 s (net/http's grace for connections yet to send a request); the SDK clients of the
+		// tests share the default transport.
+		http.DefaultTransport.(*http.Transport).CloseIdleConnections()
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)
