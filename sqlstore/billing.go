@@ -154,10 +154,7 @@ func (t *tx) AddInvoiceCredits(credits ...mercato.InvoiceCredit) error {
 		sum[c.InvoiceID] = s
 	}
 	ids := slices.Sorted(maps.Keys(sum))
-	if err := t.lockInvoiceRows(ids); err != nil {
-		return wrap(err, "credit %d invoices", len(ids))
-	}
-	n, err := t.updateRows("invoices", "credited = invoices.credited + v.column2, credited_tax = invoices.credited_tax + v.column3, "+
+	n, err := t.updateRowsInOrder("invoices", "credited = invoices.credited + v.column2, credited_tax = invoices.credited_tax + v.column3, "+
 		"credited_fee = invoices.credited_fee + v.column4", "invoices.id = v.column1",
 		[]string{"TEXT", "BIGINT", "BIGINT", "BIGINT"}, len(ids), func(i int, dst []any) []any {
 			c := sum[ids[i]]
@@ -181,10 +178,7 @@ func (t *tx) AddInvoiceRefunds(refunds ...mercato.InvoiceAmount) error {
 		sum[r.InvoiceID] += r.Amount
 	}
 	ids := slices.Sorted(maps.Keys(sum))
-	if err := t.lockInvoiceRows(ids); err != nil {
-		return wrap(err, "refund %d invoices", len(ids))
-	}
-	n, err := t.updateRows("invoices", "refunded = invoices.refunded + v.column2",
+	n, err := t.updateRowsInOrder("invoices", "refunded = invoices.refunded + v.column2",
 		"invoices.id = v.column1 AND invoices.type = 'INVOICE' AND invoices.refunded + v.column2 <= invoices.pre_tax",
 		[]string{"TEXT", "BIGINT"}, len(ids), func(i int, dst []any) []any { return append(dst, ids[i], int64(sum[ids[i]])) })
 	if err != nil {
@@ -193,25 +187,6 @@ func (t *tx) AddInvoiceRefunds(refunds ...mercato.InvoiceAmount) error {
 	if int(n) < len(ids) {
 		return mercato.Errorf(mercato.EConflict, "cannot refund invoices %s: only invoices can be refunded, up to their pre-tax amount",
 			strings.Join(ids, ", "))
-	}
-	return nil
-}
-
-// lockInvoiceRows locks the rows of the invoices with the IDs, given in ID order, until the
-// transaction ends, where the database locks rows (the dialect's RowLock). A multi-row update
-// locks its rows in the order its plan visits them, which two statements need not share; two
-// transactions updating the same invoices in other orders would deadlock, so every update of
-// many invoices locks them in ID order first.
-func (t *tx) lockInvoiceRows(ids []string) error {
-	if t.d.RowLock == "" {
-		return nil
-	}
-	for chunk := range slices.Chunk(ids, maxRowsPerInsert) {
-		var w filter
-		w.in("id", chunk)
-		if _, err := list(t, scanString, "SELECT id FROM invoices"+w.clause()+" ORDER BY id "+t.d.RowLock, w.args...); err != nil {
-			return err
-		}
 	}
 	return nil
 }

@@ -114,6 +114,23 @@ func (t *tx) insertRows(table string, cols []string, n int, args func(i int, dst
 	return t.writeRows(func(rows int) string { return insertRowsSQL(table, cols, rows, t.d.AnonymousParams) }, len(cols), n, args)
 }
 
+// updateRowsInOrder is updateRows for rows that concurrent transactions update together: where
+// the database locks rows (the dialect's RowLock), each statement first locks the rows of table
+// whose id is v.column1, in id order, then updates them. A multi-row update alone locks rows in
+// the order its plan visits them, which two statements need not share, and two transactions
+// updating the same rows in other orders would deadlock.
+func (t *tx) updateRowsInOrder(table, set, where string, types []string, n int, args func(i int, dst []any) []any) (int64, error) {
+	if t.d.RowLock == "" {
+		return t.updateRows(table, set, where, types, n, args)
+	}
+	return t.writeRows(func(rows int) string {
+		values := strings.TrimSuffix(valuesSQL(types, rows, t.d.AnonymousParams), " AS v")
+		return "WITH v AS " + values + ", locked AS MATERIALIZED (SELECT " + table + ".id FROM " + table +
+			" JOIN v ON " + table + ".id = v.column1 ORDER BY " + table + ".id " + t.d.RowLock + " OF " + table + ")" +
+			" UPDATE " + table + " SET " + set + " FROM v, locked WHERE locked.id = " + table + ".id AND " + where
+	}, len(types), n, args)
+}
+
 // updateRows updates rows of table from n rows of values of the SQL types, joined as v (see
 // valuesSQL): "UPDATE table SET set FROM (VALUES ...) AS v WHERE where", in as few statements as
 // the parameter limit allows; args(i, dst) appends the values of row i. It returns how many rows
