@@ -103,8 +103,9 @@ func (c *committer) run(group []*groupCall) {
 		t.stmts = map[string]*sql.Stmt{}
 	}
 	ran := 0
+	alone := len(group) == 1 // the transaction is its savepoint: it commits only if the call succeeds
 	for _, call := range group {
-		if err := c.runOne(t, call); err != nil { // the transaction itself failed
+		if err := c.runOne(t, call, !alone); err != nil { // the transaction itself failed
 			_ = sqlTx.Rollback()
 			setErr(group, err)
 			return
@@ -122,11 +123,19 @@ func (c *committer) run(group []*groupCall) {
 	}
 }
 
-// runOne runs one call in a savepoint of t, rolling back to it when the call fails or panics.
-// It returns an error only when the savepoint itself cannot be handled.
-func (c *committer) runOne(t *tx, call *groupCall) error {
+// runOne runs one call in t, in a savepoint of its own if savepoint is set, rolling back to it
+// when the call fails or panics. It returns an error only when the savepoint itself cannot be
+// handled. A savepoint keeps a journal of the pages the call changes, which a call alone in its
+// transaction does not need.
+func (c *committer) runOne(t *tx, call *groupCall, savepoint bool) error {
 	if err := call.ctx.Err(); err != nil {
 		call.err = err
+		return nil
+	}
+	if !savepoint {
+		t.ctx, t.retryErr = call.ctx, nil
+		call.panic, call.err = protect(call.fn, t)
+		t.ctx = context.Background()
 		return nil
 	}
 	if _, err := t.tx.Exec("SAVEPOINT grouped"); err != nil {
