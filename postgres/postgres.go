@@ -30,6 +30,10 @@ var migrations embed.FS
 // maxConns bounds the pool, well within PostgreSQL's default of 100 connections.
 const maxConns = 16
 
+// rowsConns bounds the pool of UpdateRows, which a few runners use (adjustments accepted and
+// completed).
+const rowsConns = 8
+
 // SQLSTATE codes the store acts on.
 const (
 	uniqueViolation      = "23505"
@@ -71,7 +75,16 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("postgres: migrate %s:%d/%s: %w", cfg.Host, cfg.Port, cfg.Database, err)
 	}
-	return sqlstore.New(db, db, dialect), nil
+	// UpdateRows's work reads and writes rows by key only. Its connections never scan a table
+	// whole where an index serves: PostgreSQL keeps a statement's generic plan from its sixth
+	// run on, made for the table sizes of that moment, and a table that grew from a few rows
+	// to many since would go on being scanned whole until the next ANALYZE.
+	rowsCfg := cfg.Copy()
+	rowsCfg.RuntimeParams["enable_seqscan"] = "off"
+	rows := stdlib.OpenDB(*rowsCfg)
+	rows.SetMaxOpenConns(rowsConns)
+	rows.SetMaxIdleConns(rowsConns)
+	return sqlstore.NewWithRows(db, rows, db, dialect), nil
 }
 
 // migrate applies the embedded migrations that db has not seen yet, holding an advisory lock

@@ -66,25 +66,29 @@ func (d *Dialect) uniqueViolation(err error) bool {
 	return d.IsUniqueViolation != nil && d.IsUniqueViolation(err)
 }
 
-// Store is a mercato.Store over database/sql. Update runs on the writer pool and View on the
-// reader pool, which may be the same.
+// Store is a mercato.Store over database/sql. Update runs on the writer pool, UpdateRows on
+// the rows pool and View on the reader pool; they may be the same.
 type Store struct {
-	writer, reader *sql.DB
-	dialect        Dialect
-	group          *committer // nil unless the dialect groups commits
-	readStmts      *stmtCache // nil unless the dialect prepares statements itself
-	writeStmts     *stmtCache // nil unless it does and commits are grouped (on one connection)
+	writer, rows, reader *sql.DB
+	dialect              Dialect
+	group                *committer // nil unless the dialect groups commits
+	readStmts            *stmtCache // nil unless the dialect prepares statements itself
+	writeStmts           *stmtCache // nil unless it does and commits are grouped (on one connection)
 }
 
 var _ mercato.Store = (*Store)(nil)
 
 // New returns a store that writes through writer and reads through reader (which may be the
 // same pool). The schema must already exist. The store owns the pools: Close closes them.
-func New(writer, reader *sql.DB, d Dialect) *Store {
+func New(writer, reader *sql.DB, d Dialect) *Store { return NewWithRows(writer, writer, reader, d) }
+
+// NewWithRows is New with a pool of its own for UpdateRows, whose work reads and writes rows by
+// key only: its connections may be set up for that (PostgreSQL: no whole-table scans).
+func NewWithRows(writer, rows, reader *sql.DB, d Dialect) *Store {
 	if d.MaxAttempts < 1 {
 		d.MaxAttempts = 1
 	}
-	s := &Store{writer: writer, reader: reader, dialect: d}
+	s := &Store{writer: writer, rows: rows, reader: reader, dialect: d}
 	if d.GroupCommit {
 		s.group = newCommitter(s)
 	}
@@ -116,7 +120,7 @@ func (s *Store) UpdateRows(ctx context.Context, fn func(mercato.Tx) error) error
 	if s.group != nil {
 		return s.group.update(ctx, fn)
 	}
-	return s.run(ctx, s.writer, &s.dialect.RowsTx, fn)
+	return s.run(ctx, s.rows, &s.dialect.RowsTx, fn)
 }
 
 // View runs fn in a read-only transaction, which is always rolled back.
@@ -136,6 +140,9 @@ func (s *Store) Close() error {
 		s.writeStmts.close()
 	}
 	err := s.writer.Close()
+	if s.rows != s.writer {
+		err = errors.Join(err, s.rows.Close())
+	}
 	if s.reader != s.writer {
 		err = errors.Join(err, s.reader.Close())
 	}
