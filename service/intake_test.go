@@ -84,3 +84,53 @@ func TestIntakeGroupsWaitingCalls(t *testing.T) {
 		}
 	}
 }
+
+// TestIntakeStartsASecondRunForEnoughCalls checks that a lone call runs at once, that calls
+// arriving while a run is under way wait for it rather than start a run each, and that a second
+// run starts beside it once minExtraRun calls are waiting.
+func TestIntakeStartsASecondRunForEnoughCalls(t *testing.T) {
+	in := intake[chan struct{}]{limit: 2}
+	gate := make(chan struct{})
+	started := make(chan int, 16) // the size of each run, as it starts
+	run := func(batch []chan struct{}) {
+		started <- len(batch)
+		if len(batch) == 1 {
+			<-gate // the first run holds until the test lets it go
+		}
+		for _, done := range batch {
+			close(done)
+		}
+	}
+	submit := func() chan struct{} {
+		done := make(chan struct{})
+		in.submit(done, run)
+		return done
+	}
+	first := submit()
+	if n := <-started; n != 1 {
+		t.Fatalf("a lone call ran in a run of %d", n)
+	}
+	var rest []chan struct{}
+	for range minExtraRun - 1 {
+		rest = append(rest, submit())
+	}
+	select {
+	case n := <-started:
+		t.Fatalf("a run of %d started beside the first with fewer than %d calls waiting", n, minExtraRun)
+	case <-time.After(50 * time.Millisecond):
+	}
+	rest = append(rest, submit())
+	select {
+	case n := <-started:
+		if n != minExtraRun {
+			t.Errorf("the second run took %d calls, want the %d waiting", n, minExtraRun)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no second run with %d calls waiting", minExtraRun)
+	}
+	for _, done := range rest {
+		<-done
+	}
+	close(gate)
+	<-first
+}
