@@ -70,7 +70,8 @@ type Tx interface {
 	// have been added: the caller rolls back.
 	AddInvoiceRefunds(...InvoiceAmount) error
 	// AddInvoiceCredits adds to each invoice's credited totals what completed credit memos gave
-	// back of it, updating the invoices in ID order; an unknown invoice is ENotFound.
+	// back of it (credits of one invoice add up), updating the invoices in ID order. An unknown
+	// invoice is ENotFound, after the others may have been credited: the caller rolls back.
 	AddInvoiceCredits(...InvoiceCredit) error
 
 	InsertLedgerTxns(...LedgerTxn) error

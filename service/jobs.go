@@ -235,10 +235,10 @@ func retryable(err error) bool {
 	return !errors.As(err, &e) || e.Code == mercato.EInternal || e.Code == mercato.EThrottled
 }
 
-// RunJobs runs due jobs every interval, and as soon as this node schedules work due at once,
-// until ctx ends: the production engine's scheduler. On a shared PostgreSQL several nodes may
-// run it; leases keep them from doing the same job twice, and a node runs the work others
-// scheduled at its next tick.
+// RunJobs runs due jobs every interval, and soon after this node accepts billing adjustments
+// (the only work scheduled due at once; see wakeJobs), until ctx ends: the production engine's
+// scheduler. On a shared PostgreSQL several nodes may run it; leases keep them from doing the
+// same job twice, and a node runs the work others scheduled at its next tick.
 func (s *Service) RunJobs(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()

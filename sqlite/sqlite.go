@@ -26,9 +26,9 @@ var migrations embed.FS
 // pragmas apply to every connection: write-ahead logging, waiting up to 10 s for a lock,
 // enforced foreign keys, an fsync at every commit (synchronous=FULL: nothing acknowledged is
 // lost on power failure; group commit keeps the cost to one fsync per group), a 64 MiB page
-// cache, and temporary files in memory: group commit runs each call in a savepoint, whose
-// journal of the pages it changes otherwise spills to a file once larger than 64 KiB (none of it
-// is needed to recover from a crash; the WAL is).
+// cache, and temporary files in memory: group commit runs each call of a group of several in a
+// savepoint, whose journal of the pages it changes otherwise spills to a file once larger than
+// 64 KiB (none of it is needed to recover from a crash; the WAL is).
 const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)"
 
 // dialect is what the shared store needs to know about SQLite. With one writer connection

@@ -104,13 +104,7 @@ func BenchmarkBillingAdjustments(b *testing.B) {
 
 func benchAdjustments(b *testing.B, db string, sandbox bool) {
 	file := filepath.Join(b.TempDir(), "bench.yaml")
-	// In production the agreements are accepted an hour ago: the scheduler then has no months
-	// of past work to catch up with while the clients run.
-	accepted := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	if !sandbox {
-		accepted = time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
-	}
-	if err := writeFile(file, benchScenario(benchAgreements, accepted)); err != nil {
+	if err := writeFile(file, benchScenario(benchAgreements, scenarioStart(sandbox))); err != nil {
 		b.Fatal(err)
 	}
 	url := startServer(b, serveOptions{addr: freeAddr(b), db: db, sandbox: sandbox, scenario: file})
@@ -142,7 +136,7 @@ func benchAdjustments(b *testing.B, db string, sandbox bool) {
 	if sandbox {
 		post(b, url+"/_mercato/clock", `{"advance":"0s"}`) // the processor completes every accepted adjustment
 	} else {
-		awaitCompleted(b, client)
+		awaitNonePending(b, agreementClient(url, client.creds.AccessKeyID, client.creds.SecretAccessKey))
 	}
 	total := time.Since(start)
 	b.StopTimer()
@@ -156,20 +150,6 @@ func benchAdjustments(b *testing.B, db string, sandbox bool) {
 	}
 	b.ReportMetric(float64(p99(latencies).Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(throttled.Load())/float64(b.N), "retried/op")
-}
-
-// awaitCompleted waits until the seller has no pending billing adjustment left.
-func awaitCompleted(b *testing.B, c *signedClient) {
-	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		status, body, err := c.call(context.Background(), "ListBillingAdjustmentRequests", `{"status":"PENDING","maxResults":1}`)
-		if err != nil || status != http.StatusOK {
-			b.Fatalf("pending adjustments: %d %s %v", status, body, err)
-		}
-		if !bytes.Contains(body, []byte(`"billingAdjustmentRequestId"`)) {
-			return
-		}
-	}
-	b.Fatal("adjustments still pending after a minute")
 }
 
 // benchInvoices returns the invoice of each benchmark agreement.

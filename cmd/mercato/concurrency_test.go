@@ -97,13 +97,7 @@ func TestConcurrentAdjustmentsThroughHTTP(t *testing.T) {
 
 func concurrentAdjustments(t *testing.T, db string, sandbox bool) {
 	scenarioFile := filepath.Join(t.TempDir(), "refunds.yaml")
-	// In production the agreement is accepted an hour ago, so that the scheduler has no
-	// month of past work to catch up with.
-	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	if !sandbox {
-		start = time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
-	}
-	if err := writeFile(scenarioFile, refundScenario(start)); err != nil {
+	if err := writeFile(scenarioFile, refundScenario(scenarioStart(sandbox))); err != nil {
 		t.Fatal(err)
 	}
 	server := startServer(t, serveOptions{addr: freeAddr(t), db: db, sandbox: sandbox, scenario: scenarioFile})
@@ -191,6 +185,16 @@ func concurrentAdjustments(t *testing.T, db string, sandbox bool) {
 	if left != mercato.MustAmount("1000")-total {
 		t.Errorf("max adjustment %s, want 1000.00 - %s", left, total)
 	}
+}
+
+// scenarioStart is when a test's agreements are accepted: the sandbox's new year, or in
+// production an hour ago, so that the scheduler has no months of past work to catch up with
+// while the test runs.
+func scenarioStart(sandbox bool) time.Time {
+	if sandbox {
+		return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
 }
 
 // awaitNonePending waits until the seller has no billing adjustment pending, for at most a
