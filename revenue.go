@@ -17,7 +17,8 @@ type RevenueTx interface {
 	// not credit memo, issued in [from, to) that has none, and returns how many it opened.
 	OpenReceivables(from, to time.Time) (int, error)
 	// ListReceivables returns the receivables matching f, ordered by invoice ID, with their
-	// invoice's amounts and the total of the credit memos issued against it.
+	// invoice's amounts and the total of the credit memos issued against it; each at most
+	// once, however often f names its invoice.
 	ListReceivables(f ReceivableFilter) ([]Receivable, error)
 	// PutReceivables stores the status and collection of receivables, replacing those of the
 	// same invoice.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"mercato"
@@ -86,16 +87,23 @@ func (s *Service) collect(ctx context.Context, from, to time.Time) error {
 		if err != nil || len(memos) == 0 {
 			return err
 		}
-		ids := make([]string, len(memos))
-		for i, m := range memos {
-			ids[i] = m.OriginalInvoiceID
-		}
-		rs, err := tx.ListReceivables(mercato.ReceivableFilter{InvoiceIDs: ids})
+		rs, err := tx.ListReceivables(mercato.ReceivableFilter{InvoiceIDs: originalInvoices(memos)})
 		if err != nil {
 			return err
 		}
 		return s.settleReceivables(tx, rs, to)
 	})
+}
+
+// originalInvoices returns the invoices that the credit memos credit, each once: an invoice
+// with many memos is settled once for all of them.
+func originalInvoices(memos []mercato.Invoice) []string {
+	ids := make([]string, len(memos))
+	for i, m := range memos {
+		ids[i] = m.OriginalInvoiceID
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // settlement collects what one transaction settles, to write it with few statements.
@@ -112,6 +120,9 @@ func (s *Service) settleReceivables(tx mercato.Tx, rs []mercato.Receivable, t ti
 	var st settlement
 	for i := range rs {
 		r := &rs[i]
+		if i > 0 && rs[i-1].InvoiceID == r.InvoiceID { // each copy would refund the same overpayment
+			return mercato.Errorf(mercato.EInternal, "invoice %s is listed twice for one settlement", r.InvoiceID)
+		}
 		b, ok := behaviors[r.BuyerID]
 		if !ok {
 			var err error

@@ -57,8 +57,9 @@ func (t *tx) ListReceivables(f mercato.ReceivableFilter) ([]mercato.Receivable, 
 		return nil, nil
 	}
 	ids := [][]string{nil}
-	if f.InvoiceIDs != nil {
-		ids = slices.Collect(slices.Chunk(f.InvoiceIDs, usageChunk))
+	if f.InvoiceIDs != nil { // an ID given twice must not return its receivable twice
+		unique := slices.Compact(slices.Sorted(slices.Values(f.InvoiceIDs)))
+		ids = slices.Collect(slices.Chunk(unique, usageChunk))
 	}
 	var out []mercato.Receivable
 	for _, chunk := range ids {

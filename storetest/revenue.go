@@ -182,6 +182,7 @@ func testReceivables(t *testing.T, s mercato.Store) {
 		{"due by 50h", mercato.ReceivableFilter{DueBy: at(50 * time.Hour)}, []string{"inv-3"}},
 		{"invoices", mercato.ReceivableFilter{InvoiceIDs: []string{"inv-3", "inv-1", "inv-9"}}, []string{"inv-1", "inv-3"}},
 		{"no invoices", mercato.ReceivableFilter{InvoiceIDs: []string{}}, nil},
+		{"invoices named twice", mercato.ReceivableFilter{InvoiceIDs: repeated("inv-1", 600)}, []string{"inv-1"}},
 		{"page", mercato.ReceivableFilter{AfterID: "inv-1", Limit: 1}, []string{"inv-2"}},
 	}
 	for _, tt := range tests {
@@ -195,6 +196,15 @@ func testReceivables(t *testing.T, s mercato.Store) {
 	put(t, s, func(tx mercato.Tx) error { return tx.PutReceivables(paid, part) })
 	same(t, "collected", []mercato.Receivable{paid}, receivables(t, s, mercato.ReceivableFilter{Status: mercato.ReceivableCollected}))
 	same(t, "open", []mercato.Receivable{all[1], part}, receivables(t, s, mercato.ReceivableFilter{Status: mercato.ReceivableOpen}))
+}
+
+// repeated returns n copies of id: more than one read chunk of the stores (500).
+func repeated(id string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = id
+	}
+	return out
 }
 
 func payment(id, invoiceID, buyerID string, amount string, when time.Time) mercato.Payment {
