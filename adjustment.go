@@ -20,6 +20,9 @@ var AdjustmentReasons = []string{"ALTERNATIVE_PROCUREMENT_CHANNEL", "BUYER_DISSA
 // MaxAdjustmentsPerRequest is the most entries one billing adjustment request may carry.
 const MaxAdjustmentsPerRequest = 5
 
+// MaxAdjustmentDescription is the most characters a billing adjustment's description may have.
+const MaxAdjustmentDescription = 500
+
 // BillingAdjustment is a seller's refund of part or all of one invoice's pre-tax amount. When it
 // completes, a credit memo is issued against the invoice and the matching share of tax is
 // reversed.

@@ -354,3 +354,41 @@ func TestTaxOnlyCreditMemo(t *testing.T) {
 		t.Errorf("pre-tax refund after the tax one: tax %s fee %s", full.Tax, full.ListingFee)
 	}
 }
+
+// TestChargesAreInMinorUnits: prices keep up to 8 decimals, but what is charged is rounded to
+// the currency's minor unit, half away from zero: 99.995 USD upfront is 100.00, an installment
+// of 0.004 USD rounds to nothing and is left out, 1000.5 JPY is 1001.
+func TestChargesAreInMinorUnits(t *testing.T) {
+	tests := []struct {
+		currency mercato.Currency
+		terms    mercato.Terms
+		want     []string
+	}{
+		{"USD", mercato.Terms{{FixedUpfront: &mercato.FixedUpfrontPricingTerm{TermHeader: mercato.TermHeader{ID: "up"},
+			CurrencyCode: "USD", Price: amt("99.995")}}}, []string{"100"}},
+		{"USD", mercato.Terms{{PaymentSchedule: &mercato.PaymentScheduleTerm{TermHeader: mercato.TermHeader{ID: "ps"},
+			CurrencyCode: "USD", Schedule: []mercato.ScheduleItem{{ChargeDate: day(2026, 1, 1), ChargeAmount: amt("0.004")},
+				{ChargeDate: day(2026, 2, 1), ChargeAmount: amt("12.34567891")}}}}}, []string{"12.35"}},
+		{"JPY", mercato.Terms{{FixedUpfront: &mercato.FixedUpfrontPricingTerm{TermHeader: mercato.TermHeader{ID: "up"},
+			CurrencyCode: "JPY", Price: amt("1000.5")}}}, []string{"1001"}},
+	}
+	for _, tt := range tests {
+		a := &mercato.Agreement{ID: "agmt-1", Currency: tt.currency, AcceptanceTime: day(2026, 1, 1), Terms: tt.terms}
+		cs, err := AcceptanceCharges(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range cs {
+			got = append(got, c.Amount.Format(0))
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s charges (-want +got):\n%s", tt.currency, diff)
+		}
+	}
+	sub := subscription(day(2026, 1, 1), time.Time{})
+	sub.Terms[0].RecurringPayment.Price = amt("33.333")
+	if cs := MonthlyCharges(sub, mercato.BillingPeriod{Year: 2026, Month: 1}, nil); len(cs) != 1 || cs[0].Amount != amt("33.33") {
+		t.Errorf("a full month at 33.333: %+v", cs)
+	}
+}

@@ -43,6 +43,7 @@ func AcceptanceCharges(a *mercato.Agreement) ([]mercato.Charge, error) {
 
 func appendCharge(out []mercato.Charge, a *mercato.Agreement, termID string, kind mercato.ChargeKind,
 	amt mercato.Amount, when time.Time, key, desc string) []mercato.Charge {
+	amt = amt.Round(a.Currency) // prices may have 8 decimals; what is charged is whole minor units
 	if amt == 0 {
 		return out
 	}

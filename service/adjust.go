@@ -328,6 +328,9 @@ func (ad *admission) admit(a *mercato.Agreement, e AdjustmentEntry) (AdjustmentI
 	refuse := func(code, format string, args ...any) (AdjustmentItem, *AdjustmentError) {
 		return AdjustmentItem{}, &AdjustmentError{Code: code, Message: fmt.Sprintf(format, args...), ClientToken: e.ClientToken}
 	}
+	if msg := e.problem(); msg != "" {
+		return refuse("VALIDATION_EXCEPTION", "%s", msg)
+	}
 	token := [2]string{a.ProposerID, e.ClientToken}
 	if prior, ok := ad.known[token]; ok && e.ClientToken != "" {
 		if sameAdjustment(&prior, &e) {
@@ -396,6 +399,8 @@ func adjustmentProblem(inv *mercato.Invoice, e *AdjustmentEntry) string {
 		return fmt.Sprintf("currency %s does not match invoice %s, which is in %s", e.Currency, inv.ID, inv.Currency)
 	case e.Amount <= 0:
 		return "adjustment amount must be positive"
+	case !e.Amount.IsMinorUnits(inv.Currency):
+		return "adjustment " + mercato.MinorUnitsProblem(e.Amount, inv.Currency)
 	case !slices.Contains(mercato.AdjustmentReasons, e.ReasonCode):
 		return fmt.Sprintf("unknown adjustment reason code %q", e.ReasonCode)
 	case e.Amount > inv.MaxAdjustment():
@@ -403,6 +408,17 @@ func adjustmentProblem(inv *mercato.Invoice, e *AdjustmentEntry) string {
 			e.Amount.FormatIn(inv.Currency), inv.MaxAdjustment().FormatIn(inv.Currency), inv.Currency, inv.ID)
 	}
 	return ""
+}
+
+// problem says what is wrong with the entry on its own, whatever its invoice, or "".
+func (e *AdjustmentEntry) problem() string {
+	var p mercato.Problems
+	mercato.CheckText(&p, "description", e.Description, mercato.MaxAdjustmentDescription)
+	mercato.CheckClientToken(&p, "clientToken", e.ClientToken)
+	if len(p) == 0 {
+		return ""
+	}
+	return p[0].Name + " " + p[0].Message
 }
 
 func sameAdjustment(b *mercato.BillingAdjustment, e *AdjustmentEntry) bool {

@@ -71,6 +71,9 @@ func (s *Service) CreateAgreementRequest(ctx context.Context, caller string, in 
 	if err := in.check(); err != nil {
 		return Quote{}, err
 	}
+	if err := checkClientToken(in.ClientToken); err != nil {
+		return Quote{}, err
+	}
 	var q Quote
 	err := s.store.Update(ctx, func(tx mercato.Tx) error {
 		now := s.Now()

@@ -35,6 +35,9 @@ func (s *Service) SendCancellationRequest(ctx context.Context, caller string, in
 		return mercato.CancellationRequest{}, invalid("INVALID_DESCRIPTION", "description",
 			"the description has %d characters; at most %d are allowed", n, MaxCancellationDescription)
 	}
+	if err := checkClientToken(in.ClientToken); err != nil {
+		return mercato.CancellationRequest{}, err
+	}
 	var out mercato.CancellationRequest
 	err := s.store.Update(ctx, func(tx mercato.Tx) error {
 		now := s.Now()

@@ -334,6 +334,8 @@ func (s *Service) RecordPayment(ctx context.Context, invoiceID string, amount me
 		case amount < 0 || amount > out:
 			return mercato.Errorf(mercato.EInvalid, "a payment of invoice %s is between 0 and the %s %s outstanding",
 				invoiceID, out.FormatIn(r.Currency), r.Currency)
+		case !amount.IsMinorUnits(r.Currency):
+			return invalid("", "amount", "payment %s", mercato.MinorUnitsProblem(amount, r.Currency))
 		}
 		var st settlement
 		if err := st.settle(tx, &r, amount, now, now); err != nil {

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"mercato"
@@ -18,6 +19,14 @@ func requestHash(req any) string {
 	}
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// checkClientToken returns EInvalid unless token is empty or has the form the Agreement API
+// gives client tokens (the Metering API's tokens are free text of 1 to 64 characters).
+func checkClientToken(token string) error {
+	var p mercato.Problems
+	mercato.CheckClientToken(&p, "clientToken", token)
+	return p.Err("client token " + strconv.Quote(token) + " " + "must be 1 to 64 letters, digits and hyphens")
 }
 
 // idempotent runs fn once per (caller, operation, client token) inside tx: a repeat of the same

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"time"
+	"unicode/utf8"
 
 	"mercato"
 )
@@ -19,11 +20,32 @@ type SendPaymentInput struct {
 	ClientToken string         `json:"-"`
 }
 
+// Limits of a payment request's text.
+const (
+	MinPaymentName        = 5
+	MaxPaymentName        = 64
+	MaxPaymentDescription = 2000
+)
+
+// Validate reports every bad field of the request that can be told without the agreement.
+func (in *SendPaymentInput) Validate() error {
+	var p mercato.Problems
+	if n := utf8.RuneCountInString(in.Name); n < MinPaymentName || n > MaxPaymentName {
+		p.Add("name", "has %d characters; it needs %d to %d", n, MinPaymentName, MaxPaymentName)
+	}
+	mercato.CheckText(&p, "description", in.Description, MaxPaymentDescription)
+	mercato.CheckClientToken(&p, "clientToken", in.ClientToken)
+	return p.Err("invalid payment request")
+}
+
 // SendPaymentRequest asks the buyer for a payment under the agreement's variable payment term.
 // All pending and approved requests together never exceed the term's maximum. Errors: ENotFound,
 // EForbidden (the caller is the buyer), EInvalid (inactive agreement, not a variable payment
 // term, amount not positive or above what remains), EConflict (client token reused).
 func (s *Service) SendPaymentRequest(ctx context.Context, caller string, in SendPaymentInput) (mercato.PaymentRequest, error) {
+	if err := in.Validate(); err != nil {
+		return mercato.PaymentRequest{}, err
+	}
 	var out mercato.PaymentRequest
 	err := s.store.Update(ctx, func(tx mercato.Tx) error {
 		now := s.Now()
@@ -50,6 +72,9 @@ func (s *Service) sendPayment(tx mercato.Tx, caller string, in SendPaymentInput,
 	}
 	if in.Amount <= 0 {
 		return mercato.PaymentRequest{}, invalid("INVALID_CHARGE_AMOUNT", "chargeAmount", "charge amount must be positive")
+	}
+	if msg := mercato.MinorUnitsProblem(in.Amount, term.CurrencyCode); msg != "" {
+		return mercato.PaymentRequest{}, invalid("INVALID_CHARGE_AMOUNT", "chargeAmount", "charge %s", msg)
 	}
 	used, err := requestedPayments(tx, a.ID)
 	if err != nil {

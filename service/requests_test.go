@@ -180,7 +180,7 @@ func TestPaymentRequestsBoundedByTheMaximum(t *testing.T) {
 	if _, err := e.svc.CancelPaymentRequest(e.ctx, seller, a.ID, third.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.svc.SendPaymentRequest(e.ctx, seller, service.SendPaymentInput{AgreementID: a.ID, TermID: "nope", Name: "x", Amount: amt("1")})
+	_, err = e.svc.SendPaymentRequest(e.ctx, seller, service.SendPaymentInput{AgreementID: a.ID, TermID: "nope", Name: "Extra", Amount: amt("1")})
 	if errorOf(t, err, mercato.EInvalid).Reason != "INVALID_TERM_ID" {
 		t.Errorf("unknown term: %v", err)
 	}
