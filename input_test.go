@@ -27,7 +27,7 @@ func TestMinorUnitsProblem(t *testing.T) {
 
 func TestCheckClientToken(t *testing.T) {
 	for token, ok := range map[string]bool{"": true, "abc-123": true, "a b": false, "x_y": false,
-		"0123456789012345678901234567890123456789012345678901234567890123": true,
+		"0123456789012345678901234567890123456789012345678901234567890123":  true,
 		"01234567890123456789012345678901234567890123456789012345678901234": false} {
 		var p Problems
 		CheckClientToken(&p, "clientToken", token)

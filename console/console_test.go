@@ -433,7 +433,7 @@ func TestBuyerAnswersPaymentRequests(t *testing.T) {
 	e := newEnv(t)
 	send := func(name, amount string) mercato.PaymentRequest {
 		r, err := e.svc.SendPaymentRequest(e.ctx, acme, service.SendPaymentInput{AgreementID: variableAgmt,
-			TermID: "offer-acme-services-term-2", Name: name, Amount: mercato.MustAmount(amount), ClientToken: name})
+			TermID: "offer-acme-services-term-2", Name: name, Amount: mercato.MustAmount(amount), ClientToken: strings.ReplaceAll(name, " ", "-")})
 		if err != nil {
 			t.Fatal(err)
 		}

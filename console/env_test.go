@@ -78,7 +78,7 @@ func newEnv(t *testing.T) *env {
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(func() {
 		e.srv.Close()
-		if err := svc.CheckLedger(context.Background()); err != nil {
+		if err := svc.CheckBooks(context.Background()); err != nil {
 			t.Errorf("ledger: %v", err)
 		}
 		store.Close()

@@ -23,6 +23,8 @@ type env struct {
 	svc   *service.Service
 	clk   *mercato.SimClock
 	store mercato.Store
+	// planted says the test wrote unsound data on purpose (see plant): its books are not checked.
+	planted bool
 }
 
 // newEnv returns a sandbox whose ledger is checked to balance when the test ends.
@@ -35,7 +37,7 @@ func newEnv(t *testing.T) *env {
 	clk := mercato.NewSimClock(day(2026, 1, 1))
 	e := &env{t: t, ctx: context.Background(), svc: service.New(store, clk, service.WithBatchSize(7)), clk: clk, store: store}
 	t.Cleanup(func() {
-		if err := e.svc.CheckLedger(context.Background()); err != nil {
+		if err := e.svc.CheckBooks(context.Background()); err != nil && !e.planted {
 			t.Errorf("ledger: %v", err)
 		}
 		store.Close()

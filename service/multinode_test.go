@@ -66,7 +66,7 @@ func TestTwoNodesShareOnePostgres(t *testing.T) {
 	if len(invoices) != 11+3 {
 		t.Errorf("%d invoices, want 14", len(invoices))
 	}
-	if err := nodes[1].CheckLedger(ctx); err != nil {
+	if err := nodes[1].CheckBooks(ctx); err != nil {
 		t.Error(err)
 	}
 }

@@ -75,7 +75,7 @@ func TestLedgerBalancesAndNothingIsInvoicedTwice(t *testing.T) {
 // checkBooks asserts the invariants of invoicing: a balanced ledger, invoices equal to the charges
 // they bill, and no charge billed twice.
 func checkBooks(rt *rapid.T, ctx context.Context, svc *service.Service) {
-	if err := svc.CheckLedger(ctx); err != nil {
+	if err := svc.CheckBooks(ctx); err != nil {
 		rt.Fatal(err)
 	}
 	invoices, err := svc.Invoices(ctx, mercato.InvoiceFilter{})

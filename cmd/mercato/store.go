@@ -48,14 +48,35 @@ func checkCmd() *cobra.Command {
 	var db string
 	cmd := &cobra.Command{
 		Use:   "check",
-		Short: "Check that the database's ledger balances in every currency, then exit",
-		Long: `Check that the database's ledger balances: the postings of every currency sum to zero.
-It exits with an error naming the imbalance otherwise. A running server may keep writing.`,
+		Short: "Prove the database's money and agreement invariants, then exit",
+		Long: `Prove every money and agreement invariant of the database and name each violation:
+  ledger-balanced        the postings of every currency sum to zero
+  minor-units            invoiced, credited and paid amounts are whole minor units of their currency
+  credit-within-invoice  an invoice's credit memos never exceed its pre-tax amount or its tax
+  credited-totals        an invoice's credited totals are its memos' sums, within what was reserved
+  collected-is-paid      a receivable's collected amount is its payments less its refunds
+  refund-overpayment     the refunds of an invoice are its overpayment, paid once
+  buyer-receivable       a buyer's ledger receivable is its invoices less credit memos less payments
+  seller-payable         a seller's ledger payable is its documents' net less its payouts
+  disbursed-collected    no seller is paid out more than was collected, less fees and credit memos
+  payout-lines           a payout is the sum of its lines, each the net of a collected document
+  replaced-not-active    an agreement that was replaced is no longer active
+  one-active-agreement   one active agreement per buyer and product where the product type allows one
+It exits with an error when any is violated. A running server may keep writing: the check reads
+one snapshot.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkLedger(cmd.Context(), db); err != nil {
+			vs, err := checkBooks(cmd.Context(), db)
+			if err != nil {
 				return err
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), "ledger balanced")
+			out := cmd.OutOrStdout()
+			for _, v := range vs {
+				fmt.Fprintln(out, v)
+			}
+			if len(vs) > 0 {
+				return fmt.Errorf("%d invariant violations", len(vs))
+			}
+			fmt.Fprintln(out, "books sound: ledger balanced, every invariant holds")
 			return nil
 		},
 	}
@@ -63,18 +84,18 @@ It exits with an error naming the imbalance otherwise. A running server may keep
 	return cmd
 }
 
-// checkLedger opens the database db (a --db value) and checks that its ledger balances. A
-// SQLite file must exist: opening one creates it, and an empty ledger would pass.
-func checkLedger(ctx context.Context, db string) error {
+// checkBooks opens the database db (a --db value) and proves its invariants. A SQLite file must
+// exist: opening one creates it, and an empty database would pass.
+func checkBooks(ctx context.Context, db string) ([]service.Violation, error) {
 	if path, ok := strings.CutPrefix(db, "sqlite:"); ok {
 		if _, err := os.Stat(path); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	s, err := openStore(ctx, db)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer s.Close()
-	return service.New(s, mercato.RealClock{}).CheckLedger(ctx)
+	return service.New(s, mercato.RealClock{}).Check(ctx)
 }
