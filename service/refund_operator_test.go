@@ -211,4 +211,3 @@ func (e *env) eventsOf(account string) string {
 	}
 	return b.String()
 }
-
