@@ -47,8 +47,8 @@ func (in *RefundRequestInput) Validate() error {
 	if in.SellerID == "" {
 		p.Add("sellerId", "is required")
 	}
-	if in.ProductID == "" && in.AgreementID == "" {
-		p.Add("productId", "is required")
+	if in.ProductID == "" && in.AgreementID == "" && len(in.InvoiceIDs) == 0 {
+		p.Add("productId", "is required (or an agreement, or an invoice)")
 	}
 	if !slices.Contains(RefundKinds, in.Kind) {
 		p.Add("type", "must be one of %s", strings.Join(RefundKinds, ", "))
