@@ -544,8 +544,11 @@ func (s *Service) ApproveRefundRequest(ctx context.Context, caller, id string) (
 }
 
 // RejectRefundRequest is the seller's refusal, with a reason the buyer sees. Errors as
-// ApproveRefundRequest.
+// ApproveRefundRequest, and EInvalid without a reason.
 func (s *Service) RejectRefundRequest(ctx context.Context, caller, id, reason string) (mercato.RefundCase, error) {
+	if err := checkRejectReason(strings.TrimSpace(reason)); err != nil {
+		return mercato.RefundCase{}, err
+	}
 	return s.sellerDecides(ctx, caller, id, func(tx mercato.Tx, c *mercato.RefundCase, _ *mercato.Agreement, now time.Time) error {
 		if err := s.setCase(tx, c, mercato.RefundRejected, reason, now); err != nil {
 			return err

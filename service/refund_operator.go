@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"mercato"
 	"mercato/policy"
@@ -49,6 +50,18 @@ func invoiceAgreement(tx mercato.Tx, in *RefundRequestInput) error {
 // MaxRefundRejectReason is the most characters a reason for rejecting a refund request may have.
 const MaxRefundRejectReason = 1000
 
+// checkRejectReason refuses a rejection without a reason, or with one too long: the other
+// parties read it.
+func checkRejectReason(reason string) error {
+	var p mercato.Problems
+	if reason == "" {
+		p.Add("reason", "is required: the other parties see it")
+	} else if n := utf8.RuneCountInString(reason); n > MaxRefundRejectReason {
+		p.Add("reason", "has %d characters; at most %d are allowed", n, MaxRefundRejectReason)
+	}
+	return p.Err("invalid rejection of a refund request")
+}
+
 // OperatorApproveRefundRequest is the marketplace's support authorizing, on the seller's behalf,
 // a case awaiting the seller: the amount asked is refunded as billing adjustments (and the
 // agreement cancelled if asked), under the rule SUPPORT_AUTHORIZATION, audited with the
@@ -71,13 +84,7 @@ func (s *Service) OperatorApproveRefundRequest(ctx context.Context, caller, id s
 // a reason too long), EConflict (the case is completed or rejected already).
 func (s *Service) OperatorRejectRefundRequest(ctx context.Context, caller, id, reason string) (mercato.RefundCase, error) {
 	reason = strings.TrimSpace(reason)
-	var p mercato.Problems
-	if reason == "" {
-		p.Add("reason", "is required: the buyer and the seller see it")
-	} else if n := len([]rune(reason)); n > MaxRefundRejectReason {
-		p.Add("reason", "has %d characters; at most %d are allowed", n, MaxRefundRejectReason)
-	}
-	if err := p.Err("invalid rejection of a refund request"); err != nil {
+	if err := checkRejectReason(reason); err != nil {
 		return mercato.RefundCase{}, err
 	}
 	return s.supportDecides(ctx, caller, id, "RejectRefundRequest", mercato.RefundRejected, map[string]any{"reason": reason},

@@ -145,6 +145,8 @@ func TestOperatorDecidesRefundRequests(t *testing.T) {
 
 	_, err = e.svc.OperatorRejectRefundRequest(e.ctx, operator, reject.ID, "  ")
 	errorOf(t, err, mercato.EInvalid)
+	_, err = e.svc.RejectRefundRequest(e.ctx, seller, reject.ID, "")
+	errorOf(t, err, mercato.EInvalid) // the seller too must say why
 	c, err = e.svc.OperatorRejectRefundRequest(e.ctx, operator, reject.ID, "duplicate of "+approve.ID)
 	if err != nil || c.Status != mercato.RefundRejected || !strings.Contains(c.StatusReason, "duplicate of "+approve.ID) {
 		t.Fatalf("rejected: %+v, %v", c, err)
