@@ -7,12 +7,37 @@ type RefundCaseStatus string
 
 // Refund request statuses.
 const (
+	RefundSubmitted      RefundCaseStatus = "SUBMITTED"       // filed, not decided yet: never seen outside its transaction
 	RefundCompleted      RefundCaseStatus = "COMPLETED"       // refunded (and cancelled, if asked)
 	RefundPending        RefundCaseStatus = "PENDING"         // waits for the end of the current billing cycle
 	RefundActionRequired RefundCaseStatus = "ACTION_REQUIRED" // something is missing; answering re-submits
 	RefundAwaitingSeller RefundCaseStatus = "AWAITING_SELLER" // needs the seller's authorization
-	RefundRejected       RefundCaseStatus = "REJECTED"        // the seller declined
+	RefundRejected       RefundCaseStatus = "REJECTED"        // the seller (or the marketplace's support) declined
 )
+
+// refundTransitions lists, for each status of a refund case, the statuses it may move to. A
+// case is decided when filed, again when answered or when its billing cycle closes (which may
+// leave it where it was: still missing something, or waiting for a later cycle), and once by
+// the seller or support; completed and rejected cases are final.
+var refundTransitions = map[RefundCaseStatus][]RefundCaseStatus{
+	RefundSubmitted:      {RefundCompleted, RefundPending, RefundActionRequired, RefundAwaitingSeller},
+	RefundPending:        {RefundCompleted, RefundPending, RefundActionRequired, RefundAwaitingSeller, RefundRejected},
+	RefundActionRequired: {RefundCompleted, RefundPending, RefundActionRequired, RefundAwaitingSeller, RefundRejected},
+	RefundAwaitingSeller: {RefundCompleted, RefundRejected},
+	RefundCompleted:      nil,
+	RefundRejected:       nil,
+}
+
+// CanBecome reports whether a refund case in status s may move to next.
+func (s RefundCaseStatus) CanBecome(next RefundCaseStatus) bool {
+	return allowed(refundTransitions, s, next)
+}
+
+// Valid reports whether s is a known status.
+func (s RefundCaseStatus) Valid() bool {
+	_, ok := refundTransitions[s]
+	return ok
+}
 
 // RefundCase is a refund (or cancellation) request filed by a buyer or a seller, with a
 // reference ID, for what the billing adjustment API does not cover: it follows the refund
@@ -38,6 +63,16 @@ type RefundCase struct {
 	Cancelled        bool             `json:"cancelled,omitempty"`
 	CreatedAt        time.Time        `json:"createdAt"`
 	UpdatedAt        time.Time        `json:"updatedAt"`
+}
+
+// Transition moves the case to status next at time t, or returns EConflict when its status
+// table does not allow the change.
+func (c *RefundCase) Transition(next RefundCaseStatus, t time.Time) error {
+	if !c.Status.CanBecome(next) {
+		return transitionRefused("RefundCase", "refund request", c.ID, c.Status, next)
+	}
+	c.Status, c.UpdatedAt = next, t
+	return nil
 }
 
 // RefundTx is the storage of refund requests.

@@ -8,10 +8,14 @@ import (
 	"mercato/service"
 )
 
-// refundForm is the "Request a refund" form of a buyer's agreement, as last posted.
+// refundForm is the "Request a refund" form of a buyer's agreement, or the seller's "File a
+// refund request for a buyer", as last posted.
 type refundForm struct {
+	Buyer            string // the seller's form only
+	Product          string // the seller's form only
 	Kind             string
 	Invoice          string
+	Periods          string // billing periods, YYYY-MM, comma-separated
 	Amount           string
 	CancellationDate string
 	Comments         string
@@ -39,7 +43,7 @@ func refundStatusLabel(s mercato.RefundCaseStatus) (string, string) {
 	case mercato.RefundAwaitingSeller:
 		return "Awaiting seller", "The refund policy leaves this to the seller, who approves or rejects it."
 	case mercato.RefundRejected:
-		return "Rejected", "The seller declined the request."
+		return "Rejected", "The seller, or the marketplace's support, declined the request."
 	}
 	return humanize(s), ""
 }
@@ -68,6 +72,11 @@ type refundsView struct {
 	Open   int    // cases waiting for the reader
 	Answer string // the case whose answer was refused, with Problem
 	Reject string // the case whose rejection was refused
+	// The seller's "File a refund request for a buyer" form, as last posted, and its choices.
+	File     refundForm
+	Kinds    []string
+	Invoices []mercato.Invoice
+	Products []string
 }
 
 // buyerRefunds lists the buyer's refund requests.
@@ -100,6 +109,12 @@ func (c *Console) showRefunds(w http.ResponseWriter, r *http.Request, u *user, p
 		}
 	}
 	v.Cases = cases
+	if party == service.Proposer {
+		if err := c.sellerFilingChoices(r, u, &v); err != nil {
+			c.fail(w, r, u, err)
+			return
+		}
+	}
 	c.render(w, r, status, page{Name: name, Title: "Refund requests", Nav: nav, User: u, Error: problem, Data: v})
 }
 
@@ -117,25 +132,9 @@ func (c *Console) fileRefund(w http.ResponseWriter, r *http.Request, u *user) {
 		c.fail(w, r, u, err)
 		return
 	}
-	f := refundForm{Kind: r.PostFormValue("type"), Invoice: strings.TrimSpace(r.PostFormValue("invoice")),
-		Amount: strings.TrimSpace(r.PostFormValue("amount")), CancellationDate: strings.TrimSpace(r.PostFormValue("cancellation_date")),
-		Comments: strings.TrimSpace(r.PostFormValue("comments"))}
-	in := service.RefundRequestInput{BuyerID: u.ID, SellerID: a.ProposerID, AgreementID: a.ID, ProductID: a.ProductID,
-		Kind: f.Kind, Comments: f.Comments}
-	// The form reads what the service cannot: the amount and the date as typed. The type and
-	// the sign of the amount are the service's to check (RefundRequestInput.Validate).
-	var p mercato.Problems
-	amount, ok := formAmount(f.Amount)
-	if !ok {
-		p.Add("amount", "%q is not an amount: write it like 120.50", f.Amount)
-	}
-	in.Amount = amount
-	if in.CancellationDate, ok = formDate(f.CancellationDate); !ok {
-		p.Add("cancellationDate", "write the date as YYYY-MM-DD")
-	}
-	if f.Invoice != "" {
-		in.InvoiceIDs = []string{f.Invoice}
-	}
+	f := readRefundForm(r)
+	in, p := f.request()
+	in.BuyerID, in.SellerID, in.AgreementID, in.ProductID = u.ID, a.ProposerID, a.ID, a.ProductID
 	if len(p) > 0 {
 		f.Error, f.Fields = "The request is not complete: see the fields below.", p
 		c.showBuyerAgreementWith(w, r, u, http.StatusBadRequest, "", f)
@@ -151,30 +150,79 @@ func (c *Console) fileRefund(w http.ResponseWriter, r *http.Request, u *user) {
 	http.Redirect(w, r, "/console/buyer/refunds?notice=refund-filed", http.StatusSeeOther)
 }
 
+// readRefundForm reads a refund request form as posted.
+func readRefundForm(r *http.Request) refundForm {
+	v := func(name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
+	return refundForm{Buyer: v("buyer"), Product: v("product"), Kind: v("type"), Invoice: v("invoice"), Periods: v("periods"),
+		Amount: v("amount"), CancellationDate: v("cancellation_date"), Comments: v("comments")}
+}
+
+// request reads what the service cannot: the amount, the date and the billing periods as
+// typed. The type, the parties and the sign of the amount are the service's to check
+// (RefundRequestInput.Validate).
+func (f *refundForm) request() (service.RefundRequestInput, mercato.Problems) {
+	in := service.RefundRequestInput{Kind: f.Kind, Comments: f.Comments}
+	var p mercato.Problems
+	var ok bool
+	if in.Amount, ok = formAmount(f.Amount); !ok {
+		p.Add("amount", "%q is not an amount: write it like 120.50", f.Amount)
+	}
+	if in.CancellationDate, ok = formDate(f.CancellationDate); !ok {
+		p.Add("cancellationDate", "write the date as YYYY-MM-DD")
+	}
+	for _, s := range formList(f.Periods) {
+		period, ok := formPeriod(s)
+		if !ok {
+			p.Add("billingPeriods", "%q is not a billing period: write it as YYYY-MM, such as 2026-01", s)
+			continue
+		}
+		in.Periods = append(in.Periods, period)
+	}
+	if f.Invoice != "" {
+		in.InvoiceIDs = []string{f.Invoice}
+	}
+	return in, p
+}
+
 // answerRefund answers a refund request that needs action with what was missing.
 func (c *Console) answerRefund(w http.ResponseWriter, r *http.Request, u *user) {
 	id := r.PathValue("rid")
 	v := refundsView{Answer: id}
-	var in service.RefundRequestInput
-	amount, ok := formAmount(r.PostFormValue("amount"))
-	if !ok {
-		c.showRefunds(w, r, u, service.Acceptor, http.StatusBadRequest, v, "The amount is not a decimal: write it like 120.50.")
+	in, problem := readAnswer(r)
+	if problem != "" {
+		c.showRefunds(w, r, u, service.Acceptor, http.StatusBadRequest, v, problem)
 		return
 	}
-	in.Amount = amount
-	if in.CancellationDate, ok = formDate(r.PostFormValue("cancellation_date")); !ok {
-		c.showRefunds(w, r, u, service.Acceptor, http.StatusBadRequest, v, "Write the cancellation date as YYYY-MM-DD.")
-		return
-	}
-	if ids := formList(r.PostFormValue("invoices")); len(ids) > 0 {
-		in.InvoiceIDs = ids
-	}
-	in.Comments = strings.TrimSpace(r.PostFormValue("comments"))
 	if _, err := c.svc.AnswerRefundRequest(r.Context(), u.ID, id, in); err != nil {
 		c.refundFailed(w, r, u, service.Acceptor, v, err)
 		return
 	}
 	http.Redirect(w, r, "/console/buyer/refunds?notice=refund-answered", http.StatusSeeOther)
+}
+
+// readAnswer reads an answer to a refund request that needs action: the fields given replace
+// the case's. A problem is what the form itself cannot read.
+func readAnswer(r *http.Request) (service.RefundRequestInput, string) {
+	var in service.RefundRequestInput
+	var ok bool
+	if in.Amount, ok = formAmount(r.PostFormValue("amount")); !ok {
+		return in, "The amount is not a decimal: write it like 120.50."
+	}
+	if in.CancellationDate, ok = formDate(r.PostFormValue("cancellation_date")); !ok {
+		return in, "Write the cancellation date as YYYY-MM-DD."
+	}
+	if ids := formList(r.PostFormValue("invoices")); len(ids) > 0 {
+		in.InvoiceIDs = ids
+	}
+	for _, s := range formList(r.PostFormValue("periods")) {
+		p, ok := formPeriod(s)
+		if !ok {
+			return in, "Write each billing period as YYYY-MM, such as 2026-01."
+		}
+		in.Periods = append(in.Periods, p)
+	}
+	in.Comments = strings.TrimSpace(r.PostFormValue("comments"))
+	return in, ""
 }
 
 // approveRefund is the seller's authorization of a refund request awaiting it.

@@ -93,6 +93,8 @@ var notices = map[string]string{
 	"payment-rejected":       "Payment request rejected. Nothing was charged.",
 	"offer-accepted":         "Offer accepted. This is your new agreement.",
 	"refund-filed":           "Refund request filed. Its reference ID and status are below.",
+	"refund-filed-seller":    "Refund request filed for the buyer. Its reference ID and status are below; the buyer sees it too.",
+	"refund-support":         "Done. Both parties see the refund request's new status.",
 	"refund-answered":        "Your answer was added and the refund request submitted again.",
 	"refund-approved":        "Refund request approved. The refund is made as billing adjustments.",
 	"refund-rejected":        "Refund request rejected. The buyer sees your reason.",

@@ -54,6 +54,7 @@ func (c *Console) sellerRoutes(m *http.ServeMux, seller func(pageHandler) http.H
 	m.HandleFunc("POST "+a+"/cancellation/{rid}/withdraw", seller(c.withdrawCancellation))
 	m.HandleFunc("GET /console/seller/adjustments", seller(c.adjustmentsPage))
 	m.HandleFunc("GET /console/seller/refunds", seller(c.sellerRefunds))
+	m.HandleFunc("POST /console/seller/refunds", seller(c.fileSellerRefund))
 	m.HandleFunc("GET /console/seller/offers", seller(c.sellerOffers))
 	m.HandleFunc("POST /console/seller/offers", seller(c.createOffer))
 	m.HandleFunc("GET /console/seller/metering", seller(c.meteringPage))
@@ -83,6 +84,9 @@ func (c *Console) buyerRoutes(m *http.ServeMux, buyer func(pageHandler) http.Han
 func (c *Console) operatorRoutes(m *http.ServeMux, operator func(pageHandler) http.HandlerFunc) {
 	m.HandleFunc("GET /console/operator", operator(c.operatorPage))
 	m.HandleFunc("POST /console/operator/clock", operator(c.advanceClock))
+	m.HandleFunc("POST /console/operator/refunds/{rid}/approve", operator(c.supportApproveRefund))
+	m.HandleFunc("POST /console/operator/refunds/{rid}/reject", operator(c.supportRejectRefund))
+	m.HandleFunc("POST /console/operator/refunds/{rid}/answer", operator(c.supportAnswerRefund))
 }
 
 // home sends the account to the first section its roles open.

@@ -38,6 +38,7 @@ func New(svc *service.Service, log *slog.Logger) *Handler {
 func (h *Handler) Register(mux *http.ServeMux, prefix string) {
 	mux.HandleFunc("GET "+prefix+"/_mercato/health", h.health)
 	h.registerRevenue(mux, prefix) // reports, metering key; simulated payments in sandbox mode
+	h.registerRefunds(mux, prefix) // refund requests, signed by the buyer, the seller or support
 	if !h.svc.Sandbox() {
 		return
 	}

@@ -131,23 +131,26 @@ func (s *Service) decideCancellation(ctx context.Context, caller, agreementID, i
 }
 
 func (s *Service) settleCancellation(tx mercato.Tx, r *mercato.CancellationRequest, next mercato.CancellationStatus, message, actor, action string, now time.Time) error {
-	if r.Status != mercato.CancellationPendingApproval {
+	if !r.Status.CanBecome(next) {
 		return conflict("AgreementCancellationRequest", r.ID, "cancellation request %s is %s; only a pending request can be %s",
 			r.ID, r.Status, map[mercato.CancellationStatus]string{mercato.CancellationApproved: "accepted",
 				mercato.CancellationRejected: "rejected", mercato.CancellationCancelled: "withdrawn"}[next])
 	}
-	r.Status, r.StatusMessage, r.UpdatedAt = next, message, now
 	if next == mercato.CancellationApproved {
 		if _, err := cancelAgreement(tx, CancelInput{AgreementID: r.AgreementID, Actor: actor,
 			Reason: "cancellation request " + r.ID + " approved"}, now); err != nil {
 			if mercato.ErrorCodeOf(err) != mercato.EConflict {
 				return err
 			}
-			r.Status, r.StatusMessage = mercato.CancellationValidationFailed, "Agreement is not in an active state"
+			next, message = mercato.CancellationValidationFailed, "Agreement is not in an active state"
 		} else {
-			r.StatusMessage = "Approved. Future invoices are cancelled; issued invoices are refunded only by a separate billing adjustment."
+			message = "Approved. Future invoices are cancelled; issued invoices are refunded only by a separate billing adjustment."
 		}
 	}
+	if err := r.Transition(next, now); err != nil {
+		return err
+	}
+	r.StatusMessage = message
 	if err := tx.UpdateCancellationRequest(*r); err != nil {
 		return err
 	}

@@ -160,7 +160,7 @@ func (s *Service) AcceptPaymentRequest(ctx context.Context, caller, agreementID,
 }
 
 func (s *Service) approvePayment(tx mercato.Tx, r *mercato.PaymentRequest, actor, action string, now time.Time) error {
-	if r.Status != mercato.PaymentRequestPendingApproval {
+	if !r.Status.CanBecome(mercato.PaymentRequestApproved) {
 		return conflict("PaymentRequest", r.ID, "payment request %s is %s; only a pending request can be approved", r.ID, r.Status)
 	}
 	a, err := tx.GetAgreement(r.AgreementID)
@@ -177,7 +177,10 @@ func (s *Service) approvePayment(tx mercato.Tx, r *mercato.PaymentRequest, actor
 	if err := b.write(tx); err != nil {
 		return err
 	}
-	r.Status, r.ChargeID, r.UpdatedAt = mercato.PaymentRequestApproved, b.newCharges[0].ID, now
+	if err := r.Transition(mercato.PaymentRequestApproved, now); err != nil {
+		return err
+	}
+	r.ChargeID = b.newCharges[0].ID
 	if err := tx.UpdatePaymentRequest(*r); err != nil {
 		return err
 	}
@@ -192,11 +195,14 @@ func (s *Service) settlePayment(ctx context.Context, caller, agreementID, id str
 		if r, err = paymentAs(tx, caller, agreementID, id, who, action); err != nil {
 			return err
 		}
-		if r.Status != mercato.PaymentRequestPendingApproval {
+		if !r.Status.CanBecome(next) {
 			return conflict("PaymentRequest", r.ID, "payment request %s is %s; only a pending request can change", r.ID, r.Status)
 		}
 		now := s.Now()
-		r.Status, r.StatusMessage, r.UpdatedAt = next, message, now
+		if err := r.Transition(next, now); err != nil {
+			return err
+		}
+		r.StatusMessage = message
 		if err := tx.UpdatePaymentRequest(r); err != nil {
 			return err
 		}

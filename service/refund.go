@@ -47,8 +47,8 @@ func (in *RefundRequestInput) Validate() error {
 	if in.SellerID == "" {
 		p.Add("sellerId", "is required")
 	}
-	if in.ProductID == "" && in.AgreementID == "" {
-		p.Add("productId", "is required")
+	if in.ProductID == "" && in.AgreementID == "" && len(in.InvoiceIDs) == 0 {
+		p.Add("productId", "is required (or an agreement, or an invoice)")
 	}
 	if !slices.Contains(RefundKinds, in.Kind) {
 		p.Add("type", "must be one of %s", strings.Join(RefundKinds, ", "))
@@ -90,7 +90,7 @@ func (s *Service) FileRefundRequest(ctx context.Context, caller string, in Refun
 		if err != nil {
 			return err
 		}
-		c = mercato.RefundCase{ID: newID("rc-"), FiledBy: caller, CreatedAt: now}
+		c = mercato.RefundCase{ID: newID("rc-"), FiledBy: caller, Status: mercato.RefundSubmitted, CreatedAt: now}
 		fillCase(&c, &in, &a)
 		if err := tx.InsertRefundCase(c); err != nil {
 			return err
@@ -106,6 +106,9 @@ func (s *Service) FileRefundRequest(ctx context.Context, caller string, in Refun
 // refundAgreement finds the agreement a request is about: the one named, or the buyer's latest
 // agreement for the product with the seller.
 func refundAgreement(tx mercato.Tx, in *RefundRequestInput) (mercato.Agreement, error) {
+	if err := invoiceAgreement(tx, in); err != nil {
+		return mercato.Agreement{}, err
+	}
 	if in.AgreementID != "" {
 		a, err := tx.GetAgreement(in.AgreementID)
 		if err == nil && (a.AcceptorID != in.BuyerID || a.ProposerID != in.SellerID) {
@@ -160,8 +163,12 @@ func (s *Service) evaluate(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agre
 	return emit(tx, now, c.SellerID, "Refund Request Awaiting Approval - Proposer", c.ID, map[string]any{"referenceId": c.ID, "agreementId": c.AgreementID})
 }
 
+// setCase moves the case to status, as its transition table allows, and saves it.
 func (s *Service) setCase(tx mercato.Tx, c *mercato.RefundCase, status mercato.RefundCaseStatus, reason string, now time.Time) error {
-	c.Status, c.StatusReason, c.UpdatedAt = status, reason, now
+	if err := c.Transition(status, now); err != nil {
+		return err
+	}
+	c.StatusReason = reason
 	return tx.UpdateRefundCase(*c)
 }
 
@@ -238,11 +245,15 @@ func (s *Service) grant(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreeme
 		}
 		return s.completeCase(tx, c, rule, actor, now)
 	}
-	refunds, err := s.caseRefunds(tx, c, a, rule, now)
+	refunds, err := s.caseRefunds(tx, c, a, amountRule(rule), now)
 	if err != nil {
 		return err
 	}
+	// The case shows what was refunded: the policy's amount for an automatic rule (the filer
+	// may have left it at 0), the amount asked otherwise.
+	c.Amount = 0
 	for i, r := range refunds {
+		c.Amount += r.Amount
 		id, err := s.refundInvoice(tx, a, c, r, rule, fmt.Sprintf("%s-%d", c.ID, i+1), now)
 		if err != nil {
 			return err
@@ -443,16 +454,17 @@ func (s *Service) cancelForCase(tx mercato.Tx, c *mercato.RefundCase, a *mercato
 	return tx.UpdateAgreement(ended)
 }
 
-// refundCaseAs returns a case the caller may see: the buyer's or the seller's.
+// refundCaseAs returns a case the caller may see: the buyer's, the seller's, or any case to an
+// operator (the marketplace's support).
 func refundCaseAs(tx mercato.Tx, caller, id string) (mercato.RefundCase, error) {
 	c, err := tx.GetRefundCase(id)
-	if err == nil && caller != c.BuyerID && caller != c.SellerID {
+	if err == nil && caller != c.BuyerID && caller != c.SellerID && !isOperator(tx, caller) {
 		return mercato.RefundCase{}, mercato.NotFound("RefundCase", id)
 	}
 	return c, err
 }
 
-// RefundCase returns a refund request to its buyer or seller.
+// RefundCase returns a refund request to its buyer, its seller or an operator.
 func (s *Service) RefundCase(ctx context.Context, caller, id string) (mercato.RefundCase, error) {
 	var c mercato.RefundCase
 	err := s.view(ctx, func(tx mercato.Tx) error {
@@ -532,8 +544,11 @@ func (s *Service) ApproveRefundRequest(ctx context.Context, caller, id string) (
 }
 
 // RejectRefundRequest is the seller's refusal, with a reason the buyer sees. Errors as
-// ApproveRefundRequest.
+// ApproveRefundRequest, and EInvalid without a reason.
 func (s *Service) RejectRefundRequest(ctx context.Context, caller, id, reason string) (mercato.RefundCase, error) {
+	if err := checkRejectReason(strings.TrimSpace(reason)); err != nil {
+		return mercato.RefundCase{}, err
+	}
 	return s.sellerDecides(ctx, caller, id, func(tx mercato.Tx, c *mercato.RefundCase, _ *mercato.Agreement, now time.Time) error {
 		if err := s.setCase(tx, c, mercato.RefundRejected, reason, now); err != nil {
 			return err
@@ -654,7 +669,7 @@ func (s *Service) ConfirmMeteringError(ctx context.Context, caller string, in Me
 func (s *Service) meteringRefund(tx mercato.Tx, a *mercato.Agreement, in MeteringErrorInput, now time.Time) (mercato.RefundCase, bool, error) {
 	h := sha256.Sum256([]byte(a.ID + "\x00" + in.Dimension + "\x00" + in.Period.String()))
 	c := mercato.RefundCase{ID: "rc-m" + hex.EncodeToString(h[:12]), FiledBy: a.ProposerID, BuyerID: a.AcceptorID,
-		SellerID: a.ProposerID, ProductID: a.ProductID, AgreementID: a.ID, Kind: string(policy.KindMeteringError),
+		SellerID: a.ProposerID, ProductID: a.ProductID, AgreementID: a.ID, Kind: string(policy.KindMeteringError), Status: mercato.RefundSubmitted,
 		Periods: []mercato.BillingPeriod{in.Period}, Currency: a.Currency, Comments: in.Comments, CreatedAt: now, UpdatedAt: now}
 	if _, err := tx.GetRefundCase(c.ID); err == nil {
 		return c, false, nil // confirmed before

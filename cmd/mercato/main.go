@@ -1,5 +1,5 @@
-// Command mercato runs the marketplace: the server (serve), its database (migrate, check), and the
-// sandbox controls (clock, scenario) that talk to a running server.
+// Command mercato runs the marketplace: the server (serve), its database (migrate, check), the
+// sandbox controls (clock, scenario), and the reports and refund requests of a running server.
 package main
 
 import (
@@ -23,7 +23,7 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), migrateCmd(), checkCmd(), clockCmd(), scenarioCmd(), reportCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), checkCmd(), clockCmd(), scenarioCmd(), reportCmd(), refundsCmd())
 	return root
 }
 

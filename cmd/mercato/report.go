@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"time"
@@ -75,7 +76,8 @@ func reportPath(report string, o reportOptions) string {
 // emptyPayloadHash is the SHA-256 of an empty body, which a GET request has.
 var emptyPayloadHash = func() string { h := sha256.Sum256(nil); return hex.EncodeToString(h[:]) }()
 
-// signer returns a function that signs requests with AWS Signature Version 4 as the access key.
+// signer returns a function that signs requests with AWS Signature Version 4 as the access key,
+// over the request's body.
 func signer(keyID, secret string) func(*http.Request) error {
 	s := v4.NewSigner()
 	creds := aws.Credentials{AccessKeyID: keyID, SecretAccessKey: secret}
@@ -83,6 +85,27 @@ func signer(keyID, secret string) func(*http.Request) error {
 		if secret == "" {
 			return fmt.Errorf("--secret-key (or MERCATO_SECRET_ACCESS_KEY) is required with --access-key")
 		}
-		return s.SignHTTP(req.Context(), creds, req, emptyPayloadHash, "aws-marketplace", "us-east-1", time.Now())
+		hash, err := payloadHash(req)
+		if err != nil {
+			return err
+		}
+		return s.SignHTTP(req.Context(), creds, req, hash, "aws-marketplace", "us-east-1", time.Now())
 	}
+}
+
+// payloadHash returns the hex SHA-256 of the request's body, read from a copy.
+func payloadHash(req *http.Request) (string, error) {
+	if req.GetBody == nil || req.ContentLength == 0 {
+		return emptyPayloadHash, nil
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return "", err
+	}
+	defer body.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, body); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
