@@ -83,6 +83,7 @@ func (c *Console) buyerRoutes(m *http.ServeMux, buyer func(pageHandler) http.Han
 func (c *Console) operatorRoutes(m *http.ServeMux, operator func(pageHandler) http.HandlerFunc) {
 	m.HandleFunc("GET /console/operator", operator(c.operatorPage))
 	m.HandleFunc("POST /console/operator/clock", operator(c.advanceClock))
+	m.HandleFunc("POST /console/operator/jobs/{id}/retry", operator(c.retryJob))
 }
 
 // home sends the account to the first section its roles open.
