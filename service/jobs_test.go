@@ -39,7 +39,10 @@ func TestFailedSettlementIsRetriedAndTheNextDaysStillSettle(t *testing.T) {
 		tries = append(tries, now)
 		return errors.New("the bank does not answer")
 	})
-	e.advanceTo(day(2026, 1, 18))
+	m, err := e.svc.MoveClock(e.ctx, day(2026, 1, 18))
+	if err != nil || len(m.Failed) != 1 || m.Failed[0].Key != "settle:2026-01-16" {
+		t.Fatalf("move past a failing settlement: %+v, %v", m, err)
+	}
 
 	d16 := day(2026, 1, 16)
 	want := []time.Time{d16, d16.Add(time.Minute), d16.Add(3 * time.Minute), d16.Add(7 * time.Minute), d16.Add(15 * time.Minute)}
@@ -153,7 +156,9 @@ func TestOperatorRetriesAFailedJob(t *testing.T) {
 		}
 		return nil
 	})
-	e.advanceTo(day(2026, 1, 16))
+	if _, err := e.svc.MoveClock(e.ctx, day(2026, 1, 16)); err != nil {
+		t.Fatal(err)
+	}
 	failed := e.settleJobs()["settle:2026-01-16"]
 	if failed.Status != mercato.JobFailed {
 		t.Fatalf("settlement: %+v", failed)
