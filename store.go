@@ -88,13 +88,16 @@ type Tx interface {
 
 	// PutJobs schedules the jobs whose keys are new and returns how many it scheduled.
 	PutJobs(...Job) (int, error)
-	// ClaimJobs leases up to limit pending jobs due at or before now, in due order, to owner
-	// until leaseUntil; jobs leased to another owner whose lease has not run out are skipped.
+	// ClaimJobs leases up to limit pending jobs whose RunAt is at or before now, in RunAt order,
+	// to owner until leaseUntil; jobs leased to another owner whose lease has not run out are
+	// skipped.
 	ClaimJobs(now time.Time, owner string, leaseUntil time.Time, limit int) ([]Job, error)
-	// FinishJob records the outcome of a claimed job and releases its lease.
+	// FinishJob records the outcome of an attempt of a job (status, attempts, last error and
+	// RunAt) and releases its lease; an operator's retry records a failed job pending with it.
 	FinishJob(j Job) error
-	// NextJobDue returns the due time of the earliest pending job, and false if there is none.
+	// NextJobDue returns the earliest RunAt of a pending job, and false if there is none.
 	NextJobDue() (time.Time, bool, error)
+	// ListJobs returns the jobs matching the filter in due order.
 	ListJobs(JobFilter) ([]Job, error)
 
 	GetIdempotency(caller, operation, token string) (IdempotencyRecord, error)
@@ -189,6 +192,7 @@ type InvoiceFilter struct {
 
 // JobFilter selects jobs; zero fields match all.
 type JobFilter struct {
+	ID     int64
 	Status JobStatus
 	Kind   JobKind
 }

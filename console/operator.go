@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,8 +49,8 @@ func (c *Console) showOperator(w http.ResponseWriter, r *http.Request, u *user, 
 	}
 	v.Failed, v.Pending, v.Refunds = failed, len(pending), refunds
 	for _, j := range pending {
-		if v.NextDue.IsZero() || j.DueAt.Before(v.NextDue) {
-			v.NextDue = j.DueAt
+		if v.NextDue.IsZero() || j.RunAt.Before(v.NextDue) { // a retry runs after its due time
+			v.NextDue = j.RunAt
 		}
 	}
 	c.render(w, r, status, page{Name: "operator", Title: "Operations", Nav: "operator", User: u, Error: problem, Data: v})
@@ -69,7 +70,8 @@ func (c *Console) advanceClock(w http.ResponseWriter, r *http.Request, u *user) 
 			"Enter how far to move the clock: a duration such as 0s, 36h or 720h, or an ISO 8601 period such as P1D or P1M.")
 		return
 	}
-	if _, err := c.svc.Advance(r.Context(), target); err != nil {
+	m, err := c.svc.MoveClock(r.Context(), target)
+	if err != nil {
 		status, msg := problemOf(err)
 		if status >= 500 {
 			c.log.Error("console: advancing the clock", "err", err)
@@ -77,7 +79,30 @@ func (c *Console) advanceClock(w http.ResponseWriter, r *http.Request, u *user) 
 		c.showOperator(w, r, u, status, in, msg)
 		return
 	}
-	http.Redirect(w, r, "/console/operator?notice=clock-advanced", http.StatusSeeOther)
+	notice := "clock-advanced"
+	if len(m.Failed) > 0 {
+		notice = "clock-advanced-failures"
+	}
+	http.Redirect(w, r, "/console/operator?notice="+notice, http.StatusSeeOther)
+}
+
+// retryJob puts a failed job back to pending, to run at the next move of the clock (in the
+// sandbox) or the scheduler's next tick.
+func (c *Console) retryJob(w http.ResponseWriter, r *http.Request, u *user) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		c.notFound(w, r, u)
+		return
+	}
+	if _, err := c.svc.RetryJob(r.Context(), u.ID, id); err != nil {
+		status, msg := problemOf(err)
+		if status >= 500 {
+			c.log.Error("console: retrying a job", "job", id, "err", err)
+		}
+		c.showOperator(w, r, u, status, "", msg)
+		return
+	}
+	http.Redirect(w, r, "/console/operator?notice=job-retried", http.StatusSeeOther)
 }
 
 // advanceTarget reads a forward move of the clock: a Go duration (720h) or an ISO 8601 period

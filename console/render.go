@@ -85,21 +85,23 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, p p
 // notices are the confirmations a redirect after a form names with ?notice=; fixed texts, so
 // that no link can make the console say something else.
 var notices = map[string]string{
-	"cancellation-sent":      "Cancellation request sent. The buyer has 7 days to approve or reject it; after that it is approved automatically.",
-	"cancellation-withdrawn": "Cancellation request withdrawn. The agreement stays active.",
-	"cancellation-approved":  "You approved the cancellation. The agreement is cancelled and no further invoices will be issued.",
-	"cancellation-rejected":  "You rejected the cancellation request. The agreement stays active.",
-	"payment-approved":       "Payment request approved. It has been charged and invoiced.",
-	"payment-rejected":       "Payment request rejected. Nothing was charged.",
-	"offer-accepted":         "Offer accepted. This is your new agreement.",
-	"refund-filed":           "Refund request filed. Its reference ID and status are below.",
-	"refund-filed-seller":    "Refund request filed for the buyer. Its reference ID and status are below; the buyer sees it too.",
-	"refund-support":         "Done. Both parties see the refund request's new status.",
-	"refund-answered":        "Your answer was added and the refund request submitted again.",
-	"refund-approved":        "Refund request approved. The refund is made as billing adjustments.",
-	"refund-rejected":        "Refund request rejected. The buyer sees your reason.",
-	"offer-created":          "Offer created.",
-	"clock-advanced":         "The simulated clock moved forward; every job due on the way has run.",
+	"cancellation-sent":       "Cancellation request sent. The buyer has 7 days to approve or reject it; after that it is approved automatically.",
+	"cancellation-withdrawn":  "Cancellation request withdrawn. The agreement stays active.",
+	"cancellation-approved":   "You approved the cancellation. The agreement is cancelled and no further invoices will be issued.",
+	"cancellation-rejected":   "You rejected the cancellation request. The agreement stays active.",
+	"payment-approved":        "Payment request approved. It has been charged and invoiced.",
+	"payment-rejected":        "Payment request rejected. Nothing was charged.",
+	"offer-accepted":          "Offer accepted. This is your new agreement.",
+	"refund-filed":            "Refund request filed. Its reference ID and status are below.",
+	"refund-filed-seller":     "Refund request filed for the buyer. Its reference ID and status are below; the buyer sees it too.",
+	"refund-support":          "Done. Both parties see the refund request's new status.",
+	"refund-answered":         "Your answer was added and the refund request submitted again.",
+	"refund-approved":         "Refund request approved. The refund is made as billing adjustments.",
+	"refund-rejected":         "Refund request rejected. The buyer sees your reason.",
+	"offer-created":           "Offer created.",
+	"clock-advanced":          "The simulated clock moved forward; every job due on the way has run.",
+	"clock-advanced-failures": "The simulated clock moved forward, but jobs failed on the way: they are listed under Failed jobs, or will be tried again shortly.",
+	"job-retried":             "The job is pending again. It runs at the next move of the clock, or within seconds outside the sandbox.",
 }
 
 // renderError shows an error page.

@@ -87,6 +87,7 @@ func (c *Console) operatorRoutes(m *http.ServeMux, operator func(pageHandler) ht
 	m.HandleFunc("POST /console/operator/refunds/{rid}/approve", operator(c.supportApproveRefund))
 	m.HandleFunc("POST /console/operator/refunds/{rid}/reject", operator(c.supportRejectRefund))
 	m.HandleFunc("POST /console/operator/refunds/{rid}/answer", operator(c.supportAnswerRefund))
+	m.HandleFunc("POST /console/operator/jobs/{id}/retry", operator(c.retryJob))
 }
 
 // home sends the account to the first section its roles open.

@@ -77,12 +77,47 @@ func (h *Handler) moveClock(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
-	now, err := h.svc.Advance(r.Context(), target)
+	m, err := h.svc.MoveClock(r.Context(), target)
 	if err != nil {
 		h.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"now": formatTime(now)})
+	writeJSON(w, http.StatusOK, clockMoveBody(m))
+}
+
+// ClockMoveBody is the answer to a move of the clock: the new time, how many jobs of each kind
+// were done on the way, and the jobs whose last attempt failed. The move answers 200 even when
+// jobs failed, since the clock did move: a client checks Failed.
+type ClockMoveBody struct {
+	Now    string                  `json:"now"`
+	Done   map[mercato.JobKind]int `json:"done"`
+	Failed []FailedJob             `json:"failed"`
+}
+
+// FailedJob is a job whose last attempt failed: "pending" when it will be tried again at
+// NextAttemptAt, "failed" when it gave up and waits for an operator's retry.
+type FailedJob struct {
+	ID            int64             `json:"id"`
+	Kind          mercato.JobKind   `json:"kind"`
+	Key           string            `json:"key"`
+	DueAt         string            `json:"dueAt"`
+	Status        mercato.JobStatus `json:"status"`
+	Attempts      int               `json:"attempts"`
+	LastError     string            `json:"lastError"`
+	NextAttemptAt string            `json:"nextAttemptAt,omitempty"`
+}
+
+func clockMoveBody(m service.ClockMove) ClockMoveBody {
+	b := ClockMoveBody{Now: formatTime(m.Now), Done: m.Done, Failed: []FailedJob{}}
+	for _, j := range m.Failed {
+		f := FailedJob{ID: j.ID, Kind: j.Kind, Key: j.Key, DueAt: formatTime(j.DueAt), Status: j.Status,
+			Attempts: j.Attempts, LastError: j.LastError}
+		if j.Status == mercato.JobPending {
+			f.NextAttemptAt = formatTime(j.RunAt)
+		}
+		b.Failed = append(b.Failed, f)
+	}
+	return b
 }
 
 // target returns the time the request moves the clock to from now.

@@ -100,7 +100,7 @@ func putJob(tx mercato.Tx, kind mercato.JobKind, key string, due time.Time, payl
 	if err != nil {
 		return fmt.Errorf("job %s: %w", key, err)
 	}
-	_, err = tx.PutJobs(mercato.Job{Kind: kind, Key: key, DueAt: due, Payload: b, Status: mercato.JobPending})
+	_, err = tx.PutJobs(mercato.Job{Kind: kind, Key: key, DueAt: due, RunAt: due, Payload: b, Status: mercato.JobPending})
 	return err
 }
 
@@ -237,15 +237,23 @@ func (s *Service) closeMonth(ctx context.Context, j mercato.Job) error {
 		}
 		after = last
 	}
-	return s.store.Update(ctx, func(tx mercato.Tx) error {
-		next := p.Period.Next()
-		more, err := tx.ListAgreements(mercato.AgreementFilter{BillsMonthly: true, ActiveFrom: next.Start(),
-			ActiveTo: next.End(), Limit: 1})
-		if err != nil || len(more) == 0 {
-			return err
-		}
-		return scheduleClose(tx, next)
-	})
+	return nil
+}
+
+// nextClose schedules the close of the month after j's, if an agreement billed monthly is
+// active in it (the job runner does, before each attempt of j: see jobChains).
+func nextClose(tx mercato.Tx, j mercato.Job) error {
+	p, err := jobPayload[closeJob](j)
+	if err != nil {
+		return err
+	}
+	next := p.Period.Next()
+	more, err := tx.ListAgreements(mercato.AgreementFilter{BillsMonthly: true, ActiveFrom: next.Start(),
+		ActiveTo: next.End(), Limit: 1})
+	if err != nil || len(more) == 0 {
+		return err
+	}
+	return scheduleClose(tx, next)
 }
 
 // closeBatch invoices up to one batch of agreements after the ID after; it returns the last ID
@@ -330,5 +338,9 @@ func (s *Service) CloseMonth(ctx context.Context, p mercato.BillingPeriod) error
 	if err != nil {
 		return err
 	}
-	return s.closeMonth(ctx, mercato.Job{Kind: jobMonthlyClose, Key: "close:" + p.String(), DueAt: s.Now(), Payload: b})
+	j := mercato.Job{Kind: jobMonthlyClose, Key: "close:" + p.String(), DueAt: s.Now(), Payload: b}
+	if err := s.store.Update(ctx, func(tx mercato.Tx) error { return nextClose(tx, j) }); err != nil {
+		return err
+	}
+	return s.closeMonth(ctx, j)
 }

@@ -10,11 +10,31 @@ import (
 const clockSetting = "clock"
 
 // Advance moves the simulated clock forward to t, running every job due on the way in time
-// order, each at its own due time, and returns the new time. Errors: EConflict when the service
-// runs on real time, EInvalid when t is before the current time.
+// order, each at its own due time, and returns the new time; MoveClock also says what the jobs
+// did. Errors: EConflict when the service runs on real time, EInvalid when t is before the
+// current time.
 func (s *Service) Advance(ctx context.Context, t time.Time) (time.Time, error) {
+	m, err := s.MoveClock(ctx, t)
+	return m.Now, err
+}
+
+// ClockMove is what a move of the simulated clock did: the new time, how many jobs of each kind
+// were done on the way, and the jobs whose last attempt on the way failed, as it left them:
+// pending ones are tried again at their RunAt (the clock may already have passed it when the
+// move stopped before), failed ones gave up and wait for an operator's retry (RetryJob).
+type ClockMove struct {
+	Now    time.Time
+	Done   map[mercato.JobKind]int
+	Failed []mercato.Job // in due order
+}
+
+// MoveClock moves the simulated clock forward to t, running every job due on the way in time
+// order, each at its own due time (a retry at its RunAt), and says what they did. A job that
+// fails is no error of the move, which goes on: it is in Failed. Errors: EConflict when the
+// service runs on real time, EInvalid when t is before the current time, and the store's.
+func (s *Service) MoveClock(ctx context.Context, t time.Time) (ClockMove, error) {
 	if s.sim == nil {
-		return time.Time{}, mercato.Errorf(mercato.EConflict, "the clock can only be moved in sandbox mode")
+		return ClockMove{}, mercato.Errorf(mercato.EConflict, "the clock can only be moved in sandbox mode")
 	}
 	s.advanceMu.Lock()
 	defer s.advanceMu.Unlock()
@@ -22,17 +42,22 @@ func (s *Service) Advance(ctx context.Context, t time.Time) (time.Time, error) {
 	if now := s.sim.Now(); t.Before(now) {
 		e := mercato.Errorf(mercato.EInvalid, "the simulated clock only moves forward: %s is before %s",
 			t.Format(time.RFC3339), now.Format(time.RFC3339))
-		return now, e
+		return ClockMove{Now: now}, e
 	}
-	if err := s.catchUp(ctx, t); err != nil {
-		return s.sim.Now(), err
+	rep := newJobReport()
+	err := s.catchUp(ctx, t, rep)
+	m := ClockMove{Now: s.sim.Now(), Done: rep.done, Failed: rep.failures()}
+	if err != nil {
+		return m, err
 	}
 	s.sim.Set(t)
-	return t, s.saveClock(ctx)
+	m.Now = t
+	return m, s.saveClock(ctx)
 }
 
-// catchUp runs, in due order, every job due at or before t.
-func (s *Service) catchUp(ctx context.Context, t time.Time) error {
+// catchUp runs, in the order they run, every job to run at or before t, adding their outcomes
+// to rep.
+func (s *Service) catchUp(ctx context.Context, t time.Time, rep *jobReport) error {
 	for {
 		var next time.Time
 		var ok bool
@@ -50,7 +75,7 @@ func (s *Service) catchUp(ctx context.Context, t time.Time) error {
 		if next.Before(s.sim.Now()) {
 			next = s.sim.Now()
 		}
-		if _, err := s.runDue(ctx, next); err != nil {
+		if err := s.runDue(ctx, next, rep); err != nil {
 			return err
 		}
 		if err := s.saveClock(ctx); err != nil {

@@ -99,10 +99,16 @@ func (e *env) accept(offer, buyerID string) mercato.Agreement {
 	return a
 }
 
+// advanceTo moves the clock to t; a job that fails on the way fails the test, as no test means
+// it to unless it says so (with service.FailJobs, and its own move of the clock).
 func (e *env) advanceTo(t time.Time) {
 	e.t.Helper()
-	if _, err := e.svc.Advance(e.ctx, t); err != nil {
+	m, err := e.svc.MoveClock(e.ctx, t)
+	if err != nil {
 		e.t.Fatalf("advance to %s: %v", t, err)
+	}
+	for _, j := range m.Failed {
+		e.t.Errorf("advance to %s: job %s %s after %d attempts: %s", t, j.Key, j.Status, j.Attempts, j.LastError)
 	}
 }
 

@@ -1,10 +1,14 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
+	"sync"
 	"time"
 
 	"mercato"
@@ -46,15 +50,28 @@ func (s *Service) jobHandlers() map[mercato.JobKind]jobHandler {
 	}
 }
 
+// jobChain schedules the job that follows j, of a kind of job that recurs.
+type jobChain func(tx mercato.Tx, j mercato.Job) error
+
+// jobChains are the kinds of jobs that recur, each scheduling the next period's job. The runner
+// schedules the next one before each attempt, in a transaction of its own, so that a period
+// that fails never stops the periods after it: a job that gave up leaves a gap an operator's
+// retry fills, never an end.
+var jobChains = map[mercato.JobKind]jobChain{
+	jobSettle:       nextSettlement,
+	jobMonthlyClose: nextClose,
+}
+
 // jobLease is how long a node keeps a claimed job before another node may take it over.
 const jobLease = 5 * time.Minute
 
 // claimBatch is how many due jobs a node claims at once.
 const claimBatch = 256
 
-// runDue runs every job due at or before now, in due order, and returns how many ran.
-func (s *Service) runDue(ctx context.Context, now time.Time) (int, error) {
-	ran := 0
+// runDue runs every job to run at or before now (RunAt), in that order, and adds the outcome
+// of each attempt to rep, if not nil. A job that fails is no error of runDue's: its outcome is
+// recorded with the job (and in rep); runDue fails only when the store does.
+func (s *Service) runDue(ctx context.Context, now time.Time, rep *jobReport) error {
 	for {
 		var jobs []mercato.Job
 		err := s.store.Update(ctx, func(tx mercato.Tx) error {
@@ -63,30 +80,66 @@ func (s *Service) runDue(ctx context.Context, now time.Time) (int, error) {
 			return err
 		})
 		if err != nil || len(jobs) == 0 {
-			return ran, err
+			return err
 		}
 		for len(jobs) > 0 {
 			var n int
 			if batch, ok := s.batches[jobs[0].Kind]; ok {
 				n = sameKind(jobs)
-				err = s.runBatches(ctx, batch, jobs[:n])
+				err = s.runBatches(ctx, batch, jobs[:n], rep)
 			} else {
 				n = sameDue(jobs)
-				err = s.runTogether(ctx, jobs[:n])
+				err = s.runTogether(ctx, jobs[:n], rep)
 			}
 			if err != nil {
-				return ran, err
+				return err
 			}
-			ran += n
 			jobs = jobs[n:]
 		}
 	}
 }
 
-// sameDue returns how many of the jobs, from the first, are due at the same time.
+// jobReport gathers the outcomes of the attempts of a run of due jobs, such as one move of the
+// simulated clock; runTogether's workers add to it at once.
+type jobReport struct {
+	mu     sync.Mutex
+	done   map[mercato.JobKind]int
+	failed map[int64]mercato.Job // by ID, the jobs whose last attempt failed, as it left them
+}
+
+func newJobReport() *jobReport {
+	return &jobReport{done: map[mercato.JobKind]int{}, failed: map[int64]mercato.Job{}}
+}
+
+// add records the outcome of an attempt, once it is stored. A job that failed and then
+// succeeded on a retry counts as done only.
+func (r *jobReport) add(j mercato.Job) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if j.Status == mercato.JobDone {
+		r.done[j.Kind]++
+		delete(r.failed, j.ID)
+		return
+	}
+	r.failed[j.ID] = j
+}
+
+// failures returns the jobs whose last attempt failed, in due order.
+func (r *jobReport) failures() []mercato.Job {
+	out := slices.Collect(maps.Values(r.failed))
+	slices.SortFunc(out, func(a, b mercato.Job) int {
+		return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(a.ID, b.ID))
+	})
+	return out
+}
+
+// sameDue returns how many of the jobs, from the first, are to run at the same time.
 func sameDue(jobs []mercato.Job) int {
 	n := 1
-	for n < len(jobs) && jobs[n].DueAt.Equal(jobs[0].DueAt) {
+	for n < len(jobs) && jobs[n].RunAt.Equal(jobs[0].RunAt) {
 		n++
 	}
 	return n
@@ -105,11 +158,11 @@ func sameKind(jobs []mercato.Job) int {
 // defaultJobWorkers is how many jobs due at the same time run at once unless configured.
 const defaultJobWorkers = 16
 
-// runTogether runs jobs due at the same time concurrently: jobs due at different times still
-// run in time order, since each call holds only jobs of one due time.
-func (s *Service) runTogether(ctx context.Context, jobs []mercato.Job) error {
+// runTogether runs jobs to run at the same time concurrently: jobs of different times still
+// run in time order, since each call holds only jobs of one time.
+func (s *Service) runTogether(ctx context.Context, jobs []mercato.Job, rep *jobReport) error {
 	if len(jobs) == 1 {
-		return s.runJob(ctx, jobs[0])
+		return s.runJob(ctx, jobs[0], rep)
 	}
 	sem := make(chan struct{}, s.jobWorkers)
 	errs := make(chan error, len(jobs))
@@ -117,7 +170,7 @@ func (s *Service) runTogether(ctx context.Context, jobs []mercato.Job) error {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem }()
-			errs <- s.runJob(ctx, j)
+			errs <- s.runJob(ctx, j, rep)
 		}()
 	}
 	var first error
@@ -132,16 +185,14 @@ func (s *Service) runTogether(ctx context.Context, jobs []mercato.Job) error {
 // runBatches runs jobs of one batched kind, which follow each other in due order, in that
 // order, up to maxBatch per transaction. Each job gets the time it would have had alone: its
 // due time, or the simulated clock's when that is later.
-func (s *Service) runBatches(ctx context.Context, batch batchHandler, jobs []mercato.Job) error {
+func (s *Service) runBatches(ctx context.Context, batch batchHandler, jobs []mercato.Job, rep *jobReport) error {
 	for js := range slices.Chunk(jobs, maxBatch) {
 		at := make([]time.Time, len(js))
 		for i, j := range js {
-			if s.sim != nil && j.DueAt.After(s.sim.Now()) {
-				s.sim.Set(j.DueAt)
-			}
+			s.moveSimTo(j.RunAt)
 			at[i] = s.jobTime(j)
 		}
-		if err := s.runBatch(ctx, batch, js, at); err != nil {
+		if err := s.runBatch(ctx, batch, js, at, rep); err != nil {
 			return err
 		}
 	}
@@ -150,32 +201,50 @@ func (s *Service) runBatches(ctx context.Context, batch batchHandler, jobs []mer
 
 // runBatch runs a batch in one transaction that also marks its jobs done. If the transaction
 // fails, the jobs run again one by one, so that a fault is recorded against its own job only.
-func (s *Service) runBatch(ctx context.Context, batch batchHandler, jobs []mercato.Job, at []time.Time) error {
+func (s *Service) runBatch(ctx context.Context, batch batchHandler, jobs []mercato.Job, at []time.Time, rep *jobReport) error {
+	done := make([]mercato.Job, len(jobs))
 	err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
 		if err := batch(tx, jobs, at); err != nil {
 			return err
 		}
-		for _, j := range jobs {
-			if err := tx.FinishJob(s.outcome(j, nil)); err != nil {
+		for i, j := range jobs {
+			var err error
+			if done[i], err = s.outcome(j, nil); err != nil {
+				return err
+			}
+			if err := tx.FinishJob(done[i]); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	switch {
-	case err == nil || ctx.Err() != nil:
+	case err == nil:
+		for _, j := range done {
+			rep.add(j)
+		}
+		return ctx.Err()
+	case ctx.Err() != nil:
 		return ctx.Err()
 	case len(jobs) == 1:
-		return s.finish(ctx, jobs[0], err)
+		return s.finish(ctx, jobs[0], err, rep)
 	}
 	s.log.Warn("job batch failed; running its jobs one by one", "kind", jobs[0].Kind, "jobs", len(jobs), "err", err)
 	for i, j := range jobs {
 		err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error { return batch(tx, jobs[i:i+1], at[i:i+1]) })
-		if err := s.finish(ctx, j, err); err != nil {
+		if err := s.finish(ctx, j, err, rep); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// moveSimTo moves the simulated clock, if any, forward to t: a job runs with the clock at the
+// time of its attempt.
+func (s *Service) moveSimTo(t time.Time) {
+	if s.sim != nil && t.After(s.sim.Now()) {
+		s.sim.Set(t)
+	}
 }
 
 // jobTime is the time a job's work happens at: its due time, or the simulated clock's when the
@@ -187,45 +256,68 @@ func (s *Service) jobTime(j mercato.Job) time.Time {
 	return j.DueAt
 }
 
-// runJob runs one claimed job with the simulated clock, if any, at the job's due time, and
-// records the outcome.
-func (s *Service) runJob(ctx context.Context, j mercato.Job) error {
-	if s.sim != nil && j.DueAt.After(s.sim.Now()) {
-		s.sim.Set(j.DueAt)
+// runJob runs one claimed job with the simulated clock, if any, at the time of the attempt (the
+// job's RunAt), and records the outcome.
+func (s *Service) runJob(ctx context.Context, j mercato.Job, rep *jobReport) error {
+	s.moveSimTo(j.RunAt)
+	err := s.chain(ctx, j)
+	if err == nil {
+		err = s.handle(ctx, j)
 	}
-	h, ok := s.jobs[j.Kind]
-	var err error
-	if !ok {
-		err = fmt.Errorf("no handler for job kind %q", j.Kind)
-	} else {
-		err = h(ctx, j)
-	}
-	return s.finish(ctx, j, err)
+	return s.finish(ctx, j, err, rep)
 }
 
-// finish records the outcome of a run of a job that ended with err, in a transaction of its own.
-func (s *Service) finish(ctx context.Context, j mercato.Job, err error) error {
+// chain schedules the job that follows j, if j is of a kind that recurs.
+func (s *Service) chain(ctx context.Context, j mercato.Job) error {
+	next, ok := jobChains[j.Kind]
+	if !ok {
+		return nil
+	}
+	return s.store.Update(ctx, func(tx mercato.Tx) error { return next(tx, j) })
+}
+
+// handle does the work of j with the handler of its kind.
+func (s *Service) handle(ctx context.Context, j mercato.Job) error {
+	h, ok := s.jobs[j.Kind]
+	if !ok {
+		return fmt.Errorf("no handler for job kind %q", j.Kind)
+	}
+	return h(ctx, j)
+}
+
+// finish records the outcome of an attempt of a job that ended with err, in a transaction of
+// its own, and then in rep.
+func (s *Service) finish(ctx context.Context, j mercato.Job, err error, rep *jobReport) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	j = s.outcome(j, err)
-	return s.store.Update(ctx, func(tx mercato.Tx) error { return tx.FinishJob(j) })
+	j, err = s.outcome(j, err)
+	if err != nil {
+		return err
+	}
+	if err := s.store.Update(ctx, func(tx mercato.Tx) error { return tx.FinishJob(j) }); err != nil {
+		return err
+	}
+	rep.add(j)
+	return nil
 }
 
-// outcome returns the job as a run that ended with err leaves it: done, or failed and retried
-// until MaxJobAttempts, then kept as failed.
-func (s *Service) outcome(j mercato.Job, err error) mercato.Job {
+// outcome returns the job as an attempt that ended with err leaves it: done; or pending, to be
+// tried again after JobRetryDelay of business time; or, after MaxJobAttempts or at an error no
+// retry cures, failed until an operator retries it.
+func (s *Service) outcome(j mercato.Job, err error) (mercato.Job, error) {
 	j.Attempts++
-	j.Status, j.LastError = mercato.JobDone, ""
-	if err != nil {
-		s.log.Error("job failed", "job", j.Key, "attempt", j.Attempts, "err", err)
-		j.LastError = err.Error()
-		j.Status = mercato.JobPending
-		if j.Attempts >= mercato.MaxJobAttempts || !retryable(err) {
-			j.Status = mercato.JobFailed
-		}
+	if err == nil {
+		j.LastError = ""
+		return j, j.Transition(mercato.JobDone)
 	}
-	return j
+	s.log.Error("job failed", "job", j.Key, "attempt", j.Attempts, "err", err)
+	j.LastError = err.Error()
+	if j.Attempts < mercato.MaxJobAttempts && retryable(err) {
+		j.RunAt = s.Now().Add(mercato.JobRetryDelay(j.Attempts))
+		return j, nil // still pending
+	}
+	return j, j.Transition(mercato.JobFailed)
 }
 
 // retryable reports whether a job error may pass on its own: faults and contention may,
@@ -243,7 +335,7 @@ func (s *Service) RunJobs(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := s.runDue(ctx, s.Now()); err != nil && ctx.Err() == nil {
+		if err := s.runDue(ctx, s.Now(), nil); err != nil && ctx.Err() == nil {
 			s.log.Error("running due jobs", "err", err)
 		}
 		select {
@@ -279,4 +371,53 @@ func (s *Service) Jobs(ctx context.Context, f mercato.JobFilter) ([]mercato.Job,
 		return err
 	})
 	return out, err
+}
+
+// RetryJob puts a failed job back to pending, due to run at once with a new round of attempts,
+// for an operator who has dealt with what made it fail: in the sandbox it runs at the next move
+// of the clock, elsewhere within the scheduler's tick. Its last error stays until it runs. The
+// retry is audited. Errors: EForbidden (the caller is not an operator), ENotFound (no such job),
+// EConflict (the job has not failed).
+func (s *Service) RetryJob(ctx context.Context, caller string, id int64) (mercato.Job, error) {
+	var j mercato.Job
+	err := s.store.Update(ctx, func(tx mercato.Tx) error {
+		acct, err := tx.GetAccount(caller)
+		if err != nil || !acct.HasRole(mercato.RoleOperator) {
+			return mercato.Errorf(mercato.EForbidden, "only an operator retries a job")
+		}
+		if j, err = getJob(tx, id); err != nil {
+			return err
+		}
+		failed := j
+		if j.Status != mercato.JobFailed {
+			return mercato.Errorf(mercato.EConflict, "job %d (%s) is %s: only a failed job can be retried", id, j.Key, j.Status)
+		}
+		if err := j.Transition(mercato.JobPending); err != nil {
+			return err
+		}
+		now := s.Now()
+		j.Attempts, j.RunAt = 0, now
+		if err := tx.FinishJob(j); err != nil {
+			return err
+		}
+		return audit(tx, now, caller, "RetryJob", "Job", strconv.FormatInt(id, 10), "",
+			map[string]any{"key": j.Key, "kind": j.Kind, "attempts": failed.Attempts, "lastError": failed.LastError})
+	})
+	if err != nil {
+		return mercato.Job{}, fmt.Errorf("retry job %d: %w", id, err)
+	}
+	s.wakeJobs()
+	return j, nil
+}
+
+// getJob reads one job. ENotFound if there is none with the ID.
+func getJob(tx mercato.Tx, id int64) (mercato.Job, error) {
+	jobs, err := tx.ListJobs(mercato.JobFilter{ID: id})
+	if err != nil {
+		return mercato.Job{}, err
+	}
+	if len(jobs) == 0 {
+		return mercato.Job{}, mercato.Errorf(mercato.ENotFound, "job %d not found", id)
+	}
+	return jobs[0], nil
 }

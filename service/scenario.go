@@ -32,7 +32,7 @@ func (s *Service) ApplyScenario(ctx context.Context, sc mercato.Scenario) error 
 		return err
 	}
 	if s.sim == nil {
-		_, err = s.runDue(ctx, s.Now())
+		err = s.runDue(ctx, s.Now(), nil)
 		return err
 	}
 	_, err = s.Advance(ctx, target)

@@ -9,7 +9,7 @@ import (
 )
 
 func job(key string, due time.Time) mercato.Job {
-	return mercato.Job{Kind: "invoice-installment", Key: key, DueAt: due, Status: mercato.JobPending,
+	return mercato.Job{Kind: "invoice-installment", Key: key, DueAt: due, RunAt: due, Status: mercato.JobPending,
 		Payload: json.RawMessage(`{"agreement": "agmt-1", "n": 2}`)}
 }
 
@@ -161,9 +161,10 @@ func testFinishJob(t *testing.T, s mercato.Store) {
 	claimed := claim(t, s, now, "w1", now.Add(time.Hour), 10)
 	same(t, "claimed", []string{"a", "b"}, keys(claimed))
 
-	// A failed attempt keeps the job pending and due as before, and releases the lease.
+	// A failed attempt keeps the job pending and due as before, records when it runs again, and
+	// releases the lease.
 	failed := claimed[0]
-	failed.Attempts, failed.LastError = 1, "connection refused"
+	failed.Attempts, failed.LastError, failed.RunAt = 1, "connection refused", now.Add(time.Minute)
 	done := claimed[1]
 	done.Status, done.Attempts = mercato.JobDone, 1
 	update(t, s, func(tx mercato.Tx) error {
@@ -173,15 +174,27 @@ func testFinishJob(t *testing.T, s mercato.Store) {
 		return tx.FinishJob(done)
 	})
 	wantFailed := jobs[0]
-	wantFailed.Attempts, wantFailed.LastError = 1, "connection refused"
+	wantFailed.Attempts, wantFailed.LastError, wantFailed.RunAt = 1, "connection refused", now.Add(time.Minute)
 	wantDone := jobs[1]
 	wantDone.Status, wantDone.Attempts = mercato.JobDone, 1
 	same(t, "jobs after finishing", []mercato.Job{wantFailed, wantDone}, listJobs(t, s, mercato.JobFilter{}))
-	same(t, "another owner claims the released job at once", []mercato.Job{wantFailed},
-		claim(t, s, now, "w2", now.Add(time.Hour), 10))
-	if due, ok := nextDue(t, s); !ok || !due.Equal(at(time.Hour)) {
-		t.Errorf("NextJobDue = %v, %v; want %v, true", due, ok, at(time.Hour))
+	same(t, "one job by ID", []mercato.Job{wantDone}, listJobs(t, s, mercato.JobFilter{ID: wantDone.ID}))
+	if due, ok := nextDue(t, s); !ok || !due.Equal(now.Add(time.Minute)) {
+		t.Errorf("NextJobDue = %v, %v; want the retry's %v, true", due, ok, now.Add(time.Minute))
 	}
+	same(t, "nobody claims the job before its retry", []mercato.Job(nil), claim(t, s, now, "w2", now.Add(time.Hour), 10))
+	same(t, "another owner claims the released job at its retry", []mercato.Job{wantFailed},
+		claim(t, s, now.Add(time.Minute), "w2", now.Add(time.Hour), 10))
+}
+
+// testClaimJobsInRunOrder claims jobs in the order they run (RunAt), which a retry moves past
+// jobs due after it.
+func testClaimJobsInRunOrder(t *testing.T, s mercato.Store) {
+	retried := job("retried", at(time.Hour))
+	retried.RunAt, retried.Attempts = at(3*time.Hour), 2
+	putJobs(t, s, retried, job("later", at(2*time.Hour)), job("last", at(4*time.Hour)))
+	same(t, "claimed in run order", []string{"later", "retried"}, keys(claim(t, s, at(3*time.Hour), "w1", at(5*time.Hour), 10)))
+	same(t, "listed in due order", []string{"retried", "later", "last"}, keys(listJobs(t, s, mercato.JobFilter{})))
 }
 
 // testPutJobsKnownAndNew schedules, in one call, a job of a known key and one of a new key: only

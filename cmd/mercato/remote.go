@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +12,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"mercato"
+	"mercato/control"
 )
 
 // remote calls a running mercato server's /_mercato/ endpoints. sign, when set, signs each
@@ -28,39 +32,98 @@ func (r *remote) flags(cmd *cobra.Command) {
 // call sends a request and prints the JSON answer; a non-2xx answer is an error with the
 // server's message.
 func (r *remote) call(cmd *cobra.Command, method, path, contentType string, body []byte) error {
-	req, err := http.NewRequestWithContext(cmd.Context(), method, strings.TrimRight(r.server, "/")+path, bytes.NewReader(body))
+	out, err := r.send(cmd, method, path, contentType, body)
 	if err != nil {
 		return err
+	}
+	_, err = cmd.OutOrStdout().Write(out)
+	return err
+}
+
+// send sends a request and returns the JSON answer; a non-2xx answer is an error with the
+// server's message.
+func (r *remote) send(cmd *cobra.Command, method, path, contentType string, body []byte) ([]byte, error) {
+	req, err := http.NewRequestWithContext(cmd.Context(), method, strings.TrimRight(r.server, "/")+path, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
 	if r.sign != nil {
 		if err := r.sign(req); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	resp, err := (&http.Client{Timeout: 10 * time.Minute}).Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if resp.StatusCode/100 != 2 {
 		var e struct {
 			Error struct{ Message string } `json:"error"`
 		}
 		if json.Unmarshal(out, &e) == nil && e.Error.Message != "" {
-			return fmt.Errorf("%s (HTTP %d)", e.Error.Message, resp.StatusCode)
+			return nil, fmt.Errorf("%s (HTTP %d)", e.Error.Message, resp.StatusCode)
 		}
-		return fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(out))
+		return nil, fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(out))
 	}
-	_, err = cmd.OutOrStdout().Write(out)
-	return err
+	return out, nil
 }
+
+// moveClock moves the server's clock as the request says, prints the answer (the new time, the
+// jobs done per kind and the jobs that failed), and returns an error naming each failed job, so
+// that the command exits non-zero: the clock did move, but a script should not go on as if all
+// was well.
+func (r *remote) moveClock(cmd *cobra.Command, request map[string]string) error {
+	body, _ := json.Marshal(request)
+	out, err := r.send(cmd, http.MethodPost, "/_mercato/clock", "application/json", body)
+	if err != nil {
+		return err
+	}
+	if _, err := cmd.OutOrStdout().Write(out); err != nil {
+		return err
+	}
+	var m control.ClockMoveBody
+	if err := json.Unmarshal(out, &m); err != nil {
+		return fmt.Errorf("reading the server's answer: %w", err)
+	}
+	return failedJobs(m.Failed)
+}
+
+// failedJobs returns an error that lists the jobs, or nil if there are none.
+func failedJobs(jobs []control.FailedJob) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "the clock moved, but %d job", len(jobs))
+	if len(jobs) > 1 {
+		b.WriteString("s")
+	}
+	b.WriteString(" failed on the way:")
+	for _, j := range jobs {
+		fmt.Fprintf(&b, "\n  job %d %s (%s) ", j.ID, j.Key, j.Kind)
+		if j.Status == mercato.JobPending {
+			fmt.Fprintf(&b, "failed attempt %d, next attempt at %s: %s", j.Attempts, j.NextAttemptAt, j.LastError)
+		} else {
+			fmt.Fprintf(&b, "failed after %d attempts: %s", j.Attempts, j.LastError)
+		}
+	}
+	return errors.New(b.String())
+}
+
+// clockMoveHelp says what a move of the clock prints and when it fails.
+const clockMoveHelp = `It prints the new time, how many jobs of each kind were done, and the jobs whose last
+attempt failed (a failed attempt is retried after 1, 2, 4 and 8 minutes of business time, then
+the job gives up until an operator retries it in the console). The command exits with status 1
+when a job failed on the way, and names each one: the clock did move, but what was due did not
+all happen.`
 
 func clockCmd() *cobra.Command {
 	var r remote
@@ -76,20 +139,20 @@ func clockCmd() *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:     "advance DURATION",
 		Short:   "Move the clock forward (720h, 90m, P1M, P30D), running every job due on the way",
+		Long:    "Move the clock forward (720h, 90m, P1M, P30D), running every job due on the way.\n\n" + clockMoveHelp,
 		Example: "  mercato clock advance 720h",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			body, _ := json.Marshal(map[string]string{"advance": args[0]})
-			return r.call(cmd, http.MethodPost, "/_mercato/clock", "application/json", body)
+			return r.moveClock(cmd, map[string]string{"advance": args[0]})
 		},
 	}, &cobra.Command{
 		Use:     "set TIME",
 		Short:   "Move the clock forward to an RFC 3339 time",
+		Long:    "Move the clock forward to an RFC 3339 time, running every job due on the way.\n\n" + clockMoveHelp,
 		Example: "  mercato clock set 2026-03-01T00:00:00Z",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			body, _ := json.Marshal(map[string]string{"set": args[0]})
-			return r.call(cmd, http.MethodPost, "/_mercato/clock", "application/json", body)
+			return r.moveClock(cmd, map[string]string{"set": args[0]})
 		},
 	})
 	return cmd

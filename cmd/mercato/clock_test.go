@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"mercato"
+	"mercato/sqlite"
+)
+
+// `mercato clock advance` prints what the move did and, when a job failed on the way, says
+// which and why and exits non-zero, so that a script or CI step stops there.
+func TestClockAdvanceFailsWhenAJobFailed(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "clock.db")
+	// A job of a kind this version has no handler for, due in an hour: every attempt fails.
+	store, err := sqlite.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := time.Now().UTC().Add(time.Hour)
+	err = store.Update(context.Background(), func(tx mercato.Tx) error {
+		_, err := tx.PutJobs(mercato.Job{Kind: "retired-kind", Key: "retired:1", DueAt: due, RunAt: due, Status: mercato.JobPending})
+		return err
+	})
+	store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := startServer(t, serveOptions{addr: freeAddr(t), db: "sqlite:" + db, sandbox: true})
+
+	out, err := cli(t, url, "clock", "advance", "2h")
+	if err == nil || !strings.Contains(err.Error(), "1 job failed") ||
+		!strings.Contains(err.Error(), `retired:1 (retired-kind) failed after 5 attempts: no handler for job kind "retired-kind"`) {
+		t.Errorf("advance with a failing job: %v", err)
+	}
+	if !strings.Contains(out, `"key":"retired:1"`) || !strings.Contains(out, `"now":`) {
+		t.Errorf("advance printed %q", out)
+	}
+	if out, err := cli(t, url, "clock", "advance", "1h"); err != nil || !strings.Contains(out, `"failed":[]`) {
+		t.Errorf("quiet advance = %q, %v", out, err)
+	}
+}

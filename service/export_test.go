@@ -1,0 +1,21 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"mercato"
+)
+
+// FailJobs makes each attempt of a job of kind first ask fail, with the job and the business
+// time of the attempt, and fail with the error it returns, if any, before the job's handler
+// runs: how tests make a job fail without planting bad data. Call it before the clock moves.
+func FailJobs(s *Service, kind mercato.JobKind, fail func(j mercato.Job, now time.Time) error) {
+	h := s.jobs[kind]
+	s.jobs[kind] = func(ctx context.Context, j mercato.Job) error {
+		if err := fail(j, s.Now()); err != nil {
+			return err
+		}
+		return h(ctx, j)
+	}
+}
