@@ -337,6 +337,48 @@ func TestAcceptOfferTwiceIsADuplicateContract(t *testing.T) {
 	}
 }
 
+// offerRow returns the row of the offers page that lists the offer.
+func offerRow(t *testing.T, body, offer string) string {
+	t.Helper()
+	_, row, ok := strings.Cut(body, `<tr id="offer-`+offer+`">`)
+	if !ok {
+		t.Fatalf("the offers page does not list %s", offer)
+	}
+	row, _, _ = strings.Cut(row, "</tr>")
+	return row
+}
+
+// A buyer with an active professional-services agreement and a SaaS subscription is not offered
+// those products' offers again: acceptance would refuse them, and the page says so.
+func TestBuyerOffersPageDoesNotOfferWhatAcceptanceRefuses(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.signIn(beispielKey, beispielSec) // holds agmt-services (professional services) and agmt-demo-public (SaaS)
+	page := c.get("/console/buyer/offers")
+	for offer, agreement := range map[string]string{"offer-acme-services": variableAgmt, "offer-acme-public": publicAgmt} {
+		row := offerRow(t, page.body, offer)
+		if !strings.Contains(row, "Not available") || strings.Contains(row, "Review and accept") || !strings.Contains(row, agreement) {
+			t.Errorf("%s is listed as\n%s\nwant not available, naming %s", offer, row, agreement)
+		}
+	}
+	if row := offerRow(t, page.body, "offer-acme-backup-public"); !strings.Contains(row, "Review and accept") {
+		t.Errorf("an offer of another product is not available:\n%s", row)
+	}
+	r := c.get("/console/buyer/offers/offer-acme-services")
+	if r.status != http.StatusOK || strings.Contains(r.body, `id="accept-offer"`) || !strings.Contains(r.body, "already have an active contract") {
+		t.Errorf("the offer's page: %d, offers to accept it again or does not say why not", r.status)
+	}
+	token := c.csrf("/console/buyer/offers")
+	r = c.post("/console/buyer/offers/offer-acme-services/accept", c.form(token, "confirm", "1"))
+	if r.status != http.StatusConflict || !strings.Contains(r.body, variableAgmt) {
+		t.Errorf("accepting again: %d, want 409 naming %s", r.status, variableAgmt)
+	}
+	all, err := e.svc.Agreements(e.ctx, mercato.AgreementFilter{AcceptorID: beispiel, ProductID: "prod-acme-services"})
+	if err != nil || len(all) != 1 {
+		t.Errorf("professional-services agreements = %d (%v), want 1", len(all), err)
+	}
+}
+
 func TestExpiredPrivateOfferSaysWhy(t *testing.T) {
 	e := newEnv(t)
 	if _, err := e.svc.Advance(e.ctx, e.svc.Now().AddDate(0, 2, 0)); err != nil {

@@ -60,7 +60,7 @@ func (c *Console) showSellerOffers(w http.ResponseWriter, r *http.Request, u *us
 	for i := len(offers) - 1; i >= 0; i-- {
 		o := offers[i]
 		v.Offers = append(v.Offers, sellerOfferView{Offer: o, Product: n.Product(o.ProductID), Terms: viewTerms(o.Terms),
-			Expired: o.IsPrivate() && !now.Before(o.ExpiresAt)})
+			Expired: o.ExpiredAt(now)})
 		if !slices.Contains(v.Products, o.ProductID) {
 			v.Products = append(v.Products, o.ProductID)
 		}
