@@ -308,3 +308,51 @@ func acceptAtOnce(e *env, offer string, n int) []string {
 	wg.Wait()
 	return accepted
 }
+
+// quote asks for an agreement request (intent NEW) for every term of the offer.
+func (e *env) quote(offerID string) (service.Quote, error) {
+	e.t.Helper()
+	for _, o := range e.offers() {
+		if o.ID != offerID {
+			continue
+		}
+		var terms []service.RequestedTerm
+		for _, t := range o.Terms {
+			h, _ := t.Header()
+			terms = append(terms, service.RequestedTerm{ID: h.ID})
+		}
+		return e.svc.CreateAgreementRequest(e.ctx, buyer, service.CreateAgreementRequestInput{Intent: "NEW",
+			ProposalID: o.ProposalID, Terms: terms})
+	}
+	e.t.Fatalf("no offer %s", offerID)
+	return service.Quote{}, nil
+}
+
+// The Agreement API's quotes follow the same rules: a professional-services quote is refused
+// while the buyer's agreement is active, and accepting an AMI quote replaces the agreement.
+func TestAgreementRequestsFollowTheProductTypeRules(t *testing.T) {
+	e := newEnv(t)
+	e.productTypes(
+		privateTo("offer-services", servicesProduct, upfront("5000.00", 3)),
+		privateTo("offer-ami-cheaper", amiProduct, hourly("0.05")),
+	)
+	services := e.accept("offer-services", buyer)
+	_, err := e.quote("offer-services")
+	isDuplicate(t, err, services.ID)
+
+	old := e.accept("offer-ami-public", buyer)
+	q, err := e.quote("offer-ami-cheaper")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := e.svc.AcceptAgreementRequest(e.ctx, buyer, q.Request.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old = e.agreement(old.ID); old.Status != mercato.AgreementReplaced || old.ReplacedBy() != id {
+		t.Errorf("old AMI agreement: %s, replaced by %q; want REPLACED by %s", old.Status, old.ReplacedBy(), id)
+	}
+	if _, err := e.quote("offer-ami-cheaper"); mercato.ErrorCodeOf(err) != mercato.EConflict {
+		t.Errorf("quoting the accepted offer again: %v, want a duplicate refusal", err)
+	}
+}
