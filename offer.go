@@ -36,6 +36,10 @@ func (o *Offer) IsPrivate() bool { return o.Visibility == "private" }
 // Targets reports whether a private offer targets the account.
 func (o *Offer) Targets(accountID string) bool { return slices.Contains(o.Buyers, accountID) }
 
+// ExpiredAt reports whether a private offer may no longer be accepted at time t; public offers do
+// not expire.
+func (o *Offer) ExpiredAt(t time.Time) bool { return o.IsPrivate() && !t.Before(o.ExpiresAt) }
+
 // Validate reports every problem with the offer taken alone; the service checks it against its
 // product (one public offer per product, refund policy of paid products).
 func (o *Offer) Validate() error {

@@ -14,6 +14,15 @@ const (
 	ProductData                 ProductType = "Data"
 )
 
+// OneActiveAgreement reports whether a buyer holds at most one active agreement for a product of
+// this type: SaaS, AMI and professional services (seed 003, "You already have an active
+// contract"). An acceptance of another offer either is refused or, for an AMI bought by the hour
+// or the year, replaces the active agreement (the replaced one names its replacement: see
+// Agreement.ReplacedBy). Containers and data products allow several.
+func (t ProductType) OneActiveAgreement() bool {
+	return t == ProductSaaS || t == ProductAMI || t == ProductProfessionalServices
+}
+
 // Product is a listing of one seller.
 type Product struct {
 	ID           string      `json:"id"`

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"mercato"
 	"mercato/console"
@@ -334,6 +335,93 @@ func TestAcceptOfferTwiceIsADuplicateContract(t *testing.T) {
 	r = c.post("/console/buyer/offers/offer-acme-backup-public/accept", c.form(token, "confirm", "1"))
 	if r.status != http.StatusSeeOther || !strings.Contains(r.location, "?notice=offer-accepted") {
 		t.Fatalf("accept: %d to %q", r.status, r.location)
+	}
+}
+
+// offerRow returns the row of the offers page that lists the offer.
+func offerRow(t *testing.T, body, offer string) string {
+	t.Helper()
+	_, row, ok := strings.Cut(body, `<tr id="offer-`+offer+`">`)
+	if !ok {
+		t.Fatalf("the offers page does not list %s", offer)
+	}
+	row, _, _ = strings.Cut(row, "</tr>")
+	return row
+}
+
+// A buyer with an active professional-services agreement and a SaaS subscription is not offered
+// those products' offers again: acceptance would refuse them, and the page says so.
+func TestBuyerOffersPageDoesNotOfferWhatAcceptanceRefuses(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.signIn(beispielKey, beispielSec) // holds agmt-services (professional services) and agmt-demo-public (SaaS)
+	page := c.get("/console/buyer/offers")
+	for offer, agreement := range map[string]string{"offer-acme-services": variableAgmt, "offer-acme-public": publicAgmt} {
+		row := offerRow(t, page.body, offer)
+		if !strings.Contains(row, "Not available") || strings.Contains(row, "Review and accept") || !strings.Contains(row, agreement) {
+			t.Errorf("%s is listed as\n%s\nwant not available, naming %s", offer, row, agreement)
+		}
+	}
+	if row := offerRow(t, page.body, "offer-acme-backup-public"); !strings.Contains(row, "Review and accept") {
+		t.Errorf("an offer of another product is not available:\n%s", row)
+	}
+	r := c.get("/console/buyer/offers/offer-acme-services")
+	if r.status != http.StatusOK || strings.Contains(r.body, `id="accept-offer"`) || !strings.Contains(r.body, "already have an active contract") {
+		t.Errorf("the offer's page: %d, offers to accept it again or does not say why not", r.status)
+	}
+	token := c.csrf("/console/buyer/offers")
+	r = c.post("/console/buyer/offers/offer-acme-services/accept", c.form(token, "confirm", "1"))
+	if r.status != http.StatusConflict || !strings.Contains(r.body, variableAgmt) {
+		t.Errorf("accepting again: %d, want 409 naming %s", r.status, variableAgmt)
+	}
+	all, err := e.svc.Agreements(e.ctx, mercato.AgreementFilter{AcceptorID: beispiel, ProductID: "prod-acme-services"})
+	if err != nil || len(all) != 1 {
+		t.Errorf("professional-services agreements = %d (%v), want 1", len(all), err)
+	}
+}
+
+// A new AMI offer to a buyer with an hourly AMI agreement is offered as its replacement, and
+// accepting it replaces the agreement.
+func TestBuyerOffersPageOffersAnAMIReplacement(t *testing.T) {
+	e := newEnv(t)
+	hourly := func(price string) mercato.Terms {
+		return mercato.Terms{{UsageBased: &mercato.UsageBasedPricingTerm{CurrencyCode: "USD", RateCards: []mercato.UsageRateCard{
+			{RateCard: []mercato.RateCardItem{{DimensionKey: "hours", Price: mercato.MustAmount(price)}}}}}}}
+	}
+	if err := e.svc.ApplyScenario(e.ctx, mercato.Scenario{
+		Products: []mercato.Product{{ID: "prod-acme-ami", SellerID: acme, Type: mercato.ProductAMI, Title: "Acme Appliance",
+			RefundPolicy: "None.", Dimensions: []mercato.Dimension{{Key: "hours", Metered: true}}}},
+		Offers: []mercato.Offer{
+			{ID: "offer-ami", ProductID: "prod-acme-ami", Visibility: "public", Terms: hourly("0.10")},
+			{ID: "offer-ami-cheaper", ProductID: "prod-acme-ami", Visibility: "private", Buyers: []string{buyerCorp},
+				ExpiresAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Terms: hourly("0.05")},
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	old, err := e.svc.AcceptOffer(e.ctx, service.AcceptInput{OfferID: "offer-ami", BuyerID: buyerCorp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.client()
+	c.signIn(buyerKey, buyerSecret)
+	page := c.get("/console/buyer/offers")
+	if row := offerRow(t, page.body, "offer-ami-cheaper"); !strings.Contains(row, "Review and accept") || !strings.Contains(row, "Accepting replaces your agreement") {
+		t.Errorf("the new AMI offer is listed as\n%s", row)
+	}
+	if row := offerRow(t, page.body, "offer-ami"); strings.Contains(row, "Review and accept") {
+		t.Errorf("the AMI offer already accepted is offered again:\n%s", row)
+	}
+	r := c.get("/console/buyer/offers/offer-ami-cheaper")
+	if !strings.Contains(r.body, `id="replaces"`) || !strings.Contains(r.body, old.ID) {
+		t.Errorf("the offer's page does not say it replaces %s", old.ID)
+	}
+	token := c.csrf("/console/buyer/offers")
+	if r := c.post("/console/buyer/offers/offer-ami-cheaper/accept", c.form(token, "confirm", "1")); r.status != http.StatusSeeOther {
+		t.Fatalf("accept: %d", r.status)
+	}
+	if a, _ := e.svc.Agreement(e.ctx, old.ID); a.Status != mercato.AgreementReplaced {
+		t.Errorf("the hourly agreement is %s, want REPLACED", a.Status)
 	}
 }
 

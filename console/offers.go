@@ -18,7 +18,8 @@ type offerView struct {
 	Terms     []termView
 	Available bool
 	Why       string             // why it cannot be accepted, when it cannot
-	Active    *mercato.Agreement // the buyer's active agreement for the same product, if any
+	Active    *mercato.Agreement // the buyer's active agreement that makes an acceptance a duplicate
+	Replaces  *mercato.Agreement // the buyer's active agreement that an acceptance replaces
 }
 
 // visibleOffers returns the offers the buyer may see, as the service judges them for acceptance.
@@ -31,7 +32,7 @@ func (c *Console) visibleOffers(ctx context.Context, u *user) ([]offerView, erro
 	out := make([]offerView, len(offers))
 	for i, o := range offers {
 		out[i] = offerView{Offer: o.Offer, Product: n.Product(o.ProductID), Seller: n.Account(o.SellerID),
-			Terms: viewTerms(o.Terms), Available: o.Available, Why: whyNot(o), Active: o.Active}
+			Terms: viewTerms(o.Terms), Available: o.Available, Why: whyNot(o), Active: o.Active, Replaces: o.Replaces}
 	}
 	return out, nil
 }
@@ -41,11 +42,18 @@ func whyNot(o service.BuyerOffer) string {
 	if o.Available {
 		return ""
 	}
-	if o.Reason == "EXPIRED_AGREEMENT_PROPOSAL" {
+	switch o.Reason {
+	case "EXPIRED_AGREEMENT_PROPOSAL":
 		return "This private offer expired on " + formatTime(o.ExpiresAt) + ". Ask the seller to extend it or to send a new private offer."
+	case "DUPLICATE_AGREEMENT":
+		return duplicateAdvice
 	}
 	return o.Why
 }
+
+// duplicateAdvice explains an acceptance refused because of the buyer's active agreement.
+const duplicateAdvice = "You already have an active contract for this product, so this offer cannot be accepted. " +
+	"Ask the seller for an agreement-based offer that replaces your current agreement, or have the current agreement cancelled first."
 
 // offersView is the data of the offers page.
 type offersView struct {
@@ -136,9 +144,7 @@ func (c *Console) acceptProblem(err error, v *offerPageView) (int, string) {
 	var e *mercato.Error
 	if errors.As(err, &e) && e.Reason == "DUPLICATE_AGREEMENT" {
 		v.Duplicate, v.DuplicateURL = e.ResourceID, "/console/buyer/agreements/"+url.PathEscape(e.ResourceID)
-		return http.StatusConflict, "You already have an active contract for this product, so this offer cannot be accepted. " +
-			"An account can hold one active contract per SaaS product: ask the seller for an agreement-based offer that replaces " +
-			"your current agreement, or have the current agreement cancelled first."
+		return http.StatusConflict, duplicateAdvice
 	}
 	return problemOf(err)
 }

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -60,7 +61,7 @@ func (c *Console) showSellerOffers(w http.ResponseWriter, r *http.Request, u *us
 	for i := len(offers) - 1; i >= 0; i-- {
 		o := offers[i]
 		v.Offers = append(v.Offers, sellerOfferView{Offer: o, Product: n.Product(o.ProductID), Terms: viewTerms(o.Terms),
-			Expired: o.IsPrivate() && !now.Before(o.ExpiresAt)})
+			Expired: o.ExpiredAt(now)})
 		if !slices.Contains(v.Products, o.ProductID) {
 			v.Products = append(v.Products, o.ProductID)
 		}
@@ -95,39 +96,54 @@ func (c *Console) createOffer(w http.ResponseWriter, r *http.Request, u *user) {
 	http.Redirect(w, r, "/console/seller/offers?notice=offer-created#offer-"+o.ID, http.StatusSeeOther)
 }
 
-// offer reads the form into an offer, with the problems the form alone shows.
+// offer reads the form into an offer, with the problems the form shows: what it cannot read, and
+// then what the offer's own rules (mercato.Offer.Validate, which the service applies to every
+// offer) say of the rest.
 func (f *offerForm) offer(seller string) (mercato.Offer, mercato.Problems) {
 	var p mercato.Problems
-	o := mercato.Offer{ID: f.ID, ProductID: f.ProductID, SellerID: seller, Visibility: f.Visibility}
+	o := mercato.Offer{ID: f.ID, ProductID: f.ProductID, SellerID: seller, Visibility: f.Visibility,
+		Buyers: formList(f.Buyers)}
 	if o.ID == "" {
 		o.ID = "offer-" + randomHex(6)
 	}
 	if o.ProductID == "" {
 		p.Add("product", "choose the product")
 	}
-	switch f.Visibility {
-	case "public":
-		if f.Buyers != "" {
-			p.Add("buyers", "a public offer targets no buyers: leave it blank")
-		}
-	case "private":
-		o.Buyers = formList(f.Buyers)
-		if n := len(o.Buyers); n < 1 || n > mercato.MaxOfferBuyers {
-			p.Add("buyers", "a private offer targets 1 to %d buyer account IDs, comma-separated", mercato.MaxOfferBuyers)
-		}
-	default:
+	if f.Visibility != "public" && f.Visibility != "private" {
 		p.Add("visibility", "choose public or private")
 	}
-	if f.Expires != "" || f.Visibility == "private" {
-		t, ok := formDate(f.Expires)
-		switch {
-		case !ok:
-			p.Add("expires", "write the date as YYYY-MM-DD")
-		case t.IsZero():
-			p.Add("expires", "a private offer needs an expiry date")
-		}
-		o.ExpiresAt = t
+	t, ok := formDate(f.Expires)
+	if !ok {
+		p.Add("expires", "write the date as YYYY-MM-DD")
 	}
+	o.ExpiresAt = t
+	p = append(p, f.terms(&o)...)
+	if len(p) > 0 {
+		p = withOfferRules(p, &o)
+	}
+	return o, p
+}
+
+// withOfferRules adds to the form's problems those the offer's own rules find in fields the form
+// read, so that one submission shows every problem. Terms the form could not read are left out:
+// the form already said why.
+func withOfferRules(p mercato.Problems, o *mercato.Offer) mercato.Problems {
+	var e *mercato.Error
+	if !errors.As(o.Validate(), &e) {
+		return p
+	}
+	for _, fe := range e.Fields {
+		named := slices.ContainsFunc(p, func(q mercato.FieldError) bool { return q.Name == fe.Name })
+		if !named && !strings.HasPrefix(fe.Name, "terms") {
+			p = append(p, fe)
+		}
+	}
+	return p
+}
+
+// terms reads the form's pricing into the offer's terms, with the problems of the pricing fields.
+func (f *offerForm) terms(o *mercato.Offer) mercato.Problems {
+	var p mercato.Problems
 	const usd = mercato.Currency("USD")
 	switch f.Pricing {
 	case "fixed", "recurring":
@@ -156,7 +172,7 @@ func (f *offerForm) offer(seller string) (mercato.Offer, mercato.Problems) {
 	default:
 		p.Add("pricing", "choose one pricing")
 	}
-	return o, p
+	return p
 }
 
 // parseSchedule reads an installment schedule: one "YYYY-MM-DD amount" per line.

@@ -57,6 +57,30 @@ func TestCreatePrivateOfferThroughTheForm(t *testing.T) {
 	}
 }
 
+// The offer form leaves the rules of private offers (1 to 26 buyers, an expiry) to the offer's
+// own validation, which every way of creating an offer shares, and shows them with the form's
+// own problems at once.
+func TestOfferFormShowsTheOffersOwnRules(t *testing.T) {
+	e := newEnv(t)
+	seller := e.client()
+	seller.signIn(acmeKey, acmeSecret)
+	token := seller.csrf("/console/seller/offers")
+	r := seller.post("/console/seller/offers", seller.form(token, "id", "offer-form-test", "product", "prod-acme-backup",
+		"visibility", "private", "pricing", "recurring", "price", "0"))
+	for _, want := range []string{
+		"a private offer targets 1 to 26 buyer accounts, has 0", // mercato.Offer.Validate's words
+		"a private offer needs an expiry",
+		"write a price above 0", // the form's own
+	} {
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, want) {
+			t.Errorf("a private offer without buyers, expiry or price: %d, does not say %q", r.status, want)
+		}
+	}
+	if strings.Contains(r.body, "at least one term is required") {
+		t.Error("the form reports the missing terms as well as the bad price")
+	}
+}
+
 // TestMeteringErrorAndReportsPages confirms a metering error through the form and opens the
 // reports.
 func TestMeteringErrorAndReportsPages(t *testing.T) {

@@ -28,11 +28,14 @@ type AcceptInput struct {
 	ClientToken    string
 }
 
-// Validate reports every bad field at once.
+// Validate reports every bad field at once. Who may accept the offer, and until when, depends on
+// the offer, so AcceptOffer checks it (see checkBuyer), for every transport alike.
 func (in *AcceptInput) Validate() error {
 	var p mercato.Problems
 	if in.OfferID == "" {
 		p.Add("offerId", "is required")
+	} else if !mercato.ValidResourceID(in.OfferID) {
+		p.Add("offerId", "must be 1-64 letters, digits, _ / -")
 	}
 	if in.BuyerID == "" {
 		p.Add("buyerId", "is required")
@@ -40,14 +43,20 @@ func (in *AcceptInput) Validate() error {
 	if in.AgreementID != "" && !mercato.ValidResourceID(in.AgreementID) {
 		p.Add("agreementId", "must be 1-64 letters, digits, _ / -")
 	}
+	if in.ReplacesAgreementID != "" && !mercato.ValidResourceID(in.ReplacesAgreementID) {
+		p.Add("replacesAgreementId", "must be 1-64 letters, digits, _ / -")
+	}
 	return p.Err("invalid acceptance")
 }
 
 // AcceptOffer makes an agreement of a buyer's acceptance of an offer, now. It invoices what is
-// due on acceptance and schedules the rest. Errors: EInvalid (bad input, expired offer),
-// ENotFound (unknown offer or buyer), EForbidden (the account may not accept: not a buyer, or
-// not targeted by a private offer), EConflict (an active contract for the product exists; the
-// agreement to replace is not active).
+// due on acceptance and schedules the rest. While the buyer holds an active agreement for the
+// product, the product type decides (see ruleFor): AMI hourly and annual agreements are replaced
+// by the new one, their pending charges continuing; SaaS, AMI contracts and professional services
+// refuse the acceptance unless it names the agreement it replaces. Errors: EInvalid (bad input,
+// expired offer), ENotFound (unknown offer or buyer), EForbidden (the account may not accept: not
+// a buyer, or not targeted by a private offer), EConflict (reason DUPLICATE_AGREEMENT: an active
+// agreement for the product is in the way; the agreement to replace is not active).
 func (s *Service) AcceptOffer(ctx context.Context, in AcceptInput) (mercato.Agreement, error) {
 	if err := in.Validate(); err != nil {
 		return mercato.Agreement{}, err
@@ -67,6 +76,9 @@ type acceptance struct {
 	offer   mercato.Offer
 	product mercato.Product
 	source  *mercato.Agreement // the agreement replaced, if any
+	// overrides is set when the offer's terms override those of source (AMI hourly and annual)
+	// rather than the acceptance naming it: source's pending charges then continue.
+	overrides bool
 }
 
 // checkAcceptance loads and checks everything an acceptance at time at depends on.
@@ -82,21 +94,45 @@ func checkAcceptance(tx mercato.Tx, in AcceptInput, at time.Time) (acceptance, e
 	if c.product, err = tx.GetProduct(c.offer.ProductID); err != nil {
 		return c, err
 	}
-	if err := checkBuyer(&c.buyer, &c.offer, at); err != nil {
-		return c, err
+	var active []mercato.Agreement
+	if c.product.Type.OneActiveAgreement() {
+		// One is all the rules allow; a few more still find a store that broke them.
+		active, err = tx.ListAgreements(mercato.AgreementFilter{AcceptorID: c.buyer.ID, ProductID: c.product.ID,
+			Status: mercato.AgreementActive, Limit: 4})
+		if err != nil {
+			return c, err
+		}
 	}
-	replaces := in.ReplacesAgreementID
+	return c, judge(tx, &c, in.ReplacesAgreementID, at, active)
+}
+
+// judge applies the rules of acceptance at time at to c, given the buyer's active agreements
+// (those for other products are ignored): who may accept, until when, which agreement the
+// acceptance replaces and which it would duplicate. It sets c.source and c.overrides. The buyer's
+// offers page runs it too, so that it offers only what acceptance allows.
+func judge(tx mercato.Tx, c *acceptance, replaces string, at time.Time, active []mercato.Agreement) error {
+	if err := checkBuyer(&c.buyer, &c.offer, at); err != nil {
+		return err
+	}
 	if replaces == "" {
 		replaces = c.offer.ReplacesAgreementID
 	}
 	if replaces != "" {
-		src, err := replaceable(tx, replaces, &c)
+		src, err := replaceable(tx, replaces, c)
 		if err != nil {
-			return c, err
+			return err
 		}
 		c.source = &src
 	}
-	return c, checkOneActiveContract(tx, &c)
+	a, rule := inTheWay(active, &c.offer, replaces)
+	switch {
+	case rule == refuse || (rule == override && c.source != nil):
+		return duplicate(c.buyer.ID, a)
+	case rule == override:
+		src := *a
+		c.source, c.overrides = &src, true
+	}
+	return nil
 }
 
 // checkBuyer enforces who may accept an offer, and until when.
@@ -110,7 +146,7 @@ func checkBuyer(buyer *mercato.Account, o *mercato.Offer, at time.Time) error {
 	if !o.Targets(buyer.ID) {
 		return forbidden(o.ID, "not targeted: offer %s is a private offer that does not target account %s", o.ID, buyer.ID)
 	}
-	if !at.Before(o.ExpiresAt) {
+	if o.ExpiredAt(at) {
 		e := mercato.Errorf(mercato.EInvalid, "offer %s expired at %s", o.ID, o.ExpiresAt.Format(time.RFC3339))
 		e.Reason, e.ResourceID, e.ResourceType = "EXPIRED_AGREEMENT_PROPOSAL", o.ID, "AgreementProposal"
 		return e
@@ -146,25 +182,73 @@ func replaceable(tx mercato.Tx, id string, c *acceptance) (mercato.Agreement, er
 	return src, nil
 }
 
-// checkOneActiveContract enforces one active agreement per buyer and SaaS product, unless the
-// acceptance replaces it.
-func checkOneActiveContract(tx mercato.Tx, c *acceptance) error {
-	if c.product.Type != mercato.ProductSaaS {
-		return nil
+// onActive is what accepting an offer does while the buyer holds an active agreement for the
+// same product (seed 003, "You already have an active contract").
+type onActive int
+
+const (
+	// keepBoth: the product type allows several active agreements (containers, data).
+	keepBoth onActive = iota
+	// refuse: one active agreement per buyer and product; only an acceptance that names it (an
+	// agreement-based offer, intent REPLACE) may replace it.
+	refuse
+	// override: the new offer's terms override the agreement's, which the acceptance replaces.
+	override
+)
+
+// ruleFor returns what accepting a new offer does to the buyer's active agreement a. SaaS
+// (subscriptions, contracts, contracts with consumption pricing) and professional services allow
+// one agreement, which must end or be replaced by name first. So does an AMI contract (contract
+// pricing: paid upfront or by schedule, with no hourly price); but an AMI bought by the hour,
+// with or without an annual commitment, takes the new offer's terms on acceptance.
+func ruleFor(a *mercato.Agreement) onActive {
+	switch {
+	case !a.ProductType.OneActiveAgreement():
+		return keepBoth
+	case a.ProductType == mercato.ProductAMI && !isContractPricing(a.Terms):
+		return override
 	}
-	active, err := tx.ListAgreements(mercato.AgreementFilter{AcceptorID: c.buyer.ID, ProductID: c.product.ID,
-		Status: mercato.AgreementActive, Limit: 2})
-	if err != nil {
-		return err
-	}
-	for _, a := range active {
-		if c.source == nil || a.ID != c.source.ID {
-			return &mercato.Error{Code: mercato.EConflict, Reason: "DUPLICATE_AGREEMENT",
-				Message:    fmt.Sprintf("account %s already has an active contract for %s (agreement %s)", c.buyer.ID, c.product.Title, a.ID),
-				ResourceID: a.ID, ResourceType: "Agreement"}
+	return refuse
+}
+
+// isContractPricing reports whether terms are contract pricing (upfront or scheduled payments
+// without a usage price) rather than usage pricing (hourly, possibly with an annual commitment).
+func isContractPricing(ts mercato.Terms) bool { return ts.IsContract() && ts.Usage() == nil }
+
+// inTheWay returns the buyer's active agreement for the offer's product that accepting o would
+// duplicate or override, and which of the two; replaces, the agreement the acceptance names, is
+// never in the way. Accepting the offer of an agreement again overrides nothing: the same terms
+// would replace themselves, so it is a duplicate.
+func inTheWay(active []mercato.Agreement, o *mercato.Offer, replaces string) (*mercato.Agreement, onActive) {
+	var found *mercato.Agreement
+	for i := range active {
+		a := &active[i]
+		if a.ProductID != o.ProductID || a.ID == replaces {
+			continue
+		}
+		rule := ruleFor(a)
+		if rule == override && a.OfferID == o.ID {
+			rule = refuse
+		}
+		if rule == refuse {
+			return a, refuse
+		}
+		if rule == override {
+			found = a
 		}
 	}
-	return nil
+	if found != nil {
+		return found, override
+	}
+	return nil, keepBoth
+}
+
+// duplicate refuses an acceptance because of the buyer's active agreement a.
+func duplicate(buyerID string, a *mercato.Agreement) error {
+	return &mercato.Error{Code: mercato.EConflict, Reason: "DUPLICATE_AGREEMENT",
+		Message: fmt.Sprintf("account %s already has an active contract for product %s (agreement %s): it must end, "+
+			"or an agreement-based offer replace it, before another offer of the product is accepted", buyerID, a.ProductID, a.ID),
+		ResourceID: a.ID, ResourceType: "Agreement"}
 }
 
 // accept makes the agreement at time now inside tx.
@@ -181,7 +265,7 @@ func (s *Service) accept(tx mercato.Tx, in AcceptInput, now time.Time, actor str
 		return a, err
 	}
 	if c.source != nil {
-		if err := replace(tx, c.source, a.ID, now, actor); err != nil {
+		if err := replace(tx, c.source, a.ID, !c.overrides, now, actor); err != nil {
 			return a, err
 		}
 	}
@@ -230,9 +314,11 @@ func newAgreement(in AcceptInput, c *acceptance, now time.Time) (mercato.Agreeme
 	return a, nil
 }
 
-// replace ends the source agreement as REPLACED and cancels its charges not yet invoiced;
-// invoices already issued stay as they are.
-func replace(tx mercato.Tx, src *mercato.Agreement, by string, now time.Time, actor string) error {
+// replace ends the source agreement as REPLACED and, if cancelCharges, cancels its charges not
+// yet invoiced; invoices already issued stay as they are. An agreement-based offer overrides the
+// payments not yet invoiced; a new AMI offer does not (its seed: "pending charges from the
+// previous offer's payment schedule will continue unless cancelled").
+func replace(tx mercato.Tx, src *mercato.Agreement, by string, cancelCharges bool, now time.Time, actor string) error {
 	if err := src.Transition(mercato.AgreementReplaced, now); err != nil {
 		return err
 	}
@@ -240,12 +326,15 @@ func replace(tx mercato.Tx, src *mercato.Agreement, by string, now time.Time, ac
 	if err := tx.UpdateAgreement(*src); err != nil {
 		return err
 	}
-	cancelled, err := cancelPendingCharges(tx, src.ID)
-	if err != nil {
-		return err
+	cancelled := []string{}
+	if cancelCharges {
+		var err error
+		if cancelled, err = cancelPendingCharges(tx, src.ID); err != nil {
+			return err
+		}
 	}
 	if err := audit(tx, now, actor, "ReplaceAgreement", "Agreement", src.ID, "",
-		map[string]any{"replacedBy": by, "cancelledCharges": cancelled}); err != nil {
+		map[string]any{"replacedBy": by, "cancelledCharges": cancelled, "overridden": !cancelCharges}); err != nil {
 		return err
 	}
 	return agreementEvents(tx, src, now, "Purchase Agreement Ended")

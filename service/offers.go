@@ -36,16 +36,20 @@ func (s *Service) CreateOffer(ctx context.Context, caller string, o mercato.Offe
 }
 
 // BuyerOffer is an offer as one buyer sees it: whether the buyer may accept it now, why not,
-// and the buyer's active agreement for the same product, which an acceptance would duplicate.
+// and the buyer's active agreement for the same product that an acceptance would duplicate
+// (then it is not available) or replace.
 type BuyerOffer struct {
 	mercato.Offer
 	Available bool
 	Why       string // the refusal's message
-	Reason    string // the refusal's reason, e.g. EXPIRED_AGREEMENT_PROPOSAL
+	Reason    string // the refusal's reason, e.g. EXPIRED_AGREEMENT_PROPOSAL, DUPLICATE_AGREEMENT
 	Active    *mercato.Agreement
+	// Replaces is the buyer's active agreement that an acceptance would replace, its terms
+	// overridden by the offer's (AMI hourly and annual).
+	Replaces *mercato.Agreement
 }
 
-// BuyerOffers returns the offers a buyer may see, as acceptance would judge them now: every
+// BuyerOffers returns the offers a buyer may see, judged by the rules of acceptance now: every
 // public offer of another account, and the private offers that target the buyer (expired ones
 // too, marked so). Errors: ENotFound (unknown account).
 func (s *Service) BuyerOffers(ctx context.Context, caller string) ([]BuyerOffer, error) {
@@ -68,25 +72,56 @@ func (s *Service) BuyerOffers(ctx context.Context, caller string) ([]BuyerOffer,
 			if o.SellerID == caller || (o.IsPrivate() && !o.Targets(caller)) {
 				continue
 			}
-			out = append(out, judgeOffer(&buyer, o, active, now))
+			v, err := judgeOffer(tx, &buyer, o, active, now)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
 		}
 		return nil
 	})
 	return out, err
 }
 
-// judgeOffer applies the rules of acceptance to one offer for the buyer.
-func judgeOffer(buyer *mercato.Account, o mercato.Offer, active []mercato.Agreement, now time.Time) BuyerOffer {
+// judgeOffer applies the rules of acceptance to one offer for the buyer, whose active
+// agreements are given. Errors: those of the store, not the refusals.
+func judgeOffer(tx mercato.Tx, buyer *mercato.Account, o mercato.Offer, active []mercato.Agreement, now time.Time) (BuyerOffer, error) {
 	v := BuyerOffer{Offer: o, Available: true}
-	for i := range active {
-		a := &active[i]
-		if a.ProductID == o.ProductID && a.ProductType == mercato.ProductSaaS && a.ID != o.ReplacesAgreementID {
-			v.Active = a
+	c := acceptance{buyer: *buyer, offer: o}
+	err := judge(tx, &c, "", now, active)
+	var refusal *mercato.Error
+	switch {
+	case err == nil:
+		if c.overrides {
+			v.Replaces = c.source
+		}
+	case errors.As(err, &refusal) && refuses(refusal.Code):
+		v.Available, v.Why, v.Reason = false, refusal.Message, refusal.Reason
+		if refusal.Reason == "DUPLICATE_AGREEMENT" {
+			v.Active = agreementIn(active, refusal.ResourceID)
+		}
+	default:
+		return v, err
+	}
+	return v, nil
+}
+
+// refuses reports whether an error of the code refuses an acceptance, rather than failing to
+// judge it.
+func refuses(code mercato.ErrorCode) bool {
+	switch code {
+	case mercato.EInvalid, mercato.ENotFound, mercato.EForbidden, mercato.EConflict:
+		return true
+	}
+	return false
+}
+
+// agreementIn returns the agreement with the ID, or nil.
+func agreementIn(as []mercato.Agreement, id string) *mercato.Agreement {
+	for i := range as {
+		if as[i].ID == id {
+			return &as[i]
 		}
 	}
-	var refusal *mercato.Error
-	if err := checkBuyer(buyer, &o, now); errors.As(err, &refusal) {
-		v.Available, v.Why, v.Reason = false, refusal.Message, refusal.Reason
-	}
-	return v
+	return nil
 }
