@@ -374,7 +374,7 @@ func (b *books) checkAgreements(add addFunc) {
 		if src := byID[a.SourceAgreementID]; src != nil && src.Status == mercato.AgreementActive {
 			add(RuleReplacedNotActive, "agreement "+src.ID, "is ACTIVE, yet agreement %s replaced it", a.ID)
 		}
-		if a.Status == mercato.AgreementActive && oneActiveAllowed(a.ProductType) {
+		if a.Status == mercato.AgreementActive && a.ProductType.OneActiveAgreement() {
 			k := [2]string{a.AcceptorID, a.ProductID}
 			active[k] = append(active[k], a.ID)
 		}
@@ -385,10 +385,4 @@ func (b *books) checkAgreements(add addFunc) {
 			add(RuleOneActive, "buyer "+k[0], "has %d active agreements for product %s: %s", len(ids), k[1], strings.Join(ids, ", "))
 		}
 	}
-}
-
-// oneActiveAllowed reports whether a buyer may hold only one active agreement for a product of
-// the type.
-func oneActiveAllowed(t mercato.ProductType) bool {
-	return t == mercato.ProductSaaS
 }

@@ -1,0 +1,506 @@
+package service_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"mercato"
+	"mercato/postgres"
+	"mercato/service"
+	"mercato/sqlite"
+	"mercato/storetest"
+)
+
+// The model-based test drives random sequences of real operations through the service and
+// compares what it did with a small reference model of what each buyer should have been
+// invoiced, credited, charged and refunded. After every step the store's invariants hold
+// (Service.Check) and the totals equal the model's. A failure prints the seed that replays it
+// (-rapid.seed=N); the run's length is -rapid.checks (see modelChecks) and -rapid.steps.
+//
+// The long run, ten minutes or more:
+//
+//	go test ./service -run 'TestModel' -rapid.checks=2000 -timeout 60m
+//	MERCATO_TEST_POSTGRES=postgres://... go test ./service -run 'TestModelPostgres' -rapid.checks=500 -timeout 60m
+
+// TestModelSQLite runs the model on SQLite.
+func TestModelSQLite(t *testing.T) {
+	dir := t.TempDir()
+	n := 0
+	runModel(t, modelChecks(30, 8), func(t *rapid.T) mercato.Store {
+		n++
+		s, err := sqlite.Open(filepath.Join(dir, "model"+strconv.Itoa(n)+".db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+// TestModelPostgres runs the model on PostgreSQL, each run in a schema of its own.
+func TestModelPostgres(t *testing.T) {
+	base := os.Getenv("MERCATO_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("MERCATO_TEST_POSTGRES is not set")
+	}
+	runModel(t, modelChecks(10, 4), func(rt *rapid.T) mercato.Store {
+		s, err := postgres.Open(context.Background(), storetest.PostgresSchema(t, base))
+		if err != nil {
+			rt.Fatal(err)
+		}
+		return s
+	})
+}
+
+// modelChecks is how many runs to make: -rapid.checks when given, else full (short under
+// -short).
+func modelChecks(full, short int) int {
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "rapid.checks" })
+	switch {
+	case given:
+		return 0
+	case testing.Short():
+		return short
+	}
+	return full
+}
+
+func runModel(t *testing.T, checks int, open func(*rapid.T) mercato.Store) {
+	if checks > 0 {
+		old := flag.Lookup("rapid.checks").Value.String()
+		flag.Set("rapid.checks", strconv.Itoa(checks))
+		defer flag.Set("rapid.checks", old)
+	}
+	runs := 0
+	rapid.Check(t, func(rt *rapid.T) {
+		runs++
+		store := open(rt)
+		defer store.Close()
+		m := newModel(rt, store)
+		m.marketplace()
+		steps := rapid.IntRange(5, 40).Draw(rt, "steps")
+		for i := 0; i < steps; i++ {
+			m.step()
+			m.verify()
+		}
+		m.advance(m.svc.Now().Add(72 * time.Hour)) // settle what is pending, then verify once more
+		m.verify()
+	})
+	if runs == 0 {
+		t.Fatal("no model runs")
+	}
+}
+
+// model is the reference: what the marketplace should have done, kept by the test alone.
+type model struct {
+	t     *rapid.T
+	ctx   context.Context
+	svc   *service.Service
+	store mercato.Store
+
+	agreements []modelAgreement
+	// reserved is the pre-tax amount the model accepted for refund on each invoice it knows.
+	reserved map[string]mercato.Amount
+	// behavior is each buyer's payment behavior; on time unless set.
+	behavior map[string]mercato.PaymentMode
+	tokens   int
+}
+
+type modelAgreement struct {
+	id, buyer, offer string
+	accepted         time.Time
+	upfront          mercato.Amount // what acceptance invoices at once
+	cancelled        bool
+}
+
+func newModel(t *rapid.T, store mercato.Store) *model {
+	return &model{t: t, ctx: context.Background(), store: store, reserved: map[string]mercato.Amount{},
+		behavior: map[string]mercato.PaymentMode{buyer: mercato.PayOnTime, buyer2: mercato.PayOnTime},
+		svc:      service.New(store, mercato.NewSimClock(day(2026, 1, 1)), service.WithBatchSize(3))}
+}
+
+// marketplace is the service tests' marketplace plus an upfront contract.
+func (m *model) marketplace() {
+	if err := m.svc.ApplyScenario(m.ctx, modelScenario()); err != nil {
+		m.t.Fatal(err)
+	}
+}
+
+func modelScenario() mercato.Scenario {
+	sc := mercato.Scenario{
+		Accounts: []mercato.Account{
+			{ID: seller, Name: "Acme", Roles: []mercato.Role{mercato.RoleSeller}},
+			{ID: buyer, Name: "Buyer Corp", Roles: []mercato.Role{mercato.RoleBuyer}, TaxJurisdiction: "US-WA"},
+			{ID: buyer2, Name: "Other Buyer", Roles: []mercato.Role{mercato.RoleBuyer}, TaxJurisdiction: "DE"},
+		},
+		Products: []mercato.Product{{ID: product, SellerID: seller, Type: mercato.ProductSaaS, Title: "Analytics",
+			RefundPolicy: "Refunds within 30 days.", Dimensions: []mercato.Dimension{{Key: "api_calls", Metered: true}}},
+			{ID: "prod-ps", SellerID: seller, Type: mercato.ProductProfessionalServices, Title: "Services",
+				RefundPolicy: "Refunds on request."}},
+		Offers: []mercato.Offer{
+			{ID: "offer-public", ProductID: product, Visibility: "public", Terms: mercato.Terms{
+				{RecurringPayment: &mercato.RecurringPaymentTerm{CurrencyCode: "USD", BillingPeriod: "Monthly", Price: amt("100.00")}},
+				{UsageBased: &mercato.UsageBasedPricingTerm{CurrencyCode: "USD", RateCards: []mercato.UsageRateCard{
+					{RateCard: []mercato.RateCardItem{{DimensionKey: "api_calls", Price: amt("0.001")}}}}}},
+			}},
+			{ID: "offer-upfront", ProductID: "prod-ps", Visibility: "public", Terms: mercato.Terms{
+				{Validity: &mercato.ValidityTerm{AgreementDuration: &mercato.Period{Months: 12}}},
+				{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: "USD", Price: amt("1000.00")}},
+			}},
+		},
+	}
+	return sc
+}
+
+// step draws one operation and does it.
+func (m *model) step() {
+	switch rapid.IntRange(0, 9).Draw(m.t, "op") {
+	case 0, 1:
+		m.accept()
+	case 2:
+		m.usage()
+	case 3, 4:
+		m.adjust(rapid.IntRange(1, mercato.MaxAdjustmentsPerRequest).Draw(m.t, "entries"))
+	case 5:
+		if rapid.IntRange(0, 9).Draw(m.t, "burst?") == 0 {
+			m.burst()
+		}
+	case 6:
+		m.cancel()
+	case 7:
+		m.behave()
+	default:
+		hours := rapid.IntRange(0, 24*40).Draw(m.t, "advance hours")
+		m.advance(m.svc.Now().Add(time.Duration(hours) * time.Hour))
+	}
+}
+
+func (m *model) accept() {
+	offer := rapid.SampledFrom([]string{"offer-public", "offer-upfront"}).Draw(m.t, "offer")
+	b := rapid.SampledFrom([]string{buyer, buyer2}).Draw(m.t, "buyer")
+	a, err := m.svc.AcceptOffer(m.ctx, service.AcceptInput{OfferID: offer, BuyerID: b})
+	if err != nil {
+		if mercato.ErrorCodeOf(err) == mercato.EInternal {
+			m.t.Fatal(err)
+		}
+		if m.activeFor(b, offer) == "" {
+			m.t.Fatalf("accept %s by %s refused without an active agreement: %v", offer, b, err)
+		}
+		return
+	}
+	if prev := m.activeFor(b, offer); prev != "" {
+		m.t.Fatalf("%s accepted %s again (%s) while %s is active", b, offer, a.ID, prev)
+	}
+	ma := modelAgreement{id: a.ID, buyer: b, offer: offer, accepted: m.svc.Now()}
+	if offer == "offer-upfront" {
+		ma.upfront = amt("1000.00")
+	}
+	m.agreements = append(m.agreements, ma)
+}
+
+// activeFor returns the buyer's active agreement for the offer's product, or "".
+func (m *model) activeFor(b, offer string) string {
+	for _, a := range m.agreements {
+		expired := a.upfront != 0 && !m.svc.Now().Before(a.accepted.AddDate(1, 0, 0))
+		if a.buyer == b && a.offer == offer && !a.cancelled && !expired {
+			return a.id
+		}
+	}
+	return ""
+}
+
+func (m *model) usage() {
+	if len(m.agreements) == 0 {
+		return
+	}
+	a := rapid.SampledFrom(m.agreements).Draw(m.t, "usage agreement")
+	at := m.svc.Now().Add(time.Duration(rapid.IntRange(-48, 0).Draw(m.t, "usage hour")) * time.Hour)
+	q := int64(rapid.IntRange(0, 100000).Draw(m.t, "quantity"))
+	if err := m.svc.RecordUsage(m.ctx, a.id, "api_calls", at, q); mercato.ErrorCodeOf(err) == mercato.EInternal {
+		m.t.Fatal(err)
+	}
+}
+
+// invoices returns every invoice (not credit memo) issued so far.
+func (m *model) invoices() []mercato.Invoice {
+	all, err := m.svc.Invoices(m.ctx, mercato.InvoiceFilter{Type: mercato.InvoiceTypeInvoice})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return all
+}
+
+// refundAmount draws an amount to refund of an invoice with left refundable: mostly valid,
+// sometimes finer than cents, above what is left, exactly what is left, or zero.
+func (m *model) refundAmount(left mercato.Amount) mercato.Amount {
+	switch rapid.IntRange(0, 9).Draw(m.t, "amount kind") {
+	case 0:
+		return left
+	case 1:
+		return left + amt("0.01")
+	case 2:
+		return mercato.Amount(rapid.Int64Range(1, 999_999).Draw(m.t, "sub-cent")) // 0.00000001 to 0.00999999
+	case 3:
+		return 0
+	}
+	cents := rapid.Int64Range(1, max(int64(left/amt("0.01")), 1)).Draw(m.t, "cents")
+	return mercato.Amount(cents) * amt("0.01")
+}
+
+// adjust sends one batch of n entries against an invoice and checks each entry's fate against
+// the model's: accepted exactly when positive, in cents and within what remains.
+func (m *model) adjust(n int) {
+	invs := m.invoices()
+	if len(invs) == 0 {
+		return
+	}
+	inv := rapid.SampledFrom(invs).Draw(m.t, "invoice")
+	var entries []service.AdjustmentEntry
+	want := map[string]bool{}
+	left := inv.PreTax - m.reservedOn(inv)
+	for i := 0; i < n; i++ {
+		a := m.refundAmount(left)
+		m.tokens++
+		tok := "m" + strconv.Itoa(m.tokens)
+		ok := a > 0 && a.IsMinorUnits(inv.Currency) && a <= left
+		if ok {
+			left -= a
+		}
+		want[tok] = ok
+		entries = append(entries, service.AdjustmentEntry{AgreementID: inv.AgreementID, OriginalInvoiceID: inv.ID,
+			Amount: a, Currency: inv.Currency, ReasonCode: "OTHER", ClientToken: tok})
+	}
+	res, err := m.svc.CreateAdjustments(m.ctx, seller, entries)
+	if err != nil {
+		m.t.Fatalf("adjust %s: %v", inv.ID, err)
+	}
+	for _, it := range res.Items {
+		if !want[it.ClientToken] {
+			m.t.Fatalf("entry %s accepted; the model refuses it (%s left on %s)", it.ClientToken, inv.PreTax-m.reservedOn(inv), inv.ID)
+		}
+		m.reserved[inv.ID] += entryAmount(entries, it.ClientToken)
+	}
+	for _, er := range res.Errors {
+		if want[er.ClientToken] {
+			m.t.Fatalf("entry %s refused (%s: %s); the model accepts it", er.ClientToken, er.Code, er.Message)
+		}
+	}
+}
+
+func entryAmount(entries []service.AdjustmentEntry, token string) mercato.Amount {
+	for _, e := range entries {
+		if e.ClientToken == token {
+			return e.Amount
+		}
+	}
+	return 0
+}
+
+// reservedOn is what the model has accepted for refund on the invoice.
+func (m *model) reservedOn(inv mercato.Invoice) mercato.Amount { return m.reserved[inv.ID] }
+
+// burst is a day with more than 500 credit memos on one invoice: 120 batches of five 0.01
+// adjustments, completed together and settled at the next midnight.
+func (m *model) burst() {
+	for _, inv := range m.invoices() {
+		if inv.PreTax-m.reservedOn(inv) < amt("6.00") {
+			continue
+		}
+		for i := 0; i < 120; i++ {
+			entries := make([]service.AdjustmentEntry, mercato.MaxAdjustmentsPerRequest)
+			for j := range entries {
+				m.tokens++
+				entries[j] = service.AdjustmentEntry{AgreementID: inv.AgreementID, OriginalInvoiceID: inv.ID, Amount: amt("0.01"),
+					Currency: inv.Currency, ReasonCode: "OTHER", ClientToken: "b" + strconv.Itoa(m.tokens)}
+			}
+			res, err := m.svc.CreateAdjustments(m.ctx, seller, entries)
+			if err != nil || len(res.Errors) > 0 {
+				m.t.Fatalf("burst on %s: %v %+v", inv.ID, err, res.Errors)
+			}
+			m.reserved[inv.ID] += amt("0.05")
+		}
+		return
+	}
+}
+
+func (m *model) cancel() {
+	if len(m.agreements) == 0 {
+		return
+	}
+	i := rapid.IntRange(0, len(m.agreements)-1).Draw(m.t, "cancel agreement")
+	a := &m.agreements[i]
+	_, err := m.svc.CancelAgreement(m.ctx, service.CancelInput{AgreementID: a.id, Actor: seller})
+	switch {
+	case err == nil:
+		if a.cancelled {
+			m.t.Fatalf("agreement %s cancelled twice", a.id)
+		}
+		a.cancelled = true
+	case mercato.ErrorCodeOf(err) == mercato.EInternal:
+		m.t.Fatal(err)
+	}
+}
+
+func (m *model) behave() {
+	b := rapid.SampledFrom([]string{buyer, buyer2}).Draw(m.t, "behaving buyer")
+	mode := rapid.SampledFrom([]mercato.PaymentMode{mercato.PayOnTime, mercato.PayNever}).Draw(m.t, "behavior")
+	if err := m.svc.SetPaymentBehavior(m.ctx, b, mercato.PaymentBehavior{Mode: mode}); err != nil {
+		m.t.Fatal(err)
+	}
+	m.behavior[b] = mode
+}
+
+func (m *model) advance(to time.Time) {
+	if _, err := m.svc.Advance(m.ctx, to); err != nil {
+		m.t.Fatal(err)
+	}
+}
+
+// verify checks the store's invariants and the model's totals: each invoice's credit memos are
+// what the model accepted (once processed), an upfront agreement is invoiced its price at
+// acceptance, and what each buyer paid and was refunded follows its payment behavior.
+func (m *model) verify() {
+	if vs, err := m.svc.Check(m.ctx); err != nil || len(vs) > 0 {
+		m.t.Fatalf("invariants: %v %v", vs, err)
+	}
+	all, err := m.svc.Invoices(m.ctx, mercato.InvoiceFilter{})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	memos := map[string]mercato.Amount{}
+	for _, inv := range all {
+		if inv.Type == mercato.InvoiceTypeCreditMemo {
+			memos[inv.OriginalInvoiceID] += inv.PreTax
+		}
+	}
+	pending := m.pendingAdjustments()
+	for _, inv := range all {
+		if inv.Type != mercato.InvoiceTypeInvoice {
+			continue
+		}
+		if inv.Refunded != m.reserved[inv.ID] {
+			m.t.Fatalf("invoice %s: %s reserved for refunds, the model accepted %s", inv.ID, inv.Refunded, m.reserved[inv.ID])
+		}
+		if got, want := memos[inv.ID]+pending[inv.ID], m.reserved[inv.ID]; got != want {
+			m.t.Fatalf("invoice %s: credit memos %s and pending %s, the model accepted %s", inv.ID, memos[inv.ID], pending[inv.ID], want)
+		}
+		if tax := inv.PreTax.MulRate(taxRate[inv.BuyerID], inv.Currency); inv.Tax != tax {
+			m.t.Fatalf("invoice %s: tax %s on %s, want %s", inv.ID, inv.Tax, inv.PreTax, tax)
+		}
+	}
+	m.verifyUpfront(all)
+	m.verifyPayments(all)
+}
+
+// taxRate is each buyer's tax rate: Washington's sales tax, Germany's VAT.
+var taxRate = map[string]mercato.Rate{buyer: mercato.Percent(650), buyer2: mercato.Percent(1900)}
+
+// pendingAdjustments sums, per invoice, the accepted adjustments not yet completed.
+func (m *model) pendingAdjustments() map[string]mercato.Amount {
+	out := map[string]mercato.Amount{}
+	q := service.AdjustmentQuery{Status: mercato.AdjustmentPending, Page: service.Page{Limit: service.MaxPageSize}}
+	for {
+		page, next, err := m.svc.Adjustments(m.ctx, seller, q)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		for _, ba := range page {
+			out[ba.OriginalInvoiceID] += ba.Amount
+		}
+		if next == "" {
+			return out
+		}
+		q.Cursor = next
+	}
+}
+
+// verifyUpfront checks that each upfront agreement was invoiced its price once, at acceptance.
+func (m *model) verifyUpfront(all []mercato.Invoice) {
+	for _, a := range m.agreements {
+		if a.upfront == 0 {
+			continue
+		}
+		var got []string
+		for _, inv := range all {
+			if inv.AgreementID == a.id && inv.Type == mercato.InvoiceTypeInvoice {
+				got = append(got, fmt.Sprintf("%s@%s", inv.PreTax, inv.IssuedAt.Format(time.RFC3339)))
+			}
+		}
+		want := []string{fmt.Sprintf("%s@%s", a.upfront, a.accepted.Format(time.RFC3339))}
+		if !slices.Equal(got, want) {
+			m.t.Fatalf("agreement %s invoiced %v, want %v", a.id, got, want)
+		}
+	}
+}
+
+// verifyPayments checks, for every invoice due before the last settlement, what its buyer paid
+// and was refunded: a buyer who never pays paid nothing; one who pays on time paid the invoice
+// in full, and was refunded exactly the credit memos settled by then.
+func (m *model) verifyPayments(all []mercato.Invoice) {
+	horizon := m.svc.Now().Truncate(24 * time.Hour)
+	changed := map[string]bool{} // invoices whose behavior changed while they were open: not predicted
+	for _, inv := range all {
+		if inv.Type != mercato.InvoiceTypeInvoice || inv.DueAt.After(horizon) || changed[inv.ID] {
+			continue
+		}
+		var settledMemos mercato.Amount
+		for _, cm := range all {
+			if cm.OriginalInvoiceID == inv.ID && cm.IssuedAt.Before(horizon) {
+				settledMemos += cm.PreTax + cm.Tax
+			}
+		}
+		r := receivableOf(m, inv.ID)
+		var received, refunded mercato.Amount
+		for _, p := range m.payments(inv.ID) {
+			if p.Amount > 0 {
+				received += p.Amount
+			} else {
+				refunded -= p.Amount
+			}
+		}
+		if received == 0 && refunded == 0 {
+			continue // unpaid: the buyer never paid, or changed behavior before the due date
+		}
+		owedAtPayment := received // paid on time: the invoice less what was credited by its due date
+		if refunded != max(owedAtPayment-(inv.Total()-settledMemos), 0) {
+			m.t.Fatalf("invoice %s: paid %s, refunded %s, but the memos settled by %s leave %s owed",
+				inv.ID, received, refunded, horizon.Format(time.DateOnly), inv.Total()-settledMemos)
+		}
+		if r.Collected != received-refunded {
+			m.t.Fatalf("invoice %s: collected %s, paid %s less refunded %s", inv.ID, r.Collected, received, refunded)
+		}
+	}
+}
+
+func (m *model) payments(invoiceID string) []mercato.Payment {
+	var ps []mercato.Payment
+	err := m.store.View(m.ctx, func(tx mercato.Tx) error {
+		var err error
+		ps, err = tx.ListPayments(mercato.PaymentFilter{InvoiceID: invoiceID})
+		return err
+	})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return ps
+}
+
+func receivableOf(m *model, invoiceID string) mercato.Receivable {
+	rs, err := m.svc.Receivables(m.ctx, mercato.ReceivableFilter{InvoiceIDs: []string{invoiceID}})
+	if err != nil || len(rs) > 1 {
+		m.t.Fatalf("receivable of %s: %v %v", invoiceID, rs, err)
+	}
+	if len(rs) == 0 {
+		return mercato.Receivable{}
+	}
+	return rs[0]
+}
