@@ -121,7 +121,7 @@ func (c *Console) fileRefund(w http.ResponseWriter, r *http.Request, u *user) {
 		Amount: strings.TrimSpace(r.PostFormValue("amount")), CancellationDate: strings.TrimSpace(r.PostFormValue("cancellation_date")),
 		Comments: strings.TrimSpace(r.PostFormValue("comments"))}
 	in := service.RefundRequestInput{BuyerID: u.ID, SellerID: a.ProposerID, AgreementID: a.ID, ProductID: a.ProductID,
-		Kind: f.Kind, Comments: f.Comments}
+		Kind: mercato.RefundKind(f.Kind), Comments: f.Comments}
 	// The form reads what the service cannot: the amount and the date as typed. The type and
 	// the sign of the amount are the service's to check (RefundRequestInput.Validate).
 	var p mercato.Problems
