@@ -106,16 +106,20 @@ func trialWindow(converted time.Time) (from, to time.Time, ok bool) {
 	return from, from.Add(TrialRefundWindow), true
 }
 
-// trialRefundable reports whether the free-trial rule covers the case: a refund or a
-// cancellation filed after the trial converted, about charges that accrued in the 7 days after
-// the conversion and were not refunded under this rule before. When it is filed does not
-// matter: the charges are refunded by when they accrued.
+// trialRefundable reports whether the free-trial rule covers the case: a refund filed after the
+// trial converted (or a cancellation filed within the 7 days), about charges that accrued in
+// the 7 days after the conversion and were not refunded under this rule before. When a refund
+// is filed does not matter: the charges are refunded by when they accrued. A later
+// cancellation is not about those days: it follows the other rules.
 func (c *Case) trialRefundable() bool {
 	from, to, ok := c.TrialWindow()
 	if !ok || c.trialRefunded || c.filed.Before(c.trialConverted) {
 		return false
 	}
-	if c.kind != mercato.RefundKindRefund && c.kind != mercato.RefundKindCancellation {
+	switch {
+	case c.kind == mercato.RefundKindRefund:
+	case c.kind == mercato.RefundKindCancellation && c.filed.Before(to):
+	default:
 		return false
 	}
 	if len(c.scope) == 0 {

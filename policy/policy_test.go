@@ -49,6 +49,8 @@ func TestDecide(t *testing.T) {
 		{"trial: a later month named", Request{Kind: "REFUND", Filed: converted.AddDate(0, 2, 0), Periods: april}, agreement(trial, false), nil, false, RuleSellerAuthorization},
 		{"trial: the 7 days refunded before", Request{Kind: "REFUND", Filed: converted.AddDate(0, 0, 23), TrialRefunded: true}, agreement(trial, false), nil, false, RuleSellerAuthorization},
 		{"trial: filed before the conversion", Request{Kind: "REFUND", Filed: converted.Add(-time.Hour)}, agreement(trial, false), nil, false, RuleSellerAuthorization},
+		{"trial: cancelled within the 7 days", Request{Kind: "CANCELLATION", Filed: converted.AddDate(0, 0, 2)}, agreement(trial, false), nil, true, RuleFreeTrialConversion},
+		{"trial: cancelled after the 7 days", Request{Kind: "CANCELLATION", Filed: converted.AddDate(0, 0, 7)}, agreement(trial, false), nil, false, RuleSellerAuthorization},
 		{"trial: a private offer", Request{Kind: "REFUND", Filed: converted.AddDate(0, 0, 2)}, agreement(trial, true), nil, false, RuleSellerAuthorization},
 		{"upgrade to a greater value", Request{Kind: "UPGRADE", Filed: converted}, agreement(monthly("100"), false), agreement(monthly("200"), false), true, RuleUpgrade},
 		{"upgrade to an equal value", Request{Kind: "UPGRADE", Filed: converted}, agreement(monthly("100"), false), agreement(monthly("100"), false), true, RuleUpgrade},

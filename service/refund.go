@@ -158,7 +158,7 @@ func (s *Service) evaluate(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agre
 	// The free-trial rule refunds what accrued in the 7 days after the conversion: a request
 	// filed before those days are invoiced waits for their invoice.
 	if p, ok := trialPeriodOpen(&pc, a, now); ok && d.Rule == policy.RuleFreeTrialConversion {
-		return s.pendCase(tx, c, p, now)
+		return s.pendTrialCase(tx, c, a, p, now)
 	}
 	switch {
 	case d.Automatic:
@@ -180,6 +180,17 @@ func (s *Service) pendCase(tx mercato.Tx, c *mercato.RefundCase, p mercato.Billi
 	}
 	return s.setCase(tx, c, mercato.RefundPending, fmt.Sprintf("waits for the end of the %s billing cycle; its invoice is issued on %s",
 		p, closeTime(p).Format("2006-01-02")), now)
+}
+
+// pendTrialCase makes a free-trial refund wait for the invoice of period p; a cancellation
+// asked with it ends the agreement now, so that nothing more accrues while the refund waits.
+func (s *Service) pendTrialCase(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, p mercato.BillingPeriod, now time.Time) error {
+	if c.Kind == mercato.RefundKindCancellation {
+		if err := s.cancelForCase(tx, c, a, policy.RuleFreeTrialConversion, c.FiledBy, now); err != nil {
+			return err
+		}
+	}
+	return s.pendCase(tx, c, p, now)
 }
 
 func (s *Service) setCase(tx mercato.Tx, c *mercato.RefundCase, status mercato.RefundCaseStatus, reason string, now time.Time) error {

@@ -177,3 +177,24 @@ func TestAnnualPlanWithoutValidityNeedsADate(t *testing.T) {
 		})
 	}
 }
+
+func TestTrialCancellationInTheWindow(t *testing.T) {
+	e := newEnv(t)
+	refundMarket(e)
+	e.advanceTo(day(2026, 2, 1))
+	a := e.accept("offer-trial", buyer) // converts on Feb 11
+	e.advanceTo(day(2026, 2, 14))
+	c := file(e, buyer, service.RefundRequestInput{BuyerID: buyer, SellerID: seller, ProductID: "prod-trial", Kind: "CANCELLATION"})
+	if c.Status != mercato.RefundPending || !c.Cancelled {
+		t.Fatalf("the agreement ends at once, the refund waits for February's invoice: %+v", c)
+	}
+	e.advanceTo(day(2026, 3, 3))
+	c, _ = e.svc.RefundCase(e.ctx, buyer, c.ID)
+	if c.Status != mercato.RefundCompleted || c.Rule != "FREE_TRIAL_CONVERSION_7_DAYS" {
+		t.Fatalf("after the invoice: %+v", c)
+	}
+	// February bills Feb 11 to 13, all within the 7 days: 100.00 x 3/28 = 10.71, all refunded.
+	if got := refunded(e, a.ID); got != amt("10.71") {
+		t.Errorf("refunded %s, want 10.71", got)
+	}
+}
