@@ -39,6 +39,36 @@ func (s RefundCaseStatus) Valid() bool {
 	return ok
 }
 
+// RefundKind is what a refund request asks for.
+type RefundKind string
+
+// Kinds of refund request.
+const (
+	RefundKindRefund        RefundKind = "REFUND"         // money back for invoiced charges
+	RefundKindUpgrade       RefundKind = "UPGRADE"        // the lower tier back, after a replacement by a dearer plan
+	RefundKindDowngrade     RefundKind = "DOWNGRADE"      // money back after a replacement by a cheaper plan
+	RefundKindCancellation  RefundKind = "CANCELLATION"   // end the agreement, with what the policy refunds
+	RefundKindTax           RefundKind = "TAX"            // the tax of invoices alone, which only the seller grants
+	RefundKindMeteringError RefundKind = "METERING_ERROR" // usage the seller confirmed was metered wrongly
+)
+
+// RefundKinds are the kinds a buyer or a seller may file; metering-error cases are made by
+// the seller's confirmation instead.
+var RefundKinds = []RefundKind{RefundKindRefund, RefundKindUpgrade, RefundKindDowngrade, RefundKindCancellation, RefundKindTax}
+
+// Fileable reports whether a request of kind k may be filed.
+func (k RefundKind) Fileable() bool {
+	for _, f := range RefundKinds {
+		if k == f {
+			return true
+		}
+	}
+	return false
+}
+
+// Replacing reports whether the kind is about a plan replaced by another (upgrade or downgrade).
+func (k RefundKind) Replacing() bool { return k == RefundKindUpgrade || k == RefundKindDowngrade }
+
 // RefundCase is a refund (or cancellation) request filed by a buyer or a seller, with a
 // reference ID, for what the billing adjustment API does not cover: it follows the refund
 // policy, and becomes billing adjustments (and a cancellation) once granted.
@@ -49,7 +79,7 @@ type RefundCase struct {
 	SellerID         string           `json:"sellerId"`
 	ProductID        string           `json:"productId"`
 	AgreementID      string           `json:"agreementId"`
-	Kind             string           `json:"type"` // REFUND, UPGRADE, DOWNGRADE, CANCELLATION, METERING_ERROR
+	Kind             RefundKind       `json:"type"`
 	InvoiceIDs       []string         `json:"invoiceIds,omitempty"`
 	Periods          []BillingPeriod  `json:"billingPeriods,omitempty"`
 	Amount           Amount           `json:"amount"` // pre-tax; 0 when only a cancellation is wanted, or for the policy to compute

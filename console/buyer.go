@@ -21,7 +21,7 @@ type buyerAgreementView struct {
 	Cancellations []mercato.CancellationRequest
 	Payments      []mercato.PaymentRequest
 	Refund        refundForm
-	RefundKinds   []string
+	RefundKinds   []mercato.RefundKind
 }
 
 // buyerAgreement shows one of the buyer's agreements: terms, invoices with their credit memos,

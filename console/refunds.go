@@ -74,7 +74,7 @@ type refundsView struct {
 	Reject string // the case whose rejection was refused
 	// The seller's "File a refund request for a buyer" form, as last posted, and its choices.
 	File     refundForm
-	Kinds    []string
+	Kinds    []mercato.RefundKind
 	Invoices []mercato.Invoice
 	Products []string
 }
@@ -161,7 +161,7 @@ func readRefundForm(r *http.Request) refundForm {
 // typed. The type, the parties and the sign of the amount are the service's to check
 // (RefundRequestInput.Validate).
 func (f *refundForm) request() (service.RefundRequestInput, mercato.Problems) {
-	in := service.RefundRequestInput{Kind: f.Kind, Comments: f.Comments}
+	in := service.RefundRequestInput{Kind: mercato.RefundKind(f.Kind), Comments: f.Comments}
 	var p mercato.Problems
 	var ok bool
 	if in.Amount, ok = formAmount(f.Amount); !ok {

@@ -28,7 +28,9 @@ func TestRefundRequestFiledAndApproved(t *testing.T) {
 	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "is not an amount") || !strings.Contains(r.body, "keep me") {
 		t.Fatalf("bad amount: %d\n%s", r.status, r.body)
 	}
-	r = buyer.post(agreement+"/refund", buyer.form(token, "type", "REFUND", "invoice", inv.ID, "amount", "100.00", "comments", "Unused seats"))
+	// The private agreement runs 12 months: an annual subscription's refund names the cancellation date.
+	r = buyer.post(agreement+"/refund", buyer.form(token, "type", "REFUND", "invoice", inv.ID, "amount", "100.00", "comments", "Unused seats",
+		"cancellation_date", "2026-12-31"))
 	if r.status != http.StatusSeeOther || r.location != "/console/buyer/refunds?notice=refund-filed" {
 		t.Fatalf("file: %d to %q\n%s", r.status, r.location, r.body)
 	}
@@ -75,7 +77,7 @@ func TestRefundRequestNeedsAction(t *testing.T) {
 	buyer.signIn(buyerKey, buyerSecret)
 	agreement := "/console/buyer/agreements/" + privateAgmt
 	token := buyer.csrf(agreement)
-	if r := buyer.post(agreement+"/refund", buyer.form(token, "type", "REFUND", "amount", "50")); r.status != http.StatusSeeOther {
+	if r := buyer.post(agreement+"/refund", buyer.form(token, "type", "REFUND", "amount", "50", "cancellation_date", "2026-12-31")); r.status != http.StatusSeeOther {
 		t.Fatalf("file: %d\n%s", r.status, r.body)
 	}
 	cases := e.refundCases(buyerCorp, service.Acceptor)

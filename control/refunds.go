@@ -90,7 +90,7 @@ func decodeRefundBody(body []byte) (RefundRequestBody, error) {
 // input reads what the service cannot: the amount, the billing periods and the date as written.
 func (b *RefundRequestBody) input() (service.RefundRequestInput, error) {
 	in := service.RefundRequestInput{BuyerID: b.BuyerID, SellerID: b.SellerID, ProductID: b.ProductID,
-		AgreementID: b.AgreementID, Kind: b.Type, InvoiceIDs: b.InvoiceIDs, Comments: b.Comments}
+		AgreementID: b.AgreementID, Kind: mercato.RefundKind(b.Type), InvoiceIDs: b.InvoiceIDs, Comments: b.Comments}
 	var p mercato.Problems
 	if b.Amount != "" {
 		a, err := mercato.ParseAmount(b.Amount)

@@ -191,3 +191,35 @@ func TestCancellationRequests(t *testing.T) {
 		}
 	})
 }
+
+// TestCancelAgreementWithin48HoursRefundsEverything buys a year's contract through the
+// Agreement API and cancels it with CancelAgreement a day later: a purchase that was not a
+// private offer, cancelled within 48 hours, is refunded in full, contracts included.
+func TestCancelAgreementWithin48HoursRefundsEverything(t *testing.T) {
+	forEachProtocol(t, func(t *testing.T, e *env) {
+		quote, err := e.buyer1.CreateAgreementRequest(ctx(), &ma.CreateAgreementRequestInput{Intent: types.IntentNew,
+			AgreementProposalIdentifier: aws.String(proposalID(offerReports)), RequestedTerms: reportsTerms(5)})
+		must(t, err)
+		accepted, err := e.buyer1.AcceptAgreementRequest(ctx(), &ma.AcceptAgreementRequestInput{AgreementRequestId: quote.AgreementRequestId})
+		must(t, err)
+		id := aws.ToString(accepted.AgreementId)
+		e.srv.advance(t, "24h")
+
+		_, err = e.buyer1.CancelAgreement(ctx(), &ma.CancelAgreementInput{AgreementId: aws.String(id)})
+		must(t, err)
+		if s := agreementStatus(t, e.seller, id); s != types.AgreementStatusCancelled {
+			t.Errorf("after CancelAgreement the agreement is %s", s)
+		}
+		e.srv.advance(t, "0s") // the refund's billing adjustment is processed by a job due at once
+		total := func(typ types.InvoiceType) []string {
+			var out []string
+			for _, g := range lineItems(t, e.seller, &ma.ListAgreementInvoiceLineItemsInput{AgreementId: aws.String(id), InvoiceType: typ}) {
+				out = append(out, aws.ToString(g.PricingCurrencyAmount.Amount))
+			}
+			return out
+		}
+		// 5 seats at 10.00 invoiced on acceptance, and all of it credited back.
+		same(t, "invoices", []string{"50.00"}, total(types.InvoiceTypeInvoice))
+		same(t, "credit memos", []string{"50.00"}, total(types.InvoiceTypeCreditMemo))
+	})
+}

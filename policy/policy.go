@@ -3,9 +3,10 @@
 //
 //   - a buyer who cancels within 48 hours of a purchase that was not a private offer gets all of
 //     it back;
-//   - software charges accrued within 7 days after a free trial converts to paid are refunded;
-//   - a buyer who upgrades (replaces a non-private subscription by one of equal or greater value)
-//     gets the lower tier refunded;
+//   - software charges accrued within 7 days after a free trial converts to paid are refunded,
+//     by when they accrued, whenever the request is filed;
+//   - a buyer who upgrades (replaces a non-private subscription by one of equal or greater value,
+//     as PlanValue compares them) gets the lower tier refunded;
 //   - a monthly subscription paid in advance and cancelled is refunded pro rata for the days left;
 //   - charges caused by metering errors are refunded once the seller confirms the error;
 //   - everything else, private offers and downgrades included, needs the seller's authorization.
@@ -39,35 +40,6 @@ const (
 	TrialRefundWindow  = 7 * 24 * time.Hour
 )
 
-// Kind is what the buyer (or seller) asks for.
-type Kind string
-
-// Kinds of refund request.
-const (
-	KindRefund        Kind = "REFUND"
-	KindUpgrade       Kind = "UPGRADE"
-	KindDowngrade     Kind = "DOWNGRADE"
-	KindCancellation  Kind = "CANCELLATION"
-	KindMeteringError Kind = "METERING_ERROR"
-)
-
-// Case is what the policy needs to know about a refund request.
-type Case struct {
-	Kind      Kind
-	Private   bool      // the agreement came from a private offer
-	Purchased time.Time // when the agreement was accepted
-	At        time.Time // when the refund is asked for (business time)
-	// TrialConverted is when a free trial converted to paid; zero without a trial.
-	TrialConverted time.Time
-	// NewValue and OldValue compare the tiers of an upgrade or downgrade (monthly prices or
-	// contract values, in one currency).
-	NewValue, OldValue mercato.Amount
-	// MeteringConfirmed says the seller confirmed the metering error.
-	MeteringConfirmed bool
-	// PrepaidMonthly says the agreement is a monthly subscription paid in advance.
-	PrepaidMonthly bool
-}
-
 // Decision is the policy's answer: whether the refund is automatic, and under which rule.
 type Decision struct {
 	Automatic bool
@@ -79,34 +51,39 @@ type Decision struct {
 func Decide(c Case) Decision {
 	seller := Decision{Rule: RuleSellerAuthorization}
 	switch {
-	case c.Private:
+	case c.private:
 		seller.Why = "refunds of private offers are authorized by the seller"
 		return seller
-	case c.Kind == KindMeteringError:
-		if c.MeteringConfirmed {
+	case c.kind == mercato.RefundKindMeteringError:
+		if c.meteringConfirmed {
 			return Decision{true, RuleMeteringError, "the seller confirmed the metering error"}
 		}
 		seller.Why = "a metering error is refunded once the seller confirms it"
 		return seller
-	case c.Kind == KindCancellation && c.At.Sub(c.Purchased) < CancellationWindow && !c.At.Before(c.Purchased):
-		return Decision{true, RuleCancelWithin48Hours, "cancelled within 48 hours of purchase"}
-	case c.Kind == KindUpgrade && c.NewValue >= c.OldValue:
-		return Decision{true, RuleUpgrade, "upgraded to a tier of equal or greater value"}
-	case c.Kind == KindDowngrade || c.Kind == KindUpgrade:
-		seller.Why = "downgrades are refunded only with the seller's authorization"
+	case c.kind == mercato.RefundKindTax:
+		seller.Why = "the tax of invoices alone is refunded with the seller's authorization"
 		return seller
-	case !c.TrialConverted.IsZero() && InTrialWindow(c.TrialConverted, c.At):
-		return Decision{true, RuleFreeTrialConversion, "within 7 days after the free trial converted to paid"}
-	case c.Kind == KindCancellation && c.PrepaidMonthly:
+	case c.cancelledWithin48Hours():
+		return Decision{true, RuleCancelWithin48Hours, "cancelled within 48 hours of purchase"}
+	case c.kind.Replacing():
+		return decideReplacement(&c)
+	case c.trialRefundable():
+		return Decision{true, RuleFreeTrialConversion, "charges accrued within 7 days after the free trial converted to paid"}
+	case c.kind == mercato.RefundKindCancellation && c.prepaidMonthly:
 		return Decision{true, RuleProratedCancellation, "a monthly subscription is refunded pro rata on cancellation"}
 	}
 	seller.Why = "this refund needs the seller's authorization"
 	return seller
 }
 
-// InTrialWindow reports whether t falls within 7 days after a trial converted at converted.
-func InTrialWindow(converted, t time.Time) bool {
-	return !t.Before(converted) && t.Sub(converted) < TrialRefundWindow
+// decideReplacement compares the values of the two plans, whatever the request calls the
+// change: a replacement worth at least as much is an upgrade, anything else a downgrade.
+func decideReplacement(c *Case) Decision {
+	if c.replaced && c.newValue.AtLeast(c.oldValue) {
+		return Decision{true, RuleUpgrade, "replaced by a plan of equal or greater value"}
+	}
+	return Decision{Rule: RuleSellerAuthorization,
+		Why: "the replacing plan is worth less than the replaced one, or cannot be compared with it: downgrades are refunded only with the seller's authorization"}
 }
 
 // Line is an invoiced charge the policy may refund.
@@ -118,6 +95,9 @@ type Line struct {
 	PeriodEnd      time.Time
 	Currency       mercato.Currency
 	UsageDimension string // set for metered usage
+	// Quantity is the usage a metered line bills, and TrialQuantity the part of it used within
+	// the 7 days after the free trial converted: the free-trial refund of usage is exact.
+	Quantity, TrialQuantity int64
 }
 
 // Refund is an amount to refund from one invoice.
@@ -129,7 +109,8 @@ type Refund struct {
 // Amounts returns what an automatic refund under rule returns from the lines, per invoice:
 //   - 48-hour cancellation and upgrade: every software line in full;
 //   - free-trial conversion: the part of each software line accrued in the 7 days after
-//     conversion (pro rata by time);
+//     conversion: of metered usage, the usage of those days (Line.TrialQuantity); of anything
+//     else, its share by days (the day of the conversion counting as the first);
 //   - pro-rated cancellation: the part of each prepaid line after the cancellation time at;
 //   - metering error: the lines of the dimension named in the case (dimension).
 //
@@ -153,7 +134,7 @@ func lineRefund(rule Rule, l Line, converted, at time.Time, dimension string) me
 	case RuleCancelWithin48Hours, RuleUpgrade:
 		return l.Amount
 	case RuleFreeTrialConversion:
-		return overlap(l, converted, converted.Add(TrialRefundWindow))
+		return trialShare(l, converted)
 	case RuleProratedCancellation:
 		return overlap(l, at, l.PeriodEnd)
 	case RuleMeteringError:
@@ -162,6 +143,34 @@ func lineRefund(rule Rule, l Line, converted, at time.Time, dimension string) me
 		}
 	}
 	return 0
+}
+
+// trialShare returns the part of a line that accrued in the 7 days after the trial converted:
+// its usage of those days, or its share by whole days.
+func trialShare(l Line, converted time.Time) mercato.Amount {
+	if l.UsageDimension != "" && l.Quantity > 0 {
+		return l.Amount.MulFrac(min(l.TrialQuantity, l.Quantity), l.Quantity, l.Currency)
+	}
+	from := dayStart(converted)
+	to := from.Add(TrialRefundWindow)
+	if !l.PeriodEnd.After(l.PeriodStart) {
+		return overlap(l, converted, to)
+	}
+	start, end := dayStart(l.PeriodStart), dayEnd(l.PeriodEnd)
+	days := int64(end.Sub(start) / (24 * time.Hour))
+	in := int64(earlier(end, to).Sub(later(start, from)) / (24 * time.Hour))
+	if in <= 0 {
+		return 0
+	}
+	return l.Amount.MulFrac(in, days, l.Currency)
+}
+
+// dayEnd returns the end of the day t falls in, or t itself at a day's start.
+func dayEnd(t time.Time) time.Time {
+	if d := dayStart(t); !d.Equal(t) {
+		return d.Add(24 * time.Hour)
+	}
+	return t
 }
 
 // overlap returns the share of the line's amount that falls in [from, to), pro rata by time.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"mercato"
+	"mercato/policy"
 )
 
 // DescribeAgreement returns an agreement to either party. ENotFound for anyone else.
@@ -251,10 +252,13 @@ func (s *Service) UpdatePurchaseOrders(ctx context.Context, caller string, pos [
 	})
 }
 
-// BuyerCancelAgreement is the buyer's cancellation of a pay-as-you-go agreement: its recurring
-// fee is pro-rated to the day. Contracts (upfront or scheduled payments) are cancelled through
-// the seller, by a cancellation request. Errors: ENotFound, EForbidden (the seller), EConflict
-// (a contract, or not active).
+// BuyerCancelAgreement is the buyer's cancellation of an agreement. Within 48 hours of a
+// purchase that was not a private offer, any agreement, contracts included, is cancelled with
+// everything invoiced for it refunded and nothing more charged: the same completed refund case,
+// under the 48-hour rule, that a cancellation request filed through the console makes. After
+// that, a pay-as-you-go agreement's recurring fee is pro-rated to the day, and contracts (upfront
+// or scheduled payments) are cancelled through the seller, by a cancellation request. Errors:
+// ENotFound, EForbidden (the seller), EConflict (a contract after 48 hours, or not active).
 func (s *Service) BuyerCancelAgreement(ctx context.Context, caller, id string) (mercato.Agreement, error) {
 	var a mercato.Agreement
 	err := s.store.Update(ctx, func(tx mercato.Tx) error {
@@ -262,13 +266,40 @@ func (s *Service) BuyerCancelAgreement(ctx context.Context, caller, id string) (
 		if a, err = agreementAs(tx, caller, id, Acceptor, "cancel it"); err != nil {
 			return err
 		}
-		if a.Terms.IsContract() {
+		now := s.Now()
+		switch {
+		case a.Status == mercato.AgreementActive && policy.CancellableInFull(&a, now):
+			a, err = s.cancelInFull(tx, caller, a, now)
+			return err
+		case a.Terms.IsContract():
 			return conflict("Agreement", a.ID, "agreement %s is a contract: ask the seller, who cancels it with a cancellation request", a.ID)
 		}
-		a, err = cancelAgreement(tx, CancelInput{AgreementID: id, Actor: caller, Reason: "cancelled by the buyer"}, s.Now())
+		a, err = cancelAgreement(tx, CancelInput{AgreementID: id, Actor: caller, Reason: "cancelled by the buyer"}, now)
 		return err
 	})
 	return a, err
+}
+
+// cancelInFull files the buyer's cancellation as a refund case, which the 48-hour rule grants at
+// once, and returns the cancelled agreement.
+func (s *Service) cancelInFull(tx mercato.Tx, caller string, a mercato.Agreement, now time.Time) (mercato.Agreement, error) {
+	in := RefundRequestInput{BuyerID: a.AcceptorID, SellerID: a.ProposerID, AgreementID: a.ID, ProductID: a.ProductID,
+		Kind: mercato.RefundKindCancellation, Comments: "cancelled by the buyer with CancelAgreement"}
+	c := mercato.RefundCase{ID: newID("rc-"), FiledBy: caller, CreatedAt: now}
+	fillCase(&c, &in, &a)
+	if err := tx.InsertRefundCase(c); err != nil {
+		return a, err
+	}
+	if err := audit(tx, now, caller, "FileRefundRequest", "RefundCase", c.ID, "", in); err != nil {
+		return a, err
+	}
+	if err := s.evaluate(tx, &c, &a, now); err != nil {
+		return a, err
+	}
+	if c.Status != mercato.RefundCompleted || !c.Cancelled {
+		return a, fmt.Errorf("cancel agreement %s within 48 hours: refund case %s is %s (%s)", a.ID, c.ID, c.Status, c.StatusReason)
+	}
+	return tx.GetAgreement(a.ID)
 }
 
 // proposalID derives the ID buyers name an offer by when they request an agreement.

@@ -26,7 +26,7 @@ type RefundRequestInput struct {
 	SellerID         string                  `json:"sellerId"`
 	ProductID        string                  `json:"productId"`
 	AgreementID      string                  `json:"agreementId,omitempty"` // default: the buyer's latest agreement for the product
-	Kind             string                  `json:"type"`                  // REFUND, UPGRADE, DOWNGRADE, CANCELLATION, TAX
+	Kind             mercato.RefundKind      `json:"type"`                  // REFUND, UPGRADE, DOWNGRADE, CANCELLATION, TAX
 	InvoiceIDs       []string                `json:"invoiceIds,omitempty"`
 	Periods          []mercato.BillingPeriod `json:"billingPeriods,omitempty"`
 	Amount           mercato.Amount          `json:"amount"` // pre-tax; 0 for a cancellation only, or for the policy to compute
@@ -34,9 +34,9 @@ type RefundRequestInput struct {
 	Comments         string                  `json:"comments,omitempty"`
 }
 
-// RefundKinds are the types of refund request; TAX asks for the tax of invoices alone, which
-// only the seller grants.
-var RefundKinds = []string{"REFUND", "UPGRADE", "DOWNGRADE", "CANCELLATION", "TAX"}
+// RefundKinds are the types of refund request a buyer or a seller files; TAX asks for the tax
+// of invoices alone, which only the seller grants.
+var RefundKinds = mercato.RefundKinds
 
 // Validate reports every bad field at once.
 func (in *RefundRequestInput) Validate() error {
@@ -50,11 +50,19 @@ func (in *RefundRequestInput) Validate() error {
 	if in.ProductID == "" && in.AgreementID == "" && len(in.InvoiceIDs) == 0 {
 		p.Add("productId", "is required (or an agreement, or an invoice)")
 	}
-	if !slices.Contains(RefundKinds, in.Kind) {
-		p.Add("type", "must be one of %s", strings.Join(RefundKinds, ", "))
+	if !in.Kind.Fileable() {
+		p.Add("type", "must be one of %s", kindList())
 	}
 	in.checkAnswer(&p)
 	return p.Err("invalid refund request")
+}
+
+func kindList() string {
+	names := make([]string, len(RefundKinds))
+	for i, k := range RefundKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
 }
 
 // MaxRefundComments is the most characters of comments a refund request may have.
@@ -136,20 +144,25 @@ func fillCase(c *mercato.RefundCase, in *RefundRequestInput, a *mercato.Agreemen
 // evaluate decides what happens to a submitted case, now, and saves it.
 func (s *Service) evaluate(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, now time.Time) error {
 	c.UpdatedAt, c.StatusReason = now, ""
-	if missing, err := missingInfo(tx, c, a); err != nil || missing != "" {
+	pc, err := policyCase(tx, c, a)
+	if err != nil {
+		return err
+	}
+	if missing, err := missingInfo(tx, c, a, &pc); err != nil || missing != "" {
 		if err != nil {
 			return err
 		}
 		return s.setCase(tx, c, mercato.RefundActionRequired, missing, now)
 	}
 	if p, ok := openPeriod(c, a, now); ok {
-		if err := putJob(tx, jobRefundCaseReview, "refund-review:"+c.ID+":"+p.String(), closeTime(p).Add(time.Hour), requestJob{c.ID}); err != nil {
-			return err
-		}
-		return s.setCase(tx, c, mercato.RefundPending, fmt.Sprintf("waits for the end of the %s billing cycle; its invoice is issued on %s",
-			p, closeTime(p).Format("2006-01-02")), now)
+		return s.pendCase(tx, c, p, now)
 	}
-	d := policy.Decide(policyCase(c, a, c.CreatedAt)) // as of filing: a review later changes nothing
+	d := policy.Decide(pc)
+	// The free-trial rule refunds what accrued in the 7 days after the conversion: a request
+	// filed before those days are invoiced waits for their invoice.
+	if p, ok := trialPeriodOpen(&pc, a, now); ok && d.Rule == policy.RuleFreeTrialConversion {
+		return s.pendTrialCase(tx, c, a, p, now)
+	}
 	switch {
 	case d.Automatic:
 		return s.grant(tx, c, a, d.Rule, "policy", now)
@@ -163,6 +176,26 @@ func (s *Service) evaluate(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agre
 	return emit(tx, now, c.SellerID, "Refund Request Awaiting Approval - Proposer", c.ID, map[string]any{"referenceId": c.ID, "agreementId": c.AgreementID})
 }
 
+// pendCase makes the case wait for the invoice of billing period p, and reviews it then.
+func (s *Service) pendCase(tx mercato.Tx, c *mercato.RefundCase, p mercato.BillingPeriod, now time.Time) error {
+	if err := putJob(tx, jobRefundCaseReview, "refund-review:"+c.ID+":"+p.String(), closeTime(p).Add(time.Hour), requestJob{c.ID}); err != nil {
+		return err
+	}
+	return s.setCase(tx, c, mercato.RefundPending, fmt.Sprintf("waits for the end of the %s billing cycle; its invoice is issued on %s",
+		p, closeTime(p).Format("2006-01-02")), now)
+}
+
+// pendTrialCase makes a free-trial refund wait for the invoice of period p; a cancellation
+// asked with it ends the agreement now, so that nothing more accrues while the refund waits.
+func (s *Service) pendTrialCase(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, p mercato.BillingPeriod, now time.Time) error {
+	if c.Kind == mercato.RefundKindCancellation {
+		if err := s.cancelForCase(tx, c, a, policy.RuleFreeTrialConversion, c.FiledBy, now); err != nil {
+			return err
+		}
+	}
+	return s.pendCase(tx, c, p, now)
+}
+
 // setCase moves the case to status, as its transition table allows, and saves it.
 func (s *Service) setCase(tx mercato.Tx, c *mercato.RefundCase, status mercato.RefundCaseStatus, reason string, now time.Time) error {
 	if err := c.Transition(status, now); err != nil {
@@ -173,12 +206,12 @@ func (s *Service) setCase(tx mercato.Tx, c *mercato.RefundCase, status mercato.R
 }
 
 // missingInfo says what the case lacks before it can be decided, or "".
-func missingInfo(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement) (string, error) {
+func missingInfo(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, pc *policy.Case) (string, error) {
 	switch {
-	case c.Kind == "CANCELLATION" && isAnnual(a) && c.CancellationDate.IsZero():
+	case pc.NeedsCancellationDate():
 		return "annual subscriptions need a cancellation date", nil
-	case (c.Kind == "UPGRADE" || c.Kind == "DOWNGRADE") && a.ReplacedBy() == "":
-		return fmt.Sprintf("agreement %s has not been replaced yet: accept the new offer first, then file the %s", a.ID, strings.ToLower(c.Kind)), nil
+	case c.Kind.Replacing() && a.ReplacedBy() == "":
+		return fmt.Sprintf("agreement %s has not been replaced yet: accept the new offer first, then file the %s", a.ID, strings.ToLower(string(c.Kind))), nil
 	case (c.Amount > 0 || c.Kind == "TAX") && len(c.InvoiceIDs) == 0 && len(c.Periods) == 0:
 		return "name the invoice(s) or billing period(s) to refund", nil
 	}
@@ -199,11 +232,6 @@ func missingInfo(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement) (st
 	return "", nil
 }
 
-func isAnnual(a *mercato.Agreement) bool {
-	d := a.Terms.Duration()
-	return d != nil && 12*d.Years+d.Months >= 12
-}
-
 // openPeriod returns a requested billing period whose consolidated invoice is not issued yet.
 func openPeriod(c *mercato.RefundCase, a *mercato.Agreement, now time.Time) (mercato.BillingPeriod, bool) {
 	if !a.Terms.BillsMonthly() {
@@ -217,23 +245,70 @@ func openPeriod(c *mercato.RefundCase, a *mercato.Agreement, now time.Time) (mer
 	return mercato.BillingPeriod{}, false
 }
 
-func policyCase(c *mercato.RefundCase, a *mercato.Agreement, now time.Time) policy.Case {
-	pc := policy.Case{Kind: policy.Kind(c.Kind), Private: a.Private, Purchased: a.AcceptanceTime, At: now,
-		PrepaidMonthly: prepaidMonthly(a)}
-	if a.Terms.FreeTrial() != nil {
-		pc.TrialConverted = billing.TrialEnd(a)
+// trialPeriodOpen returns the billing period whose invoice bills the last of the 7 days after
+// the free trial converted, while that invoice is not issued yet.
+func trialPeriodOpen(pc *policy.Case, a *mercato.Agreement, now time.Time) (mercato.BillingPeriod, bool) {
+	_, to, ok := pc.TrialWindow()
+	if !ok || !a.Terms.BillsMonthly() {
+		return mercato.BillingPeriod{}, false
 	}
-	return pc
+	p := mercato.PeriodOf(to.Add(-time.Nanosecond))
+	return p, closeTime(p).After(now)
 }
 
-// prepaidMonthly reports whether the agreement is a monthly subscription paid in advance.
-func prepaidMonthly(a *mercato.Agreement) bool {
-	for _, t := range a.Terms {
-		if f := t.FixedUpfront; f != nil && f.Duration != nil && *f.Duration == (mercato.Period{Months: 1}) {
-			return true
+// policyCase gathers what the policy decides a case on, as of its filing (a review later
+// changes nothing): the agreement, the one that replaced it for an upgrade or a downgrade, the
+// billing periods named, and whether the free trial's 7 days were refunded before.
+func policyCase(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement) (policy.Case, error) {
+	var replacement *mercato.Agreement
+	if id := a.ReplacedBy(); id != "" && c.Kind.Replacing() {
+		r, err := tx.GetAgreement(id)
+		if err != nil {
+			return policy.Case{}, fmt.Errorf("replacement of agreement %s: %w", a.ID, err)
+		}
+		replacement = &r
+	}
+	periods, err := casePeriods(tx, c)
+	if err != nil {
+		return policy.Case{}, err
+	}
+	trialDone, err := trialRefunded(tx, c)
+	if err != nil {
+		return policy.Case{}, err
+	}
+	r := policy.Request{Kind: c.Kind, Filed: c.CreatedAt, Periods: periods, CancellationDate: c.CancellationDate,
+		TrialRefunded: trialDone}
+	return policy.NewCase(r, a, replacement), nil
+}
+
+// casePeriods returns the billing periods a case names, directly or by its invoices.
+func casePeriods(tx mercato.Tx, c *mercato.RefundCase) ([]mercato.BillingPeriod, error) {
+	out := slices.Clone(c.Periods)
+	if len(c.InvoiceIDs) == 0 {
+		return out, nil
+	}
+	invs, err := caseInvoices(tx, c)
+	if err != nil {
+		return nil, err
+	}
+	for _, inv := range invs {
+		if slices.Contains(c.InvoiceIDs, inv.ID) && !slices.Contains(out, inv.BillingPeriod) {
+			out = append(out, inv.BillingPeriod)
 		}
 	}
-	return false
+	return out, nil
+}
+
+// trialRefunded reports whether another case of the agreement was granted under the free-trial
+// rule: the 7 days after the conversion are refunded once.
+func trialRefunded(tx mercato.Tx, c *mercato.RefundCase) (bool, error) {
+	done, err := tx.ListRefundCases(mercato.RequestFilter{AgreementID: c.AgreementID, Status: string(mercato.RefundCompleted)})
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(done, func(o mercato.RefundCase) bool {
+		return o.ID != c.ID && o.Rule == string(policy.RuleFreeTrialConversion)
+	}), nil
 }
 
 // grant refunds what the case is granted under rule, cancels the agreement if asked, and
@@ -383,7 +458,54 @@ func invoiceLines(tx mercato.Tx, a *mercato.Agreement) ([]policy.Line, error) {
 		lines = append(lines, policy.Line{InvoiceID: ch.InvoiceID, Amount: amt, Software: true, PeriodStart: from,
 			PeriodEnd: to, Currency: ch.Currency, UsageDimension: usageDimension(&ch)})
 	}
-	return lines, nil
+	return lines, usageQuantities(tx, a, lines)
+}
+
+// usageQuantities sets, on each metered line, the usage it bills and, for an agreement with a
+// free trial, the part of it used in the 7 days after the conversion, from the usage records.
+func usageQuantities(tx mercato.Tx, a *mercato.Agreement, lines []policy.Line) error {
+	from, to, trial := policy.TrialWindow(a)
+	for i := range lines {
+		l := &lines[i]
+		if l.UsageDimension == "" {
+			continue
+		}
+		var err error
+		if l.Quantity, err = usageOf(tx, a.ID, l.UsageDimension, l.PeriodStart, l.PeriodEnd); err != nil {
+			return err
+		}
+		if !trial {
+			continue
+		}
+		start, end := from, to // the 7 days, within the line's period
+		if l.PeriodStart.After(start) {
+			start = l.PeriodStart
+		}
+		if l.PeriodEnd.Before(end) {
+			end = l.PeriodEnd
+		}
+		if start.Before(end) {
+			if l.TrialQuantity, err = usageOf(tx, a.ID, l.UsageDimension, start, end); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// usageOf returns the agreement's usage of a dimension for hours in [from, to).
+func usageOf(tx mercato.Tx, agreementID, dim string, from, to time.Time) (int64, error) {
+	totals, err := tx.UsageTotals([]string{agreementID}, from, to)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, t := range totals {
+		if t.Dimension == dim {
+			n += t.Quantity
+		}
+	}
+	return n, nil
 }
 
 // chargeSpan returns the time a charge pays for: its billing period, the duration of an upfront
@@ -669,7 +791,7 @@ func (s *Service) ConfirmMeteringError(ctx context.Context, caller string, in Me
 func (s *Service) meteringRefund(tx mercato.Tx, a *mercato.Agreement, in MeteringErrorInput, now time.Time) (mercato.RefundCase, bool, error) {
 	h := sha256.Sum256([]byte(a.ID + "\x00" + in.Dimension + "\x00" + in.Period.String()))
 	c := mercato.RefundCase{ID: "rc-m" + hex.EncodeToString(h[:12]), FiledBy: a.ProposerID, BuyerID: a.AcceptorID,
-		SellerID: a.ProposerID, ProductID: a.ProductID, AgreementID: a.ID, Kind: string(policy.KindMeteringError), Status: mercato.RefundSubmitted,
+		SellerID: a.ProposerID, ProductID: a.ProductID, AgreementID: a.ID, Kind: mercato.RefundKindMeteringError, Status: mercato.RefundSubmitted,
 		Periods: []mercato.BillingPeriod{in.Period}, Currency: a.Currency, Comments: in.Comments, CreatedAt: now, UpdatedAt: now}
 	if _, err := tx.GetRefundCase(c.ID); err == nil {
 		return c, false, nil // confirmed before

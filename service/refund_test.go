@@ -130,7 +130,13 @@ func TestFreeTrialConversionRefund(t *testing.T) {
 func TestPrivateOfferRefundNeedsTheSeller(t *testing.T) {
 	e := newEnv(t)
 	a, inv := paidInstallment(e)
+	// The 12-month agreement is an annual subscription: its refund names the cancellation date.
 	c := file(e, buyer, service.RefundRequestInput{BuyerID: buyer, SellerID: seller, ProductID: product, Kind: "REFUND", Amount: amt("300")})
+	if c.Status != mercato.RefundActionRequired || c.StatusReason != "annual subscriptions need a cancellation date" {
+		t.Fatalf("without a date: %+v", c)
+	}
+	c = file(e, buyer, service.RefundRequestInput{BuyerID: buyer, SellerID: seller, ProductID: product, Kind: "REFUND", Amount: amt("300"),
+		CancellationDate: day(2027, 1, 10)})
 	if c.Status != mercato.RefundActionRequired || c.StatusReason != "name the invoice(s) or billing period(s) to refund" {
 		t.Fatalf("without an invoice: %+v", c)
 	}
@@ -167,7 +173,7 @@ func TestSellerFiledRefundIsAuthorized(t *testing.T) {
 	e := newEnv(t)
 	a, inv := paidInstallment(e)
 	c := file(e, seller, service.RefundRequestInput{BuyerID: buyer, SellerID: seller, AgreementID: a.ID, Kind: "REFUND",
-		Amount: amt("1200"), InvoiceIDs: []string{inv.ID}})
+		Amount: amt("1200"), InvoiceIDs: []string{inv.ID}, CancellationDate: day(2027, 1, 10)})
 	if c.Status != mercato.RefundCompleted || c.Rule != "SELLER_AUTHORIZATION" {
 		t.Fatalf("case: %+v", c)
 	}
@@ -175,7 +181,7 @@ func TestSellerFiledRefundIsAuthorized(t *testing.T) {
 		t.Errorf("refunded %s", got)
 	}
 	c = file(e, seller, service.RefundRequestInput{BuyerID: buyer, SellerID: seller, AgreementID: a.ID, Kind: "REFUND",
-		Amount: amt("1"), InvoiceIDs: []string{inv.ID}})
+		Amount: amt("1"), InvoiceIDs: []string{inv.ID}, CancellationDate: day(2027, 1, 10)})
 	if c.Status != mercato.RefundActionRequired {
 		t.Errorf("a refund beyond the invoice: %+v", c)
 	}

@@ -44,7 +44,7 @@ func (t *tx) ListRefundCases(f mercato.RequestFilter) ([]mercato.RefundCase, err
 }
 
 func refundCaseArgs(c *mercato.RefundCase) []any {
-	return []any{c.ID, c.FiledBy, c.BuyerID, c.SellerID, c.ProductID, c.AgreementID, c.Kind,
+	return []any{c.ID, c.FiledBy, c.BuyerID, c.SellerID, c.ProductID, c.AgreementID, string(c.Kind),
 		jsonArg{c.InvoiceIDs}, jsonArg{c.Periods}, int64(c.Amount), string(c.Currency),
 		micros(c.CancellationDate), c.Comments, string(c.Status), c.StatusReason, c.Rule,
 		jsonArg{c.Adjustments}, c.Cancelled, micros(c.CreatedAt), micros(c.UpdatedAt)}
