@@ -156,7 +156,8 @@ func TestSupportDecidesRefundRequests(t *testing.T) {
 	inv := e.firstInvoice()
 	file := func(amount string, invoices ...string) string {
 		c, err := e.svc.FileRefundRequest(e.ctx, buyerCorp, service.RefundRequestInput{BuyerID: buyerCorp, SellerID: acme,
-			AgreementID: privateAgmt, Kind: "REFUND", Amount: mercato.MustAmount(amount), InvoiceIDs: invoices})
+			AgreementID: privateAgmt, Kind: "REFUND", Amount: mercato.MustAmount(amount), InvoiceIDs: invoices,
+			CancellationDate: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)}) // an annual contract needs the date
 		if err != nil {
 			t.Fatal(err)
 		}

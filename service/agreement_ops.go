@@ -285,8 +285,10 @@ func (s *Service) BuyerCancelAgreement(ctx context.Context, caller, id string) (
 func (s *Service) cancelInFull(tx mercato.Tx, caller string, a mercato.Agreement, now time.Time) (mercato.Agreement, error) {
 	in := RefundRequestInput{BuyerID: a.AcceptorID, SellerID: a.ProposerID, AgreementID: a.ID, ProductID: a.ProductID,
 		Kind: mercato.RefundKindCancellation, Comments: "cancelled by the buyer with CancelAgreement"}
-	c := mercato.RefundCase{ID: newID("rc-"), FiledBy: caller, CreatedAt: now}
-	fillCase(&c, &in, &a)
+	c := mercato.RefundCase{ID: newID("rc-"), FiledBy: caller, Status: mercato.RefundSubmitted, CreatedAt: now}
+	if err := fillCase(&c, &in, &a); err != nil {
+		return a, err
+	}
 	if err := tx.InsertRefundCase(c); err != nil {
 		return a, err
 	}

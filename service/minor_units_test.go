@@ -3,6 +3,7 @@ package service_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"mercato"
 	"mercato/service"
@@ -72,4 +73,25 @@ func TestAdjustmentEntryRulesAreTheServices(t *testing.T) {
 	if er := errorOf(t, err, mercato.EInvalid); len(er.Fields) != 1 || er.Fields[0].Name != "description" {
 		t.Errorf("long cancellation description: %+v", er)
 	}
+}
+
+// TestRefundRequestAmountsInMinorUnits: a refund request, and an answer to one, ask for an
+// amount in the agreement's currency's minor unit or are refused.
+func TestRefundRequestAmountsInMinorUnits(t *testing.T) {
+	e := newEnv(t)
+	a, inv := paidInstallment(e)
+	in := service.RefundRequestInput{BuyerID: buyer, SellerID: seller, AgreementID: a.ID, Kind: mercato.RefundKindRefund,
+		InvoiceIDs: []string{inv.ID}, Amount: amt("10.005"), CancellationDate: day(2026, 6, 1)}
+	_, err := e.svc.FileRefundRequest(e.ctx, buyer, in)
+	if er := errorOf(t, err, mercato.EInvalid); len(er.Fields) != 1 || er.Fields[0].Name != "amount" ||
+		!strings.Contains(er.Message, "USD allows: at most 2") {
+		t.Errorf("refund request of 10.005: %+v", er)
+	}
+	in.Amount, in.CancellationDate = amt("10"), time.Time{} // an annual plan: the date is missing
+	c, err := e.svc.FileRefundRequest(e.ctx, buyer, in)
+	if err != nil || c.Status != mercato.RefundActionRequired {
+		t.Fatalf("filed: %+v, %v", c, err)
+	}
+	_, err = e.svc.AnswerRefundRequest(e.ctx, buyer, c.ID, service.RefundRequestInput{Amount: amt("0.001"), CancellationDate: day(2026, 6, 1)})
+	errorOf(t, err, mercato.EInvalid)
 }

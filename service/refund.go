@@ -99,7 +99,9 @@ func (s *Service) FileRefundRequest(ctx context.Context, caller string, in Refun
 			return err
 		}
 		c = mercato.RefundCase{ID: newID("rc-"), FiledBy: caller, Status: mercato.RefundSubmitted, CreatedAt: now}
-		fillCase(&c, &in, &a)
+		if err := fillCase(&c, &in, &a); err != nil {
+			return err
+		}
 		if err := tx.InsertRefundCase(c); err != nil {
 			return err
 		}
@@ -135,10 +137,19 @@ func refundAgreement(tx mercato.Tx, in *RefundRequestInput) (mercato.Agreement, 
 	return as[len(as)-1], nil
 }
 
-func fillCase(c *mercato.RefundCase, in *RefundRequestInput, a *mercato.Agreement) {
+func fillCase(c *mercato.RefundCase, in *RefundRequestInput, a *mercato.Agreement) error {
 	c.BuyerID, c.SellerID, c.ProductID, c.AgreementID = a.AcceptorID, a.ProposerID, a.ProductID, a.ID
 	c.Kind, c.InvoiceIDs, c.Periods, c.Amount, c.Currency = in.Kind, in.InvoiceIDs, in.Periods, in.Amount, a.Currency
 	c.CancellationDate, c.Comments = in.CancellationDate.UTC(), in.Comments
+	return checkCaseAmount(c)
+}
+
+// checkCaseAmount returns EInvalid unless the amount asked is in the currency's minor unit.
+func checkCaseAmount(c *mercato.RefundCase) error {
+	if msg := mercato.MinorUnitsProblem(c.Amount, c.Currency); msg != "" {
+		return invalid("", "amount", "refund %s", msg)
+	}
+	return nil
 }
 
 // evaluate decides what happens to a submitted case, now, and saves it.
@@ -623,7 +634,9 @@ func (s *Service) AnswerRefundRequest(ctx context.Context, caller, id string, in
 		if c.Status != mercato.RefundActionRequired {
 			return conflict("RefundCase", id, "refund request %s is %s; only a request that needs action can be answered", id, c.Status)
 		}
-		answer(&c, &in)
+		if err := answer(&c, &in); err != nil {
+			return err
+		}
 		a, err := tx.GetAgreement(c.AgreementID)
 		if err != nil {
 			return err
@@ -637,7 +650,7 @@ func (s *Service) AnswerRefundRequest(ctx context.Context, caller, id string, in
 	return c, err
 }
 
-func answer(c *mercato.RefundCase, in *RefundRequestInput) {
+func answer(c *mercato.RefundCase, in *RefundRequestInput) error {
 	if in.InvoiceIDs != nil {
 		c.InvoiceIDs = in.InvoiceIDs
 	}
@@ -653,6 +666,7 @@ func answer(c *mercato.RefundCase, in *RefundRequestInput) {
 	if in.Comments != "" {
 		c.Comments = in.Comments
 	}
+	return checkCaseAmount(c)
 }
 
 // ApproveRefundRequest is the seller's authorization of a case awaiting it: the refund is made

@@ -114,7 +114,9 @@ func (s *Service) OperatorAnswerRefundRequest(ctx context.Context, caller, id st
 			if c.Status != mercato.RefundActionRequired {
 				return conflict("RefundCase", id, "refund request %s is %s; only a request that needs action can be answered", id, c.Status)
 			}
-			answer(c, &in)
+			if err := answer(c, &in); err != nil {
+				return err
+			}
 			return s.evaluate(tx, c, a, now)
 		})
 }

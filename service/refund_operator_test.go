@@ -94,7 +94,7 @@ func TestSellerFilesByInvoiceOfAnEarlierAgreement(t *testing.T) {
 	}
 	later := e.accept("offer-public", buyer)
 	c := file(e, seller, service.RefundRequestInput{BuyerID: buyer, SellerID: seller, ProductID: product, Kind: "REFUND",
-		InvoiceIDs: []string{inv.ID}, Amount: amt("100.00")})
+		InvoiceIDs: []string{inv.ID}, Amount: amt("100.00"), CancellationDate: day(2026, 6, 1)}) // an annual plan
 	if c.AgreementID != a.ID || c.Status != mercato.RefundCompleted || c.Amount != amt("100.00") {
 		t.Fatalf("case on %s (later %s): %+v", c.AgreementID, later.ID, c)
 	}
@@ -114,7 +114,7 @@ func TestOperatorDecidesRefundRequests(t *testing.T) {
 	withOperator(e)
 	ask := func(amount string, invoices ...string) mercato.RefundCase {
 		return file(e, buyer, service.RefundRequestInput{BuyerID: buyer, SellerID: seller, AgreementID: a.ID, Kind: "REFUND",
-			Amount: amt(amount), InvoiceIDs: invoices})
+			Amount: amt(amount), InvoiceIDs: invoices, CancellationDate: day(2026, 6, 1)}) // an annual plan needs the date
 	}
 	approve, reject, missing := ask("300", inv.ID), ask("50", inv.ID), ask("25")
 	if approve.Status != mercato.RefundAwaitingSeller || missing.Status != mercato.RefundActionRequired {

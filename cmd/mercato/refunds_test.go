@@ -97,7 +97,7 @@ func TestRefundRequestsThroughTheCLI(t *testing.T) {
 		!strings.Contains(err.Error(), "403") {
 		t.Errorf("the seller answered the buyer's request: %v", err)
 	}
-	answered, err := refundCLI(t, server, opsKey, opsSecret, "answer", mid, "--period", "2026-01")
+	answered, err := refundCLI(t, server, opsKey, opsSecret, "answer", mid, "--period", "2026-01", "--cancellation-date", "2026-06-01")
 	if err != nil || answered["status"] != "AWAITING_SELLER" {
 		t.Fatalf("support's answer: %v, %v", answered, err)
 	}
