@@ -3,13 +3,16 @@ package service_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"mercato"
+	"mercato/postgres"
 	"mercato/service"
 	"mercato/sqlite"
+	"mercato/storetest"
 )
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -27,13 +30,37 @@ type env struct {
 	planted bool
 }
 
-// newEnv returns a sandbox whose ledger is checked to balance when the test ends.
+// newEnv returns a sandbox on SQLite whose books are checked when the test ends.
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	store, err := sqlite.Open(filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newEnvOn(t, store)
+}
+
+// eachStore runs fn on a sandbox on SQLite, and on PostgreSQL when MERCATO_TEST_POSTGRES names a
+// database (in a schema of its own).
+func eachStore(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Run("SQLite", func(t *testing.T) { fn(t, newEnv(t)) })
+	t.Run("PostgreSQL", func(t *testing.T) {
+		base := os.Getenv("MERCATO_TEST_POSTGRES")
+		if base == "" {
+			t.Skip("MERCATO_TEST_POSTGRES is not set")
+		}
+		store, err := postgres.Open(context.Background(), storetest.PostgresSchema(t, base))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(t, newEnvOn(t, store))
+	})
+}
+
+// newEnvOn returns a sandbox on the store, with its clock at 2026-01-01; the store's books are
+// checked, and the store closed, when the test ends.
+func newEnvOn(t *testing.T, store mercato.Store) *env {
+	t.Helper()
 	clk := mercato.NewSimClock(day(2026, 1, 1))
 	e := &env{t: t, ctx: context.Background(), svc: service.New(store, clk, service.WithBatchSize(7)), clk: clk, store: store}
 	t.Cleanup(func() {

@@ -107,28 +107,59 @@ type model struct {
 	svc   *service.Service
 	store mercato.Store
 
-	agreements []modelAgreement
+	agreements []*modelAgreement
 	// reserved is the pre-tax amount the model accepted for refund on each invoice it knows.
 	reserved map[string]mercato.Amount
-	// behavior is each buyer's payment behavior; on time unless set.
-	behavior map[string]mercato.PaymentMode
-	tokens   int
+	// waiting are refund requests awaiting the seller: the invoice and the amount each asks.
+	waiting []modelRequest
+	tokens  int
 }
 
 type modelAgreement struct {
-	id, buyer, offer string
-	accepted         time.Time
-	upfront          mercato.Amount // what acceptance invoices at once
-	cancelled        bool
+	id, buyer string
+	offer     modelOffer
+	accepted  time.Time
+	ended     bool
+	// cancelledInFull is when the buyer cancelled within 48 hours: everything invoiced for it is
+	// refunded, and nothing is invoiced after.
+	cancelledInFull time.Time
+}
+
+type modelRequest struct {
+	id, invoice string
+	amount      mercato.Amount
+}
+
+// modelOffer is what the model knows of an offer: enough to say who may accept it, what it
+// invoices at once, and whether a second acceptance is refused, replaces or adds.
+type modelOffer struct {
+	id, product string
+	kind        mercato.ProductType
+	private     bool
+	buyers      []string // a private offer's
+	expires     time.Time
+	upfront     mercato.Amount // invoiced at acceptance
+	contract    bool           // paid upfront or by schedule
+	annual      bool
+	usage       string         // the metered dimension
+	rate        mercato.Amount // its price
+}
+
+var modelOffers = []modelOffer{
+	{id: "offer-public", product: product, kind: mercato.ProductSaaS, usage: "api_calls", rate: amt("0.001")},
+	{id: "offer-private", product: product, kind: mercato.ProductSaaS, private: true, buyers: []string{buyer}, expires: day(2026, 3, 1), contract: true, annual: true},
+	{id: "offer-upfront", product: "prod-ps", kind: mercato.ProductProfessionalServices, upfront: amt("1000.00"), contract: true, annual: true},
+	{id: "offer-ami-a", product: "prod-ami", kind: mercato.ProductAMI, usage: "hours", rate: amt("0.10")},
+	{id: "offer-ami-b", product: "prod-ami", kind: mercato.ProductAMI, private: true, buyers: []string{buyer, buyer2}, expires: day(2027, 1, 1), usage: "hours", rate: amt("0.05")},
+	{id: "offer-ctr", product: "prod-ctr", kind: mercato.ProductContainer, upfront: amt("300.00"), contract: true, annual: true},
 }
 
 func newModel(t *rapid.T, store mercato.Store) *model {
 	return &model{t: t, ctx: context.Background(), store: store, reserved: map[string]mercato.Amount{},
-		behavior: map[string]mercato.PaymentMode{buyer: mercato.PayOnTime, buyer2: mercato.PayOnTime},
-		svc:      service.New(store, mercato.NewSimClock(day(2026, 1, 1)), service.WithBatchSize(3))}
+		svc: service.New(store, mercato.NewSimClock(day(2026, 1, 1)), service.WithBatchSize(3))}
 }
 
-// marketplace is the service tests' marketplace plus an upfront contract.
+// marketplace applies the model's products and offers.
 func (m *model) marketplace() {
 	if err := m.svc.ApplyScenario(m.ctx, modelScenario()); err != nil {
 		m.t.Fatal(err)
@@ -136,34 +167,53 @@ func (m *model) marketplace() {
 }
 
 func modelScenario() mercato.Scenario {
-	sc := mercato.Scenario{
+	year := &mercato.ValidityTerm{AgreementDuration: &mercato.Period{Months: 12}}
+	usage := func(dim, price string) mercato.Term {
+		return mercato.Term{UsageBased: &mercato.UsageBasedPricingTerm{CurrencyCode: "USD", RateCards: []mercato.UsageRateCard{
+			{RateCard: []mercato.RateCardItem{{DimensionKey: dim, Price: amt(price)}}}}}}
+	}
+	upfront := func(price string) mercato.Term {
+		return mercato.Term{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: "USD", Price: amt(price)}}
+	}
+	listing := func(id string, kind mercato.ProductType, dims ...string) mercato.Product {
+		p := mercato.Product{ID: id, SellerID: seller, Type: kind, Title: id, RefundPolicy: "Refunds on request."}
+		for _, d := range dims {
+			p.Dimensions = append(p.Dimensions, mercato.Dimension{Key: d, Metered: true})
+		}
+		return p
+	}
+	return mercato.Scenario{
 		Accounts: []mercato.Account{
 			{ID: seller, Name: "Acme", Roles: []mercato.Role{mercato.RoleSeller}},
 			{ID: buyer, Name: "Buyer Corp", Roles: []mercato.Role{mercato.RoleBuyer}, TaxJurisdiction: "US-WA"},
 			{ID: buyer2, Name: "Other Buyer", Roles: []mercato.Role{mercato.RoleBuyer}, TaxJurisdiction: "DE"},
 		},
-		Products: []mercato.Product{{ID: product, SellerID: seller, Type: mercato.ProductSaaS, Title: "Analytics",
-			RefundPolicy: "Refunds within 30 days.", Dimensions: []mercato.Dimension{{Key: "api_calls", Metered: true}}},
-			{ID: "prod-ps", SellerID: seller, Type: mercato.ProductProfessionalServices, Title: "Services",
-				RefundPolicy: "Refunds on request."}},
+		Products: []mercato.Product{listing(product, mercato.ProductSaaS, "api_calls"),
+			listing("prod-ps", mercato.ProductProfessionalServices), listing("prod-ami", mercato.ProductAMI, "hours"),
+			listing("prod-ctr", mercato.ProductContainer)},
 		Offers: []mercato.Offer{
 			{ID: "offer-public", ProductID: product, Visibility: "public", Terms: mercato.Terms{
 				{RecurringPayment: &mercato.RecurringPaymentTerm{CurrencyCode: "USD", BillingPeriod: "Monthly", Price: amt("100.00")}},
-				{UsageBased: &mercato.UsageBasedPricingTerm{CurrencyCode: "USD", RateCards: []mercato.UsageRateCard{
-					{RateCard: []mercato.RateCardItem{{DimensionKey: "api_calls", Price: amt("0.001")}}}}}},
-			}},
-			{ID: "offer-upfront", ProductID: "prod-ps", Visibility: "public", Terms: mercato.Terms{
-				{Validity: &mercato.ValidityTerm{AgreementDuration: &mercato.Period{Months: 12}}},
-				{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: "USD", Price: amt("1000.00")}},
-			}},
+				usage("api_calls", "0.001")}},
+			{ID: "offer-private", ProductID: product, Visibility: "private", Buyers: []string{buyer},
+				ExpiresAt: day(2026, 3, 1), Terms: mercato.Terms{{Validity: year},
+					{PaymentSchedule: &mercato.PaymentScheduleTerm{CurrencyCode: "USD", Schedule: []mercato.ScheduleItem{
+						{ChargeDate: day(2026, 1, 15), ChargeAmount: amt("1200.00")},
+						{ChargeDate: day(2026, 4, 15), ChargeAmount: amt("1200.00")},
+						{ChargeDate: day(2026, 7, 15), ChargeAmount: amt("1200.00")},
+					}}}}},
+			{ID: "offer-upfront", ProductID: "prod-ps", Visibility: "public", Terms: mercato.Terms{{Validity: year}, upfront("1000.00")}},
+			{ID: "offer-ami-a", ProductID: "prod-ami", Visibility: "public", Terms: mercato.Terms{usage("hours", "0.10")}},
+			{ID: "offer-ami-b", ProductID: "prod-ami", Visibility: "private", Buyers: []string{buyer, buyer2},
+				ExpiresAt: day(2027, 1, 1), Terms: mercato.Terms{usage("hours", "0.05")}},
+			{ID: "offer-ctr", ProductID: "prod-ctr", Visibility: "public", Terms: mercato.Terms{{Validity: year}, upfront("300.00")}},
 		},
 	}
-	return sc
 }
 
 // step draws one operation and does it.
 func (m *model) step() {
-	switch rapid.IntRange(0, 9).Draw(m.t, "op") {
+	switch rapid.IntRange(0, 12).Draw(m.t, "op") {
 	case 0, 1:
 		m.accept()
 	case 2:
@@ -177,6 +227,12 @@ func (m *model) step() {
 	case 6:
 		m.cancel()
 	case 7:
+		m.buyerCancel()
+	case 8:
+		m.fileRefund()
+	case 9:
+		m.approveWaiting()
+	case 10:
 		m.behave()
 	default:
 		hours := rapid.IntRange(0, 24*40).Draw(m.t, "advance hours")
@@ -184,38 +240,61 @@ func (m *model) step() {
 	}
 }
 
+// accept has a buyer accept an offer, and checks the service's answer against the model's
+// rules: private offers only for their buyers and until they expire; a second agreement for a
+// product refused, except containers (several allowed) and AMI usage plans (the new offer
+// replaces the old one, unless it is the same offer).
 func (m *model) accept() {
-	offer := rapid.SampledFrom([]string{"offer-public", "offer-upfront"}).Draw(m.t, "offer")
+	o := rapid.SampledFrom(modelOffers).Draw(m.t, "offer")
 	b := rapid.SampledFrom([]string{buyer, buyer2}).Draw(m.t, "buyer")
-	a, err := m.svc.AcceptOffer(m.ctx, service.AcceptInput{OfferID: offer, BuyerID: b})
-	if err != nil {
-		if mercato.ErrorCodeOf(err) == mercato.EInternal {
-			m.t.Fatal(err)
-		}
-		if m.activeFor(b, offer) == "" {
-			m.t.Fatalf("accept %s by %s refused without an active agreement: %v", offer, b, err)
-		}
+	now := m.svc.Now()
+	prev := m.activeFor(b, o.product)
+	want, replaces := true, (*modelAgreement)(nil)
+	switch {
+	case o.private && (!slices.Contains(o.buyers, b) || !now.Before(o.expires)):
+		want = false
+	case prev == nil || o.kind == mercato.ProductContainer:
+	case o.kind == mercato.ProductAMI && o.usage != "" && prev.offer.id != o.id:
+		replaces = prev
+	default:
+		want = false
+	}
+	a, err := m.svc.AcceptOffer(m.ctx, service.AcceptInput{OfferID: o.id, BuyerID: b})
+	switch {
+	case mercato.ErrorCodeOf(err) == mercato.EInternal:
+		m.t.Fatal(err)
+	case err != nil && want:
+		m.t.Fatalf("%s's acceptance of %s refused: %v; the model accepts it", b, o.id, err)
+	case err == nil && !want:
+		m.t.Fatalf("%s accepted %s (%s); the model refuses it (active: %v)", b, o.id, a.ID, prev)
+	case err != nil:
 		return
 	}
-	if prev := m.activeFor(b, offer); prev != "" {
-		m.t.Fatalf("%s accepted %s again (%s) while %s is active", b, offer, a.ID, prev)
-	}
-	ma := modelAgreement{id: a.ID, buyer: b, offer: offer, accepted: m.svc.Now()}
-	if offer == "offer-upfront" {
-		ma.upfront = amt("1000.00")
-	}
-	m.agreements = append(m.agreements, ma)
-}
-
-// activeFor returns the buyer's active agreement for the offer's product, or "".
-func (m *model) activeFor(b, offer string) string {
-	for _, a := range m.agreements {
-		expired := a.upfront != 0 && !m.svc.Now().Before(a.accepted.AddDate(1, 0, 0))
-		if a.buyer == b && a.offer == offer && !a.cancelled && !expired {
-			return a.id
+	if replaces != nil {
+		replaces.ended = true
+		if got, _ := m.svc.Agreement(m.ctx, replaces.id); got.Status != mercato.AgreementReplaced || got.ReplacedBy() != a.ID {
+			m.t.Fatalf("agreement %s: %s, replaced by %q; want REPLACED by %s", replaces.id, got.Status, got.ReplacedBy(), a.ID)
 		}
 	}
-	return ""
+	m.agreements = append(m.agreements, &modelAgreement{id: a.ID, buyer: b, offer: o, accepted: now})
+}
+
+// activeFor returns the buyer's active agreement for the product, or nil. The model learns only
+// when a 12-month term has expired from the service (the expiry itself is not money).
+func (m *model) activeFor(b, product string) *modelAgreement {
+	for _, a := range m.agreements {
+		if a.buyer != b || a.offer.product != product || a.ended {
+			continue
+		}
+		if a.offer.annual && !m.svc.Now().Before(a.accepted.AddDate(1, 0, 0).Add(-time.Hour)) {
+			if got, _ := m.svc.Agreement(m.ctx, a.id); got.Status != mercato.AgreementActive {
+				a.ended = true
+				continue
+			}
+		}
+		return a
+	}
+	return nil
 }
 
 func (m *model) usage() {
@@ -223,9 +302,12 @@ func (m *model) usage() {
 		return
 	}
 	a := rapid.SampledFrom(m.agreements).Draw(m.t, "usage agreement")
+	if a.offer.usage == "" {
+		return
+	}
 	at := m.svc.Now().Add(time.Duration(rapid.IntRange(-48, 0).Draw(m.t, "usage hour")) * time.Hour)
 	q := int64(rapid.IntRange(0, 100000).Draw(m.t, "quantity"))
-	if err := m.svc.RecordUsage(m.ctx, a.id, "api_calls", at, q); mercato.ErrorCodeOf(err) == mercato.EInternal {
+	if err := m.svc.RecordUsage(m.ctx, a.id, a.offer.usage, at, q); mercato.ErrorCodeOf(err) == mercato.EInternal {
 		m.t.Fatal(err)
 	}
 }
@@ -332,31 +414,156 @@ func (m *model) burst() {
 	}
 }
 
+// cancel is the seller's (or an operator's) cancellation: it stops future invoices, refunds
+// nothing.
 func (m *model) cancel() {
 	if len(m.agreements) == 0 {
 		return
 	}
-	i := rapid.IntRange(0, len(m.agreements)-1).Draw(m.t, "cancel agreement")
-	a := &m.agreements[i]
+	a := rapid.SampledFrom(m.agreements).Draw(m.t, "cancel agreement")
 	_, err := m.svc.CancelAgreement(m.ctx, service.CancelInput{AgreementID: a.id, Actor: seller})
 	switch {
 	case err == nil:
-		if a.cancelled {
-			m.t.Fatalf("agreement %s cancelled twice", a.id)
+		if a.ended {
+			m.t.Fatalf("agreement %s cancelled after it ended", a.id)
 		}
-		a.cancelled = true
+		a.ended = true
 	case mercato.ErrorCodeOf(err) == mercato.EInternal:
 		m.t.Fatal(err)
 	}
 }
 
+// buyerCancel is the buyer's CancelAgreement: within 48 hours of a purchase that was not a
+// private offer, everything invoiced is refunded and nothing more charged; after that a
+// contract is refused (the seller cancels it) and a pay-as-you-go plan ends.
+func (m *model) buyerCancel() {
+	if len(m.agreements) == 0 {
+		return
+	}
+	a := rapid.SampledFrom(m.agreements).Draw(m.t, "buyer cancels")
+	now := m.svc.Now()
+	inFull := !a.offer.private && now.Sub(a.accepted) < 48*time.Hour
+	_, err := m.svc.BuyerCancelAgreement(m.ctx, a.buyer, a.id)
+	switch {
+	case mercato.ErrorCodeOf(err) == mercato.EInternal:
+		m.t.Fatal(err)
+	case a.ended:
+		if err == nil {
+			m.t.Fatalf("agreement %s cancelled by its buyer after it ended", a.id)
+		}
+		return
+	case err != nil && (inFull || !a.offer.contract):
+		m.t.Fatalf("buyer's cancellation of %s refused: %v", a.id, err)
+	case err == nil && !inFull && a.offer.contract:
+		m.t.Fatalf("buyer cancelled contract %s %s after purchase", a.id, now.Sub(a.accepted))
+	case err != nil:
+		return
+	}
+	a.ended = true
+	if inFull {
+		a.cancelledInFull = now
+		for _, inv := range m.invoicesOf(a.id) {
+			m.reserved[inv.ID] = inv.PreTax
+		}
+	}
+}
+
+// fileRefund files a refund request the model can decide: a seller's for an amount of one
+// invoice (granted at once when it fits what is left, action required otherwise; 0 refunds
+// nothing), or a buyer's on a private offer (which waits for the seller).
+func (m *model) fileRefund() {
+	invs := m.invoices()
+	if len(invs) == 0 {
+		return
+	}
+	inv := rapid.SampledFrom(invs).Draw(m.t, "refund invoice")
+	a := m.agreementOf(inv.AgreementID)
+	left := inv.PreTax - m.reserved[inv.ID]
+	amount := m.refundAmount(left)
+	byBuyer := a != nil && a.offer.private && rapid.Bool().Draw(m.t, "filed by the buyer")
+	filer := seller
+	if byBuyer {
+		filer = inv.BuyerID
+	}
+	in := service.RefundRequestInput{BuyerID: inv.BuyerID, SellerID: seller, AgreementID: inv.AgreementID,
+		Kind: mercato.RefundKindRefund, InvoiceIDs: []string{inv.ID}, Amount: amount, CancellationDate: m.svc.Now().AddDate(0, 1, 0)}
+	c, err := m.svc.FileRefundRequest(m.ctx, filer, in)
+	switch {
+	case !amount.IsMinorUnits(inv.Currency):
+		if mercato.ErrorCodeOf(err) != mercato.EInvalid {
+			m.t.Fatalf("refund request of %s: %+v, %v; want EInvalid", amount, c, err)
+		}
+	case err != nil:
+		m.t.Fatalf("refund request of %s on %s: %v", amount, inv.ID, err)
+	case amount > left:
+		if c.Status != mercato.RefundActionRequired {
+			m.t.Fatalf("refund request of %s with %s left: %s (%s); want ACTION_REQUIRED", amount, left, c.Status, c.StatusReason)
+		}
+	case byBuyer:
+		if c.Status != mercato.RefundAwaitingSeller {
+			m.t.Fatalf("buyer's refund request on a private offer: %s (%s)", c.Status, c.StatusReason)
+		}
+		m.waiting = append(m.waiting, modelRequest{id: c.ID, invoice: inv.ID, amount: amount})
+	default:
+		if c.Status != mercato.RefundCompleted || c.Amount != amount {
+			m.t.Fatalf("seller's refund request of %s: %s, %s (%s)", amount, c.Status, c.Amount, c.StatusReason)
+		}
+		m.reserved[inv.ID] += amount
+	}
+}
+
+// approveWaiting has the seller approve the oldest request awaiting it: granted when its amount
+// still fits what is left on the invoice, refused otherwise.
+func (m *model) approveWaiting() {
+	if len(m.waiting) == 0 {
+		return
+	}
+	r := m.waiting[0]
+	m.waiting = m.waiting[1:]
+	fits := r.amount <= m.invoice(r.invoice).PreTax-m.reserved[r.invoice]
+	c, err := m.svc.ApproveRefundRequest(m.ctx, seller, r.id)
+	switch {
+	case mercato.ErrorCodeOf(err) == mercato.EInternal:
+		m.t.Fatal(err)
+	case fits && (err != nil || c.Status != mercato.RefundCompleted || c.Amount != r.amount):
+		m.t.Fatalf("approval of %s (%s): %+v, %v", r.id, r.amount, c, err)
+	case !fits && err == nil:
+		m.t.Fatalf("approval of %s (%s) granted beyond what is left", r.id, r.amount)
+	case fits:
+		m.reserved[r.invoice] += r.amount
+	}
+}
+
+func (m *model) agreementOf(id string) *modelAgreement {
+	for _, a := range m.agreements {
+		if a.id == id {
+			return a
+		}
+	}
+	return nil
+}
+
+func (m *model) invoice(id string) mercato.Invoice {
+	for _, inv := range m.invoices() {
+		if inv.ID == id {
+			return inv
+		}
+	}
+	m.t.Fatalf("no invoice %s", id)
+	return mercato.Invoice{}
+}
+
+func (m *model) invoicesOf(agreementID string) []mercato.Invoice {
+	return slices.DeleteFunc(m.invoices(), func(inv mercato.Invoice) bool { return inv.AgreementID != agreementID })
+}
+
+// behave sets a buyer's payment behavior.
 func (m *model) behave() {
 	b := rapid.SampledFrom([]string{buyer, buyer2}).Draw(m.t, "behaving buyer")
 	mode := rapid.SampledFrom([]mercato.PaymentMode{mercato.PayOnTime, mercato.PayNever}).Draw(m.t, "behavior")
 	if err := m.svc.SetPaymentBehavior(m.ctx, b, mercato.PaymentBehavior{Mode: mode}); err != nil {
 		m.t.Fatal(err)
 	}
-	m.behavior[b] = mode
 }
 
 func (m *model) advance(to time.Time) {
@@ -423,19 +630,25 @@ func (m *model) pendingAdjustments() map[string]mercato.Amount {
 	}
 }
 
-// verifyUpfront checks that each upfront agreement was invoiced its price once, at acceptance.
+// verifyUpfront checks that each upfront agreement was invoiced its price once, at acceptance,
+// and that nothing was invoiced for an agreement after the buyer cancelled it within 48 hours.
 func (m *model) verifyUpfront(all []mercato.Invoice) {
 	for _, a := range m.agreements {
-		if a.upfront == 0 {
-			continue
-		}
 		var got []string
 		for _, inv := range all {
-			if inv.AgreementID == a.id && inv.Type == mercato.InvoiceTypeInvoice {
-				got = append(got, fmt.Sprintf("%s@%s", inv.PreTax, inv.IssuedAt.Format(time.RFC3339)))
+			if inv.AgreementID != a.id || inv.Type != mercato.InvoiceTypeInvoice {
+				continue
 			}
+			if !a.cancelledInFull.IsZero() && inv.IssuedAt.After(a.cancelledInFull) {
+				m.t.Fatalf("agreement %s cancelled within 48 hours on %s, yet invoiced %s on %s", a.id,
+					a.cancelledInFull.Format(time.RFC3339), inv.PreTax, inv.IssuedAt.Format(time.RFC3339))
+			}
+			got = append(got, fmt.Sprintf("%s@%s", inv.PreTax, inv.IssuedAt.Format(time.RFC3339)))
 		}
-		want := []string{fmt.Sprintf("%s@%s", a.upfront, a.accepted.Format(time.RFC3339))}
+		if a.offer.upfront == 0 {
+			continue
+		}
+		want := []string{fmt.Sprintf("%s@%s", a.offer.upfront, a.accepted.Format(time.RFC3339))}
 		if !slices.Equal(got, want) {
 			m.t.Fatalf("agreement %s invoiced %v, want %v", a.id, got, want)
 		}
