@@ -52,12 +52,31 @@ func TestModelPostgres(t *testing.T) {
 		t.Skip("MERCATO_TEST_POSTGRES is not set")
 	}
 	runModel(t, modelChecks(10, 4), func(rt *rapid.T) mercato.Store {
-		s, err := postgres.Open(context.Background(), storetest.PostgresSchema(t, base))
+		dsn, drop, err := storetest.NewPostgresSchema(base)
 		if err != nil {
 			rt.Fatal(err)
 		}
-		return s
+		s, err := postgres.Open(context.Background(), dsn)
+		if err != nil {
+			drop()
+			rt.Fatal(err)
+		}
+		return droppingStore{s, drop}
 	})
+}
+
+// droppingStore drops its schema when it is closed, so that a long run holds one at a time.
+type droppingStore struct {
+	mercato.Store
+	drop func() error
+}
+
+func (s droppingStore) Close() error {
+	err := s.Store.Close()
+	if derr := s.drop(); err == nil {
+		err = derr
+	}
+	return err
 }
 
 // modelChecks is how many runs to make: -rapid.checks when given, else full (short under

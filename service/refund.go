@@ -693,18 +693,37 @@ func (s *Service) RejectRefundRequest(ctx context.Context, caller, id, reason st
 	})
 }
 
-func (s *Service) sellerDecides(ctx context.Context, caller, id string, decide func(mercato.Tx, *mercato.RefundCase, *mercato.Agreement, time.Time) error) (mercato.RefundCase, error) {
+// caseDecision is a decision on a refund case, made in the transaction that records it.
+type caseDecision func(mercato.Tx, *mercato.RefundCase, *mercato.Agreement, time.Time) error
+
+func (s *Service) sellerDecides(ctx context.Context, caller, id string, decide caseDecision) (mercato.RefundCase, error) {
+	may := func(_ mercato.Tx, c *mercato.RefundCase) error {
+		switch {
+		case caller != c.BuyerID && caller != c.SellerID:
+			return mercato.NotFound("RefundCase", id)
+		case caller != c.SellerID:
+			return mercato.Errorf(mercato.EForbidden, "only the seller decides refund request %s", id)
+		case c.Status != mercato.RefundAwaitingSeller:
+			return conflict("RefundCase", id, "refund request %s is %s; only a request awaiting the seller can be decided", id, c.Status)
+		}
+		return nil
+	}
+	return s.decideCase(ctx, caller, id, "DecideRefundRequest", map[string]any{}, may, decide)
+}
+
+// decideCase runs a decision on a refund case in one transaction with its audit record. may
+// refuses the decision, with the error to answer, when the caller may not make it on the case
+// as it stands.
+func (s *Service) decideCase(ctx context.Context, caller, id, action string, details map[string]any,
+	may func(mercato.Tx, *mercato.RefundCase) error, decide caseDecision) (mercato.RefundCase, error) {
 	var c mercato.RefundCase
 	err := s.store.Update(ctx, func(tx mercato.Tx) error {
 		var err error
-		if c, err = refundCaseAs(tx, caller, id); err != nil {
+		if c, err = tx.GetRefundCase(id); err != nil {
 			return err
 		}
-		if caller != c.SellerID {
-			return mercato.Errorf(mercato.EForbidden, "only the seller decides refund request %s", id)
-		}
-		if c.Status != mercato.RefundAwaitingSeller {
-			return conflict("RefundCase", id, "refund request %s is %s; only a request awaiting the seller can be decided", id, c.Status)
+		if err := may(tx, &c); err != nil {
+			return err
 		}
 		a, err := tx.GetAgreement(c.AgreementID)
 		if err != nil {
@@ -714,7 +733,8 @@ func (s *Service) sellerDecides(ctx context.Context, caller, id string, decide f
 		if err := decide(tx, &c, &a, now); err != nil {
 			return err
 		}
-		return audit(tx, now, caller, "DecideRefundRequest", "RefundCase", c.ID, "", map[string]any{"status": c.Status})
+		details["status"] = c.Status
+		return audit(tx, now, caller, action, "RefundCase", c.ID, "", details)
 	})
 	return c, err
 }

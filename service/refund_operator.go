@@ -125,28 +125,15 @@ func (s *Service) OperatorAnswerRefundRequest(ctx context.Context, caller, id st
 // record. next, when set, is the status the decision leads to: a case its table does not let
 // move there is refused before anything is done.
 func (s *Service) supportDecides(ctx context.Context, caller, id, action string, next mercato.RefundCaseStatus, details any,
-	decide func(mercato.Tx, *mercato.RefundCase, *mercato.Agreement, time.Time) error) (mercato.RefundCase, error) {
-	var c mercato.RefundCase
-	err := s.store.Update(ctx, func(tx mercato.Tx) error {
-		if !isOperator(tx, caller) {
+	decide caseDecision) (mercato.RefundCase, error) {
+	may := func(tx mercato.Tx, c *mercato.RefundCase) error {
+		switch {
+		case !isOperator(tx, caller):
 			return mercato.Errorf(mercato.EForbidden, "only an operator (the marketplace's support) decides refund requests of other accounts")
-		}
-		var err error
-		if c, err = tx.GetRefundCase(id); err != nil {
-			return err
-		}
-		if next != "" && !c.Status.CanBecome(next) {
+		case next != "" && !c.Status.CanBecome(next):
 			return conflict("RefundCase", id, "refund request %s is %s and cannot become %s", id, c.Status, next)
 		}
-		a, err := tx.GetAgreement(c.AgreementID)
-		if err != nil {
-			return err
-		}
-		now := s.Now()
-		if err := decide(tx, &c, &a, now); err != nil {
-			return err
-		}
-		return audit(tx, now, caller, action, "RefundCase", c.ID, "", map[string]any{"status": c.Status, "by": "support", "details": details})
-	})
-	return c, err
+		return nil
+	}
+	return s.decideCase(ctx, caller, id, action, map[string]any{"by": "support", "details": details}, may, decide)
 }
