@@ -139,6 +139,8 @@ type modelAgreement struct {
 	offer     modelOffer
 	accepted  time.Time
 	ended     bool
+	// replacedBy is the offer whose acceptance replaced the agreement, if one did.
+	replacedBy modelOffer
 	// cancelledInFull is when the buyer cancelled within 48 hours: everything invoiced for it is
 	// refunded, and nothing is invoiced after.
 	cancelledInFull time.Time
@@ -147,6 +149,8 @@ type modelAgreement struct {
 type modelRequest struct {
 	id, invoice string
 	amount      mercato.Amount
+	kind        mercato.RefundKind
+	agreement   *modelAgreement
 }
 
 // modelOffer is what the model knows of an offer: enough to say who may accept it, what it
@@ -168,9 +172,10 @@ var modelOffers = []modelOffer{
 	{id: "offer-public", product: product, kind: mercato.ProductSaaS, usage: "api_calls", rate: amt("0.001")},
 	{id: "offer-private", product: product, kind: mercato.ProductSaaS, private: true, buyers: []string{buyer}, expires: day(2026, 3, 1), contract: true, annual: true},
 	{id: "offer-upfront", product: "prod-ps", kind: mercato.ProductProfessionalServices, upfront: amt("1000.00"), contract: true, annual: true},
-	{id: "offer-ami-a", product: "prod-ami", kind: mercato.ProductAMI, usage: "hours", rate: amt("0.10")},
-	{id: "offer-ami-b", product: "prod-ami", kind: mercato.ProductAMI, private: true, buyers: []string{buyer, buyer2}, expires: day(2027, 1, 1), usage: "hours", rate: amt("0.05")},
+	{id: "offer-ami-a", product: "prod-ami", kind: mercato.ProductAMI, usage: "hours", rate: amt("0.05")},
+	{id: "offer-ami-b", product: "prod-ami", kind: mercato.ProductAMI, private: true, buyers: []string{buyer, buyer2}, expires: day(2027, 1, 1), usage: "hours", rate: amt("0.10")},
 	{id: "offer-ctr", product: "prod-ctr", kind: mercato.ProductContainer, upfront: amt("300.00"), contract: true, annual: true},
+	{id: "offer-data", product: "prod-data", kind: mercato.ProductData, upfront: amt("49.99"), contract: true, annual: true},
 }
 
 func newModel(t *rapid.T, store mercato.Store) *model {
@@ -209,7 +214,7 @@ func modelScenario() mercato.Scenario {
 		},
 		Products: []mercato.Product{listing(product, mercato.ProductSaaS, "api_calls"),
 			listing("prod-ps", mercato.ProductProfessionalServices), listing("prod-ami", mercato.ProductAMI, "hours"),
-			listing("prod-ctr", mercato.ProductContainer)},
+			listing("prod-ctr", mercato.ProductContainer), listing("prod-data", mercato.ProductData)},
 		Offers: []mercato.Offer{
 			{ID: "offer-public", ProductID: product, Visibility: "public", Terms: mercato.Terms{
 				{RecurringPayment: &mercato.RecurringPaymentTerm{CurrencyCode: "USD", BillingPeriod: "Monthly", Price: amt("100.00")}},
@@ -222,10 +227,11 @@ func modelScenario() mercato.Scenario {
 						{ChargeDate: day(2026, 7, 15), ChargeAmount: amt("1200.00")},
 					}}}}},
 			{ID: "offer-upfront", ProductID: "prod-ps", Visibility: "public", Terms: mercato.Terms{{Validity: year}, upfront("1000.00")}},
-			{ID: "offer-ami-a", ProductID: "prod-ami", Visibility: "public", Terms: mercato.Terms{usage("hours", "0.10")}},
+			{ID: "offer-ami-a", ProductID: "prod-ami", Visibility: "public", Terms: mercato.Terms{usage("hours", "0.05")}},
 			{ID: "offer-ami-b", ProductID: "prod-ami", Visibility: "private", Buyers: []string{buyer, buyer2},
-				ExpiresAt: day(2027, 1, 1), Terms: mercato.Terms{usage("hours", "0.05")}},
+				ExpiresAt: day(2027, 1, 1), Terms: mercato.Terms{usage("hours", "0.10")}},
 			{ID: "offer-ctr", ProductID: "prod-ctr", Visibility: "public", Terms: mercato.Terms{{Validity: year}, upfront("300.00")}},
+			{ID: "offer-data", ProductID: "prod-data", Visibility: "public", Terms: mercato.Terms{{Validity: year}, upfront("49.99")}},
 		},
 	}
 }
@@ -248,11 +254,19 @@ func (m *model) step() {
 	case 7:
 		m.buyerCancel()
 	case 8:
-		m.fileRefund()
+		if rapid.Bool().Draw(m.t, "a refund, or another kind") {
+			m.fileRefund()
+		} else {
+			m.fileOtherKind()
+		}
 	case 9:
 		m.approveWaiting()
 	case 10:
-		m.behave()
+		if rapid.Bool().Draw(m.t, "behavior, or a payment") {
+			m.behave()
+		} else {
+			m.pay()
+		}
 	default:
 		hours := rapid.IntRange(0, 24*40).Draw(m.t, "advance hours")
 		m.advance(m.svc.Now().Add(time.Duration(hours) * time.Hour))
@@ -261,8 +275,8 @@ func (m *model) step() {
 
 // accept has a buyer accept an offer, and checks the service's answer against the model's
 // rules: private offers only for their buyers and until they expire; a second agreement for a
-// product refused, except containers (several allowed) and AMI usage plans (the new offer
-// replaces the old one, unless it is the same offer).
+// product refused, except containers and data (several allowed) and AMI usage plans (the new
+// offer replaces the old one, unless it is the same offer).
 func (m *model) accept() {
 	o := rapid.SampledFrom(modelOffers).Draw(m.t, "offer")
 	b := rapid.SampledFrom([]string{buyer, buyer2}).Draw(m.t, "buyer")
@@ -272,7 +286,7 @@ func (m *model) accept() {
 	switch {
 	case o.private && (!slices.Contains(o.buyers, b) || !now.Before(o.expires)):
 		want = false
-	case prev == nil || o.kind == mercato.ProductContainer:
+	case prev == nil || o.kind == mercato.ProductContainer || o.kind == mercato.ProductData:
 	case o.kind == mercato.ProductAMI && o.usage != "" && prev.offer.id != o.id:
 		replaces = prev
 	default:
@@ -290,7 +304,7 @@ func (m *model) accept() {
 		return
 	}
 	if replaces != nil {
-		replaces.ended = true
+		replaces.ended, replaces.replacedBy = true, o
 		if got, _ := m.svc.Agreement(m.ctx, replaces.id); got.Status != mercato.AgreementReplaced || got.ReplacedBy() != a.ID {
 			m.t.Fatalf("agreement %s: %s, replaced by %q; want REPLACED by %s", replaces.id, got.Status, got.ReplacedBy(), a.ID)
 		}
@@ -522,7 +536,7 @@ func (m *model) fileRefund() {
 		if c.Status != mercato.RefundAwaitingSeller {
 			m.t.Fatalf("buyer's refund request on a private offer: %s (%s)", c.Status, c.StatusReason)
 		}
-		m.waiting = append(m.waiting, modelRequest{id: c.ID, invoice: inv.ID, amount: amount})
+		m.waiting = append(m.waiting, modelRequest{id: c.ID, invoice: inv.ID, amount: amount, kind: mercato.RefundKindRefund, agreement: a})
 	default:
 		if c.Status != mercato.RefundCompleted || c.Amount != amount {
 			m.t.Fatalf("seller's refund request of %s: %s, %s (%s)", amount, c.Status, c.Amount, c.StatusReason)
@@ -531,26 +545,123 @@ func (m *model) fileRefund() {
 	}
 }
 
-// approveWaiting has the seller approve the oldest request awaiting it: granted when its amount
-// still fits what is left on the invoice, refused otherwise.
+// approveWaiting has the seller approve the oldest request awaiting it: a refund is granted
+// when its amount still fits what is left on the invoice, and refused otherwise; a cancellation
+// ends the agreement; a tax refund or a change of plan refunds no pre-tax amount.
 func (m *model) approveWaiting() {
 	if len(m.waiting) == 0 {
 		return
 	}
 	r := m.waiting[0]
 	m.waiting = m.waiting[1:]
-	fits := r.amount <= m.invoice(r.invoice).PreTax-m.reserved[r.invoice]
+	fits := r.kind != mercato.RefundKindRefund || r.amount <= m.invoice(r.invoice).PreTax-m.reserved[r.invoice]
 	c, err := m.svc.ApproveRefundRequest(m.ctx, seller, r.id)
 	switch {
 	case mercato.ErrorCodeOf(err) == mercato.EInternal:
 		m.t.Fatal(err)
-	case fits && (err != nil || c.Status != mercato.RefundCompleted || c.Amount != r.amount):
-		m.t.Fatalf("approval of %s (%s): %+v, %v", r.id, r.amount, c, err)
+	case fits && (err != nil || c.Status != mercato.RefundCompleted):
+		m.t.Fatalf("approval of %s %s (%s): %+v, %v", r.kind, r.id, r.amount, c, err)
 	case !fits && err == nil:
 		m.t.Fatalf("approval of %s (%s) granted beyond what is left", r.id, r.amount)
-	case fits:
+	case !fits:
+	case r.kind == mercato.RefundKindRefund:
+		if c.Amount != r.amount {
+			m.t.Fatalf("approval of %s refunded %s, want %s", r.id, c.Amount, r.amount)
+		}
 		m.reserved[r.invoice] += r.amount
+	case r.kind == mercato.RefundKindCancellation:
+		if r.agreement != nil && !r.agreement.ended {
+			if got, _ := m.svc.Agreement(m.ctx, r.agreement.id); got.Status != mercato.AgreementCancelled {
+				m.t.Fatalf("approved cancellation %s left agreement %s %s", r.id, got.ID, got.Status)
+			}
+			r.agreement.ended = true
+		}
 	}
+}
+
+// fileOtherKind files a request of another kind, as its buyer or seller:
+//   - CANCELLATION of an active agreement: within 48 hours of a purchase that was not a private
+//     offer, everything invoiced is refunded and the agreement ends; otherwise a buyer's waits for
+//     the seller and a seller's cancels it now;
+//   - TAX of an invoice: a seller's refunds the tax left, a buyer's waits for the seller;
+//   - UPGRADE or DOWNGRADE, by the buyer: action required unless the agreement was replaced;
+//     then, whatever the request says, a replacement worth at least as much (here: a usage rate
+//     no lower) refunds everything invoiced on the old plan, and anything else, or a private
+//     plan, waits for the seller.
+func (m *model) fileOtherKind() {
+	if len(m.agreements) == 0 {
+		return
+	}
+	a := rapid.SampledFrom(m.agreements).Draw(m.t, "request agreement")
+	kind := rapid.SampledFrom([]mercato.RefundKind{mercato.RefundKindCancellation, mercato.RefundKindTax,
+		mercato.RefundKindUpgrade, mercato.RefundKindDowngrade}).Draw(m.t, "kind")
+	now := m.svc.Now()
+	in := service.RefundRequestInput{BuyerID: a.buyer, SellerID: seller, AgreementID: a.id, Kind: kind}
+	filer := a.buyer
+	if rapid.Bool().Draw(m.t, "filed by the seller") && !kind.Replacing() {
+		filer = seller
+	}
+	if a.offer.annual {
+		in.CancellationDate = now
+	}
+	invs := m.invoicesOf(a.id)
+	switch kind {
+	case mercato.RefundKindCancellation:
+		if a.ended || m.activeFor(a.buyer, a.offer.product) != a {
+			return
+		}
+	case mercato.RefundKindTax:
+		if len(invs) == 0 {
+			return
+		}
+		in.InvoiceIDs = []string{rapid.SampledFrom(invs).Draw(m.t, "tax invoice").ID}
+	}
+	c, err := m.svc.FileRefundRequest(m.ctx, filer, in)
+	if err != nil {
+		m.t.Fatalf("%s request by %s on %s: %v", kind, filer, a.id, err)
+	}
+	want, inFull := m.otherKindOutcome(a, kind, filer, now)
+	if c.Status != want {
+		m.t.Fatalf("%s request by %s on %s: %s (%s), want %s", kind, filer, a.id, c.Status, c.StatusReason, want)
+	}
+	switch {
+	case want == mercato.RefundAwaitingSeller:
+		m.waiting = append(m.waiting, modelRequest{id: c.ID, kind: kind, agreement: a})
+	case want == mercato.RefundCompleted && kind == mercato.RefundKindCancellation:
+		a.ended = true
+	}
+	if inFull {
+		if kind == mercato.RefundKindCancellation {
+			a.cancelledInFull = now
+		}
+		for _, inv := range invs {
+			m.reserved[inv.ID] = inv.PreTax
+		}
+	}
+}
+
+// otherKindOutcome is what the model expects of a request of kind about a, filed by filer at
+// now: its status, and whether everything invoiced for a is refunded.
+func (m *model) otherKindOutcome(a *modelAgreement, kind mercato.RefundKind, filer string, now time.Time) (mercato.RefundCaseStatus, bool) {
+	bySeller := filer == seller
+	switch kind {
+	case mercato.RefundKindCancellation:
+		if !a.offer.private && now.Sub(a.accepted) < 48*time.Hour {
+			return mercato.RefundCompleted, true
+		}
+	case mercato.RefundKindTax:
+	default:
+		if a.replacedBy.id == "" {
+			return mercato.RefundActionRequired, false
+		}
+		if !a.offer.private && a.replacedBy.rate >= a.offer.rate {
+			return mercato.RefundCompleted, true
+		}
+	}
+	if bySeller {
+		return mercato.RefundCompleted, false
+	}
+	return mercato.RefundAwaitingSeller, false
 }
 
 func (m *model) agreementOf(id string) *modelAgreement {
@@ -574,6 +685,42 @@ func (m *model) invoice(id string) mercato.Invoice {
 
 func (m *model) invoicesOf(agreementID string) []mercato.Invoice {
 	return slices.DeleteFunc(m.invoices(), func(inv mercato.Invoice) bool { return inv.AgreementID != agreementID })
+}
+
+// pay records a payment of part of an open invoice: accepted when it is in cents, positive and
+// within what is outstanding.
+func (m *model) pay() {
+	invs := m.invoices()
+	if len(invs) == 0 {
+		return
+	}
+	inv := rapid.SampledFrom(invs).Draw(m.t, "paid invoice")
+	r := receivableOf(m, inv.ID)
+	out := inv.Total() - m.creditedTotal(inv.ID) - r.Collected
+	amount := m.refundAmount(max(out, 0))
+	ok := r.Status != mercato.ReceivableCollected && out > 0 && amount > 0 && amount <= out && amount.IsMinorUnits(inv.Currency)
+	p, err := m.svc.RecordPayment(m.ctx, inv.ID, amount)
+	switch {
+	case mercato.ErrorCodeOf(err) == mercato.EInternal:
+		m.t.Fatal(err)
+	case ok && (err != nil || p.Amount != amount):
+		m.t.Fatalf("payment of %s of %s (%s outstanding): %+v, %v", amount, inv.ID, out, p, err)
+	case !ok && amount != 0 && err == nil:
+		m.t.Fatalf("payment of %s of %s (%s outstanding, %s) accepted", amount, inv.ID, out, r.Status)
+	}
+}
+
+// creditedTotal sums the credit memos of an invoice, tax included.
+func (m *model) creditedTotal(invoiceID string) mercato.Amount {
+	all, err := m.svc.Invoices(m.ctx, mercato.InvoiceFilter{OriginalInvoiceID: invoiceID, Type: mercato.InvoiceTypeCreditMemo})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	var sum mercato.Amount
+	for _, cm := range all {
+		sum += cm.Total()
+	}
+	return sum
 }
 
 // behave sets a buyer's payment behavior.
