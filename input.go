@@ -19,6 +19,9 @@ func CheckClientToken(p *Problems, field, token string) {
 	}
 }
 
+// ValidClientToken reports whether token is a client token: 1 to 64 letters, digits and hyphens.
+func ValidClientToken(token string) bool { return clientTokenPattern.MatchString(token) }
+
 // CheckText adds a problem if s has more than max characters.
 func CheckText(p *Problems, field, s string, max int) {
 	if n := utf8.RuneCountInString(s); n > max {

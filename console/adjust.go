@@ -52,7 +52,7 @@ const (
 	maxSupportCase = 64
 	maxBuyerRef    = 120
 	maxNotes       = 300
-	maxDescription = 500
+	maxDescription = mercato.MaxAdjustmentDescription
 )
 
 // Description is what the adjustment records as its description: the reason and the details.
@@ -323,8 +323,8 @@ func (c *Console) adjustSubmit(w http.ResponseWriter, r *http.Request, u *user) 
 	if !ok || !c.upTo(w, r, u, v, 3) {
 		return
 	}
-	if !v.Form.Confirmed || !validToken(v.Form.Token) {
-		if !validToken(v.Form.Token) {
+	if !v.Form.Confirmed || !mercato.ValidClientToken(v.Form.Token) {
+		if !mercato.ValidClientToken(v.Form.Token) {
 			v.Form.Token = "console-" + randomHex(16)
 		}
 		v.Errors["confirm"] = "Confirm that you checked the invoice, the amount and the reason."
@@ -360,17 +360,4 @@ func entryStatus(code string) int {
 		return http.StatusInternalServerError
 	}
 	return http.StatusConflict
-}
-
-// validToken reports whether a client token has the form the marketplace accepts.
-func validToken(t string) bool {
-	if t == "" || len(t) > 64 {
-		return false
-	}
-	for _, r := range t {
-		if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return false
-		}
-	}
-	return true
 }
