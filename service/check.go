@@ -26,6 +26,7 @@ const (
 	RuleMinorUnits         = "minor-units"           // invoiced, credited and paid amounts are whole minor units
 	RuleCreditWithinInv    = "credit-within-invoice" // credit memos never exceed the invoice's pre-tax amount or its tax
 	RuleCreditedTotals     = "credited-totals"       // an invoice's credited totals are its memos' sums, within what was reserved
+	RuleReceivableOpened   = "receivable-opened"     // an invoice issued before the last settlement has a receivable
 	RuleCollectedIsPaid    = "collected-is-paid"     // a receivable's collected amount is its payments less its refunds
 	RuleRefundOverpayment  = "refund-overpayment"    // refunds of an invoice are its overpayment, paid once
 	RuleBuyerReceivable    = "buyer-receivable"      // a buyer's ledger receivable is its documents less its payments
@@ -245,6 +246,10 @@ func (b *books) checkReceivable(inv *mercato.Invoice, memos []mercato.Invoice, a
 	}
 	r, ok := b.receivables[inv.ID]
 	if !ok {
+		if !b.horizon.IsZero() && inv.IssuedAt.Before(b.horizon) {
+			add(RuleReceivableOpened, subject, "issued %s, before the settlement of %s, but nothing collects it",
+				inv.IssuedAt.Format(time.RFC3339), b.horizon.Format(time.RFC3339))
+		}
 		if received != 0 || refunded != 0 {
 			add(RuleCollectedIsPaid, subject, "has payments of %s and refunds of %s %s but no receivable", received, refunded, c)
 		}

@@ -41,19 +41,59 @@ func nextSettlement(tx mercato.Tx, j mercato.Job) error {
 	return scheduleSettlement(tx, j.DueAt.Add(-settleInterval), j.DueAt.Add(settleInterval))
 }
 
-// settle runs one day's settlement.
+// settledThroughKey is the setting that holds the due time of the last settlement that ran.
+const settledThroughKey = "settled-through"
+
+// settle runs one day's settlement. Its window reaches back to the day before the last
+// settlement that ran, so that days whose settlements failed for good are settled by the next
+// one that runs.
 func (s *Service) settle(ctx context.Context, j mercato.Job) error {
 	p, err := jobPayload[settleJob](j)
 	if err != nil {
 		return err
 	}
-	if err := s.collect(ctx, p.From, j.DueAt); err != nil {
+	through, err := s.settledThrough(ctx)
+	if err != nil {
+		return err
+	}
+	from := p.From
+	if last := through.Add(-settleInterval); through.IsZero() || last.Before(from) {
+		from = last
+		if through.IsZero() {
+			from = time.Time{} // none ran yet: everything issued so far
+		}
+	}
+	if err := s.collect(ctx, from, j.DueAt); err != nil {
 		return fmt.Errorf("collections of %s: %w", j.DueAt.Format(time.DateOnly), err)
 	}
 	if err := s.disburse(ctx, j.DueAt); err != nil {
 		return fmt.Errorf("disbursements of %s: %w", j.DueAt.Format(time.DateOnly), err)
 	}
+	if j.DueAt.After(through) {
+		return s.store.Update(ctx, func(tx mercato.Tx) error {
+			return tx.PutSetting(settledThroughKey, j.DueAt.UTC().Format(time.RFC3339Nano))
+		})
+	}
 	return nil
+}
+
+// settledThrough returns the due time of the last settlement that ran, or zero.
+func (s *Service) settledThrough(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		v, err := tx.GetSetting(settledThroughKey)
+		switch {
+		case mercato.ErrorCodeOf(err) == mercato.ENotFound:
+			return nil
+		case err != nil:
+			return err
+		}
+		if t, err = time.Parse(time.RFC3339Nano, v); err != nil {
+			return mercato.Errorf(mercato.EInternal, "setting %s: %v", settledThroughKey, err)
+		}
+		return nil
+	})
+	return t, err
 }
 
 // collect opens the receivables of the invoices issued in [from, to), collects what buyers pay

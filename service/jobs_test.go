@@ -196,3 +196,23 @@ func TestOperatorRetriesAFailedJob(t *testing.T) {
 	_, err = e.svc.RetryJob(e.ctx, ops, failed.ID)
 	errorOf(t, err, mercato.EConflict) // done
 }
+
+// Two days whose settlements fail for good leave nothing unsettled: the next settlement that
+// runs takes everything issued since the last one that did. The installment of Jan 15 is
+// collected by the settlement of Jan 18, after those of Jan 16 and 17 failed.
+func TestSettlementAfterFailedDaysTakesTheirInvoices(t *testing.T) {
+	e, private, _ := settledEnv(t)
+	service.FailJobs(e.svc, "settle", func(j mercato.Job, now time.Time) error {
+		if j.Key == "settle:2026-01-16" || j.Key == "settle:2026-01-17" {
+			return errors.New("the bank does not answer")
+		}
+		return nil
+	})
+	if _, err := e.svc.MoveClock(e.ctx, day(2026, 1, 19)); err != nil {
+		t.Fatal(err)
+	}
+	r := e.receivable(e.installment(private.ID, 1).ID)
+	if r.Status != mercato.ReceivableCollected || r.Collected != amt("1278") || !r.CollectedAt.Equal(day(2026, 1, 18)) {
+		t.Errorf("installment after two failed settlement days: %+v", r)
+	}
+}

@@ -54,6 +54,7 @@ func checkCmd() *cobra.Command {
   minor-units            invoiced, credited and paid amounts are whole minor units of their currency
   credit-within-invoice  an invoice's credit memos never exceed its pre-tax amount or its tax
   credited-totals        an invoice's credited totals are its memos' sums, within what was reserved
+  receivable-opened      every invoice issued before the last settlement has a receivable
   collected-is-paid      a receivable's collected amount is its payments less its refunds
   refund-overpayment     the refunds of an invoice are its overpayment, paid once
   buyer-receivable       a buyer's ledger receivable is its invoices less credit memos less payments
