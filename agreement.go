@@ -91,6 +91,10 @@ func (a *Agreement) Transition(next AgreementStatus, t time.Time) error {
 	return nil
 }
 
+// EndedAtStart reports whether the agreement ended as of its start, as one cancelled within 48
+// hours of its purchase does: nothing accrues for it, not even the usage of those hours.
+func (a *Agreement) EndedAtStart() bool { return !a.EndTime.IsZero() && !a.EndTime.After(a.StartTime) }
+
 // ActiveAt reports whether the agreement ran at time t.
 func (a *Agreement) ActiveAt(t time.Time) bool {
 	return !t.Before(a.StartTime) && (a.EndTime.IsZero() || t.Before(a.EndTime))

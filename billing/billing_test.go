@@ -56,6 +56,10 @@ func TestMonthlyChargesProration(t *testing.T) {
 				{AgreementID: "agmt-other", Dimension: "api_calls", Quantity: 99}}, []string{"RECURRING 100.00", "USAGE 1.50"}},
 		{"usage of an unpriced dimension is ignored", subscription(day(2026, 1, 1), time.Time{}), jan,
 			[]mercato.UsageTotal{{AgreementID: "agmt-1", Dimension: "users", Quantity: 5}}, []string{"RECURRING 100.00"}},
+		// cancelled within 48 hours: the agreement ends as of its start, and its usage of those
+		// hours is not charged either
+		{"ended as of its start", subscription(day(2026, 1, 10), day(2026, 1, 10)), jan,
+			[]mercato.UsageTotal{{AgreementID: "agmt-1", Dimension: "api_calls", Quantity: 1550}}, nil},
 		// 10-day trial from Feb 1 converts Feb 11: 18 of 28 days = 64.2857... -> 64.29
 		{"free trial converts mid-month", subscription(day(2026, 2, 1), time.Time{},
 			mercato.Term{FreeTrial: &mercato.FreeTrialPricingTerm{Duration: mercato.Period{Days: 10}}}), feb, nil, []string{"RECURRING 64.29"}},

@@ -121,8 +121,12 @@ func TrialEnd(a *mercato.Agreement) time.Time {
 // MonthlyCharges returns the charges of the monthly consolidated invoice for one billing period:
 // the recurring fee pro-rated by the days the agreement was active (and out of trial) in the
 // period, and metered usage priced by the usage-based term. usage holds the agreement's totals
-// for the period (other agreements' totals are ignored). Zero amounts are left out.
+// for the period (other agreements' totals are ignored). Zero amounts are left out, and an
+// agreement that ended as of its start (cancelled within 48 hours) is charged nothing.
 func MonthlyCharges(a *mercato.Agreement, p mercato.BillingPeriod, usage []mercato.UsageTotal) []mercato.Charge {
+	if a.EndedAtStart() {
+		return nil
+	}
 	var out []mercato.Charge
 	from, to := activeSpan(a, p)
 	at := p.End()
