@@ -502,8 +502,8 @@ func (m *model) buyerCancel() {
 }
 
 // fileRefund files a refund request the model can decide: a seller's for an amount of one
-// invoice (granted at once when it fits what is left, action required otherwise; 0 refunds
-// nothing), or a buyer's on a private offer (which waits for the seller).
+// invoice (granted at once when it fits what is left, action required otherwise or without an
+// amount), or a buyer's on a private offer (which waits for the seller).
 func (m *model) fileRefund() {
 	invs := m.invoices()
 	if len(invs) == 0 {
@@ -528,7 +528,7 @@ func (m *model) fileRefund() {
 		}
 	case err != nil:
 		m.t.Fatalf("refund request of %s on %s: %v", amount, inv.ID, err)
-	case amount > left:
+	case amount > left || amount == 0:
 		if c.Status != mercato.RefundActionRequired {
 			m.t.Fatalf("refund request of %s with %s left: %s (%s); want ACTION_REQUIRED", amount, left, c.Status, c.StatusReason)
 		}

@@ -177,6 +177,8 @@ func (s *Service) evaluate(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agre
 	switch {
 	case d.Automatic:
 		return s.grant(tx, c, a, d.Rule, "policy", now)
+	case c.Kind == mercato.RefundKindRefund && c.Amount == 0:
+		return s.setCase(tx, c, mercato.RefundActionRequired, "name the pre-tax amount to refund: no automatic rule computes it for this request", now)
 	case c.FiledBy == c.SellerID:
 		return s.grant(tx, c, a, policy.RuleSellerAuthorization, c.SellerID, now)
 	}
