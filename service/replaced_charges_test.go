@@ -9,8 +9,8 @@ import (
 	"mercato"
 )
 
-// otherSeller sells nothing to the buyer: a seller, but no party to the buyer's agreements.
-const otherSeller = "222233334444"
+// unrelatedSeller is a seller, but no party to the buyer's agreements.
+const unrelatedSeller = "222233334444"
 
 // replacedAnnual makes an AMI annual agreement whose schedule charges 1,200.00 on 15 January,
 // 15 April and 15 July, invoices its January installment, and replaces it on 10 February by
@@ -27,7 +27,7 @@ func (e *env) replacedAnnual() (old, repl mercato.Agreement) {
 			}}}),
 		privateTo("offer-ami-annual-2", amiProduct, hourly("0.05"), upfront("2000.00", 12)),
 	)
-	e.apply(mercato.Scenario{Accounts: []mercato.Account{{ID: otherSeller, Name: "Other Seller", Roles: []mercato.Role{mercato.RoleSeller}}}})
+	e.apply(mercato.Scenario{Accounts: []mercato.Account{{ID: unrelatedSeller, Name: "Other Seller", Roles: []mercato.Role{mercato.RoleSeller}}}})
 	old = e.accept("offer-ami-annual", buyer)
 	e.advanceTo(day(2026, 2, 10))
 	repl = e.accept("offer-ami-annual-2", buyer)
@@ -147,7 +147,7 @@ func TestCancelReplacedChargesRefusals(t *testing.T) {
 		message                 string
 	}{
 		{"buyer", buyer, old.ID, mercato.EForbidden, "only the seller"},
-		{"another seller", otherSeller, old.ID, mercato.ENotFound, old.ID},
+		{"another seller", unrelatedSeller, old.ID, mercato.ENotFound, old.ID},
 		{"unknown agreement", seller, "agmt-unknown", mercato.ENotFound, "agmt-unknown"},
 		{"active agreement", seller, repl.ID, mercato.EConflict, "cancellation request"},
 		{"bad ID", seller, "no spaces allowed", mercato.EInvalid, "agreementId"},
