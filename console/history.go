@@ -25,6 +25,7 @@ type historyEntry struct {
 var actionNames = map[string]string{
 	"AcceptOffer":                             "Offer accepted: agreement created",
 	"ReplaceAgreement":                        "Agreement replaced",
+	"CancelReplacedCharges":                   "Previous offer's pending payments stopped by the seller",
 	"CancelAgreement":                         "Agreement cancelled",
 	"ExpireAgreement":                         "Agreement expired",
 	"CreateBillingAdjustment":                 "Billing adjustment submitted",

@@ -91,6 +91,7 @@ var notices = map[string]string{
 	"cancellation-rejected":   "You rejected the cancellation request. The agreement stays active.",
 	"payment-approved":        "Payment request approved. It has been charged and invoiced.",
 	"payment-rejected":        "Payment request rejected. Nothing was charged.",
+	"payments-stopped":        "The previous offer's pending payments are stopped: they will not be invoiced. Invoices already issued stay; refund them with a billing adjustment if needed.",
 	"offer-accepted":          "Offer accepted. This is your new agreement.",
 	"refund-filed":            "Refund request filed. Its reference ID and status are below.",
 	"refund-filed-seller":     "Refund request filed for the buyer. Its reference ID and status are below; the buyer sees it too.",

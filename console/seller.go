@@ -43,6 +43,10 @@ type sellerAgreementView struct {
 	History       []historyEntry
 	Cancel        cancelForm
 	CancelReasons []string
+	// PendingCharges are a replaced agreement's scheduled charges, which go on being invoiced
+	// until the seller stops them; StopError is why stopping them was refused.
+	PendingCharges []mercato.Charge
+	StopError      string
 }
 
 // cancelForm is the form to send a cancellation request, as last posted.
@@ -59,6 +63,12 @@ func (c *Console) sellerAgreement(w http.ResponseWriter, r *http.Request, u *use
 }
 
 func (c *Console) showSellerAgreement(w http.ResponseWriter, r *http.Request, u *user, status int, form cancelForm) {
+	c.renderSellerAgreement(w, r, u, status, func(v *sellerAgreementView) { v.Cancel = form })
+}
+
+// renderSellerAgreement shows the seller's agreement page with status, after edit has set what
+// the last form left on it.
+func (c *Console) renderSellerAgreement(w http.ResponseWriter, r *http.Request, u *user, status int, edit func(*sellerAgreementView)) {
 	a, err := c.agreementAs(r, u, service.Proposer)
 	if err != nil {
 		c.fail(w, r, u, err)
@@ -69,7 +79,7 @@ func (c *Console) showSellerAgreement(w http.ResponseWriter, r *http.Request, u 
 		c.fail(w, r, u, err)
 		return
 	}
-	v.Cancel = form
+	edit(&v)
 	c.render(w, r, status, page{Name: "seller_agreement", Title: "Agreement " + a.ID, Nav: "seller-agreements", User: u,
 		Crumbs: []crumb{{"Agreements", "/console/seller/agreements"}}, Data: v})
 }
@@ -97,6 +107,11 @@ func (c *Console) sellerAgreementData(ctx context.Context, u *user, a mercato.Ag
 		return v, err
 	}
 	v.Pending = pendingCancellation(v.Cancellations)
+	if a.Status == mercato.AgreementReplaced {
+		if v.PendingCharges, err = c.svc.PendingCharges(ctx, u.ID, a.ID); err != nil {
+			return v, err
+		}
+	}
 	ids := make([]string, 0, len(v.Adjustments)+len(v.Cancellations)+len(v.Payments))
 	for _, x := range v.Adjustments {
 		ids = append(ids, x.ID)
@@ -167,6 +182,18 @@ func (c *Console) withdrawCancellation(w http.ResponseWriter, r *http.Request, u
 		return
 	}
 	http.Redirect(w, r, agreementURL(r)+"?notice=cancellation-withdrawn#cancellation", http.StatusSeeOther)
+}
+
+// stopReplacedPayments cancels the pending charges of a replaced agreement, which would
+// otherwise go on being invoiced on the previous offer's schedule.
+func (c *Console) stopReplacedPayments(w http.ResponseWriter, r *http.Request, u *user) {
+	if _, err := c.svc.CancelReplacedCharges(r.Context(), u.ID, r.PathValue("id")); err != nil {
+		if status, msg, ok := c.formProblem(w, r, u, err); ok {
+			c.renderSellerAgreement(w, r, u, status, func(v *sellerAgreementView) { v.StopError = msg })
+		}
+		return
+	}
+	http.Redirect(w, r, agreementURL(r)+"?notice=payments-stopped#pending-charges", http.StatusSeeOther)
 }
 
 // agreementURL returns the URL of the agreement page that the request's path is under.
