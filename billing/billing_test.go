@@ -396,3 +396,29 @@ func TestChargesAreInMinorUnits(t *testing.T) {
 		t.Errorf("a full month at 33.333: %+v", cs)
 	}
 }
+
+// TestUsageSpan: usage is charged from the first whole hour after a free trial converts.
+func TestUsageSpan(t *testing.T) {
+	trial := func(start time.Time, days int) *mercato.Agreement {
+		return subscription(start, time.Time{}, mercato.Term{FreeTrial: &mercato.FreeTrialPricingTerm{Duration: mercato.Period{Days: days}}})
+	}
+	feb := mercato.BillingPeriod{Month: 2, Year: 2026}
+	tests := []struct {
+		name     string
+		a        *mercato.Agreement
+		from, to time.Time
+	}{
+		{"no trial", subscription(day(2026, 1, 10), time.Time{}), day(2026, 2, 1), day(2026, 3, 1)},
+		{"converts at midnight on Feb 11", trial(day(2026, 2, 1), 10), day(2026, 2, 11), day(2026, 3, 1)},
+		{"converts at 13:20: the hour is free", trial(day(2026, 2, 1).Add(13*time.Hour+20*time.Minute), 10),
+			day(2026, 2, 11).Add(14 * time.Hour), day(2026, 3, 1)},
+		{"converted the month before", trial(day(2026, 1, 1), 10), day(2026, 2, 1), day(2026, 3, 1)},
+		{"in trial all month", trial(day(2026, 1, 30), 31), day(2026, 3, 1), day(2026, 3, 1)},
+	}
+	for _, tt := range tests {
+		from, to := UsageSpan(tt.a, feb)
+		if !from.Equal(tt.from) || !to.Equal(tt.to) {
+			t.Errorf("%s: [%s, %s), want [%s, %s)", tt.name, from, to, tt.from, tt.to)
+		}
+	}
+}

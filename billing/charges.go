@@ -121,7 +121,7 @@ func TrialEnd(a *mercato.Agreement) time.Time {
 // MonthlyCharges returns the charges of the monthly consolidated invoice for one billing period:
 // the recurring fee pro-rated by the days the agreement was active (and out of trial) in the
 // period, and metered usage priced by the usage-based term. usage holds the agreement's totals
-// for the period (other agreements' totals are ignored). Zero amounts are left out, and an
+// for its UsageSpan of the period (other agreements' totals are ignored). Zero amounts are left out, and an
 // agreement that ended as of its start (cancelled within 48 hours) is charged nothing.
 func MonthlyCharges(a *mercato.Agreement, p mercato.BillingPeriod, usage []mercato.UsageTotal) []mercato.Charge {
 	if a.EndedAtStart() {
@@ -142,6 +142,7 @@ func MonthlyCharges(a *mercato.Agreement, p mercato.BillingPeriod, usage []merca
 			fmt.Sprintf("recurring:%s:%s", r.ID, p), desc)
 	}
 	if u := a.Terms.Usage(); u != nil {
+		from, to := UsageSpan(a, p)
 		for _, tot := range usage {
 			if tot.AgreementID != a.ID || tot.Quantity <= 0 {
 				continue
@@ -151,12 +152,29 @@ func MonthlyCharges(a *mercato.Agreement, p mercato.BillingPeriod, usage []merca
 				continue
 			}
 			amt := price.MulFrac(tot.Quantity, 1, a.Currency)
-			out = appendPeriodCharge(out, a, u.ID, mercato.ChargeUsage, amt, at, p.Start(), p.End(),
+			out = appendPeriodCharge(out, a, u.ID, mercato.ChargeUsage, amt, at, from, to,
 				fmt.Sprintf("usage:%s:%s:%s", u.ID, tot.Dimension, p),
 				fmt.Sprintf("%d %s at %s", tot.Quantity, tot.Dimension, price))
 		}
 	}
 	return out
+}
+
+// UsageSpan returns the hours of period p whose usage the agreement is charged for: from its
+// first whole hour out of a free trial (a trial charges nothing, usage included) to the end of
+// the period. The span is empty when the trial lasts the whole period.
+func UsageSpan(a *mercato.Agreement, p mercato.BillingPeriod) (from, to time.Time) {
+	from, to = p.Start(), p.End()
+	if paid := TrialEnd(a); a.Terms.FreeTrial() != nil && paid.After(from) {
+		from = paid.Truncate(time.Hour)
+		if from.Before(paid) {
+			from = from.Add(time.Hour) // the hour the trial ends in is still free
+		}
+	}
+	if from.After(to) {
+		from = to
+	}
+	return from, to
 }
 
 func appendPeriodCharge(out []mercato.Charge, a *mercato.Agreement, termID string, kind mercato.ChargeKind,

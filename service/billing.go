@@ -280,6 +280,9 @@ func (s *Service) closeBatch(ctx context.Context, p mercato.BillingPeriod, after
 		for _, u := range totals {
 			usage[u.AgreementID] = append(usage[u.AgreementID], u)
 		}
+		if err := trialUsage(tx, as, p, usage); err != nil {
+			return err
+		}
 		var b invoicing
 		for i := range as {
 			charges := billing.MonthlyCharges(&as[i], p, usage[as[i].ID])
@@ -293,6 +296,24 @@ func (s *Service) closeBatch(ctx context.Context, p mercato.BillingPeriod, after
 		return b.write(tx)
 	})
 	return last, n, err
+}
+
+// trialUsage replaces the usage totals of the agreements whose free trial ran into the period
+// by those of the hours they are charged for (billing.UsageSpan): few agreements convert in any
+// one month, so each is read on its own.
+func trialUsage(tx mercato.Tx, as []mercato.Agreement, p mercato.BillingPeriod, usage map[string][]mercato.UsageTotal) error {
+	for i := range as {
+		from, to := billing.UsageSpan(&as[i], p)
+		if from.Equal(p.Start()) || usage[as[i].ID] == nil {
+			continue
+		}
+		totals, err := tx.UsageTotals([]string{as[i].ID}, from, to)
+		if err != nil {
+			return err
+		}
+		usage[as[i].ID] = totals
+	}
+	return nil
 }
 
 func agreementIDs(as []mercato.Agreement) []string {

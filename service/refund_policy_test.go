@@ -75,7 +75,8 @@ func meteredTrial(e *env, during func(mercato.Agreement)) mercato.Agreement {
 // The refund of a converted trial is what accrued in the 7 days after the conversion:
 // February's fee covers the 18 converted days of 28 (100.00 x 18/28 = 64.29), of which the
 // first 7 are refunded (64.29 x 7/18 = 25.00), and the 800 calls of those days at 0.01 (8.00),
-// not the 2,400 of the month (24.00). 33.00 in all.
+// not the 1,400 billed for the month (14.00; the 1,000 calls in the trial are free). 33.00 in
+// all.
 const trialWindowRefund = "33.00"
 
 func TestTrialRefundFiledInTheWindowWaitsForTheInvoice(t *testing.T) {
