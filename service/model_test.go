@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,6 +142,9 @@ type modelAgreement struct {
 	ended     bool
 	// replacedBy is the offer whose acceptance replaced the agreement, if one did.
 	replacedBy modelOffer
+	// stopped is when the seller stopped a replaced agreement's pending payments; cancelled is
+	// when it was cancelled otherwise: no installment is invoiced after either.
+	stopped, cancelled time.Time
 	// cancelledInFull is when the buyer cancelled within 48 hours: everything invoiced for it is
 	// refunded, and nothing is invoiced after.
 	cancelledInFull time.Time
@@ -166,13 +170,15 @@ type modelOffer struct {
 	annual      bool
 	usage       string         // the metered dimension
 	rate        mercato.Amount // its price
+	schedule    []time.Time    // dates of installments of 100.00
 }
 
 var modelOffers = []modelOffer{
 	{id: "offer-public", product: product, kind: mercato.ProductSaaS, usage: "api_calls", rate: amt("0.001")},
 	{id: "offer-private", product: product, kind: mercato.ProductSaaS, private: true, buyers: []string{buyer}, expires: day(2026, 3, 1), contract: true, annual: true},
 	{id: "offer-upfront", product: "prod-ps", kind: mercato.ProductProfessionalServices, upfront: amt("1000.00"), contract: true, annual: true},
-	{id: "offer-ami-a", product: "prod-ami", kind: mercato.ProductAMI, usage: "hours", rate: amt("0.05")},
+	{id: "offer-ami-a", product: "prod-ami", kind: mercato.ProductAMI, usage: "hours", rate: amt("0.05"), contract: true,
+		schedule: []time.Time{day(2026, 3, 1), day(2026, 6, 1), day(2026, 9, 1)}},
 	{id: "offer-ami-b", product: "prod-ami", kind: mercato.ProductAMI, private: true, buyers: []string{buyer, buyer2}, expires: day(2027, 1, 1), usage: "hours", rate: amt("0.10")},
 	{id: "offer-ctr", product: "prod-ctr", kind: mercato.ProductContainer, upfront: amt("300.00"), contract: true, annual: true},
 	{id: "offer-data", product: "prod-data", kind: mercato.ProductData, upfront: amt("49.99"), contract: true, annual: true},
@@ -227,7 +233,12 @@ func modelScenario() mercato.Scenario {
 						{ChargeDate: day(2026, 7, 15), ChargeAmount: amt("1200.00")},
 					}}}}},
 			{ID: "offer-upfront", ProductID: "prod-ps", Visibility: "public", Terms: mercato.Terms{{Validity: year}, upfront("1000.00")}},
-			{ID: "offer-ami-a", ProductID: "prod-ami", Visibility: "public", Terms: mercato.Terms{usage("hours", "0.05")}},
+			{ID: "offer-ami-a", ProductID: "prod-ami", Visibility: "public", Terms: mercato.Terms{usage("hours", "0.05"),
+				{PaymentSchedule: &mercato.PaymentScheduleTerm{CurrencyCode: "USD", Schedule: []mercato.ScheduleItem{
+					{ChargeDate: day(2026, 3, 1), ChargeAmount: amt("100.00")},
+					{ChargeDate: day(2026, 6, 1), ChargeAmount: amt("100.00")},
+					{ChargeDate: day(2026, 9, 1), ChargeAmount: amt("100.00")},
+				}}}}},
 			{ID: "offer-ami-b", ProductID: "prod-ami", Visibility: "private", Buyers: []string{buyer, buyer2},
 				ExpiresAt: day(2027, 1, 1), Terms: mercato.Terms{usage("hours", "0.10")}},
 			{ID: "offer-ctr", ProductID: "prod-ctr", Visibility: "public", Terms: mercato.Terms{{Validity: year}, upfront("300.00")}},
@@ -250,7 +261,11 @@ func (m *model) step() {
 			m.burst()
 		}
 	case 6:
-		m.cancel()
+		if rapid.Bool().Draw(m.t, "cancel, or stop a replaced plan's payments") {
+			m.cancel()
+		} else {
+			m.stopReplaced()
+		}
 	case 7:
 		m.buyerCancel()
 	case 8:
@@ -460,9 +475,27 @@ func (m *model) cancel() {
 		if a.ended {
 			m.t.Fatalf("agreement %s cancelled after it ended", a.id)
 		}
-		a.ended = true
+		a.ended, a.cancelled = true, m.svc.Now()
 	case mercato.ErrorCodeOf(err) == mercato.EInternal:
 		m.t.Fatal(err)
+	}
+}
+
+// stopReplaced has the seller stop the pending payments of an agreement: allowed once it was
+// replaced (and harmless again), refused while it is active.
+func (m *model) stopReplaced() {
+	if len(m.agreements) == 0 {
+		return
+	}
+	a := rapid.SampledFrom(m.agreements).Draw(m.t, "stop payments of")
+	_, err := m.svc.CancelReplacedCharges(m.ctx, seller, a.id)
+	switch {
+	case a.replacedBy.id != "" && err != nil:
+		m.t.Fatalf("stopping the payments of replaced agreement %s: %v", a.id, err)
+	case a.replacedBy.id == "" && err == nil:
+		m.t.Fatalf("stopped the payments of agreement %s, which was not replaced", a.id)
+	case err == nil && a.stopped.IsZero():
+		a.stopped = m.svc.Now()
 	}
 }
 
@@ -492,7 +525,7 @@ func (m *model) buyerCancel() {
 	case err != nil:
 		return
 	}
-	a.ended = true
+	a.ended, a.cancelled = true, now
 	if inFull {
 		a.cancelledInFull = now
 		for _, inv := range m.invoicesOf(a.id) {
@@ -811,6 +844,7 @@ func (m *model) verifyUpfront(all []mercato.Invoice) {
 			}
 			got = append(got, fmt.Sprintf("%s@%s", inv.PreTax, inv.IssuedAt.Format(time.RFC3339)))
 		}
+		m.verifySchedule(a, all)
 		if a.offer.upfront == 0 {
 			continue
 		}
@@ -819,6 +853,47 @@ func (m *model) verifyUpfront(all []mercato.Invoice) {
 			m.t.Fatalf("agreement %s invoiced %v, want %v", a.id, got, want)
 		}
 	}
+}
+
+// verifySchedule checks an agreement's installments of 100.00: each is invoiced once, on its
+// date (with the acceptance for a date before it), unless the agreement was cancelled or its
+// payments stopped before then; a replacement does not stop them.
+func (m *model) verifySchedule(a *modelAgreement, all []mercato.Invoice) {
+	if len(a.offer.schedule) == 0 {
+		return
+	}
+	ends := a.cancelled
+	if !a.stopped.IsZero() && (ends.IsZero() || a.stopped.Before(ends)) {
+		ends = a.stopped
+	}
+	now := m.svc.Now()
+	var want, got, either mercato.Amount // either: due the instant it ended, invoiced or not
+	for _, d := range a.offer.schedule {
+		switch at := later(d, a.accepted); {
+		case !at.Before(now):
+		case ends.IsZero() || at.Before(ends):
+			want += amt("100.00")
+		case at.Equal(ends):
+			either += amt("100.00")
+		}
+	}
+	for _, inv := range all {
+		installment := inv.Key == "acceptance" || strings.HasPrefix(inv.Key, "charge:installment:")
+		if inv.AgreementID == a.id && inv.Type == mercato.InvoiceTypeInvoice && installment && inv.IssuedAt.Before(now) {
+			got += inv.PreTax
+		}
+	}
+	if got < want || got > want+either {
+		m.t.Fatalf("agreement %s's installments: %s invoiced, want %s (accepted %s, cancelled %s, payments stopped %s)", a.id, got, want,
+			a.accepted.Format(time.RFC3339), a.cancelled.Format(time.RFC3339), a.stopped.Format(time.RFC3339))
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // verifyPayments checks, for every invoice due before the last settlement, what its buyer paid
