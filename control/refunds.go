@@ -2,6 +2,7 @@ package control
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -213,16 +214,7 @@ func (h *Handler) showRefund(w http.ResponseWriter, r *http.Request, caller stri
 // approveRefund serves POST /_mercato/refunds/{id}/approve: the seller's authorization, or
 // support's on the seller's behalf when an operator calls.
 func (h *Handler) approveRefund(w http.ResponseWriter, r *http.Request, caller string, _ []byte) {
-	id := r.PathValue("id")
-	c, err := h.svc.RefundCase(r.Context(), caller, id)
-	switch {
-	case err != nil:
-	case c.SellerID == caller:
-		c, err = h.svc.ApproveRefundRequest(r.Context(), caller, id)
-	default:
-		c, err = h.svc.OperatorApproveRefundRequest(r.Context(), caller, id)
-	}
-	h.answerCase(w, c, err)
+	h.decideRefund(w, r, caller, h.svc.ApproveRefundRequest, h.svc.OperatorApproveRefundRequest)
 }
 
 // rejectRefund serves POST /_mercato/refunds/{id}/reject {"reason": "..."}: the seller's
@@ -233,14 +225,28 @@ func (h *Handler) rejectRefund(w http.ResponseWriter, r *http.Request, caller st
 		h.fail(w, err)
 		return
 	}
+	withReason := func(decide func(context.Context, string, string, string) (mercato.RefundCase, error)) refundDecision {
+		return func(ctx context.Context, caller, id string) (mercato.RefundCase, error) {
+			return decide(ctx, caller, id, b.Reason)
+		}
+	}
+	h.decideRefund(w, r, caller, withReason(h.svc.RejectRefundRequest), withReason(h.svc.OperatorRejectRefundRequest))
+}
+
+// refundDecision is a decision on refund case id by caller.
+type refundDecision func(ctx context.Context, caller, id string) (mercato.RefundCase, error)
+
+// decideRefund makes the seller's decision when the caller is the case's seller, support's
+// otherwise (the service refuses an account that is neither), and answers with the case.
+func (h *Handler) decideRefund(w http.ResponseWriter, r *http.Request, caller string, asSeller, asSupport refundDecision) {
 	id := r.PathValue("id")
 	c, err := h.svc.RefundCase(r.Context(), caller, id)
 	switch {
 	case err != nil:
 	case c.SellerID == caller:
-		c, err = h.svc.RejectRefundRequest(r.Context(), caller, id, b.Reason)
+		c, err = asSeller(r.Context(), caller, id)
 	default:
-		c, err = h.svc.OperatorRejectRefundRequest(r.Context(), caller, id, b.Reason)
+		c, err = asSupport(r.Context(), caller, id)
 	}
 	h.answerCase(w, c, err)
 }
