@@ -31,6 +31,9 @@ var ErrCommitUnknown = errors.New("the commit's outcome is unknown")
 type FieldError struct {
 	Name    string `json:"name"`
 	Message string `json:"message"`
+	// Omitted counts the problems found after this one that Problems did not keep (see
+	// MaxProblems); it is not part of the field's description on any wire.
+	Omitted int `json:"-"`
 }
 
 // Error is the error type of the domain and the service. Transports render it; they never
@@ -44,15 +47,30 @@ type Error struct {
 	ResourceType string
 }
 
+// Error returns the message, followed by the fields' problems that it does not already tell.
 func (e *Error) Error() string {
-	if len(e.Fields) == 0 {
+	if e.ListsFields() {
 		return e.Message
 	}
 	parts := make([]string, len(e.Fields))
 	for i, f := range e.Fields {
 		parts[i] = f.Name + ": " + f.Message
 	}
+	if n := Problems(e.Fields).Omitted(); n > 0 {
+		parts = append(parts, fmt.Sprintf("and %d more", n))
+	}
 	return e.Message + " (" + strings.Join(parts, "; ") + ")"
+}
+
+// ListsFields reports whether the message already tells every field's problem, as the
+// message of a single-field error usually does.
+func (e *Error) ListsFields() bool {
+	for _, f := range e.Fields {
+		if !strings.Contains(e.Message, f.Message) {
+			return false
+		}
+	}
+	return true
 }
 
 // Errorf returns an *Error with the given code and a formatted message.
@@ -82,13 +100,51 @@ func ErrorCodeOf(err error) ErrorCode {
 	return EInternal
 }
 
-// Problems collects field errors so that Validate methods report every bad field at once.
+// MaxProblems is the most problems a Problems keeps. A request can be wrong in many more ways
+// (a batch of a hundred thousand empty entries), and a list of every problem would cost the
+// server memory and the client a response many times the request's size; the first few say
+// what to fix, as AWS's own validation messages do.
+const MaxProblems = 10
+
+// Problems collects field errors so that Validate methods report every bad field at once, up to
+// MaxProblems; the problems past that are only counted (see Omitted).
 type Problems []FieldError
 
-// Add records a problem with the named field.
+// Add records a problem with the named field, or only counts it once MaxProblems are kept.
 func (p *Problems) Add(name, format string, args ...any) {
+	if p.Full() {
+		(*p)[len(*p)-1].Omitted++ // no message is formatted for a problem that is not kept
+		return
+	}
 	*p = append(*p, FieldError{Name: name, Message: fmt.Sprintf(format, args...)})
 }
+
+// Append records problems found elsewhere, such as those of one element named within the
+// element, keeping MaxProblems of them at most as Add does.
+func (p *Problems) Append(fs ...FieldError) {
+	for _, f := range fs {
+		if p.Full() {
+			(*p)[len(*p)-1].Omitted += 1 + f.Omitted
+			continue
+		}
+		*p = append(*p, f)
+	}
+}
+
+// Full reports whether p keeps MaxProblems problems already: a Validate may stop looking.
+func (p Problems) Full() bool { return len(p) >= MaxProblems }
+
+// Omitted returns the number of problems counted but not kept.
+func (p Problems) Omitted() int {
+	n := 0
+	for _, f := range p {
+		n += f.Omitted
+	}
+	return n
+}
+
+// Count returns the number of problems found, kept or not.
+func (p Problems) Count() int { return len(p) + p.Omitted() }
 
 // Err returns an EInvalid *Error listing the problems, or nil if there are none.
 func (p Problems) Err(message string) error {

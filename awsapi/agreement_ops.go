@@ -108,11 +108,11 @@ func (p *paging) check(ps *mercato.Problems) int {
 // catalogFilters checks the optional catalog and agreementType members of list inputs: the
 // marketplace has one catalog and one agreement type.
 func catalogFilters(ps *mercato.Problems, catalog, agreementType string) {
-	if catalogRule.Check(ps, "catalog", catalog, false) && catalog != "" && catalog != service.Catalog {
-		ps.Add("catalog", "must be %s", service.Catalog)
+	if catalogRule.Check(ps, "catalog", catalog, false) {
+		OneOf(ps, "catalog", catalog, service.Catalog)
 	}
-	if agreementTypeRule.Check(ps, "agreementType", agreementType, false) && agreementType != "" && agreementType != service.AgreementType {
-		ps.Add("agreementType", "must be %s", service.AgreementType)
+	if agreementTypeRule.Check(ps, "agreementType", agreementType, false) {
+		OneOf(ps, "agreementType", agreementType, service.AgreementType)
 	}
 }
 
@@ -129,7 +129,7 @@ func parseAmount(ps *mercato.Problems, name, v string, required bool) mercato.Am
 	}
 	amt, err := mercato.ParseAmount(v)
 	if err != nil {
-		ps.Add(name, "must be a decimal amount with at most 8 decimal places")
+		Violation(ps, name, v, "Member must be a decimal amount with at most 8 decimal places")
 	}
 	return amt
 }
@@ -143,7 +143,7 @@ type agreementIDInput struct {
 func (in *agreementIDInput) Validate() error {
 	var p mercato.Problems
 	agreementIDRule.Check(&p, "agreementId", in.AgreementID, true)
-	return Invalid(p, "INVALID_AGREEMENT_ID", "invalid agreement ID")
+	return Invalid(p, "INVALID_AGREEMENT_ID")
 }
 
 func (a *agreementAPI) describeAgreement(ctx context.Context, in *agreementIDInput) (*describeAgreementOutput, error) {
@@ -167,6 +167,9 @@ type searchInput struct {
 	size int
 }
 
+// maxFilters is the most filters a search takes.
+const maxFilters = 10
+
 type filter struct {
 	Name   string   `json:"name"`
 	Values []string `json:"values"`
@@ -175,14 +178,14 @@ type filter struct {
 func (in *searchInput) Validate() error {
 	var p mercato.Problems
 	catalogFilters(&p, in.Catalog, "")
-	if len(in.Filters) > 10 {
-		p.Add("filters", "at most 10 filters, got %d", len(in.Filters))
+	// The list's length first: the filters of an over-long list are not worth a look.
+	if !ListLength(&p, "filters", len(in.Filters), 0, maxFilters) {
+		return Invalid(p, "INVALID_FILTERS")
 	}
 	for i, f := range in.Filters {
 		name := "filters[" + strconv.Itoa(i) + "]"
 		filterNameRule.Check(&p, name+".name", f.Name, true)
-		if len(f.Values) != 1 {
-			p.Add(name+".values", "must hold exactly one value")
+		if !ListLength(&p, name+".values", len(f.Values), 1, 1) {
 			continue
 		}
 		filterValueRule.Check(&p, name+".values[0]", f.Values[0], true)
@@ -191,7 +194,7 @@ func (in *searchInput) Validate() error {
 		OneOf(&p, "sort.sortOrder", in.Sort.SortOrder, "ASCENDING", "DESCENDING")
 	}
 	in.size = in.check(&p)
-	return Invalid(p, "INVALID_FILTERS", "invalid search")
+	return Invalid(p, "INVALID_FILTERS")
 }
 
 type searchOutput struct {
@@ -207,7 +210,7 @@ func (a *agreementAPI) searchAgreements(ctx context.Context, in *searchInput) (*
 	q := service.SearchInput{Filters: map[string]string{}, Page: page}
 	for _, f := range in.Filters {
 		if _, dup := q.Filters[f.Name]; dup {
-			return nil, Invalid(mercato.Problems{{Name: "filters", Message: "filter " + f.Name + " appears twice"}}, "INVALID_FILTERS", "invalid filters")
+			return nil, Invalid(mercato.Problems{{Name: "filters", Message: "filter " + f.Name + " appears twice"}}, "INVALID_FILTERS")
 		}
 		q.Filters[f.Name] = f.Values[0]
 	}
@@ -239,7 +242,7 @@ func (in *pagedAgreementInput) Validate() error {
 	var p mercato.Problems
 	agreementIDRule.Check(&p, "agreementId", in.AgreementID, true)
 	in.size = in.check(&p)
-	return Invalid(p, "OTHER", "invalid request")
+	return Invalid(p, "OTHER")
 }
 
 type termsOutput struct {
@@ -312,7 +315,7 @@ func (in *listChargesInput) Validate() error {
 	catalogFilters(&p, in.Catalog, in.AgreementType)
 	agreementIDRule.Check(&p, "agreementId", in.AgreementID, false)
 	in.size = in.check(&p)
-	return Invalid(p, "OTHER", "invalid request")
+	return Invalid(p, "OTHER")
 }
 
 type charge struct {
@@ -378,15 +381,19 @@ func (in *lineItemsInput) Validate() error {
 	agreementIDRule.Check(&p, "invoiceId", in.InvoiceID, false)
 	OneOf(&p, "invoiceType", in.InvoiceType, "INVOICE", "CREDIT_MEMO")
 	if bp := in.InvoiceBillingPeriod; bp != nil {
-		if bp.Month == nil || bp.Year == nil {
-			p.Add("invoiceBillingPeriod", "month and year are required")
-		} else {
+		if bp.Month == nil {
+			Missing(&p, "invoiceBillingPeriod.month")
+		}
+		if bp.Year == nil {
+			Missing(&p, "invoiceBillingPeriod.year")
+		}
+		if bp.Month != nil && bp.Year != nil {
 			IntRange(&p, "invoiceBillingPeriod.month", *bp.Month, 1, 12)
 			IntRange(&p, "invoiceBillingPeriod.year", *bp.Year, 2023, 2050)
 		}
 	}
 	in.size = in.check(&p)
-	return Invalid(p, "OTHER", "invalid request")
+	return Invalid(p, "OTHER")
 }
 
 type pricingCurrencyAmount struct {

@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"context"
+	"math"
 	"strconv"
 
 	"mercato"
@@ -18,6 +19,12 @@ type requestedTerm struct {
 		VariablePaymentTermConfiguration            *variablePaymentConfig     `json:"variablePaymentTermConfiguration,omitempty"`
 	} `json:"configuration,omitempty"`
 }
+
+// List limits of the Agreement model.
+const (
+	maxRequestedTerms = 30
+	maxPurchaseOrders = 86
+)
 
 type createAgreementRequestInput struct {
 	ClientToken                 string          `json:"clientToken,omitempty"`
@@ -38,9 +45,9 @@ func (in *createAgreementRequestInput) Validate() error {
 		OneOf(&p, "intent", in.Intent, "NEW", "AMEND", "REPLACE")
 	}
 	if in.RequestedTerms == nil {
-		p.Add("requestedTerms", "is required")
-	} else if n := len(in.RequestedTerms); n < 1 || n > 30 {
-		p.Add("requestedTerms", "must hold 1 to 30 terms, holds %d", n)
+		Missing(&p, "requestedTerms")
+	} else if !ListLength(&p, "requestedTerms", len(in.RequestedTerms), 1, maxRequestedTerms) {
+		return Invalid(p, "OTHER") // the terms of an over-long list are not worth a look
 	}
 	agreementIDRule.Check(&p, "sourceAgreementIdentifier", in.SourceAgreementIdentifier, false)
 	proposalRule.Check(&p, "agreementProposalIdentifier", in.AgreementProposalIdentifier, false)
@@ -53,7 +60,7 @@ func (in *createAgreementRequestInput) Validate() error {
 		termIDRule.Check(&p, name+".id", rt.ID, true)
 		in.terms[i] = requested(&p, name, rt)
 	}
-	return Invalid(p, "OTHER", "invalid agreement request")
+	return Invalid(p, "OTHER")
 }
 
 // requested converts a requested term; a configuration union must have exactly one member.
@@ -69,7 +76,8 @@ func requested(p *mercato.Problems, name string, rt requestedTerm) service.Reque
 		cfg := &mercato.ConfigurableUpfrontConfiguration{SelectorValue: cu.SelectorValue}
 		for j, d := range cu.Dimensions {
 			if d.DimensionValue < 0 {
-				p.Add(name+".configuration.configurableUpfrontPricingTermConfiguration.dimensions["+strconv.Itoa(j)+"].dimensionValue", "must not be negative")
+				IntRange(p, name+".configuration.configurableUpfrontPricingTermConfiguration.dimensions["+strconv.Itoa(j)+"].dimensionValue",
+					d.DimensionValue, 0, d.DimensionValue)
 			}
 			cfg.Dimensions = append(cfg.Dimensions, mercato.DimensionQuantity{DimensionKey: d.DimensionKey, DimensionValue: d.DimensionValue})
 		}
@@ -87,14 +95,16 @@ func requested(p *mercato.Problems, name string, rt requestedTerm) service.Reque
 		if v.ExpirationDuration != "" {
 			d, err := mercato.ParsePeriod(v.ExpirationDuration)
 			if err != nil {
-				p.Add(name+".configuration.variablePaymentTermConfiguration.expirationDuration", "must be an ISO-8601 duration such as P10D")
+				Violation(p, name+".configuration.variablePaymentTermConfiguration.expirationDuration", v.ExpirationDuration,
+					"Member must be an ISO-8601 duration such as P10D")
 			}
 			cfg.ExpirationDuration = &d
 		}
 		out.VariablePayment = cfg
 	}
 	if set != 1 {
-		p.Add(name+".configuration", "exactly one configuration member must be set")
+		p.Add(name+".configuration", "Value with %d members set at '%s' failed to satisfy constraint: Member must have exactly one member set",
+			set, name+".configuration")
 	}
 	return out
 }
@@ -199,9 +209,7 @@ func checkPurchaseOrders(p *mercato.Problems, pos []purchaseOrder) []service.Pur
 		StringRule{Min: 1}.Check(p, name+".purchaseOrderReference", po.PurchaseOrderReference, false)
 		out[i] = service.PurchaseOrder{ChargeID: po.ChargeID, AgreementID: po.AgreementID, Reference: po.PurchaseOrderReference}
 		if po.ChargeRevision != nil {
-			if *po.ChargeRevision < 1 {
-				p.Add(name+".chargeRevision", "must be at least 1")
-			}
+			IntRange(p, name+".chargeRevision", *po.ChargeRevision, 1, math.MaxInt64)
 			out[i].ChargeRevision = *po.ChargeRevision
 		}
 	}
@@ -217,11 +225,11 @@ type acceptAgreementRequestInput struct {
 func (in *acceptAgreementRequestInput) Validate() error {
 	var p mercato.Problems
 	agreementReqRule.Check(&p, "agreementRequestId", in.AgreementRequestID, true)
-	if len(in.PurchaseOrders) > 86 {
-		p.Add("purchaseOrders", "at most 86 purchase orders")
+	if !ListLength(&p, "purchaseOrders", len(in.PurchaseOrders), 0, maxPurchaseOrders) {
+		return Invalid(p, "OTHER") // the orders of an over-long list are not worth a look
 	}
 	in.orders = checkPurchaseOrders(&p, in.PurchaseOrders)
-	return Invalid(p, "OTHER", "invalid request")
+	return Invalid(p, "OTHER")
 }
 
 type acceptAgreementRequestOutput struct {
@@ -252,11 +260,13 @@ type updatePurchaseOrdersInput struct {
 
 func (in *updatePurchaseOrdersInput) Validate() error {
 	var p mercato.Problems
-	if n := len(in.PurchaseOrders); n < 1 || n > 86 {
-		p.Add("purchaseOrders", "must hold 1 to 86 purchase orders, holds %d", n)
+	if in.PurchaseOrders == nil {
+		Missing(&p, "purchaseOrders")
+	} else if !ListLength(&p, "purchaseOrders", len(in.PurchaseOrders), 1, maxPurchaseOrders) {
+		return Invalid(p, "INVALID_PURCHASE_ORDERS") // the orders of an over-long list are not worth a look
 	}
 	in.orders = checkPurchaseOrders(&p, in.PurchaseOrders)
-	return Invalid(p, "INVALID_PURCHASE_ORDERS", "invalid purchase orders")
+	return Invalid(p, "INVALID_PURCHASE_ORDERS")
 }
 
 func (a *agreementAPI) updatePurchaseOrders(ctx context.Context, in *updatePurchaseOrdersInput) (*empty, error) {

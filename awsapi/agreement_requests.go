@@ -29,7 +29,11 @@ type batchAdjustmentsInput struct {
 func (in *batchAdjustmentsInput) Validate() error {
 	var p mercato.Problems
 	if in.Entries == nil {
-		p.Add("billingAdjustmentRequestEntries", "is required")
+		Missing(&p, "billingAdjustmentRequestEntries")
+	}
+	// The list's length first: the entries of an over-long list are not worth a look.
+	if !ListLength(&p, "billingAdjustmentRequestEntries", len(in.Entries), 0, mercato.MaxAdjustmentsPerRequest) {
+		return Invalid(p, "BILLING_ADJUSTMENTS_LIMIT_EXCEEDED")
 	}
 	in.amounts = make([]mercato.Amount, len(in.Entries))
 	for i, e := range in.Entries {
@@ -44,7 +48,7 @@ func (in *batchAdjustmentsInput) Validate() error {
 		StringRule{Min: 1, Max: 500}.Check(&p, name+".description", e.Description, false)
 		clientTokenRule.Check(&p, name+".clientToken", e.ClientToken, true)
 	}
-	return Invalid(p, "OTHER", "invalid billing adjustment request")
+	return Invalid(p, "OTHER")
 }
 
 type batchAdjustmentItem struct {
@@ -101,7 +105,7 @@ func (in *getAdjustmentInput) Validate() error {
 	var p mercato.Problems
 	agreementIDRule.Check(&p, "agreementId", in.AgreementID, true)
 	adjustmentIDRule.Check(&p, "billingAdjustmentRequestId", in.ID, true)
-	return Invalid(p, "OTHER", "invalid request")
+	return Invalid(p, "OTHER")
 }
 
 type adjustmentOutput struct {
@@ -146,7 +150,7 @@ func (in *listAdjustmentsInput) Validate() error {
 	OneOf(&p, "status", in.Status, "PENDING", "COMPLETED", "VALIDATION_FAILED")
 	catalogFilters(&p, in.Catalog, in.AgreementType)
 	in.size = in.check(&p)
-	return Invalid(p, "OTHER", "invalid request")
+	return Invalid(p, "OTHER")
 }
 
 type adjustmentSummary struct {
@@ -211,7 +215,7 @@ func (in *sendCancellationInput) Validate() error {
 	}
 	clientTokenRule.Check(&p, "clientToken", in.ClientToken, false)
 	text2000.Check(&p, "description", in.Description, false)
-	return Invalid(p, "OTHER", "invalid cancellation request")
+	return Invalid(p, "OTHER")
 }
 
 type cancellationOutput struct {
@@ -250,36 +254,33 @@ type cancellationIDInput struct {
 
 func (in *cancellationIDInput) Validate() error {
 	var p mercato.Problems
-	agreementIDRule.Check(&p, "agreementId", in.AgreementID, true)
-	cancellationRule.Check(&p, "agreementCancellationRequestId", in.ID, true)
-	text2000.Check(&p, "cancellationReason", in.CancellationReason, false)
-	text2000.Check(&p, "rejectionReason", in.RejectionReason, false)
-	return Invalid(p, "OTHER", "invalid request")
+	in.check(&p)
+	return Invalid(p, "OTHER")
+}
+
+func (in *cancellationIDInput) check(p *mercato.Problems) {
+	agreementIDRule.Check(p, "agreementId", in.AgreementID, true)
+	cancellationRule.Check(p, "agreementCancellationRequestId", in.ID, true)
+	text2000.Check(p, "cancellationReason", in.CancellationReason, false)
+	text2000.Check(p, "rejectionReason", in.RejectionReason, false)
 }
 
 type withdrawCancellationInput struct{ cancellationIDInput }
 
 func (in *withdrawCancellationInput) Validate() error {
 	var p mercato.Problems
+	in.cancellationIDInput.check(&p)
 	Required(&p, "cancellationReason", in.CancellationReason)
-	return joinInvalid(p, in.cancellationIDInput.Validate())
+	return Invalid(p, "OTHER")
 }
 
 type rejectCancellationInput struct{ cancellationIDInput }
 
 func (in *rejectCancellationInput) Validate() error {
 	var p mercato.Problems
+	in.cancellationIDInput.check(&p)
 	Required(&p, "rejectionReason", in.RejectionReason)
-	return joinInvalid(p, in.cancellationIDInput.Validate())
-}
-
-// joinInvalid merges extra problems into a validation error.
-func joinInvalid(p mercato.Problems, err error) error {
-	if e, ok := err.(*mercato.Error); ok {
-		e.Fields = append(e.Fields, p...)
-		return e
-	}
-	return Invalid(p, "OTHER", "invalid request")
+	return Invalid(p, "OTHER")
 }
 
 func (a *agreementAPI) getCancellation(ctx context.Context, in *cancellationIDInput) (*cancellationOutput, error) {
@@ -329,7 +330,8 @@ type listRequestsInput struct {
 func (in *listRequestsInput) validate(statuses ...string) error {
 	var p mercato.Problems
 	if in.PartyType == "" {
-		return Invalid(mercato.Problems{{Name: "partyType", Message: "is required"}}, "MISSING_PARTY_TYPE", "partyType is required")
+		Missing(&p, "partyType")
+		return Invalid(p, "MISSING_PARTY_TYPE")
 	}
 	reason := "OTHER"
 	if !partyTypeRule.Check(&p, "partyType", in.PartyType, true) || !OneOf(&p, "partyType", in.PartyType, "Proposer", "Acceptor") {
@@ -339,7 +341,7 @@ func (in *listRequestsInput) validate(statuses ...string) error {
 	OneOf(&p, "status", in.Status, statuses...)
 	catalogFilters(&p, in.Catalog, in.AgreementType)
 	in.size = in.check(&p)
-	return Invalid(p, reason, "invalid request")
+	return Invalid(p, reason)
 }
 
 type listCancellationsInput struct{ listRequestsInput }
@@ -407,7 +409,7 @@ func (in *sendPaymentInput) Validate() error {
 	StringRule{Min: 5, Max: 64}.Check(&p, "name", in.Name, true)
 	in.amount = parseAmount(&p, "chargeAmount", in.ChargeAmount, true)
 	text2000.Check(&p, "description", in.Description, false)
-	return Invalid(p, "OTHER", "invalid payment request")
+	return Invalid(p, "OTHER")
 }
 
 type paymentOutput struct {
@@ -454,7 +456,7 @@ func (in *paymentIDInput) Validate() error {
 	agreementIDRule.Check(&p, "agreementId", in.AgreementID, true)
 	StringRule{Min: 1}.Check(&p, "purchaseOrderReference", in.PurchaseOrderReference, false)
 	StringRule{Min: 1, Max: 250}.Check(&p, "rejectionReason", in.RejectionReason, false)
-	return Invalid(p, "OTHER", "invalid request")
+	return Invalid(p, "OTHER")
 }
 
 func (a *agreementAPI) getPayment(ctx context.Context, in *paymentIDInput) (*paymentOutput, error) {

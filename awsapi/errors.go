@@ -82,7 +82,8 @@ func (t ErrorTable) Exception(err error) *Exception {
 	case mercato.EInvalid:
 		ex.With("reason", cmp.Or(me.Reason, "OTHER"))
 		if len(me.Fields) > 0 {
-			ex.With("fields", me.Fields)
+			ex.Message = validationMessage(me)
+			ex.With("fields", me.Fields[:min(len(me.Fields), mercato.MaxProblems)])
 		}
 	case mercato.EForbidden:
 		if me.Reason != "" {
@@ -97,6 +98,16 @@ func (t ErrorTable) Exception(err error) *Exception {
 		}
 	}
 	return ex
+}
+
+// validationMessage is the message of a ValidationException: the error's own if it tells every
+// field's problem, else AWS's list of them, so that clients that print only the message (the
+// SDKs, the CLI) still say what to fix.
+func validationMessage(me *mercato.Error) string {
+	if me.ListsFields() {
+		return me.Message
+	}
+	return ValidationMessage(me.Fields[:min(len(me.Fields), mercato.MaxProblems)])
 }
 
 func (t ErrorTable) internal() *Exception {

@@ -66,7 +66,7 @@ type describeAgreementInput struct {
 func (in *describeAgreementInput) Validate() error {
 	var p mercato.Problems
 	agreementIDRule.Check(&p, "agreementId", in.AgreementID, true)
-	return awsapi.Invalid(p, "INVALID_AGREEMENT_ID", "Invalid agreementId")
+	return awsapi.Invalid(p, "INVALID_AGREEMENT_ID")
 }
 
 type describeAgreementOutput struct {
@@ -173,7 +173,7 @@ func mustPageTokens() *awsapi.PageTokens {
 func searchAgreements(ctx context.Context, in *searchAgreementsInput) (*searchAgreementsOutput, error) {
 	var p mercato.Problems
 	size := awsapi.MaxResults(&p, in.MaxResults)
-	if err := awsapi.Invalid(p, "INVALID_MAX_RESULTS", "Invalid maxResults"); err != nil {
+	if err := awsapi.Invalid(p, "INVALID_MAX_RESULTS"); err != nil {
 		return nil, err
 	}
 	cursor, err := pageTokens.Cursor(ctx, in.NextToken)

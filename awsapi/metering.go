@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"mercato"
 	"mercato/service"
@@ -101,13 +102,13 @@ func allocations(p *mercato.Problems, name string, in []usageAllocationWire) []m
 	if in == nil {
 		return nil
 	}
-	if len(in) == 0 || len(in) > mercato.MaxUsageAllocations {
-		p.Add(name, "must hold 1 to %d allocations", mercato.MaxUsageAllocations)
+	if !ListLength(p, name, len(in), 1, mercato.MaxUsageAllocations) {
+		return nil // the allocations of an over-long list are not worth a look
 	}
 	out := make([]mercato.UsageAllocation, len(in))
 	for i, a := range in {
 		if a.AllocatedUsageQuantity == nil {
-			p.Add(name+"["+strconv.Itoa(i)+"].AllocatedUsageQuantity", "is required")
+			Missing(p, name+"["+strconv.Itoa(i)+"].AllocatedUsageQuantity")
 			continue
 		}
 		out[i].Quantity = *a.AllocatedUsageQuantity
@@ -146,7 +147,7 @@ func (in *meterUsageInput) Validate() error {
 	dimensionRule.Check(&p, "UsageDimension", in.UsageDimension, true)
 	meterTokenRule.Check(&p, "ClientToken", in.ClientToken, false)
 	if in.Timestamp == nil {
-		p.Add("Timestamp", "is required")
+		Missing(&p, "Timestamp")
 	} else {
 		in.in.Timestamp = in.Timestamp.Time
 	}
@@ -154,7 +155,7 @@ func (in *meterUsageInput) Validate() error {
 	in.in.Quantity = quantity(&p, "UsageQuantity", in.UsageQuantity)
 	in.in.Allocations = allocations(&p, "UsageAllocations", in.UsageAllocations)
 	in.in.DryRun = in.DryRun != nil && *in.DryRun
-	return Invalid(p, "", "invalid MeterUsage request")
+	return Invalid(p, "")
 }
 
 type meterUsageOutput struct {
@@ -192,10 +193,11 @@ func (in *batchMeterUsageInput) Validate() error {
 	var p mercato.Problems
 	productCodeRule.Check(&p, "ProductCode", in.ProductCode, false)
 	if in.UsageRecords == nil {
-		p.Add("UsageRecords", "is required")
+		Missing(&p, "UsageRecords")
 	}
-	if len(in.UsageRecords) > service.MaxBatchUsageRecords {
-		p.Add("UsageRecords", "must hold at most %d records", service.MaxBatchUsageRecords)
+	// The list's length first: the records of an over-long list are not worth a look.
+	if !ListLength(&p, "UsageRecords", len(in.UsageRecords), 0, service.MaxBatchUsageRecords) {
+		return Invalid(p, "")
 	}
 	in.records = make([]service.UsageRecordInput, len(in.UsageRecords))
 	var rp mercato.Problems // one record's problems, named within the record
@@ -203,11 +205,13 @@ func (in *batchMeterUsageInput) Validate() error {
 		rp = rp[:0]
 		in.records[i] = in.UsageRecords[i].check(&rp)
 		for _, f := range rp { // names are built only for bad records: this runs per record
-			f.Name = "UsageRecords[" + strconv.Itoa(i) + "]." + f.Name
-			p = append(p, f)
+			name := "UsageRecords[" + strconv.Itoa(i) + "]." + f.Name
+			f.Message = strings.Replace(f.Message, "'"+f.Name+"'", "'"+name+"'", 1)
+			f.Name = name
+			p.Append(f)
 		}
 	}
-	return Invalid(p, "", "invalid BatchMeterUsage request")
+	return Invalid(p, "")
 }
 
 // check checks a record, adding problems named relative to the record, and converts it.
@@ -220,7 +224,7 @@ func (r *usageRecordWire) check(p *mercato.Problems) service.UsageRecordInput {
 		LicenseArn: r.LicenseArn, Dimension: r.Dimension, Quantity: quantity(p, "Quantity", r.Quantity),
 		Allocations: allocations(p, "UsageAllocations", r.UsageAllocations)}
 	if r.Timestamp == nil {
-		p.Add("Timestamp", "is required")
+		Missing(p, "Timestamp")
 	} else {
 		out.Timestamp = r.Timestamp.Time
 	}
@@ -259,7 +263,7 @@ type resolveCustomerInput struct {
 func (in *resolveCustomerInput) Validate() error {
 	var p mercato.Problems
 	Required(&p, "RegistrationToken", in.RegistrationToken)
-	return Invalid(p, "", "invalid ResolveCustomer request")
+	return Invalid(p, "")
 }
 
 type resolveCustomerOutput struct {
@@ -291,11 +295,11 @@ func (in *registerUsageInput) Validate() error {
 	productCodeRule.Check(&p, "ProductCode", in.ProductCode, true)
 	nonceRule.Check(&p, "Nonce", in.Nonce, false)
 	if in.PublicKeyVersion == nil {
-		p.Add("PublicKeyVersion", "is required")
+		Missing(&p, "PublicKeyVersion")
 	} else {
 		IntRange(&p, "PublicKeyVersion", *in.PublicKeyVersion, 1, 1<<31-1)
 	}
-	return Invalid(p, "", "invalid RegisterUsage request")
+	return Invalid(p, "")
 }
 
 type registerUsageOutput struct {

@@ -124,8 +124,7 @@ func PageSize[T ~int | ~int32 | ~int64](p *mercato.Problems, name string, v *T, 
 	if v == nil {
 		return def
 	}
-	if *v < 1 || int64(*v) > int64(limit) {
-		p.Add(name, "must be between 1 and %d", limit)
+	if !IntRange(p, name, int64(*v), 1, int64(limit)) {
 		return def
 	}
 	return int(*v)

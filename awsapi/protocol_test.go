@@ -201,8 +201,12 @@ func TestEmptyBodyIsEmptyInput(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			status, hdr, body := call()
 			e := wantError(t, status, hdr, body, http.StatusBadRequest, "ValidationException")
-			if len(e.Fields) != 1 || e.Fields[0].Name != "agreementId" || e.Fields[0].Message != "is required" {
+			const want = "Value null at 'agreementId' failed to satisfy constraint: Member must not be null"
+			if len(e.Fields) != 1 || e.Fields[0].Name != "agreementId" || e.Fields[0].Message != want {
 				t.Errorf("fields %+v", e.Fields)
+			}
+			if e.Message != "1 validation error detected: "+want {
+				t.Errorf("message %q", e.Message)
 			}
 		})
 	}

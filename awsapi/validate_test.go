@@ -2,6 +2,7 @@ package awsapi_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -56,13 +57,16 @@ func TestValidationHelpers(t *testing.T) {
 			t.Errorf("%s has no message", f.Name)
 		}
 	}
-	// Every bad field is reported, once.
-	want := []string{"a", "b", "c", "d", "e", "f", "g", "g2", "g3", "h", "i", "j", "k", "l"}
+	// Every bad field is reported, once, up to MaxProblems; the others are counted.
+	want := []string{"a", "b", "c", "d", "e", "f", "g", "g2", "g3", "h"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
+	if p.Omitted() != 4 {
+		t.Errorf("omitted %d problems, want 4 (i, j, k, l)", p.Omitted())
+	}
 
-	err := awsapi.Invalid(p, "INVALID_CLIENT_TOKEN", "Invalid request")
+	err := awsapi.Invalid(p, "INVALID_CLIENT_TOKEN")
 	var me *mercato.Error
 	if !errors.As(err, &me) || me.Reason != "INVALID_CLIENT_TOKEN" || len(me.Fields) != len(want) {
 		t.Fatalf("Invalid = %#v", err)
@@ -71,7 +75,7 @@ func TestValidationHelpers(t *testing.T) {
 	if ex.Name != "ValidationException" || ex.Status != 400 || ex.Members["reason"] != "INVALID_CLIENT_TOKEN" {
 		t.Errorf("exception %+v", ex)
 	}
-	if awsapi.Invalid(nil, "X", "no problems") != nil {
+	if awsapi.Invalid(nil, "X") != nil {
 		t.Error("Invalid without problems is not nil")
 	}
 }
@@ -107,5 +111,88 @@ func TestErrorTable(t *testing.T) {
 	wrapped := errors.Join(errors.New("ctx"), awsapi.NewException(400, "DuplicateRequestException", "dup"))
 	if ex := awsapi.AgreementErrors.Exception(wrapped); ex.Name != "DuplicateRequestException" {
 		t.Errorf("wrapped exception: %+v", ex)
+	}
+}
+
+// TestValidationMessages checks that each kind of constraint reads as AWS words it, so that the
+// SDKs and the CLI, which print only the message, say what was wrong.
+func TestValidationMessages(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		check func(p *mercato.Problems)
+		want  string
+	}{
+		{"required", func(p *mercato.Problems) { awsapi.Required(p, "agreementId", "") },
+			"Value null at 'agreementId' failed to satisfy constraint: Member must not be null"},
+		{"too long", func(p *mercato.Problems) { awsapi.Length(p, "clientToken", strings.Repeat("a", 65), 1, 64) },
+			"Value '" + strings.Repeat("a", 64) + "...' at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 64"},
+		{"too short", func(p *mercato.Problems) { awsapi.Length(p, "name", "abc", 5, 64) },
+			"Value 'abc' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 5"},
+		{"pattern", func(p *mercato.Problems) { awsapi.Pattern(p, "agreementId", "bad id!", awsapi.ResourceIDPattern) },
+			"Value 'bad id!' at 'agreementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[A-Za-z0-9_/-]+$"},
+		{"above range", func(p *mercato.Problems) { awsapi.IntRange(p, "maxResults", 51, 1, 50) },
+			"Value '51' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50"},
+		{"below range", func(p *mercato.Problems) { awsapi.IntRange(p, "maxResults", 0, 1, 50) },
+			"Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1"},
+		{"enum", func(p *mercato.Problems) { awsapi.OneOf(p, "status", status("NOPE"), "ACTIVE", "EXPIRED") },
+			"Value 'NOPE' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [ACTIVE, EXPIRED]"},
+		{"list too long", func(p *mercato.Problems) { awsapi.ListLength(p, "filters", 11, 0, 10) },
+			"Value with 11 elements at 'filters' failed to satisfy constraint: Member must have length less than or equal to 10"},
+		{"list too short", func(p *mercato.Problems) { awsapi.ListLength(p, "filters[0].values", 0, 1, 1) },
+			"Value with 0 elements at 'filters[0].values' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+		{"page size", func(p *mercato.Problems) { v := 51; awsapi.MaxResults(p, &v) },
+			"Value '51' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50"},
+		// A value is quoted escaped, so that the message stays one readable line.
+		{"escaped", func(p *mercato.Problems) { awsapi.Pattern(p, "agreementId", "a\n'b\x00", awsapi.ResourceIDPattern) },
+			`Value 'a\n'b\x00' at 'agreementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[A-Za-z0-9_/-]+$`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var p mercato.Problems
+			tt.check(&p)
+			if len(p) != 1 || p[0].Message != tt.want {
+				t.Fatalf("problems %+v\nwant message %q", p, tt.want)
+			}
+			err := awsapi.Invalid(p, "OTHER")
+			if got, want := err.Error(), "1 validation error detected: "+tt.want; got != want {
+				t.Errorf("message\n got %q\nwant %q", got, want)
+			}
+			ex := awsapi.AgreementErrors.Exception(err)
+			if ex.Message != "1 validation error detected: "+tt.want {
+				t.Errorf("wire message %q", ex.Message)
+			}
+		})
+	}
+}
+
+// TestValidationMessageIsBounded checks that a huge value and a huge number of problems give
+// a short message: at most MaxProblems listed, with the count of the others.
+func TestValidationMessageIsBounded(t *testing.T) {
+	var p mercato.Problems
+	awsapi.Required(&p, "agreementId", "")
+	awsapi.IntRange(&p, "maxResults", 51, 1, 50)
+	err := awsapi.Invalid(p, "OTHER")
+	want := "2 validation errors detected: Value null at 'agreementId' failed to satisfy constraint: Member must not be null; " +
+		"Value '51' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50"
+	if err.Error() != want {
+		t.Errorf("message\n got %q\nwant %q", err.Error(), want)
+	}
+
+	p = nil
+	huge := strings.Repeat("é", 1<<20)
+	awsapi.Length(&p, "entries[0].description", huge, 1, 500)
+	for i := 1; i < 100_000; i++ {
+		awsapi.Length(&p, "entries["+strconv.Itoa(i)+"].description", strings.Repeat("x", 501), 1, 500)
+	}
+	if len(p) != mercato.MaxProblems || p.Omitted() != 100_000-mercato.MaxProblems {
+		t.Fatalf("kept %d problems, omitted %d", len(p), p.Omitted())
+	}
+	msg := awsapi.Invalid(p, "OTHER").Error()
+	if !strings.HasPrefix(msg, "100000 validation errors detected: Value '"+strings.Repeat("é", 64)+"...' at 'entries[0].description'") ||
+		!strings.HasSuffix(msg, "; and 99990 more") || len(msg) > 4096 {
+		t.Errorf("message of %d bytes: %.300q ... %q", len(msg), msg, msg[max(0, len(msg)-40):])
+	}
+	ex := awsapi.AgreementErrors.Exception(awsapi.Invalid(p, "OTHER"))
+	if fields := ex.Members["fields"].([]mercato.FieldError); len(fields) != mercato.MaxProblems {
+		t.Errorf("%d fields on the wire", len(fields))
 	}
 }
