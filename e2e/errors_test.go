@@ -3,6 +3,7 @@ package e2e
 import (
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -37,6 +38,17 @@ func TestErrors(t *testing.T) {
 			t.Errorf("validation: %+v, fields %+v", ve, ve.Fields)
 		}
 		status(err, http.StatusBadRequest)
+		// The SDK prints only the message: it names the field, the value and the constraint.
+		const why = "1 validation error detected: Value 'bad id!' at 'agreementId' failed to satisfy constraint: " +
+			"Member must satisfy regular expression pattern: ^[A-Za-z0-9_/-]+$"
+		if !strings.Contains(err.Error(), why) || aws.ToString(ve.Message) != why {
+			t.Errorf("the SDK's error says %q, want it to say %q", err.Error(), why)
+		}
+		_, err = e.seller.ListAgreementCharges(ctx(), &ma.ListAgreementChargesInput{MaxResults: aws.Int32(51)})
+		if msg := "Value '51' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50"; err == nil ||
+			!strings.Contains(err.Error(), msg) {
+			t.Errorf("maxResults 51: %v", err)
+		}
 		_, err = e.seller.SendAgreementPaymentRequest(ctx(), &ma.SendAgreementPaymentRequestInput{AgreementId: aws.String(agmtConsultingWait),
 			TermId: aws.String("bad term!"), Name: aws.String("abc"), ChargeAmount: aws.String("1.123456789")})
 		ve = wantError[*types.ValidationException](t, err)
