@@ -33,7 +33,8 @@ type Operation struct {
 
 // Validator is implemented by input structs that check themselves. The Handler calls
 // Validate after decoding and before the operation; a mercato.EInvalid error (see
-// mercato.Problems) becomes a ValidationException listing every bad field.
+// mercato.Problems and Invalid) becomes a ValidationException whose message and fields list
+// the bad fields, up to mercato.MaxProblems. Check a list's length before its elements.
 type Validator interface {
 	Validate() error
 }
