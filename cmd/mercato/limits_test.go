@@ -203,3 +203,45 @@ func TestIdleConnectionsClosed(t *testing.T) {
 		t.Errorf("closed after %v, want about the idle timeout", waited)
 	}
 }
+
+// TestHeadersOverLimitRefused: request headers over 64 KiB are refused with 431.
+func TestHeadersOverLimitRefused(t *testing.T) {
+	_, addr := startRefundServer(t)
+	head := fmt.Sprintf("GET /_mercato/health HTTP/1.1\r\nHost: %s\r\nX-Pad: %s\r\n\r\n", addr, strings.Repeat("x", 80<<10))
+	resp, _ := rawRequest(t, addr, head, 3*time.Second)
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("status %d, want 431", resp.StatusCode)
+	}
+}
+
+// TestLongRequestsOutliveWriteTimeout: a request that moves the clock is answered however long
+// it runs, while any other request still ends at the write timeout.
+func TestLongRequestsOutliveWriteTimeout(t *testing.T) {
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(300 * time.Millisecond)
+		io.WriteString(w, "done")
+	})
+	srv := newHTTPServer(slow)
+	srv.WriteTimeout = 100 * time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	url := "http://" + ln.Addr().String()
+
+	resp, err := http.Post(url+"/_mercato/clock", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatalf("clock move past the write timeout: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "done" {
+		t.Errorf("clock move answered %q", body)
+	}
+	if resp, err := http.Post(url+"/", "application/json", strings.NewReader(`{}`)); err == nil {
+		resp.Body.Close()
+		t.Errorf("an API call past the write timeout was answered: %d", resp.StatusCode)
+	}
+}

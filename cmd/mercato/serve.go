@@ -215,8 +215,9 @@ const (
 	readTimeout = 30 * time.Second
 	// writeTimeout bounds a request from its headers to the end of its answer, so that a client
 	// that stops reading cannot hold a goroutine and its answer. API and console requests take
-	// milliseconds to seconds; moving the sandbox clock or applying a scenario runs every job
-	// due on the way, which for years of billing can take minutes, so those two are exempt.
+	// milliseconds to seconds; moving the sandbox clock (from the controls or the console) or
+	// applying a scenario runs every job due on the way, which for years of billing can take
+	// minutes, so those are exempt.
 	writeTimeout = 2 * time.Minute
 	// maxHeaderBytes bounds the request headers: a SigV4 request's are under 2 KiB and a
 	// console request's under 8 KiB.
@@ -231,7 +232,7 @@ var idleTimeout = 60 * time.Second
 // newHTTPServer returns the server for h with its timeouts and header limit set.
 func newHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{
-		Handler:           untimedWrites(h, "POST /_mercato/clock", "POST /_mercato/scenario"),
+		Handler:           untimedWrites(h, "POST /_mercato/clock", "POST /_mercato/scenario", "POST /console/operator/clock"),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
