@@ -99,9 +99,12 @@ type Config struct {
 //   - rpcv2Cbor: POST {BasePath}/service/<Target>/operation/<Operation> with
 //     Smithy-Protocol: rpc-v2-cbor.
 //
-// It reads the body once, authenticates the caller, decodes the input, validates it, runs
-// the operation and encodes the output or the error in the protocol of the request. Every
-// response carries x-amzn-RequestId. Mount it at BasePath+"/" on a ServeMux.
+// It refuses what its headers alone condemn (a declared length over the limit: 413; a missing
+// or malformed signature: 403) before reading the body, reads the body once within the body
+// budget (503 ThrottlingException when the budget has no room), authenticates the caller,
+// decodes the input, validates it, runs the operation and encodes the output or the error in
+// the protocol of the request. Every response carries x-amzn-RequestId. Mount it at
+// BasePath+"/" on a ServeMux.
 type Handler struct {
 	base     string
 	auth     Authenticator

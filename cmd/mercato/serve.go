@@ -201,8 +201,9 @@ const (
 	// bodyBudget is the bytes that bodies being received may hold at once before their caller
 	// is known, across all connections (awsapi.BodyBudget).
 	bodyBudget = awsapi.DefaultBodyBudget
-	// maxConsoleBody is the largest console request body: forms are a few KiB.
-	maxConsoleBody = 256 << 10
+	// maxConsoleBody is the largest console request body, the console's own bound on a form:
+	// forms are a few KiB.
+	maxConsoleBody = 64 << 10
 	// maxControlBody is the largest /_mercato/ body: a scenario file (the controls refuse
 	// larger ones themselves).
 	maxControlBody = 8 << 20
