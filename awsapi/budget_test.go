@@ -76,6 +76,9 @@ func TestHandlerThrottlesWhenBudgetIsFull(t *testing.T) {
 	big := `{"agreementId":"agmt-1","pad":"` + strings.Repeat("x", awsapi.SmallBody) + `"}`
 	status, hdr, body := env.callJSON(t, "DescribeAgreement", big)
 	wantError(t, status, hdr, body, http.StatusServiceUnavailable, "ThrottlingException")
+	if strings.Contains(env.log.String(), "server fault") {
+		t.Errorf("a throttled call was logged as a server fault:\n%s", env.log.String())
+	}
 	if status, _, body := env.callJSON(t, "DescribeAgreement", `{"agreementId":"agmt-1"}`); status != http.StatusOK {
 		t.Errorf("a small call with the large room full: %d %s", status, body)
 	}

@@ -412,7 +412,8 @@ func (h *Handler) fail(ctx context.Context, w http.ResponseWriter, rt route, c *
 		table = rt.svc.errors
 	}
 	ex := table.Exception(err)
-	if ex.Status >= 500 {
+	// Throttling is the server protecting itself, not a fault: under a flood it would fill the log.
+	if ex.Status >= 500 && ex.Name != "ThrottlingException" {
 		h.log.ErrorContext(ctx, "awsapi: server fault", "requestId", c.requestID,
 			"operation", c.operation, "caller", c.caller, "err", err)
 	}
