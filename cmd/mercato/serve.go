@@ -225,10 +225,11 @@ const (
 	maxHeaderBytes = 64 << 10
 )
 
-// idleTimeout closes a kept-alive connection that sends no request for this long: long enough
-// for a client's next call to reuse it, short enough that idle clients hold few connections. A
-// variable so that tests can wait it out.
-var idleTimeout = 60 * time.Second
+// idleTimeout closes a kept-alive connection that sends no request for this long. It is longer
+// than the AWS SDK for Go's own idle timeout (90 s), so that a client usually closes first and
+// never sends a call on a connection the server is closing; and short enough that idle
+// clients hold few connections. A variable so that tests can wait it out.
+var idleTimeout = 2 * time.Minute
 
 // newHTTPServer returns the server for h with its timeouts and header limit set.
 func newHTTPServer(h http.Handler) *http.Server {
