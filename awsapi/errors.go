@@ -132,6 +132,13 @@ func bodyTooLarge(limit int64) *Exception {
 		"Request body is larger than the limit of "+itoa(limit)+" bytes").With("reason", "OTHER")
 }
 
+// busyReadingBodies is the answer when the body budget has no room: 503 and a throttling
+// name, which the AWS SDKs retry with backoff.
+func busyReadingBodies() *Exception {
+	return NewException(http.StatusServiceUnavailable, "ThrottlingException",
+		"The server is receiving too many request bodies at once; retry shortly")
+}
+
 func methodNotAllowed() *Exception {
 	return NewException(http.StatusMethodNotAllowed, "UnknownOperationException",
 		"Operations are invoked with POST")

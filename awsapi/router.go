@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -87,6 +86,10 @@ type Config struct {
 	Auth Authenticator
 	// MaxBodyBytes limits request bodies; DefaultMaxBodyBytes if zero.
 	MaxBodyBytes int64
+	// Budget bounds the bytes that bodies hold until their caller is authenticated, across
+	// connections; a budget of DefaultBodyBudget if nil. Share one among the handlers of a
+	// server.
+	Budget *BodyBudget
 	// Logger receives server faults; slog.Default() if nil.
 	Logger *slog.Logger
 }
@@ -97,13 +100,17 @@ type Config struct {
 //   - rpcv2Cbor: POST {BasePath}/service/<Target>/operation/<Operation> with
 //     Smithy-Protocol: rpc-v2-cbor.
 //
-// It reads the body once, authenticates the caller, decodes the input, validates it, runs
-// the operation and encodes the output or the error in the protocol of the request. Every
-// response carries x-amzn-RequestId. Mount it at BasePath+"/" on a ServeMux.
+// It refuses what its headers alone condemn (a declared length over the limit: 413; a missing
+// or malformed signature: 403) before reading the body, reads the body once within the body
+// budget (503 ThrottlingException when the budget has no room), authenticates the caller,
+// decodes the input, validates it, runs the operation and encodes the output or the error in
+// the protocol of the request. Every response carries x-amzn-RequestId. Mount it at
+// BasePath+"/" on a ServeMux.
 type Handler struct {
 	base     string
 	auth     Authenticator
 	maxBody  int64
+	budget   *BodyBudget
 	log      *slog.Logger
 	services map[string]*targetRoutes
 }
@@ -125,10 +132,13 @@ func NewHandler(cfg Config, services ...Service) (*Handler, error) {
 	if base != "" && !strings.HasPrefix(base, "/") {
 		return nil, fmt.Errorf("awsapi: BasePath %q must start with /", cfg.BasePath)
 	}
-	h := &Handler{base: base, auth: cfg.Auth, maxBody: cfg.MaxBodyBytes, log: cfg.Logger,
+	h := &Handler{base: base, auth: cfg.Auth, maxBody: cfg.MaxBodyBytes, budget: cfg.Budget, log: cfg.Logger,
 		services: make(map[string]*targetRoutes, len(services))}
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBodyBytes
+	}
+	if h.budget == nil {
+		h.budget = NewBodyBudget(0)
 	}
 	if h.log == nil {
 		h.log = slog.Default()
@@ -246,12 +256,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.writeException(w, rt.proto, ex, c.requestID)
 		return
 	}
-	body, ex := h.readBody(r)
-	if ex != nil {
-		h.writeException(w, rt.proto, ex, c.requestID)
-		return
-	}
-	caller, err := h.auth.Authenticate(r, body)
+	caller, body, err := h.authenticate(r)
 	if err != nil {
 		h.fail(r.Context(), w, rt, c, err)
 		return
@@ -350,21 +355,48 @@ func (h *Handler) routeCBOR(r *http.Request, rest string) (route, *Exception) {
 	return rt, nil
 }
 
-// readBody reads the whole body once, up to the limit.
-func (h *Handler) readBody(r *http.Request) ([]byte, *Exception) {
+// HeaderChecker is implemented by Authenticators that can refuse a request from its headers
+// alone. The Handler calls CheckHeaders before it reads the body, so that a request that can
+// never authenticate (no or a malformed signature, a stale date) costs no memory for its body.
+// Errors are as Authenticate's.
+type HeaderChecker interface {
+	CheckHeaders(r *http.Request) error
+}
+
+// authenticate reads the body of r and identifies its caller. What is checkable without the
+// body is checked first; while the body is read and its signature checked, its bytes hold
+// room in the handler's budget.
+func (h *Handler) authenticate(r *http.Request) (caller string, body []byte, err error) {
 	if r.ContentLength > h.maxBody {
-		return nil, bodyTooLarge(h.maxBody)
+		return "", nil, bodyTooLarge(h.maxBody)
 	}
-	var body []byte
-	var err error
-	switch {
-	case r.Body == nil:
-	case r.ContentLength > 0:
-		body = make([]byte, r.ContentLength)
-		_, err = io.ReadFull(r.Body, body)
-	default:
-		body, err = io.ReadAll(io.LimitReader(r.Body, h.maxBody+1))
+	if hc, ok := h.auth.(HeaderChecker); ok {
+		if err := hc.CheckHeaders(r); err != nil {
+			return "", nil, err
+		}
 	}
+	if n := reservation(r, h.maxBody); n > 0 {
+		release, ok := h.budget.Reserve(r.Context(), n)
+		if !ok {
+			return "", nil, busyReadingBodies()
+		}
+		defer release()
+	}
+	body, ex := h.readBody(r)
+	if ex != nil {
+		return "", nil, ex
+	}
+	caller, err = h.auth.Authenticate(r, body)
+	return caller, body, err
+}
+
+// readBody reads the whole body once, up to the limit, into a buffer that grows as the bytes
+// arrive: a declared length is a claim, not something to allocate for.
+func (h *Handler) readBody(r *http.Request) ([]byte, *Exception) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	body, err := readAtMost(r.Body, h.maxBody)
 	if err != nil {
 		return nil, serializationException("Could not read the request body")
 	}
@@ -381,7 +413,8 @@ func (h *Handler) fail(ctx context.Context, w http.ResponseWriter, rt route, c *
 		table = rt.svc.errors
 	}
 	ex := table.Exception(err)
-	if ex.Status >= 500 {
+	// Throttling is the server protecting itself, not a fault: under a flood it would fill the log.
+	if ex.Status >= 500 && ex.Name != "ThrottlingException" {
 		h.log.ErrorContext(ctx, "awsapi: server fault", "requestId", c.requestID,
 			"operation", c.operation, "caller", c.caller, "err", err)
 	}

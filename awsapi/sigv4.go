@@ -101,20 +101,12 @@ var sandboxKey = regexp.MustCompile(`^[0-9]{12}$`)
 // UnrecognizedClientException (unknown key), InvalidSignatureException (wrong signature,
 // scope or date).
 func (v *Verifier) Authenticate(r *http.Request, body []byte) (string, error) {
-	authz := r.Header.Get("Authorization")
-	if authz == "" {
-		return "", authError("MissingAuthenticationTokenException", "Missing Authentication Token")
-	}
-	a, ex := parseAuthorization(authz)
+	a, amzDate, ex := v.checkHeaders(r)
 	if ex != nil {
 		return "", ex
 	}
-	if v.Sandbox && sandboxKey.MatchString(a.accessKey) {
+	if amzDate == "" { // a sandbox account key, trusted as it is
 		return a.accessKey, nil
-	}
-	amzDate, ex := v.checkScopeAndDate(r, a)
-	if ex != nil {
-		return "", ex
 	}
 	if v.Credentials == nil {
 		return "", unrecognizedClient()
@@ -134,6 +126,33 @@ func (v *Verifier) Authenticate(r *http.Request, body []byte) (string, error) {
 		v.keys.put(a, secret, key) // only keys that verified a request are kept
 	}
 	return account, nil
+}
+
+// CheckHeaders refuses, before the body is read, what Authenticate would refuse from the
+// headers alone: a missing or malformed Authorization header, a wrong scope, a missing or
+// stale X-Amz-Date. It implements HeaderChecker; its errors are Authenticate's.
+func (v *Verifier) CheckHeaders(r *http.Request) error {
+	if _, _, ex := v.checkHeaders(r); ex != nil {
+		return ex
+	}
+	return nil
+}
+
+// checkHeaders parses the Authorization header and checks its scope and X-Amz-Date. The date
+// is "" for a sandbox account key, which is trusted without either check.
+func (v *Verifier) checkHeaders(r *http.Request) (a authorization, amzDate string, ex *Exception) {
+	authz := r.Header.Get("Authorization")
+	if authz == "" {
+		return a, "", authError("MissingAuthenticationTokenException", "Missing Authentication Token")
+	}
+	if a, ex = parseAuthorization(authz); ex != nil {
+		return a, "", ex
+	}
+	if v.Sandbox && sandboxKey.MatchString(a.accessKey) {
+		return a, "", nil
+	}
+	amzDate, ex = v.checkScopeAndDate(r, a)
+	return a, amzDate, ex
 }
 
 func authError(name, message string) *Exception {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"syscall"
 	"time"
 
@@ -133,7 +134,8 @@ func storeConcurrency(store mercato.Store) []service.Option {
 // handler routes mercato's own endpoints, the AWS Marketplace APIs and the web console on one mux.
 func handler(ctx context.Context, svc *service.Service, o serveOptions, log *slog.Logger) (http.Handler, error) {
 	mux := http.NewServeMux()
-	control.New(svc, log).Register(mux, "")
+	controls := http.NewServeMux()
+	control.New(svc, log).Register(controls, "")
 	key, err := svc.Secret(ctx)
 	if err != nil {
 		return nil, err
@@ -143,7 +145,8 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, log *slo
 		return nil, err
 	}
 	auth := &awsapi.Verifier{Credentials: awsapi.CredentialsFunc(svc.AccessKey), Sandbox: o.trustAccountKeys}
-	aws, err := awsapi.NewHandler(awsapi.Config{Auth: auth, Logger: log},
+	budget := awsapi.NewBodyBudget(bodyBudget)
+	aws, err := awsapi.NewHandler(awsapi.Config{Auth: auth, Logger: log, Budget: budget},
 		awsapi.Agreement(awsapi.AgreementOperations(svc, pages)...),
 		awsapi.Metering(awsapi.MeteringErrors, awsapi.MeteringOperations(svc)...))
 	if err != nil {
@@ -156,7 +159,8 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, log *slo
 	if err != nil {
 		return nil, err
 	}
-	mux.Handle("/console/", cons)
+	mux.Handle("/console/", budget.Limit(cons, maxConsoleBody))
+	mux.Handle("/_mercato/", budget.Limit(controls, maxControlBody))
 	mux.Handle("GET /{$}", http.RedirectHandler("/console/", http.StatusFound))
 	return mux, nil
 }
@@ -167,7 +171,7 @@ func run(ctx context.Context, addr string, h http.Handler, svc *service.Service,
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(h)
 	if !svc.Sandbox() {
 		go svc.RunJobs(ctx, time.Second)
 	}
@@ -189,4 +193,63 @@ func run(ctx context.Context, addr string, h http.Handler, svc *service.Service,
 	}
 	log.Info("mercato stopped")
 	return nil
+}
+
+// Limits of the HTTP server. Until a request is authenticated, what a client holds on the
+// server is bounded by these and by the body budget: how many bytes, and for how long.
+const (
+	// bodyBudget is the bytes that bodies being received may hold at once before their caller
+	// is known, across all connections (awsapi.BodyBudget).
+	bodyBudget = awsapi.DefaultBodyBudget
+	// maxConsoleBody is the largest console request body, the console's own bound on a form:
+	// forms are a few KiB.
+	maxConsoleBody = 64 << 10
+	// maxControlBody is the largest /_mercato/ body: a scenario file (the controls refuse
+	// larger ones themselves).
+	maxControlBody = 8 << 20
+
+	// readHeaderTimeout bounds sending the request line and headers.
+	readHeaderTimeout = 10 * time.Second
+	// readTimeout bounds sending a whole request, body included: a 1 MiB API body or an 8 MiB
+	// scenario needs well under this on any real link, and a body sent slowly holds its room
+	// in the budget no longer.
+	readTimeout = 30 * time.Second
+	// writeTimeout bounds a request from its headers to the end of its answer, so that a client
+	// that stops reading cannot hold a goroutine and its answer. API and console requests take
+	// milliseconds to seconds; moving the sandbox clock (from the controls or the console) or
+	// applying a scenario runs every job due on the way, which for years of billing can take
+	// minutes, so those are exempt.
+	writeTimeout = 2 * time.Minute
+	// maxHeaderBytes bounds the request headers: a SigV4 request's are under 2 KiB and a
+	// console request's under 8 KiB.
+	maxHeaderBytes = 64 << 10
+)
+
+// idleTimeout closes a kept-alive connection that sends no request for this long. It is longer
+// than the AWS SDK for Go's own idle timeout (90 s), so that a client usually closes first and
+// never sends a call on a connection the server is closing; and short enough that idle
+// clients hold few connections. A variable so that tests can wait it out.
+var idleTimeout = 2 * time.Minute
+
+// newHTTPServer returns the server for h with its timeouts and header limit set.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           untimedWrites(h, "POST /_mercato/clock", "POST /_mercato/scenario", "POST /console/operator/clock"),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+	}
+}
+
+// untimedWrites lifts the write deadline of the requests named "METHOD /path": they run as
+// long as the work they start, and their client waits for it.
+func untimedWrites(h http.Handler, routes ...string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slices.Contains(routes, r.Method+" "+r.URL.Path) {
+			http.NewResponseController(w).SetWriteDeadline(time.Time{}) //nolint:errcheck // not every writer has deadlines
+		}
+		h.ServeHTTP(w, r)
+	})
 }
