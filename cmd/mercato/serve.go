@@ -81,6 +81,11 @@ func serve(ctx context.Context, o serveOptions) error {
 		}
 		sc = &parsed
 	}
+	release, err := lockDatabase(o.db)
+	if err != nil {
+		return err
+	}
+	defer release()
 	store, err := openStore(ctx, o.db)
 	if err != nil {
 		return err
