@@ -1,5 +1,6 @@
 // Package control serves mercato's own endpoints under /_mercato/: health in every mode, and in
-// sandbox mode the simulated clock and scenario loading.
+// sandbox mode the simulated clock and scenario loading. Requests that change state must declare
+// JSON and come from no other site (see sameOrigin).
 package control
 
 import (
@@ -38,7 +39,12 @@ func New(svc *service.Service, log *slog.Logger) *Handler {
 // passes sameOrigin first.
 func (h *Handler) Register(mux *http.ServeMux, prefix string) {
 	routes := http.NewServeMux()
-	defer mux.Handle(prefix+"/_mercato/", h.sameOrigin(routes))
+	h.register(routes, prefix)
+	mux.Handle(prefix+"/_mercato/", h.sameOrigin(routes))
+}
+
+// register adds the routes to routes.
+func (h *Handler) register(routes *http.ServeMux, prefix string) {
 	routes.HandleFunc("GET "+prefix+"/_mercato/health", h.health)
 	h.registerRevenue(routes, prefix) // reports, metering key; simulated payments in sandbox mode
 	h.registerRefunds(routes, prefix) // refund requests, signed by the buyer, the seller or support
