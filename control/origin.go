@@ -75,6 +75,6 @@ func bodyType(r *http.Request) error {
 	if got == "" {
 		got = "none"
 	}
-	return &mercato.Error{Code: mercato.EInvalid, Message: "unsupported content type " + got + ": want " + want,
+	return &mercato.Error{Code: mercato.EInvalid, Message: "unsupported content type " + got,
 		Fields: []mercato.FieldError{{Name: "Content-Type", Message: "must be " + want}}}
 }
