@@ -212,6 +212,10 @@ func TestSecondServerRefusesTheDatabase(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "in use by another mercato server") {
 		t.Errorf("second server: %v, want a refusal naming %s", err, path)
 	}
+	// Readers take no lock: mercato check runs beside the server.
+	if vs, err := checkBooks(context.Background(), "sqlite:"+path); err != nil || len(vs) > 0 {
+		t.Errorf("check beside the server: %v %v", vs, err)
+	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
