@@ -1,5 +1,6 @@
 // Package control serves mercato's own endpoints under /_mercato/: health in every mode, and in
-// sandbox mode the simulated clock and scenario loading.
+// sandbox mode the simulated clock and scenario loading. Requests that change state must declare
+// JSON and come from no other site (see sameOrigin).
 package control
 
 import (
@@ -34,17 +35,25 @@ func New(svc *service.Service, log *slog.Logger) *Handler {
 	return &Handler{svc: svc, log: log, reportKeys: &awsapi.Verifier{Credentials: awsapi.CredentialsFunc(svc.AccessKey)}}
 }
 
-// Register adds the routes under prefix (e.g. "" or "/base").
+// Register adds the routes under prefix (e.g. "" or "/base"). Every request that changes state
+// passes sameOrigin first.
 func (h *Handler) Register(mux *http.ServeMux, prefix string) {
-	mux.HandleFunc("GET "+prefix+"/_mercato/health", h.health)
-	h.registerRevenue(mux, prefix) // reports, metering key; simulated payments in sandbox mode
-	h.registerRefunds(mux, prefix) // refund requests, signed by the buyer, the seller or support
+	routes := http.NewServeMux()
+	h.register(routes, prefix)
+	mux.Handle(prefix+"/_mercato/", h.sameOrigin(routes))
+}
+
+// register adds the routes to routes.
+func (h *Handler) register(routes *http.ServeMux, prefix string) {
+	routes.HandleFunc("GET "+prefix+"/_mercato/health", h.health)
+	h.registerRevenue(routes, prefix) // reports, metering key; simulated payments in sandbox mode
+	h.registerRefunds(routes, prefix) // refund requests, signed by the buyer, the seller or support
 	if !h.svc.Sandbox() {
 		return
 	}
-	mux.HandleFunc("GET "+prefix+"/_mercato/clock", h.getClock)
-	mux.HandleFunc("POST "+prefix+"/_mercato/clock", h.moveClock)
-	mux.HandleFunc("POST "+prefix+"/_mercato/scenario", h.applyScenario)
+	routes.HandleFunc("GET "+prefix+"/_mercato/clock", h.getClock)
+	routes.HandleFunc("POST "+prefix+"/_mercato/clock", h.moveClock)
+	routes.HandleFunc("POST "+prefix+"/_mercato/scenario", h.applyScenario)
 }
 
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
@@ -188,6 +197,11 @@ type ErrorBody struct {
 }
 
 func (h *Handler) fail(w http.ResponseWriter, err error) {
+	h.failStatus(w, 0, err)
+}
+
+// failStatus answers err with status, or with its code's status when status is 0.
+func (h *Handler) failStatus(w http.ResponseWriter, status int, err error) {
 	var body ErrorBody
 	var e *mercato.Error
 	if errors.As(err, &e) && e.Code != mercato.EInternal {
@@ -195,8 +209,12 @@ func (h *Handler) fail(w http.ResponseWriter, err error) {
 	} else {
 		h.log.Error("control request failed", "err", err)
 		body.Error.Code, body.Error.Message = mercato.EInternal, "internal error"
+		status = 0
 	}
-	writeJSON(w, statusOf[body.Error.Code], body)
+	if status == 0 {
+		status = statusOf[body.Error.Code]
+	}
+	writeJSON(w, status, body)
 }
 
 // decodeBody decodes a JSON request body of at most 64 KiB into v, refusing unknown members;

@@ -84,35 +84,57 @@ func (s *Service) catchUp(ctx context.Context, t time.Time, rep *jobReport) erro
 	}
 }
 
+// saveClock stores the simulated clock's time as the database's business time, unless the
+// stored time is later: business time never moves backwards, even if another process moved it.
 func (s *Service) saveClock(ctx context.Context) error {
-	now := s.sim.Now().Format(time.RFC3339Nano)
-	return s.store.Update(ctx, func(tx mercato.Tx) error { return tx.PutSetting(clockSetting, now) })
+	now := s.sim.Now()
+	return s.store.Update(ctx, func(tx mercato.Tx) error {
+		stored, ok, err := storedClock(tx)
+		if err != nil || (ok && stored.After(now)) {
+			return err
+		}
+		return tx.PutSetting(clockSetting, now.Format(time.RFC3339Nano))
+	})
 }
 
-// RestoreClock sets the simulated clock to the time saved by the last run on this database, if
-// that is later than the clock's current time, so a sandbox restarts where it stopped.
+// storedClock returns the business time stored on the database, and false when none is.
+func storedClock(tx mercato.Tx) (time.Time, bool, error) {
+	saved, err := tx.GetSetting(clockSetting)
+	if mercato.ErrorCodeOf(err) == mercato.ENotFound {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, saved)
+	if err != nil {
+		return time.Time{}, false, mercato.Errorf(mercato.EInternal, "stored clock %q: %v", saved, err)
+	}
+	return t.UTC(), true, nil
+}
+
+// RestoreClock sets the simulated clock to the business time stored on this database, so that a
+// sandbox restarts exactly where it stopped, whatever time the clock was built with (a
+// scenario's, the wall clock's). On a database with no stored time it stores the clock's, so
+// that the next start resumes there. It does nothing on real time. Errors: EInternal when the
+// stored time cannot be read, and the store's.
 func (s *Service) RestoreClock(ctx context.Context) error {
 	if s.sim == nil {
 		return nil
 	}
-	var saved string
+	var stored time.Time
+	var ok bool
 	err := s.view(ctx, func(tx mercato.Tx) error {
 		var err error
-		saved, err = tx.GetSetting(clockSetting)
+		stored, ok, err = storedClock(tx)
 		return err
 	})
-	if mercato.ErrorCodeOf(err) == mercato.ENotFound {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
-	t, err := time.Parse(time.RFC3339Nano, saved)
-	if err != nil {
-		return mercato.Errorf(mercato.EInternal, "saved clock %q: %v", saved, err)
+	if !ok {
+		return s.saveClock(ctx)
 	}
-	if t.After(s.sim.Now()) {
-		s.sim.Set(t)
-	}
+	s.sim.Set(stored)
 	return nil
 }

@@ -18,14 +18,21 @@ const jobScenarioAccept mercato.JobKind = "scenario-accept"
 // ApplyScenario applies a scenario all-or-nothing in one transaction: accounts, products and
 // offers are created (or left alone when identical to what exists), acceptances at or before the
 // business time happen at their own time, later ones are scheduled. Then, in sandbox mode, the
-// clock moves to the scenario's clock if that is later, and the billing due since each
-// acceptance catches up. Applying the same scenario twice changes nothing. Errors name the entry
+// clock moves to the scenario's clock if that is later, running every job due on the way, and
+// the billing due since each acceptance catches up; an earlier scenario clock is ignored (with
+// a log line), since business time never moves back. Applying the same scenario twice changes nothing. Errors name the entry
 // and where it was written; their codes are those of the rule broken (EInvalid, ENotFound,
 // EConflict, EForbidden).
 func (s *Service) ApplyScenario(ctx context.Context, sc mercato.Scenario) error {
 	target := s.Now()
 	if s.sim != nil && sc.Clock.After(target) {
 		target = sc.Clock.UTC()
+	}
+	if s.sim != nil && !sc.Clock.IsZero() && sc.Clock.Before(target) {
+		// Re-applying a scenario to a sandbox that has moved on must not rewind business time:
+		// what happened since would be in the clock's future.
+		s.log.Info("scenario clock is before the sandbox's business time; the clock stays",
+			"scenarioClock", sc.Clock.UTC(), "now", target)
 	}
 	err := s.store.Update(ctx, func(tx mercato.Tx) error { return s.applyScenario(tx, &sc, target) })
 	if err != nil {

@@ -42,14 +42,18 @@ a call does. Answers are JSON.`,
 	return cmd
 }
 
-// call signs and sends one call; body, when not nil, is sent as JSON.
+// call signs and sends one call; body, when not nil, is sent as JSON. A POST always declares
+// JSON, even with no body: the server refuses any other POST to /_mercato/.
 func (c *refundsCLI) call(cmd *cobra.Command, method, path string, body any) error {
 	if c.accessKey == "" {
 		return errors.New("sign with --access-key and --secret-key (or MERCATO_ACCESS_KEY_ID and MERCATO_SECRET_ACCESS_KEY)")
 	}
 	c.r.sign = signer(c.accessKey, c.secretKey)
-	if body == nil {
+	if body == nil && method == http.MethodGet {
 		return c.r.call(cmd, method, path, "", nil)
+	}
+	if body == nil {
+		return c.r.call(cmd, method, path, "application/json", nil)
 	}
 	data, err := json.Marshal(body)
 	if err != nil {

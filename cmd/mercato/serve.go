@@ -40,8 +40,9 @@ func serveCmd() *cobra.Command {
 		Short: "Run the mercato server",
 		Long: `Run the mercato server: the AWS Marketplace compatible APIs and mercato's own endpoints.
 
-With --sandbox, business time is simulated: it starts at the scenario's clock (or where the
-last run on this database stopped) and moves only through POST /_mercato/clock.`,
+With --sandbox, business time is simulated: it resumes where the last run on this database
+stopped (a new database starts at the scenario's clock, else now), never moves back (an
+earlier scenario clock is ignored) and moves only through POST /_mercato/clock.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return serve(cmd.Context(), o) },
 	}
 	f := cmd.Flags()
@@ -82,6 +83,11 @@ func serve(ctx context.Context, o serveOptions) error {
 		}
 		sc = &parsed
 	}
+	release, err := lockDatabase(o.db)
+	if err != nil {
+		return err
+	}
+	defer release()
 	store, err := openStore(ctx, o.db)
 	if err != nil {
 		return err

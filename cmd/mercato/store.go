@@ -26,6 +26,21 @@ func openStore(ctx context.Context, db string) (mercato.Store, error) {
 	return nil, fmt.Errorf("--db %q: want sqlite:PATH or a postgres:// URL", db)
 }
 
+// lockDatabase takes, for a server, the lock of a SQLite database file, and returns its
+// release: a second server on the file refuses to start, since two would run the same jobs,
+// each on a clock of its own. PostgreSQL is shared by design and takes no lock.
+func lockDatabase(db string) (release func(), err error) {
+	path, ok := strings.CutPrefix(db, "sqlite:")
+	if !ok {
+		return func() {}, nil
+	}
+	unlock, err := sqlite.Lock(path)
+	if err != nil {
+		return nil, err
+	}
+	return func() { _ = unlock() }, nil
+}
+
 func migrateCmd() *cobra.Command {
 	var db string
 	cmd := &cobra.Command{
