@@ -17,6 +17,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"mercato"
@@ -42,6 +43,10 @@ type Config struct {
 	// SecureCookies sets the Secure flag on cookies even on plain-HTTP requests, for a console
 	// behind a TLS-terminating proxy. Requests over TLS always get it.
 	SecureCookies bool
+	// TrustedProxies are the networks of the reverse proxies in front of the console. From them
+	// only, X-Forwarded-Proto: https makes cookies Secure and X-Forwarded-For names the client
+	// whose failed sign-ins are counted.
+	TrustedProxies []netip.Prefix
 	// SessionTTL is how long a sign-in lasts (default 8 hours, wall-clock time).
 	SessionTTL time.Duration
 }
@@ -54,6 +59,9 @@ type Console struct {
 	keys    signer
 	secure  bool
 	ttl     time.Duration
+	proxies []netip.Prefix
+	tries   *throttle        // failed sign-ins per key and per client address
+	wall    func() time.Time // the wall clock sessions and throttling count on
 	pages   map[string]*template.Template
 	static  *staticFiles
 	handler http.Handler
@@ -72,7 +80,8 @@ func New(ctx context.Context, cfg Config) (*Console, error) {
 		return nil, err
 	}
 	c := &Console{svc: cfg.Service, dir: cfg.Directory, log: cfg.Logger, secure: cfg.SecureCookies,
-		ttl: cfg.SessionTTL, keys: signer{key: deriveKey(secret, "mercato console sessions v1")}}
+		ttl: cfg.SessionTTL, proxies: cfg.TrustedProxies, tries: newThrottle(), wall: time.Now,
+		keys: signer{key: deriveKey(secret, "mercato console sessions v1")}}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
