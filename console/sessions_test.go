@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"mercato"
 	"mercato/console"
+	"mercato/service"
 )
 
 // sessionCookieOf returns the client's session cookie.
@@ -244,5 +246,55 @@ func TestCookiesAreSecureOverHTTPS(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("sign-in over TLS: %d, no session cookie", res.StatusCode)
+	}
+}
+
+// A session is tied to the access key it signed in with: once the key is removed from the
+// account or its secret changed, the session ends. Keys change only in the database today (no
+// operation rotates them, and a node remembers the keys it has seen), so a new node on the
+// database is what sees it.
+func TestSessionEndsWithItsKey(t *testing.T) {
+	for name, keys := range map[string][]mercato.AccessKey{
+		"key removed":    {{ID: "AKIAACMESELLER000002", Secret: "a-new-secret"}},
+		"secret changed": {{ID: acmeKey, Secret: "a-new-secret"}},
+		"key kept":       nil, // the control: the new node accepts the session
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			c := e.client()
+			c.signIn(acmeKey, acmeSecret)
+			err := e.store.Update(e.ctx, func(tx mercato.Tx) error {
+				a, err := tx.GetAccount(acme)
+				if err != nil {
+					return err
+				}
+				if keys != nil {
+					a.AccessKeys = keys
+				}
+				return tx.PutAccount(a)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			node := service.New(e.store, mercato.NewSimClock(time.Date(2026, 1, 16, 0, 0, 0, 0, time.UTC)))
+			cons, err := console.New(e.ctx, console.Config{Service: node, Directory: storeDirectory{e.store}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(cons)
+			defer srv.Close()
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/console/seller/agreements", nil)
+			req.AddCookie(sessionCookieOf(t, c))
+			r := c.do(req)
+			if keys == nil {
+				if r.status != http.StatusOK {
+					t.Fatalf("the session on a new node: %d, want 200", r.status)
+				}
+				return
+			}
+			if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/console/signin") {
+				t.Fatalf("the session after its %s: %d to %q, want a redirect to sign in", name, r.status, r.location)
+			}
+		})
 	}
 }
