@@ -1,9 +1,12 @@
 package console
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"mercato"
 )
@@ -100,9 +103,15 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		c.showSignIn(w, r, http.StatusForbidden, v, "The sign-in form had expired or was not sent from this page. Please try again.")
 		return
 	}
+	tries := c.throttleKeys(r, v.KeyID)
+	if wait := c.tries.wait(c.wall(), tries...); wait > 0 {
+		c.refuseSignIn(w, r, v, wait)
+		return
+	}
 	secret := r.PostFormValue("secret")
 	account, ok := c.checkKey(r, v.KeyID, secret)
 	if !ok {
+		c.tries.fail(c.wall(), tries...)
 		c.showSignIn(w, r, http.StatusUnauthorized, v, "The access key ID or the secret is not correct.")
 		return
 	}
@@ -113,6 +122,17 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	c.setCookie(w, r, signInCookie, "", -1)
 	c.log.Info("console sign-in", "account", account, "key", v.KeyID)
 	http.Redirect(w, r, localPath(v.Next), http.StatusSeeOther)
+}
+
+// refuseSignIn answers a sign-in while its key or its client address is throttled, without
+// checking the secret: 429 with a Retry-After of whole seconds.
+func (c *Console) refuseSignIn(w http.ResponseWriter, r *http.Request, v signInView, wait time.Duration) {
+	secs := int(wait.Round(time.Second) / time.Second)
+	secs = max(secs, 1)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	c.log.Warn("console sign-in throttled", "key", v.KeyID, "client", c.clientAddr(r))
+	c.showSignIn(w, r, http.StatusTooManyRequests, v, fmt.Sprintf("Too many failed sign-ins for this access key "+
+		"or from your address. Wait %d seconds and try again.", secs))
 }
 
 // checkKey returns the account of an access key if the secret is the key's, compared in
@@ -129,9 +149,19 @@ func (c *Console) checkKey(r *http.Request, keyID, secret string) (string, bool)
 	return account, match && err == nil && keyID != ""
 }
 
-// signOut ends the session.
-func (c *Console) signOut(w http.ResponseWriter, r *http.Request, _ *user) {
-	c.setCookie(w, r, sessionCookie, "", -1)
+// signOut ends the session on the server as well as in the browser, so that a copy of the
+// cookie no longer works.
+func (c *Console) signOut(w http.ResponseWriter, r *http.Request, u *user) {
+	s, ok := c.readSession(r)
+	if !ok {
+		c.noSession(w, r)
+		return
+	}
+	if err := c.endSession(w, r, s); err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	c.log.Info("console sign-out", "account", s.Account, "key", s.KeyID)
 	http.Redirect(w, r, "/console/signin?signedout=1", http.StatusSeeOther)
 }
 

@@ -4,8 +4,9 @@
 // failed jobs, ledger health).
 //
 // The console is a transport: it calls the service and nothing below it. An account signs in
-// with one of its access keys; the session lives in a signed cookie, every form carries a
-// per-session CSRF token and cross-origin POSTs are refused. Every page shows only what the
+// with one of its access keys; the session lives in a signed cookie, tied to that key and revoked
+// in the database at sign-out, every form carries a per-session CSRF token and cross-origin POSTs
+// are refused. Failed sign-ins are throttled per access key and per client address. Every page shows only what the
 // signed-in account may see, and the service enforces the same rules again.
 package console
 
@@ -17,6 +18,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"mercato"
@@ -42,6 +44,10 @@ type Config struct {
 	// SecureCookies sets the Secure flag on cookies even on plain-HTTP requests, for a console
 	// behind a TLS-terminating proxy. Requests over TLS always get it.
 	SecureCookies bool
+	// TrustedProxies are the networks of the reverse proxies in front of the console. From them
+	// only, X-Forwarded-Proto: https makes cookies Secure and X-Forwarded-For names the client
+	// whose failed sign-ins are counted.
+	TrustedProxies []netip.Prefix
 	// SessionTTL is how long a sign-in lasts (default 8 hours, wall-clock time).
 	SessionTTL time.Duration
 }
@@ -54,6 +60,9 @@ type Console struct {
 	keys    signer
 	secure  bool
 	ttl     time.Duration
+	proxies []netip.Prefix
+	tries   *throttle        // failed sign-ins per key and per client address
+	wall    func() time.Time // the wall clock sessions and throttling count on
 	pages   map[string]*template.Template
 	static  *staticFiles
 	handler http.Handler
@@ -72,7 +81,8 @@ func New(ctx context.Context, cfg Config) (*Console, error) {
 		return nil, err
 	}
 	c := &Console{svc: cfg.Service, dir: cfg.Directory, log: cfg.Logger, secure: cfg.SecureCookies,
-		ttl: cfg.SessionTTL, keys: signer{key: deriveKey(secret, "mercato console sessions v1")}}
+		ttl: cfg.SessionTTL, proxies: cfg.TrustedProxies, tries: newThrottle(), wall: time.Now,
+		keys: signer{key: deriveKey(secret, "mercato console sessions v1")}}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}

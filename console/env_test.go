@@ -54,6 +54,7 @@ type env struct {
 	svc   *service.Service
 	store mercato.Store
 	srv   *httptest.Server
+	cons  *console.Console
 }
 
 func newEnv(t *testing.T) *env {
@@ -73,6 +74,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.cons = c
 	mux := http.NewServeMux()
 	mux.Handle("/console/", c)
 	e.srv = httptest.NewServer(mux)

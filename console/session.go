@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"mercato/service"
 )
 
 // Cookie names. Both are scoped to /console/.
@@ -94,17 +96,17 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// setCookie sets an HttpOnly, SameSite=Lax cookie under /console/, Secure over TLS or when
-// configured. maxAge < 0 deletes it.
+// setCookie sets an HttpOnly, SameSite=Lax cookie under /console/, Secure when the browser came
+// over HTTPS (directly or through a declared proxy) or when configured. maxAge < 0 deletes it.
 func (c *Console) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/console/", MaxAge: maxAge,
-		HttpOnly: true, Secure: c.secure || r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: c.secure || c.overTLS(r), SameSite: http.SameSiteLaxMode})
 }
 
 // startSession signs the account in: a new session with a fresh ID.
 func (c *Console) startSession(w http.ResponseWriter, r *http.Request, account, keyID, secret string) error {
 	s := session{Account: account, KeyID: keyID, KeyTag: c.keys.keyTag(keyID, secret), ID: randomHex(16),
-		Expires: time.Now().Add(c.ttl).Unix()}
+		Expires: c.wall().Add(c.ttl).Unix()}
 	v, err := c.keys.seal(s)
 	if err != nil {
 		return err
@@ -113,17 +115,35 @@ func (c *Console) startSession(w http.ResponseWriter, r *http.Request, account, 
 	return nil
 }
 
-// readSession returns the request's session if its cookie is genuine and not expired, and its
-// access key still belongs to the account with the same secret.
+// readSession returns the request's session if its cookie is genuine and not expired, its
+// access key still belongs to the account with the same secret, and it was not signed out.
 func (c *Console) readSession(r *http.Request) (session, bool) {
 	var s session
 	ck, err := r.Cookie(sessionCookie)
-	if err != nil || c.keys.open(ck.Value, &s) != nil || time.Now().Unix() >= s.Expires {
+	if err != nil || c.keys.open(ck.Value, &s) != nil || c.wall().Unix() >= s.Expires {
 		return s, false
 	}
 	account, secret, err := c.svc.AccessKey(r.Context(), s.KeyID)
 	if err != nil || account != s.Account || !equal(c.keys.keyTag(s.KeyID, secret), s.KeyTag) {
 		return s, false
 	}
-	return s, true
+	// The revocation is read from the database on every request, so a sign-out on one node ends
+	// the session on all of them.
+	revoked, err := c.svc.SessionRevoked(r.Context(), s.ID)
+	if err != nil {
+		c.log.Error("console session", "err", err)
+	}
+	return s, err == nil && !revoked
+}
+
+// endSession revokes the request's session on the server, so its cookie is refused from now on
+// wherever it is kept, and deletes the cookie.
+func (c *Console) endSession(w http.ResponseWriter, r *http.Request, s session) error {
+	err := c.svc.RevokeSession(r.Context(), service.RevokeSessionInput{Account: s.Account, SessionID: s.ID,
+		Expires: time.Unix(s.Expires, 0)})
+	if err != nil {
+		return err
+	}
+	c.setCookie(w, r, sessionCookie, "", -1)
+	return nil
 }

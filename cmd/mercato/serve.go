@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -31,6 +33,8 @@ type serveOptions struct {
 	scenario string
 	// trustAccountKeys lets a 12-digit access key ID act as that account unverified (sandbox).
 	trustAccountKeys bool
+	tlsCert, tlsKey  string   // PEM files: serve HTTPS
+	trustedProxies   []string // CIDRs (or addresses) of the reverse proxies in front of the console
 }
 
 func serveCmd() *cobra.Command {
@@ -52,6 +56,11 @@ earlier scenario clock is ignored) and moves only through POST /_mercato/clock.`
 	f.StringVar(&o.scenario, "scenario", "", "scenario file to apply at start (the server exits if it fails)")
 	f.BoolVar(&o.trustAccountKeys, "trust-account-keys", false,
 		"with --sandbox: an access key ID of 12 digits acts as that account without signature verification")
+	f.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs --tls-key")
+	f.StringVar(&o.tlsKey, "tls-key", "", "the PEM private key file of --tls-cert")
+	f.StringSliceVar(&o.trustedProxies, "trusted-proxy", nil,
+		"CIDR or address of a reverse proxy in front of the server (repeatable): the console believes its\n"+
+			"X-Forwarded-Proto (Secure cookies) and X-Forwarded-For (sign-in throttling), from it only")
 	return cmd
 }
 
@@ -63,6 +72,12 @@ const serverGCPercent = 400
 func serve(ctx context.Context, o serveOptions) error {
 	if o.trustAccountKeys && !o.sandbox { // before the database is opened or a scenario applied
 		return fmt.Errorf("--trust-account-keys needs --sandbox")
+	}
+	if _, err := o.proxies(); err != nil {
+		return err
+	}
+	if _, err := o.tlsConfig(); err != nil {
+		return err
 	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(serverGCPercent)
@@ -107,7 +122,7 @@ func serve(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	return run(ctx, o.addr, h, svc, log)
+	return run(ctx, o, h, svc, log)
 }
 
 // newService builds the service on a real clock, or in sandbox mode on a simulated one that
@@ -161,7 +176,11 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, log *slo
 	mux.Handle("/", aws)
 
 	// The web console. The AWS handler takes only POSTs, so GET / can send browsers to it.
-	cons, err := console.New(ctx, console.Config{Service: svc, Directory: svc, Logger: log})
+	proxies, err := o.proxies()
+	if err != nil {
+		return nil, err
+	}
+	cons, err := console.New(ctx, console.Config{Service: svc, Directory: svc, Logger: log, TrustedProxies: proxies})
 	if err != nil {
 		return nil, err
 	}
@@ -172,8 +191,8 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, log *slo
 }
 
 // run serves until ctx ends, then shuts down gracefully: in-flight requests finish.
-func run(ctx context.Context, addr string, h http.Handler, svc *service.Service, log *slog.Logger) error {
-	ln, err := net.Listen("tcp", addr)
+func run(ctx context.Context, o serveOptions, h http.Handler, svc *service.Service, log *slog.Logger) error {
+	ln, err := o.listen()
 	if err != nil {
 		return err
 	}
@@ -258,4 +277,51 @@ func untimedWrites(h http.Handler, routes ...string) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// listen opens the listening socket: TLS when --tls-cert is given.
+func (o serveOptions) listen() (net.Listener, error) {
+	conf, err := o.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil || conf == nil {
+		return ln, err
+	}
+	return tls.NewListener(ln, conf), nil
+}
+
+// tlsConfig loads --tls-cert and --tls-key; nil without them. The server speaks HTTP/1.1 over
+// TLS 1.2 or later.
+func (o serveOptions) tlsConfig() (*tls.Config, error) {
+	if o.tlsCert == "" && o.tlsKey == "" {
+		return nil, nil
+	}
+	if o.tlsCert == "" || o.tlsKey == "" {
+		return nil, errors.New("--tls-cert and --tls-key go together")
+	}
+	cert, err := tls.LoadX509KeyPair(o.tlsCert, o.tlsKey)
+	if err != nil {
+		return nil, fmt.Errorf("--tls-cert %s, --tls-key %s: %w", o.tlsCert, o.tlsKey, err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12,
+		NextProtos: []string{"http/1.1"}}, nil
+}
+
+// proxies parses --trusted-proxy: a CIDR, or an address standing for itself alone.
+func (o serveOptions) proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range o.trustedProxies {
+		pre, err := netip.ParsePrefix(p)
+		if err != nil {
+			a, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				return nil, fmt.Errorf("--trusted-proxy %q: want a CIDR such as 10.0.0.0/8 or an address", p)
+			}
+			pre = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, pre.Masked())
+	}
+	return out, nil
 }
