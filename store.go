@@ -92,6 +92,10 @@ type Tx interface {
 	// to owner until leaseUntil; jobs leased to another owner whose lease has not run out are
 	// skipped.
 	ClaimJobs(now time.Time, owner string, leaseUntil time.Time, limit int) ([]Job, error)
+	// ExtendJobLeases moves to until the leases that owner holds on pending jobs and that end
+	// before until, and returns how many it moved: a running node's heartbeat. It never shortens
+	// a lease, and a job another owner has claimed since is no longer owner's to extend.
+	ExtendJobLeases(owner string, until time.Time) (int, error)
 	// FinishJob records the outcome of an attempt of a job (status, attempts, last error and
 	// RunAt) and releases its lease; an operator's retry records a failed job pending with it.
 	FinishJob(j Job) error

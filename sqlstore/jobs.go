@@ -21,6 +21,9 @@ var (
 	finishJob  = `UPDATE jobs SET status = $2, attempts = $3, last_error = $4, run_at = $5,
 		lease_owner = '', lease_until = 0 WHERE id = $1`
 	nextJobDue = "SELECT MIN(run_at) FROM jobs WHERE status = 'pending'"
+	// extendLeases moves to $2 the leases that $1 holds on pending jobs and that end before $2.
+	extendLeases = `UPDATE jobs SET lease_until = $2
+		WHERE lease_owner = $1 AND status = 'pending' AND lease_until < $2`
 )
 
 // claimJobs leases, to $1 until $2, up to $4 pending jobs to run by $3 that are not leased to
@@ -107,4 +110,12 @@ func scanNullInt(s scanner) (sql.NullInt64, error) {
 	var v sql.NullInt64
 	err := s.Scan(&v)
 	return v, err
+}
+
+// ExtendJobLeases moves to until the leases owner holds on pending jobs that end before until,
+// and returns how many it moved. A lease is never shortened; a job another owner has claimed
+// since, or that is finished (its lease released), is left as it is.
+func (t *tx) ExtendJobLeases(owner string, until time.Time) (int, error) {
+	n, err := t.execCount(extendLeases, owner, micros(until))
+	return int(n), wrap(err, "extend job leases of %s", owner)
 }

@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) mercato.Store) {
 		{"PutJobsKnownAndNew", testPutJobsKnownAndNew},
 		{"ClaimJobs", testClaimJobs},
 		{"FinishJob", testFinishJob},
+		{"ExtendJobLeases", testExtendJobLeases},
 		{"ClaimJobsInRunOrder", testClaimJobsInRunOrder},
 		{"Idempotency", testIdempotency},
 		{"Audit", testAudit},
