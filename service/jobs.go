@@ -76,13 +76,22 @@ const claimBatch = 256
 // of each attempt to rep, if not nil. A job that fails is no error of runDue's: its outcome is
 // recorded with the job (and in rep); runDue fails only when the store does.
 func (s *Service) runDue(ctx context.Context, now time.Time, rep *jobReport) error {
+	_, err := s.runClaimed(ctx, now, rep)
+	return err
+}
+
+// runClaimed is runDue, and says how many jobs it claimed: none while jobs due are held by
+// another node.
+func (s *Service) runClaimed(ctx context.Context, now time.Time, rep *jobReport) (int, error) {
 	stop := s.heartbeat(ctx)
 	defer stop()
+	claimed := 0
 	for {
 		jobs, err := s.claim(ctx, now)
 		if err != nil || len(jobs) == 0 {
-			return err
+			return claimed, err
 		}
+		claimed += len(jobs)
 		for len(jobs) > 0 {
 			var n int
 			if batch, ok := s.batches[jobs[0].Kind]; ok {
@@ -93,23 +102,31 @@ func (s *Service) runDue(ctx context.Context, now time.Time, rep *jobReport) err
 				err = s.runTogether(ctx, jobs[:n], rep)
 			}
 			if err != nil {
-				return err
+				return claimed, err
 			}
 			jobs = jobs[n:]
 		}
 	}
 }
 
-// claim leases to this node up to claimBatch jobs to run at or before now, in the order they run.
+// claim leases to this node, for a lease from now in wall time, up to claimBatch jobs to run at
+// or before now in business time, in the order they run.
 func (s *Service) claim(ctx context.Context, now time.Time) ([]mercato.Job, error) {
 	var jobs []mercato.Job
 	err := s.store.Update(ctx, func(tx mercato.Tx) error {
 		var err error
-		jobs, err = tx.ClaimJobs(now, s.owner, now.Add(s.lease), claimBatch)
+		wall := leaseNow()
+		jobs, err = tx.ClaimJobs(now, s.owner, wall, wall.Add(s.lease), claimBatch)
 		return err
 	})
 	return jobs, err
 }
+
+// leaseNow is the time leases are measured in: the wall clock, also in the sandbox. A lease
+// says whether the node holding it is alive, which business time cannot tell: the sandbox's
+// stands still between moves of its clock, so a lease of a sandbox that died would never end.
+// In production business time is the wall clock anyway.
+func leaseNow() time.Time { return time.Now().UTC() }
 
 // heartbeat renews the leases of the jobs this node holds every third of a lease, until the
 // returned stop is called (stop waits for it to end): a job stays this node's while it runs,
@@ -136,12 +153,10 @@ func (s *Service) heartbeat(ctx context.Context) (stop func()) {
 	return func() { cancel(); <-done }
 }
 
-// renewLeases extends the leases this node holds to a lease from now. In the sandbox, whose
-// claims run from the time the clock moves to, this rarely extends anything: its business time
-// does not pass while it runs jobs.
+// renewLeases extends the leases this node holds to a lease from now (wall time, see leaseNow).
 func (s *Service) renewLeases(ctx context.Context) error {
 	return s.store.Update(ctx, func(tx mercato.Tx) error {
-		_, err := tx.ExtendJobLeases(s.owner, s.Now().Add(s.lease))
+		_, err := tx.ExtendJobLeases(s.owner, leaseNow().Add(s.lease))
 		return err
 	})
 }

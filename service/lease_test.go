@@ -171,3 +171,35 @@ func TestRunningNodeKeepsItsLease(t *testing.T) {
 		t.Errorf("the slow job started %d times while its node ran it, want once", n)
 	}
 }
+
+// TestRestartedSandboxTakesOverItsJobs kills a sandbox after it claimed a billing adjustment's
+// job (it never runs it) and starts another on the same database at the same business time:
+// its next move of the clock completes the adjustment once the lease has run out in wall time,
+// although business time has not moved.
+func TestRestartedSandboxTakesOverItsJobs(t *testing.T) {
+	e := newEnv(t)
+	a, inv := paidInstallment(e)
+	res, err := e.svc.CreateAdjustments(e.ctx, seller, []service.AdjustmentEntry{entry(a, inv, "100.00", "k1")})
+	if err != nil || len(res.Items) != 1 {
+		t.Fatalf("adjustment: %+v, %v", res, err)
+	}
+	const lease = 500 * time.Millisecond
+	dead := service.New(e.store, mercato.NewSimClock(e.svc.Now()), service.WithJobLease(lease))
+	if claimed, err := service.ClaimDue(e.ctx, dead, dead.Now()); err != nil || len(claimed) == 0 {
+		t.Fatalf("claimed %v, %v", claimed, err)
+	}
+	restarted := service.New(e.store, mercato.NewSimClock(e.svc.Now()), service.WithJobLease(lease))
+	ctx, cancel := context.WithTimeout(e.ctx, 10*time.Second)
+	defer cancel()
+	began := time.Now()
+	if _, err := restarted.Advance(ctx, restarted.Now()); err != nil {
+		t.Fatalf("the restarted sandbox's clock move: %v after %v", err, time.Since(began))
+	}
+	ba, err := restarted.Adjustment(e.ctx, seller, a.ID, res.Items[0].ID)
+	if err != nil || ba.Status != mercato.AdjustmentCompleted {
+		t.Fatalf("adjustment after the restart: %+v, %v", ba, err)
+	}
+	if d := time.Since(began); d < lease/2 {
+		t.Errorf("the restarted sandbox took the job over %v after the claim, within the dead one's lease of %v", d, lease)
+	}
+}

@@ -27,12 +27,12 @@ var (
 )
 
 // claimJobs leases, to $1 until $2, up to $4 pending jobs to run by $3 that are not leased to
-// another owner, or whose lease ran out by $3. %s is the dialect's ClaimLock.
+// another owner, or whose lease ran out by $5. %s is the dialect's ClaimLock.
 const claimJobs = `UPDATE jobs SET lease_owner = $1, lease_until = $2
 	WHERE id IN (
 		SELECT id FROM jobs
 		WHERE status = 'pending' AND run_at <= $3
-			AND (lease_owner = '' OR lease_owner = $1 OR lease_until <= $3)
+			AND (lease_owner = '' OR lease_owner = $1 OR lease_until <= $5)
 		ORDER BY run_at, id
 		LIMIT $4
 		%s)
@@ -54,13 +54,13 @@ func (t *tx) PutJobs(js ...mercato.Job) (int, error) {
 
 // ClaimJobs leases up to limit pending jobs to run at or before now (RunAt) to owner until
 // leaseUntil, and returns them in the order they run (RunAt, then ID). Jobs leased to another
-// owner whose lease has not run out are skipped; a limit below 1 claims nothing.
-func (t *tx) ClaimJobs(now time.Time, owner string, leaseUntil time.Time, limit int) ([]mercato.Job, error) {
+// owner whose lease has not run out by leaseNow are skipped; a limit below 1 claims nothing.
+func (t *tx) ClaimJobs(now time.Time, owner string, leaseNow, leaseUntil time.Time, limit int) ([]mercato.Job, error) {
 	if limit < 1 {
 		return nil, nil
 	}
 	query := fmt.Sprintf(claimJobs, t.d.ClaimLock) + strings.Join(jobCols, ", ")
-	jobs, err := list(t, scanJob, query, owner, micros(leaseUntil), micros(now), limit)
+	jobs, err := list(t, scanJob, query, owner, micros(leaseUntil), micros(now), limit, micros(leaseNow))
 	if err != nil {
 		return nil, wrap(err, "claim jobs for %s", owner)
 	}

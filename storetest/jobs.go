@@ -42,12 +42,19 @@ func listJobs(t *testing.T, s mercato.Store, f mercato.JobFilter) []mercato.Job 
 	return read(t, s, func(tx mercato.Tx) ([]mercato.Job, error) { return tx.ListJobs(f) })
 }
 
+// claim claims jobs with business time and lease time at now.
 func claim(t *testing.T, s mercato.Store, now time.Time, owner string, until time.Time, limit int) []mercato.Job {
+	t.Helper()
+	return claimAt(t, s, now, owner, now, until, limit)
+}
+
+// claimAt claims jobs to run by now (business time) for leases measured at leaseNow.
+func claimAt(t *testing.T, s mercato.Store, now time.Time, owner string, leaseNow, until time.Time, limit int) []mercato.Job {
 	t.Helper()
 	var jobs []mercato.Job
 	update(t, s, func(tx mercato.Tx) error {
 		var err error
-		jobs, err = tx.ClaimJobs(now, owner, until, limit)
+		jobs, err = tx.ClaimJobs(now, owner, leaseNow, until, limit)
 		return err
 	})
 	return jobs
@@ -232,6 +239,20 @@ func testExtendJobLeases(t *testing.T, s mercato.Store) {
 		keys(claim(t, s, now.Add(3*time.Minute), "w4", now.Add(4*time.Minute), 10)))
 	same(t, "w4's lease ran out, w2's still holds", []string{"b"},
 		keys(claim(t, s, now.Add(4*time.Minute), "w5", now.Add(5*time.Minute), 10)))
+}
+
+// testClaimJobsLeaseTime claims jobs by their run time in business time and judges leases in
+// lease (wall) time, which need not agree: in the sandbox business time stands still while a
+// lease runs out.
+func testClaimJobsLeaseTime(t *testing.T, s mercato.Store) {
+	putJobs(t, s, job("a", at(time.Hour)), job("later", at(3*time.Hour)))
+	business, wall := at(2*time.Hour), at(100*time.Hour)
+	same(t, "w1 claims what runs by business time", []string{"a"},
+		keys(claimAt(t, s, business, "w1", wall, wall.Add(30*time.Second), 10)))
+	same(t, "a lease holds until its end in lease time, whatever the business time", []string{"later"},
+		keys(claimAt(t, s, at(200*time.Hour), "w2", wall.Add(29*time.Second), at(300*time.Hour), 10)))
+	same(t, "a lease ended in lease time frees the job at the same business time", []string{"a"},
+		keys(claimAt(t, s, business, "w2", wall.Add(30*time.Second), wall.Add(time.Minute), 10)))
 }
 
 // testClaimJobsInRunOrder claims jobs in the order they run (RunAt), which a retry moves past

@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) mercato.Store) {
 		{"ClaimJobs", testClaimJobs},
 		{"FinishJob", testFinishJob},
 		{"ExtendJobLeases", testExtendJobLeases},
+		{"ClaimJobsLeaseTime", testClaimJobsLeaseTime},
 		{"ClaimJobsInRunOrder", testClaimJobsInRunOrder},
 		{"Idempotency", testIdempotency},
 		{"Audit", testAudit},
