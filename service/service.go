@@ -64,9 +64,10 @@ func WithJobWorkers(n int) Option { return func(s *Service) { s.jobWorkers = max
 // transaction can only wait; two, one where a transaction is built while another commits.
 func WithAdjustmentIntakes(n int) Option { return func(s *Service) { s.adjustments.limit = max(1, n) } }
 
-// WithJobLease sets how long this node's claim on a job lasts before it renews it (default
-// defaultJobLease): the longest that jobs of a node that died wait for another node. A
-// duration below a millisecond keeps the default.
+// WithJobLease sets how long, in wall time, this node's claim on a job lasts unless renewed
+// (default 25 s; the node renews its claims every third of it while it runs): about the longest
+// that the jobs of a node that died wait for another node. A duration below a millisecond keeps
+// the default.
 func WithJobLease(d time.Duration) Option {
 	return func(s *Service) {
 		if d >= time.Millisecond {
