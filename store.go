@@ -89,9 +89,13 @@ type Tx interface {
 	// PutJobs schedules the jobs whose keys are new and returns how many it scheduled.
 	PutJobs(...Job) (int, error)
 	// ClaimJobs leases up to limit pending jobs whose RunAt is at or before now, in RunAt order,
-	// to owner until leaseUntil; jobs leased to another owner whose lease has not run out are
-	// skipped.
-	ClaimJobs(now time.Time, owner string, leaseUntil time.Time, limit int) ([]Job, error)
+	// to owner until leaseUntil; jobs leased to another owner whose lease has not run out by
+	// leaseNow are skipped. Leases are in wall time (leaseNow, leaseUntil), RunAt in business time.
+	ClaimJobs(now time.Time, owner string, leaseNow, leaseUntil time.Time, limit int) ([]Job, error)
+	// ExtendJobLeases moves to until the leases that owner holds on pending jobs and that end
+	// before until, and returns how many it moved: a running node's heartbeat. It never shortens
+	// a lease, and a job another owner has claimed since is no longer owner's to extend.
+	ExtendJobLeases(owner string, until time.Time) (int, error)
 	// FinishJob records the outcome of an attempt of a job (status, attempts, last error and
 	// RunAt) and releases its lease; an operator's retry records a failed job pending with it.
 	FinishJob(j Job) error

@@ -75,14 +75,28 @@ func (s *Service) catchUp(ctx context.Context, t time.Time, rep *jobReport) erro
 		if next.Before(s.sim.Now()) {
 			next = s.sim.Now()
 		}
-		if err := s.runDue(ctx, next, rep); err != nil {
+		claimed, err := s.runClaimed(ctx, next, rep)
+		if err != nil {
 			return err
 		}
 		if err := s.saveClock(ctx); err != nil {
 			return err
 		}
+		if claimed == 0 {
+			// Another node holds the jobs due: one alive finishes them, a dead one's lease runs
+			// out within a lease of wall time. Wait for either rather than spin.
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(heldJobsWait):
+			}
+		}
 	}
 }
+
+// heldJobsWait is how long a move of the clock waits before it looks again for due jobs that
+// another node held.
+const heldJobsWait = 20 * time.Millisecond
 
 // saveClock stores the simulated clock's time as the database's business time, unless the
 // stored time is later: business time never moves backwards, even if another process moved it.

@@ -62,8 +62,12 @@ var jobChains = map[mercato.JobKind]jobChain{
 	jobMonthlyClose: nextClose,
 }
 
-// jobLease is how long a node keeps a claimed job before another node may take it over.
-const jobLease = 5 * time.Minute
+// defaultJobLease is how long a node's claim on a job lasts unless it renews it. A node renews
+// its claims every third of this while it runs (heartbeat), so the jobs of a node killed
+// mid-run fall to another node (or to the node restarted) at most this long after its last
+// renewal, plus a scheduler tick: within 30 s. The heartbeat leaves a running node two
+// renewals to spare before a slow database makes it lose a lease.
+const defaultJobLease = 25 * time.Second
 
 // claimBatch is how many due jobs a node claims at once.
 const claimBatch = 256
@@ -72,16 +76,22 @@ const claimBatch = 256
 // of each attempt to rep, if not nil. A job that fails is no error of runDue's: its outcome is
 // recorded with the job (and in rep); runDue fails only when the store does.
 func (s *Service) runDue(ctx context.Context, now time.Time, rep *jobReport) error {
+	_, err := s.runClaimed(ctx, now, rep)
+	return err
+}
+
+// runClaimed is runDue, and says how many jobs it claimed: none while jobs due are held by
+// another node.
+func (s *Service) runClaimed(ctx context.Context, now time.Time, rep *jobReport) (int, error) {
+	stop := s.heartbeat(ctx)
+	defer stop()
+	claimed := 0
 	for {
-		var jobs []mercato.Job
-		err := s.store.Update(ctx, func(tx mercato.Tx) error {
-			var err error
-			jobs, err = tx.ClaimJobs(now, s.owner, now.Add(jobLease), claimBatch)
-			return err
-		})
+		jobs, err := s.claim(ctx, now)
 		if err != nil || len(jobs) == 0 {
-			return err
+			return claimed, err
 		}
+		claimed += len(jobs)
 		for len(jobs) > 0 {
 			var n int
 			if batch, ok := s.batches[jobs[0].Kind]; ok {
@@ -92,11 +102,63 @@ func (s *Service) runDue(ctx context.Context, now time.Time, rep *jobReport) err
 				err = s.runTogether(ctx, jobs[:n], rep)
 			}
 			if err != nil {
-				return err
+				return claimed, err
 			}
 			jobs = jobs[n:]
 		}
 	}
+}
+
+// claim leases to this node, for a lease from now in wall time, up to claimBatch jobs to run at
+// or before now in business time, in the order they run.
+func (s *Service) claim(ctx context.Context, now time.Time) ([]mercato.Job, error) {
+	var jobs []mercato.Job
+	err := s.store.Update(ctx, func(tx mercato.Tx) error {
+		var err error
+		wall := leaseNow()
+		jobs, err = tx.ClaimJobs(now, s.owner, wall, wall.Add(s.lease), claimBatch)
+		return err
+	})
+	return jobs, err
+}
+
+// leaseNow is the time leases are measured in: the wall clock, also in the sandbox. A lease
+// says whether the node holding it is alive, which business time cannot tell: the sandbox's
+// stands still between moves of its clock, so a lease of a sandbox that died would never end.
+// In production business time is the wall clock anyway.
+func leaseNow() time.Time { return time.Now().UTC() }
+
+// heartbeat renews the leases of the jobs this node holds every third of a lease, until the
+// returned stop is called (stop waits for it to end): a job stays this node's while it runs,
+// however long that takes, and falls to another node soon after this one dies. A renewal that
+// fails is logged and tried at the next beat, while the lease still has two thirds to run.
+func (s *Service) heartbeat(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(s.lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if err := s.renewLeases(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("renewing job leases", "owner", s.owner, "err", err)
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// renewLeases extends the leases this node holds to a lease from now (wall time, see leaseNow).
+func (s *Service) renewLeases(ctx context.Context) error {
+	return s.store.Update(ctx, func(tx mercato.Tx) error {
+		_, err := tx.ExtendJobLeases(s.owner, leaseNow().Add(s.lease))
+		return err
+	})
 }
 
 // jobReport gathers the outcomes of the attempts of a run of due jobs, such as one move of the

@@ -44,6 +44,8 @@ type Service struct {
 	terms      termsCache // agreements' usage prices, for metering (metering.go)
 	// wake tells RunJobs that work fell due now, so that it need not wait for its next tick.
 	wake chan struct{}
+	// lease is how long a claim on a job lasts; the node renews its claims while it runs.
+	lease time.Duration
 }
 
 // Option configures a Service.
@@ -62,6 +64,18 @@ func WithJobWorkers(n int) Option { return func(s *Service) { s.jobWorkers = max
 // transaction can only wait; two, one where a transaction is built while another commits.
 func WithAdjustmentIntakes(n int) Option { return func(s *Service) { s.adjustments.limit = max(1, n) } }
 
+// WithJobLease sets how long, in wall time, this node's claim on a job lasts unless renewed
+// (default 25 s; the node renews its claims every third of it while it runs): about the longest
+// that the jobs of a node that died wait for another node. A duration below a millisecond keeps
+// the default.
+func WithJobLease(d time.Duration) Option {
+	return func(s *Service) {
+		if d >= time.Millisecond {
+			s.lease = d
+		}
+	}
+}
+
 // WithBatchSize sets how many agreements the monthly close bills per transaction.
 func WithBatchSize(n int) Option { return func(s *Service) { s.batchSize = n } }
 
@@ -69,7 +83,8 @@ func WithBatchSize(n int) Option { return func(s *Service) { s.batchSize = n } }
 // only through Advance; any other clock is real time, and RunJobs runs what falls due.
 func New(store mercato.Store, clock mercato.Clock, opts ...Option) *Service {
 	s := &Service{store: store, clock: clock, owner: "node-" + randomID(8),
-		log: slog.New(slog.DiscardHandler), batchSize: 2000, jobWorkers: defaultJobWorkers, wake: make(chan struct{}, 1)}
+		log: slog.New(slog.DiscardHandler), batchSize: 2000, jobWorkers: defaultJobWorkers, lease: defaultJobLease,
+		wake: make(chan struct{}, 1)}
 	s.adjustments.limit = 2
 	if sim, ok := clock.(*mercato.SimClock); ok {
 		s.sim = sim

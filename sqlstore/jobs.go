@@ -21,15 +21,18 @@ var (
 	finishJob  = `UPDATE jobs SET status = $2, attempts = $3, last_error = $4, run_at = $5,
 		lease_owner = '', lease_until = 0 WHERE id = $1`
 	nextJobDue = "SELECT MIN(run_at) FROM jobs WHERE status = 'pending'"
+	// extendLeases moves to $2 the leases that $1 holds on pending jobs and that end before $2.
+	extendLeases = `UPDATE jobs SET lease_until = $2
+		WHERE lease_owner = $1 AND status = 'pending' AND lease_until < $2`
 )
 
 // claimJobs leases, to $1 until $2, up to $4 pending jobs to run by $3 that are not leased to
-// another owner, or whose lease ran out by $3. %s is the dialect's ClaimLock.
+// another owner, or whose lease ran out by $5. %s is the dialect's ClaimLock.
 const claimJobs = `UPDATE jobs SET lease_owner = $1, lease_until = $2
 	WHERE id IN (
 		SELECT id FROM jobs
 		WHERE status = 'pending' AND run_at <= $3
-			AND (lease_owner = '' OR lease_owner = $1 OR lease_until <= $3)
+			AND (lease_owner = '' OR lease_owner = $1 OR lease_until <= $5)
 		ORDER BY run_at, id
 		LIMIT $4
 		%s)
@@ -51,13 +54,13 @@ func (t *tx) PutJobs(js ...mercato.Job) (int, error) {
 
 // ClaimJobs leases up to limit pending jobs to run at or before now (RunAt) to owner until
 // leaseUntil, and returns them in the order they run (RunAt, then ID). Jobs leased to another
-// owner whose lease has not run out are skipped; a limit below 1 claims nothing.
-func (t *tx) ClaimJobs(now time.Time, owner string, leaseUntil time.Time, limit int) ([]mercato.Job, error) {
+// owner whose lease has not run out by leaseNow are skipped; a limit below 1 claims nothing.
+func (t *tx) ClaimJobs(now time.Time, owner string, leaseNow, leaseUntil time.Time, limit int) ([]mercato.Job, error) {
 	if limit < 1 {
 		return nil, nil
 	}
 	query := fmt.Sprintf(claimJobs, t.d.ClaimLock) + strings.Join(jobCols, ", ")
-	jobs, err := list(t, scanJob, query, owner, micros(leaseUntil), micros(now), limit)
+	jobs, err := list(t, scanJob, query, owner, micros(leaseUntil), micros(now), limit, micros(leaseNow))
 	if err != nil {
 		return nil, wrap(err, "claim jobs for %s", owner)
 	}
@@ -107,4 +110,12 @@ func scanNullInt(s scanner) (sql.NullInt64, error) {
 	var v sql.NullInt64
 	err := s.Scan(&v)
 	return v, err
+}
+
+// ExtendJobLeases moves to until the leases owner holds on pending jobs that end before until,
+// and returns how many it moved. A lease is never shortened; a job another owner has claimed
+// since, or that is finished (its lease released), is left as it is.
+func (t *tx) ExtendJobLeases(owner string, until time.Time) (int, error) {
+	n, err := t.execCount(extendLeases, owner, micros(until))
+	return int(n), wrap(err, "extend job leases of %s", owner)
 }

@@ -42,12 +42,19 @@ func listJobs(t *testing.T, s mercato.Store, f mercato.JobFilter) []mercato.Job 
 	return read(t, s, func(tx mercato.Tx) ([]mercato.Job, error) { return tx.ListJobs(f) })
 }
 
+// claim claims jobs with business time and lease time at now.
 func claim(t *testing.T, s mercato.Store, now time.Time, owner string, until time.Time, limit int) []mercato.Job {
+	t.Helper()
+	return claimAt(t, s, now, owner, now, until, limit)
+}
+
+// claimAt claims jobs to run by now (business time) for leases measured at leaseNow.
+func claimAt(t *testing.T, s mercato.Store, now time.Time, owner string, leaseNow, until time.Time, limit int) []mercato.Job {
 	t.Helper()
 	var jobs []mercato.Job
 	update(t, s, func(tx mercato.Tx) error {
 		var err error
-		jobs, err = tx.ClaimJobs(now, owner, until, limit)
+		jobs, err = tx.ClaimJobs(now, owner, leaseNow, until, limit)
 		return err
 	})
 	return jobs
@@ -185,6 +192,67 @@ func testFinishJob(t *testing.T, s mercato.Store) {
 	same(t, "nobody claims the job before its retry", []mercato.Job(nil), claim(t, s, now, "w2", now.Add(time.Hour), 10))
 	same(t, "another owner claims the released job at its retry", []mercato.Job{wantFailed},
 		claim(t, s, now.Add(time.Minute), "w2", now.Add(time.Hour), 10))
+}
+
+// extend moves the leases owner holds to until and returns how many it moved.
+func extend(t *testing.T, s mercato.Store, owner string, until time.Time) int {
+	t.Helper()
+	var n int
+	update(t, s, func(tx mercato.Tx) error {
+		var err error
+		n, err = tx.ExtendJobLeases(owner, until)
+		return err
+	})
+	return n
+}
+
+// testExtendJobLeases renews the leases a running owner holds, so that its jobs stay its own
+// past their first lease, while a lease it no longer holds (finished, or taken over) stays as
+// it is.
+func testExtendJobLeases(t *testing.T, s mercato.Store) {
+	jobs := putJobs(t, s, job("a", at(time.Hour)), job("b", at(time.Hour)), job("c", at(2*time.Hour)))
+	now := at(3 * time.Hour)
+	same(t, "w1 claims", []string{"a", "b"}, keys(claim(t, s, now, "w1", now.Add(30*time.Second), 2)))
+	same(t, "w2 claims", []string{"c"}, keys(claim(t, s, now, "w2", now.Add(10*time.Minute), 10)))
+
+	same(t, "leases w1 extended", 2, extend(t, s, "w1", now.Add(time.Minute)))
+	same(t, "nobody claims w1's jobs after their first lease", []string(nil),
+		keys(claim(t, s, now.Add(30*time.Second), "w3", now.Add(time.Hour), 10)))
+	same(t, "a lease is never shortened", 0, extend(t, s, "w1", now.Add(10*time.Second)))
+	same(t, "nobody claims w1's jobs before their extended lease ends", []string(nil),
+		keys(claim(t, s, now.Add(59*time.Second), "w3", now.Add(time.Hour), 10)))
+	same(t, "an owner without leases extends none", 0, extend(t, s, "w9", now.Add(time.Hour)))
+
+	update(t, s, func(tx mercato.Tx) error {
+		j := jobs[0]
+		j.Status, j.Attempts = mercato.JobDone, 1
+		return tx.FinishJob(j)
+	})
+	same(t, "a finished job's lease is not extended", 1, extend(t, s, "w1", now.Add(2*time.Minute)))
+
+	// Once a lease runs out another owner may take the job over; the first owner's renewal, late,
+	// does not take it back.
+	same(t, "w3 takes over when w1's lease ran out", []string{"b"},
+		keys(claim(t, s, now.Add(2*time.Minute), "w3", now.Add(3*time.Minute), 10)))
+	same(t, "a lease taken over is not extended", 0, extend(t, s, "w1", now.Add(time.Hour)))
+	same(t, "w3's lease ends when w3 set it", []string{"b"},
+		keys(claim(t, s, now.Add(3*time.Minute), "w4", now.Add(4*time.Minute), 10)))
+	same(t, "w4's lease ran out, w2's still holds", []string{"b"},
+		keys(claim(t, s, now.Add(4*time.Minute), "w5", now.Add(5*time.Minute), 10)))
+}
+
+// testClaimJobsLeaseTime claims jobs by their run time in business time and judges leases in
+// lease (wall) time, which need not agree: in the sandbox business time stands still while a
+// lease runs out.
+func testClaimJobsLeaseTime(t *testing.T, s mercato.Store) {
+	putJobs(t, s, job("a", at(time.Hour)), job("later", at(3*time.Hour)))
+	business, wall := at(2*time.Hour), at(100*time.Hour)
+	same(t, "w1 claims what runs by business time", []string{"a"},
+		keys(claimAt(t, s, business, "w1", wall, wall.Add(30*time.Second), 10)))
+	same(t, "a lease holds until its end in lease time, whatever the business time", []string{"later"},
+		keys(claimAt(t, s, at(200*time.Hour), "w2", wall.Add(29*time.Second), at(300*time.Hour), 10)))
+	same(t, "a lease ended in lease time frees the job at the same business time", []string{"a"},
+		keys(claimAt(t, s, business, "w2", wall.Add(30*time.Second), wall.Add(time.Minute), 10)))
 }
 
 // testClaimJobsInRunOrder claims jobs in the order they run (RunAt), which a retry moves past

@@ -46,6 +46,8 @@ func Run(t *testing.T, open func(t *testing.T) mercato.Store) {
 		{"PutJobsKnownAndNew", testPutJobsKnownAndNew},
 		{"ClaimJobs", testClaimJobs},
 		{"FinishJob", testFinishJob},
+		{"ExtendJobLeases", testExtendJobLeases},
+		{"ClaimJobsLeaseTime", testClaimJobsLeaseTime},
 		{"ClaimJobsInRunOrder", testClaimJobsInRunOrder},
 		{"Idempotency", testIdempotency},
 		{"Audit", testAudit},
