@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"mercato"
 	"mercato/service"
 )
 
@@ -46,5 +47,27 @@ func TestRefundFormRefusesADecimalComma(t *testing.T) {
 	}
 	if n := len(e.refundCases(buyerCorp, service.Acceptor)); n != 0 {
 		t.Fatalf("%d refund requests filed", n)
+	}
+}
+
+// TestPrivateOfferExpiringInThePastIsRefused: such an offer was created with a success notice,
+// though no buyer could ever accept it. Business time is 16 Jan 2026.
+func TestPrivateOfferExpiringInThePastIsRefused(t *testing.T) {
+	e := newEnv(t)
+	seller := e.client()
+	seller.signIn(acmeKey, acmeSecret)
+	token := seller.csrf("/console/seller/offers")
+	for _, expires := range []string{"2026-01-10", "2026-01-16"} {
+		r := seller.post("/console/seller/offers", seller.form(token, "id", "offer-past", "product", "prod-acme-backup",
+			"visibility", "private", "buyers", buyerCorp, "expires", expires, "pricing", "fixed", "price", "100", "duration", "P1M"))
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "already past") {
+			t.Errorf("expires %s: %d, want 400 saying the expiry is already past\n%s", expires, r.status, r.body)
+		}
+	}
+	offers, err := e.svc.Offers(e.ctx, mercato.OfferFilter{SellerID: acme})
+	for _, o := range offers {
+		if o.ID == "offer-past" || err != nil {
+			t.Fatalf("the offer was created (%v)", err)
+		}
 	}
 }
