@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"mercato"
 	"mercato/service"
@@ -69,5 +70,53 @@ func TestPrivateOfferExpiringInThePastIsRefused(t *testing.T) {
 		if o.ID == "offer-past" || err != nil {
 			t.Fatalf("the offer was created (%v)", err)
 		}
+	}
+}
+
+// TestMeteringErrorIsPreviewedThenConfirmed: "Confirm metering error" refunded every affected
+// buyer at once, even for a dimension that is not metered or a month not billed yet. It now
+// refuses those, shows the refunds, to whom, and makes them only once confirmed.
+func TestMeteringErrorIsPreviewedThenConfirmed(t *testing.T) {
+	e := newEnv(t)
+	// Beispiel GmbH calls the API 3000 times in January at 0.001 USD: 3.00 USD, invoiced 2 February.
+	if err := e.svc.RecordUsage(e.ctx, publicAgmt, "api_calls", time.Date(2026, 1, 6, 0, 0, 0, 0, time.UTC), 3000); err != nil {
+		t.Fatal(err)
+	}
+	seller := e.client()
+	seller.signIn(acmeKey, acmeSecret)
+	token := seller.csrf("/console/seller/metering")
+	post := func(kv ...string) response {
+		return seller.post("/console/seller/metering", seller.form(token, append([]string{"product", "prod-acme-analytics"}, kv...)...))
+	}
+	if r := post("dimension", "api_calls", "period", "2026-01"); r.status != http.StatusBadRequest || !strings.Contains(r.body, "not invoiced yet") {
+		t.Errorf("a month not invoiced yet: %d, want 400", r.status)
+	}
+	if _, err := e.svc.Advance(e.ctx, time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	for _, dim := range []string{"users", "api_cals"} {
+		if r := post("dimension", dim, "period", "2026-01"); r.status != http.StatusBadRequest || !strings.Contains(r.body, "not a metered dimension") {
+			t.Errorf("dimension %s: %d, want 400 saying it is not metered", dim, r.status)
+		}
+	}
+	r := post("dimension", "api_calls", "period", "2026-01")
+	if r.status != http.StatusOK || !strings.Contains(r.body, `id="metering-preview"`) || !strings.Contains(r.body, "Beispiel GmbH") ||
+		!strings.Contains(r.body, publicAgmt) || !strings.Contains(r.body, "3.00 USD") {
+		t.Fatalf("preview: %d\n%s", r.status, r.body)
+	}
+	if n := e.adjustments(); n != 0 {
+		t.Fatalf("the preview made %d adjustments", n)
+	}
+	if r := post("dimension", "api_calls", "period", "2026-01", "step", "confirm"); r.status != http.StatusBadRequest ||
+		!strings.Contains(r.body, "Confirm that you checked") || e.adjustments() != 0 {
+		t.Fatalf("confirmation without the box ticked: %d, %d adjustments", r.status, e.adjustments())
+	}
+	r = post("dimension", "api_calls", "period", "2026-01", "step", "confirm", "confirm", "1")
+	if r.status != http.StatusOK || !strings.Contains(r.body, `id="metering-result"`) || e.adjustments() != 1 {
+		t.Fatalf("confirmed: %d, %d adjustments\n%s", r.status, e.adjustments(), r.body)
+	}
+	ba, _, _ := e.svc.Adjustments(e.ctx, acme, service.AdjustmentQuery{})
+	if ba[0].Amount != mercato.MustAmount("3") || ba[0].AgreementID != publicAgmt {
+		t.Errorf("adjustment = %+v, want 3.00 USD on %s", ba[0], publicAgmt)
 	}
 }

@@ -57,8 +57,10 @@ func TestPagesReferenceNoOtherHost(t *testing.T) {
 	pages["buyer refunds with a case"] = buyer.get("/console/buyer/refunds")
 	pages["seller refunds with a case"] = seller.get("/console/seller/refunds")
 	pages["POST offer (refused form)"] = withStatus(seller.post("/console/seller/offers", seller.form(token, "product", "")), http.StatusBadRequest)
-	pages["POST metering"] = seller.post("/console/seller/metering", seller.form(token, "product", "prod-acme-analytics",
-		"dimension", "api_calls", "period", "2026-01"))
+	pages["POST metering (month not billed)"] = withStatus(seller.post("/console/seller/metering", seller.form(token, "product", "prod-acme-analytics",
+		"dimension", "api_calls", "period", "2026-01")), http.StatusBadRequest)
+	pages["POST metering preview"] = seller.post("/console/seller/metering", seller.form(token, "product", "prod-acme-analytics",
+		"dimension", "api_calls", "period", "2025-12"))
 	operator := e.client()
 	operator.signIn(operatorKey, operatorSec)
 	pages["operator"] = operator.get("/console/operator")

@@ -208,7 +208,7 @@ func readAnswer(r *http.Request) (service.RefundRequestInput, string) {
 	var ok bool
 	var problem string
 	if in.Amount, problem = formAmount(r.PostFormValue("amount")); problem != "" {
-		return in, "The amount " + strings.TrimPrefix(problem, "the amount ") + "."
+		return in, "The amount is not a decimal the console reads: " + problem + "."
 	}
 	if in.CancellationDate, ok = formDate(r.PostFormValue("cancellation_date")); !ok {
 		return in, "Write the cancellation date as YYYY-MM-DD."
