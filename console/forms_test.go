@@ -120,3 +120,22 @@ func TestMeteringErrorIsPreviewedThenConfirmed(t *testing.T) {
 		t.Errorf("adjustment = %+v, want 3.00 USD on %s", ba[0], publicAgmt)
 	}
 }
+
+// TestRefundRequestAboveTheRefundableIsRefusedOnTheForm: such a request was "filed" as needing
+// action, and could be neither granted nor withdrawn. The form now says what can be asked.
+func TestRefundRequestAboveTheRefundableIsRefusedOnTheForm(t *testing.T) {
+	e := newEnv(t)
+	inv := e.firstInvoice() // 1,200.00 USD
+	buyer := e.client()
+	buyer.signIn(buyerKey, buyerSecret)
+	agreement := "/console/buyer/agreements/" + privateAgmt
+	token := buyer.csrf(agreement)
+	r := buyer.post(agreement+"/refund", buyer.form(token, "type", "REFUND", "invoice", inv.ID, "amount", "1,500.00",
+		"cancellation_date", "2026-12-31", "comments", "keep me"))
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "ask for 1200.00 USD or less") || !strings.Contains(r.body, "keep me") {
+		t.Fatalf("1,500.00 on a 1,200.00 invoice: %d, want 400 saying what can be asked\n%s", r.status, r.body)
+	}
+	if n := len(e.refundCases(buyerCorp, service.Acceptor)); n != 0 {
+		t.Fatalf("%d refund requests filed", n)
+	}
+}

@@ -82,7 +82,8 @@ func (in *RefundRequestInput) checkAnswer(p *mercato.Problems) {
 // becomes a case with a reference ID: completed at once when the refund policy makes it
 // automatic (or the seller files it, which authorizes it), pending until the end of the current
 // billing cycle when it concerns charges not invoiced yet, awaiting the seller otherwise, or
-// action required when something is missing. Errors: EInvalid, ENotFound (no such agreement
+// action required when something is missing. Errors: EInvalid (also an amount above what remains
+// refundable on the invoices named), ENotFound (no such agreement
 // between the parties), EForbidden (the caller is neither party).
 func (s *Service) FileRefundRequest(ctx context.Context, caller string, in RefundRequestInput) (mercato.RefundCase, error) {
 	if err := in.Validate(); err != nil {
@@ -100,6 +101,9 @@ func (s *Service) FileRefundRequest(ctx context.Context, caller string, in Refun
 		}
 		c = mercato.RefundCase{ID: newID("rc-"), FiledBy: caller, Status: mercato.RefundSubmitted, CreatedAt: now}
 		if err := fillCase(&c, &in, &a); err != nil {
+			return err
+		}
+		if err := checkRefundable(tx, &c); err != nil {
 			return err
 		}
 		if err := tx.InsertRefundCase(c); err != nil {
@@ -228,21 +232,43 @@ func missingInfo(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, pc 
 	case (c.Amount > 0 || c.Kind == "TAX") && len(c.InvoiceIDs) == 0 && len(c.Periods) == 0:
 		return "name the invoice(s) or billing period(s) to refund", nil
 	}
-	if c.Amount == 0 || c.Kind == "TAX" { // a tax refund's amount is the tax left
-		return "", nil
+	// A request filed or answered above the refundable is refused (checkRefundable); this finds
+	// one whose invoices were refunded by other means while it waited.
+	left, over, err := refundableLeft(tx, c)
+	if err != nil || !over {
+		return "", err
+	}
+	return fmt.Sprintf("the amount %s exceeds the %s %s that remains refundable on the invoices named", c.Amount.FormatIn(c.Currency), left.FormatIn(c.Currency), c.Currency), nil
+}
+
+// refundableLeft returns what remains refundable on the invoices the case names, and whether
+// the amount asked is more than that. A case naming no invoice found, asking no amount, or
+// asking for tax (whose amount is the tax left) is never over.
+func refundableLeft(tx mercato.Tx, c *mercato.RefundCase) (mercato.Amount, bool, error) {
+	if c.Amount == 0 || c.Kind == "TAX" {
+		return 0, false, nil
 	}
 	invs, err := caseInvoices(tx, c)
 	if err != nil {
-		return "", err
+		return 0, false, err
 	}
 	var left mercato.Amount
 	for _, inv := range invs {
 		left += inv.MaxAdjustment()
 	}
-	if len(invs) > 0 && c.Amount > left {
-		return fmt.Sprintf("the amount %s exceeds the %s %s that remains refundable on the invoices named", c.Amount.FormatIn(c.Currency), left.FormatIn(c.Currency), c.Currency), nil
+	return left, len(invs) > 0 && c.Amount > left, nil
+}
+
+// checkRefundable refuses a request for more than remains refundable on the invoices it names.
+// Filed, it would wait for an answer that no decision could grant, so it is refused before it
+// exists, with the amount that can still be asked.
+func checkRefundable(tx mercato.Tx, c *mercato.RefundCase) error {
+	left, over, err := refundableLeft(tx, c)
+	if err != nil || !over {
+		return err
 	}
-	return "", nil
+	return invalid("EXCEEDED_MAXIMUM_ADJUSTMENT_AMOUNT", "amount", "the amount %s %s exceeds the %s %s that remains refundable on the invoices named: ask for %s %s or less",
+		c.Amount.FormatIn(c.Currency), c.Currency, left.FormatIn(c.Currency), c.Currency, left.FormatIn(c.Currency), c.Currency)
 }
 
 // openPeriod returns a requested billing period whose consolidated invoice is not issued yet.
@@ -617,8 +643,9 @@ func (s *Service) RefundCases(ctx context.Context, caller string, q RequestQuery
 }
 
 // AnswerRefundRequest completes a case that needs action with what was missing (the fields of
-// in that are set replace the case's) and submits it again. Errors: ENotFound, EForbidden (not
-// the filer), EConflict (the case does not need action).
+// in that are set replace the case's) and submits it again. Errors: EInvalid (also an amount
+// above what remains refundable), ENotFound, EForbidden (not the filer), EConflict (the case does
+// not need action).
 func (s *Service) AnswerRefundRequest(ctx context.Context, caller, id string, in RefundRequestInput) (mercato.RefundCase, error) {
 	var p mercato.Problems
 	if in.checkAnswer(&p); len(p) > 0 {
@@ -637,6 +664,9 @@ func (s *Service) AnswerRefundRequest(ctx context.Context, caller, id string, in
 			return conflict("RefundCase", id, "refund request %s is %s; only a request that needs action can be answered", id, c.Status)
 		}
 		if err := answer(&c, &in); err != nil {
+			return err
+		}
+		if err := checkRefundable(tx, &c); err != nil {
 			return err
 		}
 		a, err := tx.GetAgreement(c.AgreementID)
