@@ -139,3 +139,42 @@ func TestRefundRequestAboveTheRefundableIsRefusedOnTheForm(t *testing.T) {
 		t.Fatalf("%d refund requests filed", n)
 	}
 }
+
+// TestRefundApprovalIsReviewedFirst: "Approve" refunded on one click. The seller now sees what
+// is refunded, from which invoice, to whom, and confirms; an approval that can no longer apply
+// is refused on the review, before any confirmation.
+func TestRefundApprovalIsReviewedFirst(t *testing.T) {
+	e := newEnv(t)
+	inv := e.firstInvoice() // 1,200.00 USD
+	buyer := e.client()
+	buyer.signIn(buyerKey, buyerSecret)
+	agreement := "/console/buyer/agreements/" + privateAgmt
+	token := buyer.csrf(agreement)
+	for _, amount := range []string{"800", "700"} {
+		if r := buyer.post(agreement+"/refund", buyer.form(token, "type", "REFUND", "invoice", inv.ID, "amount", amount,
+			"cancellation_date", "2026-12-31")); r.status != http.StatusSeeOther {
+			t.Fatalf("file %s: %d\n%s", amount, r.status, r.body)
+		}
+	}
+	cases := e.refundCases(acme, service.Proposer) // oldest first
+	seller := e.client()
+	seller.signIn(acmeKey, acmeSecret)
+	stoken := seller.csrf("/console/seller/refunds")
+	first, second := "/console/seller/refunds/"+cases[0].ID+"/approve", "/console/seller/refunds/"+cases[1].ID+"/approve"
+	r := seller.get(first)
+	for _, want := range []string{"Buyer Corp", buyerCorp, privateAgmt, inv.ID, "800.00 USD", "no undo"} {
+		if r.status != http.StatusOK || !strings.Contains(r.body, want) {
+			t.Errorf("review of the first approval: %d, does not show %q", r.status, want)
+		}
+	}
+	if r := seller.post(first, seller.form(stoken, "confirm", "1")); r.status != http.StatusSeeOther {
+		t.Fatalf("approve: %d\n%s", r.status, r.body)
+	}
+	// 400.00 USD remains: the second request's 700.00 cannot be refunded any more.
+	if r := seller.get(second); r.status != http.StatusBadRequest || !strings.Contains(r.body, "cannot be refunded") {
+		t.Errorf("review of an approval that cannot apply: %d, want 400 saying why", r.status)
+	}
+	if n := e.adjustments(); n != 1 {
+		t.Errorf("%d adjustments, want the first approval's", n)
+	}
+}

@@ -227,8 +227,12 @@ func readAnswer(r *http.Request) (service.RefundRequestInput, string) {
 	return in, ""
 }
 
-// approveRefund is the seller's authorization of a refund request awaiting it.
+// approveRefund is the seller's authorization of a refund request awaiting it, once the seller
+// confirmed its review (approvalPage): the refund cannot be undone.
 func (c *Console) approveRefund(w http.ResponseWriter, r *http.Request, u *user) {
+	if !c.confirmed(w, r, u, false) {
+		return
+	}
 	if _, err := c.svc.ApproveRefundRequest(r.Context(), u.ID, r.PathValue("rid")); err != nil {
 		c.refundFailed(w, r, u, service.Proposer, refundsView{}, err)
 		return

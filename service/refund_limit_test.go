@@ -44,3 +44,33 @@ func TestRefundRequestAboveTheRefundableIsRefused(t *testing.T) {
 		t.Fatalf("answer of 30.00: %+v, %v", c, err)
 	}
 }
+
+// TestPreviewRefundApproval shows the seller what an approval refunds, per invoice, changing
+// nothing; the approval then refunds exactly that.
+func TestPreviewRefundApproval(t *testing.T) {
+	e := newEnv(t)
+	a, inv := paidInstallment(e) // 1,200.00 USD invoiced on 15 January
+	c := file(e, buyer, service.RefundRequestInput{BuyerID: buyer, SellerID: seller, AgreementID: a.ID, Kind: "REFUND",
+		Amount: amt("300"), InvoiceIDs: []string{inv.ID}, CancellationDate: day(2026, 12, 31)})
+	if c.Status != mercato.RefundAwaitingSeller {
+		t.Fatalf("case: %+v", c)
+	}
+	_, err := e.svc.PreviewRefundApproval(e.ctx, buyer, c.ID)
+	errorOf(t, err, mercato.EForbidden)
+	p, err := e.svc.PreviewRefundApproval(e.ctx, seller, c.ID)
+	if err != nil || len(p.Refunds) != 1 || p.Refunds[0] != (service.InvoiceRefund{InvoiceID: inv.ID, Amount: amt("300")}) ||
+		p.Total != amt("300") || p.Tax || p.Cancels {
+		t.Fatalf("preview: %+v, %v", p, err)
+	}
+	if got := refunded(e, a.ID); got != 0 {
+		t.Fatalf("the preview refunded %s", got)
+	}
+	if _, err := e.svc.ApproveRefundRequest(e.ctx, seller, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := refunded(e, a.ID); got != p.Total {
+		t.Errorf("approved %s, previewed %s", got, p.Total)
+	}
+	_, err = e.svc.PreviewRefundApproval(e.ctx, seller, c.ID)
+	errorOf(t, err, mercato.EConflict)
+}
