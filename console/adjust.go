@@ -295,14 +295,13 @@ func (v *adjustView) checkAmount() bool {
 // parseRefund reads a partial refund's amount, or says what is wrong with it.
 func parseRefund(s string, inv *invoiceView) (mercato.Amount, string) {
 	c := inv.Currency
-	s = strings.TrimSpace(strings.TrimSuffix(strings.ReplaceAll(s, ",", ""), string(c)))
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return 0, "Enter the pre-tax amount to refund."
 	}
-	a, err := mercato.ParseAmount(s)
+	a, problem := parseAmount(s, c)
 	switch {
-	case err != nil:
-		return 0, "Enter the amount as a number such as 250.00, without tax or a currency sign."
+	case problem != "":
+		return 0, "Enter the amount as a number such as 250.00, without tax or a currency sign: " + problem + "."
 	case a <= 0:
 		return a, "The amount must be more than zero."
 	case !a.IsMinorUnits(c):

@@ -5,8 +5,11 @@ import (
 )
 
 // supportApproveRefund is the marketplace's support authorizing, on the seller's behalf, a
-// refund request that awaits the seller.
+// refund request that awaits the seller, once the review (approvalPage) is confirmed.
 func (c *Console) supportApproveRefund(w http.ResponseWriter, r *http.Request, u *user) {
+	if !c.confirmed(w, r, u, true) {
+		return
+	}
 	_, err := c.svc.OperatorApproveRefundRequest(r.Context(), u.ID, r.PathValue("rid"))
 	c.supportDone(w, r, u, err)
 }

@@ -180,11 +180,17 @@ func TestSupportDecidesRefundRequests(t *testing.T) {
 		t.Errorf("a seller reached the support action: %d", r.status)
 	}
 
-	r := ops.post("/console/operator/refunds/"+approve+"/approve", ops.form(token))
+	if r := ops.get("/console/operator/refunds/" + approve + "/approve"); r.status != http.StatusOK || !strings.Contains(r.body, `id="submit-approval"`) {
+		t.Fatalf("support's approval review: %d\n%s", r.status, r.body)
+	}
+	if r := ops.post("/console/operator/refunds/"+approve+"/approve", ops.form(token)); r.status != http.StatusBadRequest {
+		t.Fatalf("support approves without confirming: %d", r.status)
+	}
+	r := ops.post("/console/operator/refunds/"+approve+"/approve", ops.form(token, "confirm", "1"))
 	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/console/operator?notice=refund-support") {
 		t.Fatalf("approve: %d to %q\n%s", r.status, r.location, r.body)
 	}
-	if r := ops.post("/console/operator/refunds/"+approve+"/approve", ops.form(token)); r.status != http.StatusConflict {
+	if r := ops.post("/console/operator/refunds/"+approve+"/approve", ops.form(token, "confirm", "1")); r.status != http.StatusConflict {
 		t.Errorf("approving twice: %d", r.status)
 	}
 	r = ops.post("/console/operator/refunds/"+missing+"/answer", ops.form(token, "invoices", inv.ID, "amount", "ten"))

@@ -164,8 +164,9 @@ func (f *refundForm) request() (service.RefundRequestInput, mercato.Problems) {
 	in := service.RefundRequestInput{Kind: mercato.RefundKind(f.Kind), Comments: f.Comments}
 	var p mercato.Problems
 	var ok bool
-	if in.Amount, ok = formAmount(f.Amount); !ok {
-		p.Add("amount", "%q is not an amount: write it like 120.50", f.Amount)
+	var problem string
+	if in.Amount, problem = formAmount(f.Amount); problem != "" {
+		p.Add("amount", "%s", problem)
 	}
 	if in.CancellationDate, ok = formDate(f.CancellationDate); !ok {
 		p.Add("cancellationDate", "write the date as YYYY-MM-DD")
@@ -205,8 +206,9 @@ func (c *Console) answerRefund(w http.ResponseWriter, r *http.Request, u *user) 
 func readAnswer(r *http.Request) (service.RefundRequestInput, string) {
 	var in service.RefundRequestInput
 	var ok bool
-	if in.Amount, ok = formAmount(r.PostFormValue("amount")); !ok {
-		return in, "The amount is not a decimal: write it like 120.50."
+	var problem string
+	if in.Amount, problem = formAmount(r.PostFormValue("amount")); problem != "" {
+		return in, "The amount is not a decimal the console reads: " + problem + "."
 	}
 	if in.CancellationDate, ok = formDate(r.PostFormValue("cancellation_date")); !ok {
 		return in, "Write the cancellation date as YYYY-MM-DD."
@@ -225,8 +227,12 @@ func readAnswer(r *http.Request) (service.RefundRequestInput, string) {
 	return in, ""
 }
 
-// approveRefund is the seller's authorization of a refund request awaiting it.
+// approveRefund is the seller's authorization of a refund request awaiting it, once the seller
+// confirmed its review (approvalPage): the refund cannot be undone.
 func (c *Console) approveRefund(w http.ResponseWriter, r *http.Request, u *user) {
+	if !c.confirmed(w, r, u, false) {
+		return
+	}
 	if _, err := c.svc.ApproveRefundRequest(r.Context(), u.ID, r.PathValue("rid")); err != nil {
 		c.refundFailed(w, r, u, service.Proposer, refundsView{}, err)
 		return

@@ -54,7 +54,19 @@ func TestRefundRequestFiledAndApproved(t *testing.T) {
 	if r := seller.post("/console/seller/refunds/"+id+"/reject", seller.form(stoken)); r.status != http.StatusBadRequest || !strings.Contains(r.body, "reason") {
 		t.Fatalf("reject without a reason: %d", r.status)
 	}
-	r = seller.post("/console/seller/refunds/"+id+"/approve", seller.form(stoken))
+	review := seller.get("/console/seller/refunds/" + id + "/approve")
+	if review.status != http.StatusOK || !strings.Contains(review.body, `id="review-refunds"`) || !strings.Contains(review.body, "100.00 USD") ||
+		!strings.Contains(review.body, inv.ID) || !strings.Contains(review.body, "Buyer Corp") {
+		t.Fatalf("approval review: %d\n%s", review.status, review.body)
+	}
+	if r := seller.post("/console/seller/refunds/"+id+"/approve", seller.form(stoken)); r.status != http.StatusBadRequest ||
+		!strings.Contains(r.body, "Confirm that you checked") {
+		t.Fatalf("approve without confirming: %d", r.status)
+	}
+	if c := e.refundCases(acme, service.Proposer); c[0].Status != mercato.RefundAwaitingSeller {
+		t.Fatalf("approved without confirming: %+v", c[0])
+	}
+	r = seller.post("/console/seller/refunds/"+id+"/approve", seller.form(stoken, "confirm", "1"))
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("approve: %d\n%s", r.status, r.body)
 	}
@@ -64,7 +76,7 @@ func TestRefundRequestFiledAndApproved(t *testing.T) {
 	if l := buyer.get("/console/buyer/refunds"); !strings.Contains(l.body, "Completed") || !strings.Contains(l.body, "Seller authorization") {
 		t.Errorf("buyer's list after approval:\n%s", l.body)
 	}
-	if r := seller.post("/console/seller/refunds/"+id+"/approve", seller.form(stoken)); r.status != http.StatusConflict {
+	if r := seller.post("/console/seller/refunds/"+id+"/approve", seller.form(stoken, "confirm", "1")); r.status != http.StatusConflict {
 		t.Errorf("approving twice: %d, want 409", r.status)
 	}
 }

@@ -61,6 +61,7 @@ func (c *Console) sellerRoutes(m *http.ServeMux, seller func(pageHandler) http.H
 	m.HandleFunc("GET /console/seller/metering", seller(c.meteringPage))
 	m.HandleFunc("POST /console/seller/metering", seller(c.confirmMeteringError))
 	m.HandleFunc("GET /console/seller/reports", seller(c.reportsPage))
+	m.HandleFunc("GET /console/seller/refunds/{rid}/approve", seller(c.approvalPage(false)))
 	m.HandleFunc("POST /console/seller/refunds/{rid}/approve", seller(c.approveRefund))
 	m.HandleFunc("POST /console/seller/refunds/{rid}/reject", seller(c.rejectRefund))
 }
@@ -85,6 +86,7 @@ func (c *Console) buyerRoutes(m *http.ServeMux, buyer func(pageHandler) http.Han
 func (c *Console) operatorRoutes(m *http.ServeMux, operator func(pageHandler) http.HandlerFunc) {
 	m.HandleFunc("GET /console/operator", operator(c.operatorPage))
 	m.HandleFunc("POST /console/operator/clock", operator(c.advanceClock))
+	m.HandleFunc("GET /console/operator/refunds/{rid}/approve", operator(c.approvalPage(true)))
 	m.HandleFunc("POST /console/operator/refunds/{rid}/approve", operator(c.supportApproveRefund))
 	m.HandleFunc("POST /console/operator/refunds/{rid}/reject", operator(c.supportRejectRefund))
 	m.HandleFunc("POST /console/operator/refunds/{rid}/answer", operator(c.supportAnswerRefund))

@@ -147,8 +147,12 @@ func (f *offerForm) terms(o *mercato.Offer) mercato.Problems {
 	const usd = mercato.Currency("USD")
 	switch f.Pricing {
 	case "fixed", "recurring":
-		price, ok := formAmount(f.Price)
-		if !ok || price <= 0 {
+		price, problem := formAmount(f.Price)
+		if problem != "" {
+			p.Add("price", "%s", problem)
+			break
+		}
+		if price <= 0 {
 			p.Add("price", "write a price above 0, like 1200.00")
 			break
 		}
@@ -191,8 +195,11 @@ func parseSchedule(s string) ([]mercato.ScheduleItem, string) {
 		if err != nil {
 			return nil, fmt.Sprintf("line %d: %q is not a YYYY-MM-DD date", i+1, fs[0])
 		}
-		a, ok := formAmount(fs[1])
-		if !ok || a <= 0 {
+		a, problem := formAmount(fs[1])
+		if problem != "" {
+			return nil, fmt.Sprintf("line %d: %s", i+1, problem)
+		}
+		if a <= 0 {
 			return nil, fmt.Sprintf("line %d: %q is not an amount above 0", i+1, fs[1])
 		}
 		out = append(out, mercato.ScheduleItem{ChargeDate: d, ChargeAmount: a})

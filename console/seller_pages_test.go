@@ -92,7 +92,13 @@ func TestMeteringErrorAndReportsPages(t *testing.T) {
 	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "YYYY-MM") {
 		t.Fatalf("bad period: %d", r.status)
 	}
-	r = seller.post("/console/seller/metering", seller.form(token, "product", "prod-acme-analytics", "dimension", "api_calls", "period", "2026-01"))
+	// December 2025 is billed (and had no usage): the preview says there is nothing to refund.
+	r = seller.post("/console/seller/metering", seller.form(token, "product", "prod-acme-analytics", "dimension", "api_calls", "period", "2025-12"))
+	if r.status != http.StatusOK || !strings.Contains(r.body, `id="metering-nothing"`) {
+		t.Fatalf("preview: %d\n%s", r.status, r.body)
+	}
+	r = seller.post("/console/seller/metering", seller.form(token, "product", "prod-acme-analytics", "dimension", "api_calls", "period", "2025-12",
+		"step", "confirm", "confirm", "1"))
 	if r.status != http.StatusOK || !strings.Contains(r.body, `id="metering-result"`) {
 		t.Fatalf("confirm: %d\n%s", r.status, r.body)
 	}

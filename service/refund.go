@@ -82,7 +82,8 @@ func (in *RefundRequestInput) checkAnswer(p *mercato.Problems) {
 // becomes a case with a reference ID: completed at once when the refund policy makes it
 // automatic (or the seller files it, which authorizes it), pending until the end of the current
 // billing cycle when it concerns charges not invoiced yet, awaiting the seller otherwise, or
-// action required when something is missing. Errors: EInvalid, ENotFound (no such agreement
+// action required when something is missing. Errors: EInvalid (also an amount above what remains
+// refundable on the invoices named), ENotFound (no such agreement
 // between the parties), EForbidden (the caller is neither party).
 func (s *Service) FileRefundRequest(ctx context.Context, caller string, in RefundRequestInput) (mercato.RefundCase, error) {
 	if err := in.Validate(); err != nil {
@@ -100,6 +101,9 @@ func (s *Service) FileRefundRequest(ctx context.Context, caller string, in Refun
 		}
 		c = mercato.RefundCase{ID: newID("rc-"), FiledBy: caller, Status: mercato.RefundSubmitted, CreatedAt: now}
 		if err := fillCase(&c, &in, &a); err != nil {
+			return err
+		}
+		if err := checkRefundable(tx, &c); err != nil {
 			return err
 		}
 		if err := tx.InsertRefundCase(c); err != nil {
@@ -228,21 +232,43 @@ func missingInfo(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, pc 
 	case (c.Amount > 0 || c.Kind == "TAX") && len(c.InvoiceIDs) == 0 && len(c.Periods) == 0:
 		return "name the invoice(s) or billing period(s) to refund", nil
 	}
-	if c.Amount == 0 || c.Kind == "TAX" { // a tax refund's amount is the tax left
-		return "", nil
+	// A request filed or answered above the refundable is refused (checkRefundable); this finds
+	// one whose invoices were refunded by other means while it waited.
+	left, over, err := refundableLeft(tx, c)
+	if err != nil || !over {
+		return "", err
+	}
+	return fmt.Sprintf("the amount %s exceeds the %s %s that remains refundable on the invoices named", c.Amount.FormatIn(c.Currency), left.FormatIn(c.Currency), c.Currency), nil
+}
+
+// refundableLeft returns what remains refundable on the invoices the case names, and whether
+// the amount asked is more than that. A case naming no invoice found, asking no amount, or
+// asking for tax (whose amount is the tax left) is never over.
+func refundableLeft(tx mercato.Tx, c *mercato.RefundCase) (mercato.Amount, bool, error) {
+	if c.Amount == 0 || c.Kind == "TAX" {
+		return 0, false, nil
 	}
 	invs, err := caseInvoices(tx, c)
 	if err != nil {
-		return "", err
+		return 0, false, err
 	}
 	var left mercato.Amount
 	for _, inv := range invs {
 		left += inv.MaxAdjustment()
 	}
-	if len(invs) > 0 && c.Amount > left {
-		return fmt.Sprintf("the amount %s exceeds the %s %s that remains refundable on the invoices named", c.Amount.FormatIn(c.Currency), left.FormatIn(c.Currency), c.Currency), nil
+	return left, len(invs) > 0 && c.Amount > left, nil
+}
+
+// checkRefundable refuses a request for more than remains refundable on the invoices it names.
+// Filed, it would wait for an answer that no decision could grant, so it is refused before it
+// exists, with the amount that can still be asked.
+func checkRefundable(tx mercato.Tx, c *mercato.RefundCase) error {
+	left, over, err := refundableLeft(tx, c)
+	if err != nil || !over {
+		return err
 	}
-	return "", nil
+	return invalid("EXCEEDED_MAXIMUM_ADJUSTMENT_AMOUNT", "amount", "the amount %s %s exceeds the %s %s that remains refundable on the invoices named: ask for %s %s or less",
+		c.Amount.FormatIn(c.Currency), c.Currency, left.FormatIn(c.Currency), c.Currency, left.FormatIn(c.Currency), c.Currency)
 }
 
 // openPeriod returns a requested billing period whose consolidated invoice is not issued yet.
@@ -617,8 +643,9 @@ func (s *Service) RefundCases(ctx context.Context, caller string, q RequestQuery
 }
 
 // AnswerRefundRequest completes a case that needs action with what was missing (the fields of
-// in that are set replace the case's) and submits it again. Errors: ENotFound, EForbidden (not
-// the filer), EConflict (the case does not need action).
+// in that are set replace the case's) and submits it again. Errors: EInvalid (also an amount
+// above what remains refundable), ENotFound, EForbidden (not the filer), EConflict (the case does
+// not need action).
 func (s *Service) AnswerRefundRequest(ctx context.Context, caller, id string, in RefundRequestInput) (mercato.RefundCase, error) {
 	var p mercato.Problems
 	if in.checkAnswer(&p); len(p) > 0 {
@@ -637,6 +664,9 @@ func (s *Service) AnswerRefundRequest(ctx context.Context, caller, id string, in
 			return conflict("RefundCase", id, "refund request %s is %s; only a request that needs action can be answered", id, c.Status)
 		}
 		if err := answer(&c, &in); err != nil {
+			return err
+		}
+		if err := checkRefundable(tx, &c); err != nil {
 			return err
 		}
 		a, err := tx.GetAgreement(c.AgreementID)
@@ -791,75 +821,179 @@ type MeteringErrorInput struct {
 	Comments  string                `json:"comments,omitempty"`
 }
 
+// Validate reports every bad field at once.
+func (in *MeteringErrorInput) Validate() error {
+	var p mercato.Problems
+	if in.ProductID == "" {
+		p.Add("productId", "is required")
+	}
+	if in.Dimension == "" {
+		p.Add("dimension", "is required")
+	}
+	if in.Period.Month < 1 || in.Period.Month > 12 || in.Period.Year < 1 {
+		p.Add("billingPeriod", "must be a month (1-12) and a year")
+	}
+	if n := utf8.RuneCountInString(in.Comments); n > MaxRefundComments {
+		p.Add("comments", "has %d characters; at most %d are allowed", n, MaxRefundComments)
+	}
+	return p.Err("invalid metering error")
+}
+
 // ConfirmMeteringError refunds, once and for every affected buyer, the usage of a dimension
 // billed for a period: a completed refund case per affected agreement, under the metering-error
-// rule. Confirming again refunds nothing twice. Errors: ENotFound (not the caller's product).
+// rule. Confirming again refunds nothing twice. Errors: EInvalid (a missing field, a dimension
+// the product does not meter, a period whose usage is not invoiced yet), ENotFound (not the
+// caller's product).
 func (s *Service) ConfirmMeteringError(ctx context.Context, caller string, in MeteringErrorInput) ([]mercato.RefundCase, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
 	var out []mercato.RefundCase
 	err := s.store.Update(ctx, func(tx mercato.Tx) error {
-		out = nil
-		p, err := tx.GetProduct(in.ProductID)
-		if err != nil || p.SellerID != caller {
-			return mercato.NotFound("Product", in.ProductID)
-		}
-		as, err := tx.ListAgreements(mercato.AgreementFilter{ProposerID: caller, ProductID: p.ID})
+		now := s.Now()
+		plans, err := meteringPlans(tx, caller, in, now)
 		if err != nil {
 			return err
 		}
-		now := s.Now()
-		for i := range as {
-			c, ok, err := s.meteringRefund(tx, &as[i], in, now)
-			if err != nil {
+		out = nil
+		for i := range plans {
+			if err := s.meteringRefund(tx, &plans[i], now); err != nil {
 				return err
 			}
-			if ok {
-				out = append(out, c)
-			}
+			out = append(out, plans[i].c)
 		}
-		return audit(tx, now, caller, "ConfirmMeteringError", "Product", p.ID, "", map[string]any{
+		return audit(tx, now, caller, "ConfirmMeteringError", "Product", in.ProductID, "", map[string]any{
 			"dimension": in.Dimension, "period": in.Period, "refundCases": len(out)})
 	})
 	return out, err
 }
 
-// meteringRefund refunds one agreement's usage of the dimension in the period, if it has any
-// not refunded yet.
-func (s *Service) meteringRefund(tx mercato.Tx, a *mercato.Agreement, in MeteringErrorInput, now time.Time) (mercato.RefundCase, bool, error) {
+// PreviewMeteringError returns what ConfirmMeteringError would refund now, changing nothing:
+// one case per affected buyer, SUBMITTED, with the amount to refund. Errors as
+// ConfirmMeteringError.
+func (s *Service) PreviewMeteringError(ctx context.Context, caller string, in MeteringErrorInput) ([]mercato.RefundCase, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var out []mercato.RefundCase
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		plans, err := meteringPlans(tx, caller, in, s.Now())
+		out = nil
+		for _, pl := range plans {
+			out = append(out, pl.c)
+		}
+		return err
+	})
+	return out, err
+}
+
+// meteringPlan is what confirming a metering error refunds on one agreement.
+type meteringPlan struct {
+	a       mercato.Agreement
+	c       mercato.RefundCase
+	refunds []policy.Refund
+}
+
+// meteringPlans checks the confirmation against the caller's product and the clock, and returns
+// the refunds it makes: one plan per agreement with usage of the dimension in the period that
+// is not refunded yet.
+func meteringPlans(tx mercato.Tx, caller string, in MeteringErrorInput, now time.Time) ([]meteringPlan, error) {
+	p, err := tx.GetProduct(in.ProductID)
+	if err != nil || p.SellerID != caller {
+		return nil, mercato.NotFound("Product", in.ProductID)
+	}
+	if err := checkMeteringError(&p, in, now); err != nil {
+		return nil, err
+	}
+	as, err := tx.ListAgreements(mercato.AgreementFilter{ProposerID: caller, ProductID: p.ID})
+	if err != nil {
+		return nil, err
+	}
+	var plans []meteringPlan
+	for i := range as {
+		pl, ok, err := planMeteringRefund(tx, &as[i], in, now)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			plans = append(plans, pl)
+		}
+	}
+	return plans, nil
+}
+
+// checkMeteringError refuses a confirmation that could only refund the wrong thing: a dimension
+// the product does not meter (its charges are fees, not usage), or a period whose usage is not
+// invoiced yet (nothing billed to refund, and the usage may still be corrected).
+func checkMeteringError(p *mercato.Product, in MeteringErrorInput, now time.Time) error {
+	if d, ok := p.Dimension(in.Dimension); !ok || !d.Metered {
+		return invalid("", "dimension", "%q is not a metered dimension of product %s (metered: %s)",
+			in.Dimension, p.ID, meteredList(p))
+	}
+	if at := closeTime(in.Period); at.After(now) {
+		return invalid("", "billingPeriod", "the usage of billing period %s is not invoiced yet (its invoice is issued on %s): "+
+			"confirm a metering error once the period is billed", in.Period, at.Format(time.DateOnly))
+	}
+	return nil
+}
+
+// meteredList names the metered dimensions of p, for a message.
+func meteredList(p *mercato.Product) string {
+	var keys []string
+	for _, d := range p.Dimensions {
+		if d.Metered {
+			keys = append(keys, d.Key)
+		}
+	}
+	if len(keys) == 0 {
+		return "none"
+	}
+	return strings.Join(keys, ", ")
+}
+
+// planMeteringRefund returns what a metering error refunds on one agreement: its usage of the
+// dimension in the period, unless it has none or was refunded before.
+func planMeteringRefund(tx mercato.Tx, a *mercato.Agreement, in MeteringErrorInput, now time.Time) (meteringPlan, bool, error) {
 	h := sha256.Sum256([]byte(a.ID + "\x00" + in.Dimension + "\x00" + in.Period.String()))
 	c := mercato.RefundCase{ID: "rc-m" + hex.EncodeToString(h[:12]), FiledBy: a.ProposerID, BuyerID: a.AcceptorID,
 		SellerID: a.ProposerID, ProductID: a.ProductID, AgreementID: a.ID, Kind: mercato.RefundKindMeteringError, Status: mercato.RefundSubmitted,
 		Periods: []mercato.BillingPeriod{in.Period}, Currency: a.Currency, Comments: in.Comments, CreatedAt: now, UpdatedAt: now}
 	if _, err := tx.GetRefundCase(c.ID); err == nil {
-		return c, false, nil // confirmed before
+		return meteringPlan{}, false, nil // confirmed before
 	}
 	lines, err := invoiceLines(tx, a)
 	if err != nil {
-		return c, false, err
+		return meteringPlan{}, false, err
 	}
 	lines = slices.DeleteFunc(lines, func(l policy.Line) bool {
 		return l.PeriodStart.Before(in.Period.Start()) || !l.PeriodStart.Before(in.Period.End())
 	})
 	refunds := policy.Amounts(policy.RuleMeteringError, lines, time.Time{}, now, in.Dimension)
-	if len(refunds) == 0 {
-		return c, false, nil
-	}
-	if err := tx.InsertRefundCase(c); err != nil {
-		return c, false, err
-	}
-	for i, r := range refunds {
+	for _, r := range refunds {
 		c.Amount += r.Amount
-		id, err := s.refundInvoice(tx, a, &c, r, policy.RuleMeteringError, fmt.Sprintf("%s-%d", c.ID, i+1), now)
+	}
+	return meteringPlan{a: *a, c: c, refunds: refunds}, len(refunds) > 0, nil
+}
+
+// meteringRefund makes the refunds of one plan and completes its case.
+func (s *Service) meteringRefund(tx mercato.Tx, pl *meteringPlan, now time.Time) error {
+	c := &pl.c
+	if err := tx.InsertRefundCase(*c); err != nil {
+		return err
+	}
+	for i, r := range pl.refunds {
+		id, err := s.refundInvoice(tx, &pl.a, c, r, policy.RuleMeteringError, fmt.Sprintf("%s-%d", c.ID, i+1), now)
 		if err != nil {
-			return c, false, err
+			return err
 		}
 		c.Adjustments = append(c.Adjustments, id)
 	}
 	c.Rule = string(policy.RuleMeteringError)
-	if err := s.setCase(tx, &c, mercato.RefundCompleted, "", now); err != nil {
-		return c, false, err
+	if err := s.setCase(tx, c, mercato.RefundCompleted, "", now); err != nil {
+		return err
 	}
-	return c, true, emit(tx, now, c.BuyerID, "Refund Request Completed - Acceptor", c.ID,
-		map[string]any{"referenceId": c.ID, "agreementId": a.ID, "policyRule": c.Rule})
+	return emit(tx, now, c.BuyerID, "Refund Request Completed - Acceptor", c.ID,
+		map[string]any{"referenceId": c.ID, "agreementId": pl.a.ID, "policyRule": c.Rule})
 }
 
 // WaitingRefundCases lists, for an operator, the refund requests of every party that wait for
