@@ -110,6 +110,7 @@ var (
 		IndefLength:       cbor.IndefLengthAllowed, // the Go SDK sends indefinite maps and arrays
 		TimeTag:           cbor.DecTagOptional,
 		MaxNestedLevels:   32,
+		MaxArrayElements:  MaxListElements, // refused before decoding them (lists.go)
 		FieldNameMatching: cbor.FieldNameMatchingCaseSensitive,
 		DupMapKey:         cbor.DupMapKeyQuiet,
 	})
@@ -141,6 +142,9 @@ func unmarshalJSON(body []byte, v any) error {
 	}
 	if body[0] != '{' {
 		return errNotStructure
+	}
+	if err := checkJSONLists(body); err != nil {
+		return err
 	}
 	return json.Unmarshal(body, v)
 }

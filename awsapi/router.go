@@ -287,6 +287,9 @@ func invoke(ctx context.Context, proto Protocol, op *Operation, body []byte) (re
 	}()
 	in := op.New()
 	if err := proto.Unmarshal(body, in); err != nil {
+		if long := longListError(err); long != nil {
+			return nil, long
+		}
 		return nil, serializationException(decodeErrorMessage(err))
 	}
 	if v, ok := in.(Validator); ok {

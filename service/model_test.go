@@ -535,8 +535,8 @@ func (m *model) buyerCancel() {
 }
 
 // fileRefund files a refund request the model can decide: a seller's for an amount of one
-// invoice (granted at once when it fits what is left, action required otherwise or without an
-// amount), or a buyer's on a private offer (which waits for the seller).
+// invoice (granted at once when it fits what is left, refused above it, action required without
+// an amount), or a buyer's on a private offer (which waits for the seller).
 func (m *model) fileRefund() {
 	invs := m.invoices()
 	if len(invs) == 0 {
@@ -555,13 +555,13 @@ func (m *model) fileRefund() {
 		Kind: mercato.RefundKindRefund, InvoiceIDs: []string{inv.ID}, Amount: amount, CancellationDate: m.svc.Now().AddDate(0, 1, 0)}
 	c, err := m.svc.FileRefundRequest(m.ctx, filer, in)
 	switch {
-	case !amount.IsMinorUnits(inv.Currency):
+	case !amount.IsMinorUnits(inv.Currency) || amount > left:
 		if mercato.ErrorCodeOf(err) != mercato.EInvalid {
-			m.t.Fatalf("refund request of %s: %+v, %v; want EInvalid", amount, c, err)
+			m.t.Fatalf("refund request of %s with %s left: %+v, %v; want EInvalid", amount, left, c, err)
 		}
 	case err != nil:
 		m.t.Fatalf("refund request of %s on %s: %v", amount, inv.ID, err)
-	case amount > left || amount == 0:
+	case amount == 0:
 		if c.Status != mercato.RefundActionRequired {
 			m.t.Fatalf("refund request of %s with %s left: %s (%s); want ACTION_REQUIRED", amount, left, c.Status, c.StatusReason)
 		}
