@@ -179,9 +179,16 @@ var modelOffers = []modelOffer{
 	{id: "offer-upfront", product: "prod-ps", kind: mercato.ProductProfessionalServices, upfront: amt("1000.00"), contract: true, annual: true},
 	{id: "offer-ami-a", product: "prod-ami", kind: mercato.ProductAMI, usage: "hours", rate: amt("0.05"), contract: true,
 		schedule: []time.Time{day(2026, 3, 1), day(2026, 6, 1), day(2026, 9, 1)}},
-	{id: "offer-ami-b", product: "prod-ami", kind: mercato.ProductAMI, private: true, buyers: []string{buyer, buyer2}, expires: day(2027, 1, 1), usage: "hours", rate: amt("0.10")},
+	{id: "offer-ami-b", product: "prod-ami", kind: mercato.ProductAMI, private: true, buyers: []string{buyer, buyer2}, expires: day(2027, 1, 1), usage: "hours", rate: amt("0.10"),
+		contract: true, schedule: []time.Time{day(2026, 3, 1), day(2026, 6, 1), day(2026, 9, 1), day(2026, 12, 1)}},
 	{id: "offer-ctr", product: "prod-ctr", kind: mercato.ProductContainer, upfront: amt("300.00"), contract: true, annual: true},
 	{id: "offer-data", product: "prod-data", kind: mercato.ProductData, upfront: amt("49.99"), contract: true, annual: true},
+}
+
+// yearly is the offer's fixed price per year: its upfront price, or its installments (a
+// schedule without a validity term counts as one year's).
+func (o modelOffer) yearly() mercato.Amount {
+	return o.upfront + mercato.Amount(len(o.schedule))*amt("100.00")
 }
 
 func newModel(t *rapid.T, store mercato.Store) *model {
@@ -240,7 +247,13 @@ func modelScenario() mercato.Scenario {
 					{ChargeDate: day(2026, 9, 1), ChargeAmount: amt("100.00")},
 				}}}}},
 			{ID: "offer-ami-b", ProductID: "prod-ami", Visibility: "private", Buyers: []string{buyer, buyer2},
-				ExpiresAt: day(2027, 1, 1), Terms: mercato.Terms{usage("hours", "0.10")}},
+				ExpiresAt: day(2027, 1, 1), Terms: mercato.Terms{usage("hours", "0.10"),
+					{PaymentSchedule: &mercato.PaymentScheduleTerm{CurrencyCode: "USD", Schedule: []mercato.ScheduleItem{
+						{ChargeDate: day(2026, 3, 1), ChargeAmount: amt("100.00")},
+						{ChargeDate: day(2026, 6, 1), ChargeAmount: amt("100.00")},
+						{ChargeDate: day(2026, 9, 1), ChargeAmount: amt("100.00")},
+						{ChargeDate: day(2026, 12, 1), ChargeAmount: amt("100.00")},
+					}}}}},
 			{ID: "offer-ctr", ProductID: "prod-ctr", Visibility: "public", Terms: mercato.Terms{{Validity: year}, upfront("300.00")}},
 			{ID: "offer-data", ProductID: "prod-data", Visibility: "public", Terms: mercato.Terms{{Validity: year}, upfront("49.99")}},
 		},
@@ -607,7 +620,7 @@ func (m *model) approveWaiting() {
 			if got, _ := m.svc.Agreement(m.ctx, r.agreement.id); got.Status != mercato.AgreementCancelled {
 				m.t.Fatalf("approved cancellation %s left agreement %s %s", r.id, got.ID, got.Status)
 			}
-			r.agreement.ended = true
+			r.agreement.ended, r.agreement.cancelled = true, m.svc.Now()
 		}
 	}
 }
@@ -618,9 +631,9 @@ func (m *model) approveWaiting() {
 //     the seller and a seller's cancels it now;
 //   - TAX of an invoice: a seller's refunds the tax left, a buyer's waits for the seller;
 //   - UPGRADE or DOWNGRADE, by the buyer: action required unless the agreement was replaced;
-//     then, whatever the request says, a replacement worth at least as much (here: a usage rate
-//     no lower) refunds everything invoiced on the old plan, and anything else, or a private
-//     plan, waits for the seller.
+//     then, whatever the request says, a replacement worth at least as much (a usage rate and a
+//     yearly fixed price no lower) refunds everything invoiced on the old plan, and anything
+//     else, or a private plan, waits for the seller.
 func (m *model) fileOtherKind() {
 	if len(m.agreements) == 0 {
 		return
@@ -661,7 +674,7 @@ func (m *model) fileOtherKind() {
 	case want == mercato.RefundAwaitingSeller:
 		m.waiting = append(m.waiting, modelRequest{id: c.ID, kind: kind, agreement: a})
 	case want == mercato.RefundCompleted && kind == mercato.RefundKindCancellation:
-		a.ended = true
+		a.ended, a.cancelled = true, now
 	}
 	if inFull {
 		if kind == mercato.RefundKindCancellation {
@@ -687,7 +700,7 @@ func (m *model) otherKindOutcome(a *modelAgreement, kind mercato.RefundKind, fil
 		if a.replacedBy.id == "" {
 			return mercato.RefundActionRequired, false
 		}
-		if !a.offer.private && a.replacedBy.rate >= a.offer.rate {
+		if !a.offer.private && a.replacedBy.rate >= a.offer.rate && a.replacedBy.yearly() >= a.offer.yearly() {
 			return mercato.RefundCompleted, true
 		}
 	}
