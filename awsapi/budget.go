@@ -135,9 +135,16 @@ func reservation(r *http.Request, max int64) int64 {
 
 // readAtMost reads r to its end into a buffer that grows as bytes arrive, never beyond
 // limit+1 bytes, so that a body declaring a large length and sending little holds little.
-func readAtMost(r io.Reader, limit int64) ([]byte, error) {
+// declared is the length the sender declared (-1 when unknown): the first buffer is that
+// (plus the byte that detects a longer body) when it is small, so that a small call allocates
+// what it sends.
+func readAtMost(r io.Reader, limit, declared int64) ([]byte, error) {
 	const first = 16 << 10
-	buf := make([]byte, 0, min(first, limit+1))
+	size := min(first, limit+1)
+	if declared >= 0 && declared < size {
+		size = declared + 1
+	}
+	buf := make([]byte, 0, size)
 	for {
 		if len(buf) == cap(buf) {
 			if int64(len(buf)) > limit {

@@ -399,7 +399,7 @@ func (h *Handler) readBody(r *http.Request) ([]byte, *Exception) {
 	if r.Body == nil {
 		return nil, nil
 	}
-	body, err := readAtMost(r.Body, h.maxBody)
+	body, err := readAtMost(r.Body, h.maxBody, r.ContentLength)
 	if err != nil {
 		return nil, serializationException("Could not read the request body")
 	}
