@@ -134,6 +134,8 @@ func loadBooks(tx mercato.Tx) (*books, error) {
 	if b.agreements, err = tx.ListAgreements(mercato.AgreementFilter{}); err != nil {
 		return nil, err
 	}
+	// The horizon comes from the settlement jobs that finished, not from the setting that
+	// settle itself keeps: a check trusts no record of the code it checks where it has another.
 	settled, err := tx.ListJobs(mercato.JobFilter{Kind: jobSettle, Status: mercato.JobDone})
 	if err != nil {
 		return nil, err
