@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -133,6 +134,8 @@ type model struct {
 	// waiting are refund requests awaiting the seller: the invoice and the amount each asks.
 	waiting []modelRequest
 	tokens  int
+	// failing are the settlements (by job key) that the bank makes fail.
+	failing map[string]bool
 }
 
 type modelAgreement struct {
@@ -192,8 +195,33 @@ func (o modelOffer) yearly() mercato.Amount {
 }
 
 func newModel(t *rapid.T, store mercato.Store) *model {
-	return &model{t: t, ctx: context.Background(), store: store, reserved: map[string]mercato.Amount{},
-		svc: service.New(store, mercato.NewSimClock(day(2026, 1, 1)), service.WithBatchSize(3))}
+	m := &model{t: t, ctx: context.Background(), store: store, reserved: map[string]mercato.Amount{},
+		failing: map[string]bool{}, svc: service.New(store, mercato.NewSimClock(day(2026, 1, 1)), service.WithBatchSize(3))}
+	service.FailJobs(m.svc, "settle", func(j mercato.Job, _ time.Time) error {
+		if m.failing[j.Key] {
+			return errors.New("the bank does not answer")
+		}
+		return nil
+	})
+	return m
+}
+
+// bankDown makes the settlements of the next one or two days fail for good: the first one that
+// runs after them settles what they left.
+func (m *model) bankDown() {
+	next := m.svc.Now().Truncate(24 * time.Hour).Add(24 * time.Hour)
+	for i := range rapid.IntRange(1, 2).Draw(m.t, "days the bank is down") {
+		m.failing["settle:"+next.AddDate(0, 0, i).Format(time.DateOnly)] = true
+	}
+}
+
+// settledBy returns the midnight of the last settlement that ran by now.
+func (m *model) settledBy() time.Time {
+	t := m.svc.Now().Truncate(24 * time.Hour)
+	for m.failing["settle:"+t.Format(time.DateOnly)] {
+		t = t.Add(-24 * time.Hour)
+	}
+	return t
 }
 
 // marketplace applies the model's products and offers.
@@ -290,10 +318,13 @@ func (m *model) step() {
 	case 9:
 		m.approveWaiting()
 	case 10:
-		if rapid.Bool().Draw(m.t, "behavior, or a payment") {
+		switch rapid.IntRange(0, 4).Draw(m.t, "behavior, payment or bank") {
+		case 0, 1:
 			m.behave()
-		} else {
+		case 2, 3:
 			m.pay()
+		default:
+			m.bankDown()
 		}
 	default:
 		hours := rapid.IntRange(0, 24*40).Draw(m.t, "advance hours")
@@ -913,7 +944,7 @@ func later(a, b time.Time) time.Time {
 // and was refunded: a buyer who never pays paid nothing; one who pays on time paid the invoice
 // in full, and was refunded exactly the credit memos settled by then.
 func (m *model) verifyPayments(all []mercato.Invoice) {
-	horizon := m.svc.Now().Truncate(24 * time.Hour)
+	horizon := m.settledBy()
 	changed := map[string]bool{} // invoices whose behavior changed while they were open: not predicted
 	for _, inv := range all {
 		if inv.Type != mercato.InvoiceTypeInvoice || inv.DueAt.After(horizon) || changed[inv.ID] {
