@@ -2,6 +2,7 @@ package mercato
 
 import (
 	"regexp"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -46,5 +47,5 @@ func MinorUnitsProblem(a Amount, c Currency) string {
 		return "amount " + a.Format(0) + " " + string(c) + " has decimals; " + string(c) + " has none (ISO 4217)"
 	}
 	return "amount " + a.Format(0) + " " + string(c) + " has more decimals than " + string(c) + " allows: at most " +
-		string(rune('0'+c.MinorDigits())) + " (ISO 4217)"
+		strconv.Itoa(c.MinorDigits()) + " (ISO 4217)"
 }

@@ -75,9 +75,9 @@ func requested(p *mercato.Problems, name string, rt requestedTerm) service.Reque
 		set++
 		cfg := &mercato.ConfigurableUpfrontConfiguration{SelectorValue: cu.SelectorValue}
 		for j, d := range cu.Dimensions {
-			if d.DimensionValue < 0 {
+			if d.DimensionValue < 0 { // checked first: the member's name is built only for a problem
 				IntRange(p, name+".configuration.configurableUpfrontPricingTermConfiguration.dimensions["+strconv.Itoa(j)+"].dimensionValue",
-					d.DimensionValue, 0, d.DimensionValue)
+					d.DimensionValue, 0, math.MaxInt)
 			}
 			cfg.Dimensions = append(cfg.Dimensions, mercato.DimensionQuantity{DimensionKey: d.DimensionKey, DimensionValue: d.DimensionValue})
 		}

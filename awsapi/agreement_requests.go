@@ -45,7 +45,7 @@ func (in *batchAdjustmentsInput) Validate() error {
 		if Required(&p, name+".adjustmentReasonCode", e.AdjustmentReasonCode) {
 			OneOf(&p, name+".adjustmentReasonCode", e.AdjustmentReasonCode, mercato.AdjustmentReasons...)
 		}
-		StringRule{Min: 1, Max: 500}.Check(&p, name+".description", e.Description, false)
+		StringRule{Min: 1, Max: mercato.MaxAdjustmentDescription}.Check(&p, name+".description", e.Description, false)
 		clientTokenRule.Check(&p, name+".clientToken", e.ClientToken, true)
 	}
 	return Invalid(p, "OTHER")

@@ -322,8 +322,9 @@ func (c *Console) adjustSubmit(w http.ResponseWriter, r *http.Request, u *user) 
 	if !ok || !c.upTo(w, r, u, v, 3) {
 		return
 	}
-	if !v.Form.Confirmed || !mercato.ValidClientToken(v.Form.Token) {
-		if !mercato.ValidClientToken(v.Form.Token) {
+	validToken := mercato.ValidClientToken(v.Form.Token)
+	if !v.Form.Confirmed || !validToken {
+		if !validToken {
 			v.Form.Token = "console-" + randomHex(16)
 		}
 		v.Errors["confirm"] = "Confirm that you checked the invoice, the amount and the reason."

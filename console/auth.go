@@ -14,7 +14,8 @@ import (
 // user is the signed-in account of a request.
 type user struct {
 	mercato.Account
-	CSRF string // the token every form of this session carries
+	CSRF    string  // the token every form of this session carries
+	session session // the session signedIn read, so that sign-out need not read it again
 }
 
 // Is reports whether the account has the role.
@@ -43,7 +44,7 @@ func (c *Console) signedIn(h pageHandler) http.HandlerFunc {
 			c.fail(w, r, nil, err)
 			return
 		}
-		u := &user{Account: acct, CSRF: c.keys.csrf(s.ID)}
+		u := &user{Account: acct, CSRF: c.keys.csrf(s.ID), session: s}
 		if r.Method == http.MethodPost && !equal(r.PostFormValue("csrf"), u.CSRF) {
 			c.renderError(w, r, u, http.StatusForbidden, "Form not accepted",
 				"The form's security token was missing or wrong, so nothing was changed. Reload the page and try again.")
@@ -152,11 +153,7 @@ func (c *Console) checkKey(r *http.Request, keyID, secret string) (string, bool)
 // signOut ends the session on the server as well as in the browser, so that a copy of the
 // cookie no longer works.
 func (c *Console) signOut(w http.ResponseWriter, r *http.Request, u *user) {
-	s, ok := c.readSession(r)
-	if !ok {
-		c.noSession(w, r)
-		return
-	}
+	s := u.session
 	if err := c.endSession(w, r, s); err != nil {
 		c.fail(w, r, u, err)
 		return

@@ -6,8 +6,8 @@
 // The console is a transport: it calls the service and nothing below it. An account signs in
 // with one of its access keys; the session lives in a signed cookie, tied to that key and revoked
 // in the database at sign-out, every form carries a per-session CSRF token and cross-origin POSTs
-// are refused. Failed sign-ins are throttled per access key and per client address. Every page shows only what the
-// signed-in account may see, and the service enforces the same rules again.
+// are refused. Failed sign-ins are throttled per access key and per client address. Every page
+// shows only what the signed-in account may see, and the service enforces the same rules again.
 package console
 
 import (

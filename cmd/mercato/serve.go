@@ -73,10 +73,13 @@ func serve(ctx context.Context, o serveOptions) error {
 	if o.trustAccountKeys && !o.sandbox { // before the database is opened or a scenario applied
 		return fmt.Errorf("--trust-account-keys needs --sandbox")
 	}
-	if _, err := o.proxies(); err != nil {
+	// Flags are checked before the database is opened; the certificate is read once.
+	proxies, err := o.proxies()
+	if err != nil {
 		return err
 	}
-	if _, err := o.tlsConfig(); err != nil {
+	tlsConf, err := o.tlsConfig()
+	if err != nil {
 		return err
 	}
 	if os.Getenv("GOGC") == "" {
@@ -118,11 +121,11 @@ func serve(ctx context.Context, o serveOptions) error {
 		}
 		log.Info("scenario applied", "file", o.scenario, "now", svc.Now())
 	}
-	h, err := handler(ctx, svc, o, log)
+	h, err := handler(ctx, svc, o, proxies, log)
 	if err != nil {
 		return err
 	}
-	return run(ctx, o, h, svc, log)
+	return run(ctx, o.addr, tlsConf, h, svc, log)
 }
 
 // newService builds the service on a real clock, or in sandbox mode on a simulated one that
@@ -153,7 +156,8 @@ func storeConcurrency(store mercato.Store) []service.Option {
 }
 
 // handler routes mercato's own endpoints, the AWS Marketplace APIs and the web console on one mux.
-func handler(ctx context.Context, svc *service.Service, o serveOptions, log *slog.Logger) (http.Handler, error) {
+// proxies are the parsed --trusted-proxy networks.
+func handler(ctx context.Context, svc *service.Service, o serveOptions, proxies []netip.Prefix, log *slog.Logger) (http.Handler, error) {
 	mux := http.NewServeMux()
 	controls := http.NewServeMux()
 	control.New(svc, log).Register(controls, "")
@@ -176,10 +180,6 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, log *slo
 	mux.Handle("/", aws)
 
 	// The web console. The AWS handler takes only POSTs, so GET / can send browsers to it.
-	proxies, err := o.proxies()
-	if err != nil {
-		return nil, err
-	}
 	cons, err := console.New(ctx, console.Config{Service: svc, Directory: svc, Logger: log, TrustedProxies: proxies})
 	if err != nil {
 		return nil, err
@@ -191,8 +191,9 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, log *slo
 }
 
 // run serves until ctx ends, then shuts down gracefully: in-flight requests finish.
-func run(ctx context.Context, o serveOptions, h http.Handler, svc *service.Service, log *slog.Logger) error {
-	ln, err := o.listen()
+// It listens on addr, with TLS when conf is not nil.
+func run(ctx context.Context, addr string, conf *tls.Config, h http.Handler, svc *service.Service, log *slog.Logger) error {
+	ln, err := listen(addr, conf)
 	if err != nil {
 		return err
 	}
@@ -279,13 +280,10 @@ func untimedWrites(h http.Handler, routes ...string) http.Handler {
 	})
 }
 
-// listen opens the listening socket: TLS when --tls-cert is given.
-func (o serveOptions) listen() (net.Listener, error) {
-	conf, err := o.tlsConfig()
-	if err != nil {
-		return nil, err
-	}
-	ln, err := net.Listen("tcp", o.addr)
+// listen opens the listening socket on addr: TLS with conf, plain TCP when conf is nil (no
+// --tls-cert).
+func listen(addr string, conf *tls.Config) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil || conf == nil {
 		return ln, err
 	}
