@@ -83,7 +83,7 @@ func (t ErrorTable) Exception(err error) *Exception {
 		ex.With("reason", cmp.Or(me.Reason, "OTHER"))
 		if len(me.Fields) > 0 {
 			ex.Message = validationMessage(me)
-			ex.With("fields", me.Fields[:min(len(me.Fields), mercato.MaxProblems)])
+			ex.With("fields", []mercato.FieldError(capped(me.Fields)))
 		}
 	case mercato.EForbidden:
 		if me.Reason != "" {
@@ -107,7 +107,15 @@ func validationMessage(me *mercato.Error) string {
 	if me.ListsFields() {
 		return me.Message
 	}
-	return ValidationMessage(me.Fields[:min(len(me.Fields), mercato.MaxProblems)])
+	return ValidationMessage(capped(me.Fields))
+}
+
+// capped keeps MaxProblems of the fields and counts the others (theirs included) as omitted,
+// so that the message's "and N more" counts every problem.
+func capped(fs []mercato.FieldError) mercato.Problems {
+	var p mercato.Problems
+	p.Append(fs...)
+	return p
 }
 
 func (t ErrorTable) internal() *Exception {
