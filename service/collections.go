@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	"mercato"
@@ -132,15 +131,14 @@ func (s *Service) collect(ctx context.Context, from, to time.Time) error {
 	})
 }
 
-// originalInvoices returns the invoices that the credit memos credit, each once: an invoice
-// with many memos is settled once for all of them.
+// originalInvoices returns the invoices that the credit memos credit. An invoice with many memos
+// is named as often; ListReceivables returns its receivable once, so it is settled once for all.
 func originalInvoices(memos []mercato.Invoice) []string {
 	ids := make([]string, len(memos))
 	for i, m := range memos {
 		ids[i] = m.OriginalInvoiceID
 	}
-	slices.Sort(ids)
-	return slices.Compact(ids)
+	return ids
 }
 
 // settlement collects what one transaction settles, to write it with few statements.
