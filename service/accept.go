@@ -226,14 +226,10 @@ func inTheWay(active []mercato.Agreement, o *mercato.Offer, replaces string) (*m
 		if a.ProductID != o.ProductID || a.ID == replaces {
 			continue
 		}
-		rule := ruleFor(a)
-		if rule == override && a.OfferID == o.ID {
-			rule = refuse
-		}
-		if rule == refuse {
+		switch rule := ruleFor(a); {
+		case rule == refuse || (rule == override && a.OfferID == o.ID):
 			return a, refuse
-		}
-		if rule == override {
+		case rule == override:
 			found = a
 		}
 	}

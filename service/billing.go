@@ -360,7 +360,7 @@ func (s *Service) CloseMonth(ctx context.Context, p mercato.BillingPeriod) error
 		return err
 	}
 	j := mercato.Job{Kind: jobMonthlyClose, Key: "close:" + p.String(), DueAt: s.Now(), Payload: b}
-	if err := s.store.Update(ctx, func(tx mercato.Tx) error { return nextClose(tx, j) }); err != nil {
+	if err := s.chain(ctx, j); err != nil { // the next month's close, as the job runner would schedule it
 		return err
 	}
 	return s.closeMonth(ctx, j)

@@ -113,7 +113,13 @@ func (s *Service) saveClock(ctx context.Context) error {
 
 // storedClock returns the business time stored on the database, and false when none is.
 func storedClock(tx mercato.Tx) (time.Time, bool, error) {
-	saved, err := tx.GetSetting(clockSetting)
+	return timeSetting(tx, clockSetting)
+}
+
+// timeSetting returns the time stored in the setting key, and false when there is none.
+// EInternal when the stored value is not a time.
+func timeSetting(tx mercato.Tx, key string) (time.Time, bool, error) {
+	saved, err := tx.GetSetting(key)
 	if mercato.ErrorCodeOf(err) == mercato.ENotFound {
 		return time.Time{}, false, nil
 	}
@@ -122,7 +128,7 @@ func storedClock(tx mercato.Tx) (time.Time, bool, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, saved)
 	if err != nil {
-		return time.Time{}, false, mercato.Errorf(mercato.EInternal, "stored clock %q: %v", saved, err)
+		return time.Time{}, false, mercato.Errorf(mercato.EInternal, "setting %s %q: %v", key, saved, err)
 	}
 	return t.UTC(), true, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	"mercato"
@@ -57,11 +56,11 @@ func (s *Service) settle(ctx context.Context, j mercato.Job) error {
 		return err
 	}
 	from := p.From
-	if last := through.Add(-settleInterval); through.IsZero() || last.Before(from) {
+	switch last := through.Add(-settleInterval); {
+	case through.IsZero():
+		from = time.Time{} // none ran yet: everything issued so far
+	case last.Before(from):
 		from = last
-		if through.IsZero() {
-			from = time.Time{} // none ran yet: everything issued so far
-		}
 	}
 	if err := s.collect(ctx, from, j.DueAt); err != nil {
 		return fmt.Errorf("collections of %s: %w", j.DueAt.Format(time.DateOnly), err)
@@ -81,17 +80,9 @@ func (s *Service) settle(ctx context.Context, j mercato.Job) error {
 func (s *Service) settledThrough(ctx context.Context) (time.Time, error) {
 	var t time.Time
 	err := s.view(ctx, func(tx mercato.Tx) error {
-		v, err := tx.GetSetting(settledThroughKey)
-		switch {
-		case mercato.ErrorCodeOf(err) == mercato.ENotFound:
-			return nil
-		case err != nil:
-			return err
-		}
-		if t, err = time.Parse(time.RFC3339Nano, v); err != nil {
-			return mercato.Errorf(mercato.EInternal, "setting %s: %v", settledThroughKey, err)
-		}
-		return nil
+		var err error
+		t, _, err = timeSetting(tx, settledThroughKey)
+		return err
 	})
 	return t, err
 }
@@ -140,15 +131,14 @@ func (s *Service) collect(ctx context.Context, from, to time.Time) error {
 	})
 }
 
-// originalInvoices returns the invoices that the credit memos credit, each once: an invoice
-// with many memos is settled once for all of them.
+// originalInvoices returns the invoices that the credit memos credit. An invoice with many memos
+// is named as often; ListReceivables returns its receivable once, so it is settled once for all.
 func originalInvoices(memos []mercato.Invoice) []string {
 	ids := make([]string, len(memos))
 	for i, m := range memos {
 		ids[i] = m.OriginalInvoiceID
 	}
-	slices.Sort(ids)
-	return slices.Compact(ids)
+	return ids
 }
 
 // settlement collects what one transaction settles, to write it with few statements.

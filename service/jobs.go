@@ -443,10 +443,10 @@ func (s *Service) Jobs(ctx context.Context, f mercato.JobFilter) ([]mercato.Job,
 func (s *Service) RetryJob(ctx context.Context, caller string, id int64) (mercato.Job, error) {
 	var j mercato.Job
 	err := s.store.Update(ctx, func(tx mercato.Tx) error {
-		acct, err := tx.GetAccount(caller)
-		if err != nil || !acct.HasRole(mercato.RoleOperator) {
+		if !isOperator(tx, caller) {
 			return mercato.Errorf(mercato.EForbidden, "only an operator retries a job")
 		}
+		var err error
 		if j, err = getJob(tx, id); err != nil {
 			return err
 		}
