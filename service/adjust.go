@@ -8,6 +8,7 @@ import (
 	"maps"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"time"
 
 	"mercato"
@@ -410,15 +411,16 @@ func adjustmentProblem(inv *mercato.Invoice, e *AdjustmentEntry) string {
 	return ""
 }
 
-// problem says what is wrong with the entry on its own, whatever its invoice, or "".
+// problem says everything that is wrong with the entry on its own, whatever its invoice, or "".
 func (e *AdjustmentEntry) problem() string {
 	var p mercato.Problems
 	mercato.CheckText(&p, "description", e.Description, mercato.MaxAdjustmentDescription)
 	mercato.CheckClientToken(&p, "clientToken", e.ClientToken)
-	if len(p) == 0 {
-		return ""
+	msgs := make([]string, len(p))
+	for i, f := range p {
+		msgs[i] = f.Name + " " + f.Message
 	}
-	return p[0].Name + " " + p[0].Message
+	return strings.Join(msgs, "; ")
 }
 
 func sameAdjustment(b *mercato.BillingAdjustment, e *AdjustmentEntry) bool {

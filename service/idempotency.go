@@ -25,8 +25,10 @@ func requestHash(req any) string {
 // gives client tokens (the Metering API's tokens are free text of 1 to 64 characters).
 func checkClientToken(token string) error {
 	var p mercato.Problems
-	mercato.CheckClientToken(&p, "clientToken", token)
-	return p.Err("client token " + strconv.Quote(token) + " " + "must be 1 to 64 letters, digits and hyphens")
+	if mercato.CheckClientToken(&p, "clientToken", token); len(p) == 0 {
+		return nil
+	}
+	return p.Err("client token " + strconv.Quote(token) + " " + p[0].Message)
 }
 
 // idempotent runs fn once per (caller, operation, client token) inside tx: a repeat of the same
