@@ -229,7 +229,7 @@ func missingInfo(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, pc 
 		return "annual subscriptions need a cancellation date", nil
 	case c.Kind.Replacing() && a.ReplacedBy() == "":
 		return fmt.Sprintf("agreement %s has not been replaced yet: accept the new offer first, then file the %s", a.ID, strings.ToLower(string(c.Kind))), nil
-	case (c.Amount > 0 || c.Kind == "TAX") && len(c.InvoiceIDs) == 0 && len(c.Periods) == 0:
+	case (c.Amount > 0 || c.Kind == mercato.RefundKindTax) && len(c.InvoiceIDs) == 0 && len(c.Periods) == 0:
 		return "name the invoice(s) or billing period(s) to refund", nil
 	}
 	// A request filed or answered above the refundable is refused (checkRefundable); this finds
@@ -245,7 +245,7 @@ func missingInfo(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, pc 
 // the amount asked is more than that. A case naming no invoice found, asking no amount, or
 // asking for tax (whose amount is the tax left) is never over.
 func refundableLeft(tx mercato.Tx, c *mercato.RefundCase) (mercato.Amount, bool, error) {
-	if c.Amount == 0 || c.Kind == "TAX" {
+	if c.Amount == 0 || c.Kind == mercato.RefundKindTax {
 		return 0, false, nil
 	}
 	invs, err := caseInvoices(tx, c)
@@ -353,7 +353,7 @@ func trialRefunded(tx mercato.Tx, c *mercato.RefundCase) (bool, error) {
 // grant refunds what the case is granted under rule, cancels the agreement if asked, and
 // completes the case.
 func (s *Service) grant(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, rule policy.Rule, actor string, now time.Time) error {
-	if c.Kind == "TAX" {
+	if c.Kind == mercato.RefundKindTax {
 		if err := refundCaseTax(tx, c, a, actor, now); err != nil {
 			return err
 		}
@@ -374,7 +374,7 @@ func (s *Service) grant(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreeme
 		}
 		c.Adjustments = append(c.Adjustments, id)
 	}
-	if c.Kind == "CANCELLATION" {
+	if c.Kind == mercato.RefundKindCancellation {
 		if err := s.cancelForCase(tx, c, a, rule, actor, now); err != nil {
 			return err
 		}
@@ -578,7 +578,7 @@ func (s *Service) refundInvoice(tx mercato.Tx, a *mercato.Agreement, c *mercato.
 	reason := "OTHER"
 	if rule == policy.RuleMeteringError {
 		reason = "INCORRECT_METERING"
-	} else if c.Kind == "CANCELLATION" || c.Kind == "REFUND" {
+	} else if c.Kind == mercato.RefundKindCancellation || c.Kind == mercato.RefundKindRefund {
 		reason = "BUYER_DISSATISFACTION"
 	}
 	item, fail, err := s.createAdjustment(tx, a, AdjustmentEntry{AgreementID: a.ID, OriginalInvoiceID: r.InvoiceID,

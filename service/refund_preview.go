@@ -45,7 +45,7 @@ func (s *Service) PreviewRefundApproval(ctx context.Context, caller, id string) 
 		if err != nil {
 			return err
 		}
-		out = RefundApproval{Case: c, Tax: c.Kind == "TAX", Cancels: c.Kind == mercato.RefundKindCancellation}
+		out = RefundApproval{Case: c, Tax: c.Kind == mercato.RefundKindTax, Cancels: c.Kind == mercato.RefundKindCancellation}
 		return s.approvalRefunds(tx, &out, &a)
 	})
 	return out, err
