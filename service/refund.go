@@ -382,23 +382,37 @@ func (s *Service) grant(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreeme
 	return s.completeCase(tx, c, rule, actor, now)
 }
 
-// refundCaseTax refunds the tax of the case's invoices that still have some.
+// refundCaseTax refunds the tax of the case's invoices that still have some, and records on the
+// case the tax refunded, not an amount the filer may have typed.
 func refundCaseTax(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, actor string, now time.Time) error {
-	invs, err := caseInvoices(tx, c)
+	left, err := caseTaxLeft(tx, c)
 	if err != nil {
 		return err
 	}
-	for _, inv := range invs {
-		if inv.Tax-inv.CreditedTax <= 0 {
-			continue
-		}
-		memo, err := refundTax(tx, a, inv.ID, actor, now)
+	c.Amount = 0
+	for _, r := range left {
+		memo, err := refundTax(tx, a, r.InvoiceID, actor, now)
 		if err != nil {
 			return err
 		}
 		c.Amount += memo.Tax
 	}
 	return nil
+}
+
+// caseTaxLeft returns the tax not refunded yet of each of the case's invoices that has some.
+func caseTaxLeft(tx mercato.Tx, c *mercato.RefundCase) ([]InvoiceRefund, error) {
+	invs, err := caseInvoices(tx, c)
+	if err != nil {
+		return nil, err
+	}
+	var out []InvoiceRefund
+	for _, inv := range invs {
+		if left := inv.Tax - inv.CreditedTax; left > 0 {
+			out = append(out, InvoiceRefund{inv.ID, left})
+		}
+	}
+	return out, nil
 }
 
 // completeCase marks a granted case completed, audits it and tells both parties.
