@@ -433,24 +433,21 @@ func (s *Service) completeCase(tx mercato.Tx, c *mercato.RefundCase, rule policy
 }
 
 // caseRefunds computes the amount to refund from each invoice: what the policy grants for an
-// automatic rule, or the amount asked spread over the invoices named for the seller's.
+// automatic rule, or the amount asked spread over the invoices named for the seller's (and for
+// an upgrade that names one). Only the policy's amounts need the invoice lines.
 func (s *Service) caseRefunds(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, rule policy.Rule, now time.Time) ([]policy.Refund, error) {
-	if rule != policy.RuleSellerAuthorization {
-		lines, err := invoiceLines(tx, a)
-		if err != nil {
-			return nil, err
-		}
-		at := now
-		if !c.CancellationDate.IsZero() {
-			at = c.CancellationDate
-		}
-		if rule == policy.RuleUpgrade && c.Amount > 0 {
-			return spread(tx, c)
-		}
-		converted := billing.TrialEnd(a)
-		return policy.Amounts(rule, lines, converted, at, ""), nil
+	if rule == policy.RuleSellerAuthorization || (rule == policy.RuleUpgrade && c.Amount > 0) {
+		return spread(tx, c)
 	}
-	return spread(tx, c)
+	lines, err := invoiceLines(tx, a)
+	if err != nil {
+		return nil, err
+	}
+	at := now
+	if !c.CancellationDate.IsZero() {
+		at = c.CancellationDate
+	}
+	return policy.Amounts(rule, lines, billing.TrialEnd(a), at, ""), nil
 }
 
 // spread divides the case's amount over its invoices, in order, each up to what remains
