@@ -515,13 +515,14 @@ func invoiceLines(tx mercato.Tx, a *mercato.Agreement) ([]policy.Line, error) {
 // free trial, the part of it used in the 7 days after the conversion, from the usage records.
 func usageQuantities(tx mercato.Tx, a *mercato.Agreement, lines []policy.Line) error {
 	from, to, trial := policy.TrialWindow(a)
+	u := usageReader{tx: tx, agreementID: a.ID, totals: map[[2]int64][]mercato.UsageTotal{}}
 	for i := range lines {
 		l := &lines[i]
 		if l.UsageDimension == "" {
 			continue
 		}
 		var err error
-		if l.Quantity, err = usageOf(tx, a.ID, l.UsageDimension, l.PeriodStart, l.PeriodEnd); err != nil {
+		if l.Quantity, err = u.of(l.UsageDimension, l.PeriodStart, l.PeriodEnd); err != nil {
 			return err
 		}
 		if !trial {
@@ -535,7 +536,7 @@ func usageQuantities(tx mercato.Tx, a *mercato.Agreement, lines []policy.Line) e
 			end = l.PeriodEnd
 		}
 		if start.Before(end) {
-			if l.TrialQuantity, err = usageOf(tx, a.ID, l.UsageDimension, start, end); err != nil {
+			if l.TrialQuantity, err = u.of(l.UsageDimension, start, end); err != nil {
 				return err
 			}
 		}
@@ -543,11 +544,24 @@ func usageQuantities(tx mercato.Tx, a *mercato.Agreement, lines []policy.Line) e
 	return nil
 }
 
-// usageOf returns the agreement's usage of a dimension for hours in [from, to).
-func usageOf(tx mercato.Tx, agreementID, dim string, from, to time.Time) (int64, error) {
-	totals, err := tx.UsageTotals([]string{agreementID}, from, to)
-	if err != nil {
-		return 0, err
+// usageReader reads an agreement's usage totals once per span of hours: the metered lines of
+// an invoice share their period, and one read returns every dimension's total.
+type usageReader struct {
+	tx          mercato.Tx
+	agreementID string
+	totals      map[[2]int64][]mercato.UsageTotal // by [from, to) in Unix nanoseconds
+}
+
+// of returns the agreement's usage of a dimension for hours in [from, to).
+func (u *usageReader) of(dim string, from, to time.Time) (int64, error) {
+	k := [2]int64{from.UnixNano(), to.UnixNano()}
+	totals, ok := u.totals[k]
+	if !ok {
+		var err error
+		if totals, err = u.tx.UsageTotals([]string{u.agreementID}, from, to); err != nil {
+			return 0, err
+		}
+		u.totals[k] = totals
 	}
 	var n int64
 	for _, t := range totals {
