@@ -1,6 +1,9 @@
 package mercato
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // RefundCaseStatus is the state of a refund request.
 type RefundCaseStatus string
@@ -57,14 +60,7 @@ const (
 var RefundKinds = []RefundKind{RefundKindRefund, RefundKindUpgrade, RefundKindDowngrade, RefundKindCancellation, RefundKindTax}
 
 // Fileable reports whether a request of kind k may be filed.
-func (k RefundKind) Fileable() bool {
-	for _, f := range RefundKinds {
-		if k == f {
-			return true
-		}
-	}
-	return false
-}
+func (k RefundKind) Fileable() bool { return slices.Contains(RefundKinds, k) }
 
 // Replacing reports whether the kind is about a plan replaced by another (upgrade or downgrade).
 func (k RefundKind) Replacing() bool { return k == RefundKindUpgrade || k == RefundKindDowngrade }

@@ -79,7 +79,7 @@ func (c Case) NeedsCancellationDate() bool {
 	default:
 		return false
 	}
-	return c.annual && c.cancellationDate.IsZero() && !(!c.private && c.cancelledWithin48Hours())
+	return c.annual && c.cancellationDate.IsZero() && (c.private || !c.cancelledWithin48Hours())
 }
 
 // TrialWindow returns the 7 days after the case's free trial converted, [from, to), and false

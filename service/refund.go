@@ -229,7 +229,7 @@ func missingInfo(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, pc 
 		return "annual subscriptions need a cancellation date", nil
 	case c.Kind.Replacing() && a.ReplacedBy() == "":
 		return fmt.Sprintf("agreement %s has not been replaced yet: accept the new offer first, then file the %s", a.ID, strings.ToLower(string(c.Kind))), nil
-	case (c.Amount > 0 || c.Kind == "TAX") && len(c.InvoiceIDs) == 0 && len(c.Periods) == 0:
+	case (c.Amount > 0 || c.Kind == mercato.RefundKindTax) && len(c.InvoiceIDs) == 0 && len(c.Periods) == 0:
 		return "name the invoice(s) or billing period(s) to refund", nil
 	}
 	// A request filed or answered above the refundable is refused (checkRefundable); this finds
@@ -245,7 +245,7 @@ func missingInfo(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, pc 
 // the amount asked is more than that. A case naming no invoice found, asking no amount, or
 // asking for tax (whose amount is the tax left) is never over.
 func refundableLeft(tx mercato.Tx, c *mercato.RefundCase) (mercato.Amount, bool, error) {
-	if c.Amount == 0 || c.Kind == "TAX" {
+	if c.Amount == 0 || c.Kind == mercato.RefundKindTax {
 		return 0, false, nil
 	}
 	invs, err := caseInvoices(tx, c)
@@ -353,7 +353,7 @@ func trialRefunded(tx mercato.Tx, c *mercato.RefundCase) (bool, error) {
 // grant refunds what the case is granted under rule, cancels the agreement if asked, and
 // completes the case.
 func (s *Service) grant(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, rule policy.Rule, actor string, now time.Time) error {
-	if c.Kind == "TAX" {
+	if c.Kind == mercato.RefundKindTax {
 		if err := refundCaseTax(tx, c, a, actor, now); err != nil {
 			return err
 		}
@@ -374,7 +374,7 @@ func (s *Service) grant(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreeme
 		}
 		c.Adjustments = append(c.Adjustments, id)
 	}
-	if c.Kind == "CANCELLATION" {
+	if c.Kind == mercato.RefundKindCancellation {
 		if err := s.cancelForCase(tx, c, a, rule, actor, now); err != nil {
 			return err
 		}
@@ -382,23 +382,37 @@ func (s *Service) grant(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreeme
 	return s.completeCase(tx, c, rule, actor, now)
 }
 
-// refundCaseTax refunds the tax of the case's invoices that still have some.
+// refundCaseTax refunds the tax of the case's invoices that still have some, and records on the
+// case the tax refunded, not an amount the filer may have typed.
 func refundCaseTax(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, actor string, now time.Time) error {
-	invs, err := caseInvoices(tx, c)
+	left, err := caseTaxLeft(tx, c)
 	if err != nil {
 		return err
 	}
-	for _, inv := range invs {
-		if inv.Tax-inv.CreditedTax <= 0 {
-			continue
-		}
-		memo, err := refundTax(tx, a, inv.ID, actor, now)
+	c.Amount = 0
+	for _, r := range left {
+		memo, err := refundTax(tx, a, r.InvoiceID, actor, now)
 		if err != nil {
 			return err
 		}
 		c.Amount += memo.Tax
 	}
 	return nil
+}
+
+// caseTaxLeft returns the tax not refunded yet of each of the case's invoices that has some.
+func caseTaxLeft(tx mercato.Tx, c *mercato.RefundCase) ([]InvoiceRefund, error) {
+	invs, err := caseInvoices(tx, c)
+	if err != nil {
+		return nil, err
+	}
+	var out []InvoiceRefund
+	for _, inv := range invs {
+		if left := inv.Tax - inv.CreditedTax; left > 0 {
+			out = append(out, InvoiceRefund{inv.ID, left})
+		}
+	}
+	return out, nil
 }
 
 // completeCase marks a granted case completed, audits it and tells both parties.
@@ -419,24 +433,21 @@ func (s *Service) completeCase(tx mercato.Tx, c *mercato.RefundCase, rule policy
 }
 
 // caseRefunds computes the amount to refund from each invoice: what the policy grants for an
-// automatic rule, or the amount asked spread over the invoices named for the seller's.
+// automatic rule, or the amount asked spread over the invoices named for the seller's (and for
+// an upgrade that names one). Only the policy's amounts need the invoice lines.
 func (s *Service) caseRefunds(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, rule policy.Rule, now time.Time) ([]policy.Refund, error) {
-	if rule != policy.RuleSellerAuthorization {
-		lines, err := invoiceLines(tx, a)
-		if err != nil {
-			return nil, err
-		}
-		at := now
-		if !c.CancellationDate.IsZero() {
-			at = c.CancellationDate
-		}
-		if rule == policy.RuleUpgrade && c.Amount > 0 {
-			return spread(tx, c)
-		}
-		converted := billing.TrialEnd(a)
-		return policy.Amounts(rule, lines, converted, at, ""), nil
+	if rule == policy.RuleSellerAuthorization || (rule == policy.RuleUpgrade && c.Amount > 0) {
+		return spread(tx, c)
 	}
-	return spread(tx, c)
+	lines, err := invoiceLines(tx, a)
+	if err != nil {
+		return nil, err
+	}
+	at := now
+	if !c.CancellationDate.IsZero() {
+		at = c.CancellationDate
+	}
+	return policy.Amounts(rule, lines, billing.TrialEnd(a), at, ""), nil
 }
 
 // spread divides the case's amount over its invoices, in order, each up to what remains
@@ -504,13 +515,14 @@ func invoiceLines(tx mercato.Tx, a *mercato.Agreement) ([]policy.Line, error) {
 // free trial, the part of it used in the 7 days after the conversion, from the usage records.
 func usageQuantities(tx mercato.Tx, a *mercato.Agreement, lines []policy.Line) error {
 	from, to, trial := policy.TrialWindow(a)
+	u := usageReader{tx: tx, agreementID: a.ID, totals: map[[2]int64][]mercato.UsageTotal{}}
 	for i := range lines {
 		l := &lines[i]
 		if l.UsageDimension == "" {
 			continue
 		}
 		var err error
-		if l.Quantity, err = usageOf(tx, a.ID, l.UsageDimension, l.PeriodStart, l.PeriodEnd); err != nil {
+		if l.Quantity, err = u.of(l.UsageDimension, l.PeriodStart, l.PeriodEnd); err != nil {
 			return err
 		}
 		if !trial {
@@ -524,7 +536,7 @@ func usageQuantities(tx mercato.Tx, a *mercato.Agreement, lines []policy.Line) e
 			end = l.PeriodEnd
 		}
 		if start.Before(end) {
-			if l.TrialQuantity, err = usageOf(tx, a.ID, l.UsageDimension, start, end); err != nil {
+			if l.TrialQuantity, err = u.of(l.UsageDimension, start, end); err != nil {
 				return err
 			}
 		}
@@ -532,11 +544,24 @@ func usageQuantities(tx mercato.Tx, a *mercato.Agreement, lines []policy.Line) e
 	return nil
 }
 
-// usageOf returns the agreement's usage of a dimension for hours in [from, to).
-func usageOf(tx mercato.Tx, agreementID, dim string, from, to time.Time) (int64, error) {
-	totals, err := tx.UsageTotals([]string{agreementID}, from, to)
-	if err != nil {
-		return 0, err
+// usageReader reads an agreement's usage totals once per span of hours: the metered lines of
+// an invoice share their period, and one read returns every dimension's total.
+type usageReader struct {
+	tx          mercato.Tx
+	agreementID string
+	totals      map[[2]int64][]mercato.UsageTotal // by [from, to) in Unix nanoseconds
+}
+
+// of returns the agreement's usage of a dimension for hours in [from, to).
+func (u *usageReader) of(dim string, from, to time.Time) (int64, error) {
+	k := [2]int64{from.UnixNano(), to.UnixNano()}
+	totals, ok := u.totals[k]
+	if !ok {
+		var err error
+		if totals, err = u.tx.UsageTotals([]string{u.agreementID}, from, to); err != nil {
+			return 0, err
+		}
+		u.totals[k] = totals
 	}
 	var n int64
 	for _, t := range totals {
@@ -578,7 +603,7 @@ func (s *Service) refundInvoice(tx mercato.Tx, a *mercato.Agreement, c *mercato.
 	reason := "OTHER"
 	if rule == policy.RuleMeteringError {
 		reason = "INCORRECT_METERING"
-	} else if c.Kind == "CANCELLATION" || c.Kind == "REFUND" {
+	} else if c.Kind == mercato.RefundKindCancellation || c.Kind == mercato.RefundKindRefund {
 		reason = "BUYER_DISSATISFACTION"
 	}
 	item, fail, err := s.createAdjustment(tx, a, AdjustmentEntry{AgreementID: a.ID, OriginalInvoiceID: r.InvoiceID,

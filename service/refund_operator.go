@@ -69,7 +69,7 @@ func checkRejectReason(reason string) error {
 // (the case does not await the seller), EInvalid (the amount no longer fits what remains
 // refundable).
 func (s *Service) OperatorApproveRefundRequest(ctx context.Context, caller, id string) (mercato.RefundCase, error) {
-	return s.supportDecides(ctx, caller, id, "ApproveRefundRequest", mercato.RefundCompleted, nil,
+	return s.supportDecides(ctx, caller, id, "ApproveRefundRequest", nil,
 		func(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, now time.Time) error {
 			if c.Status != mercato.RefundAwaitingSeller {
 				return conflict("RefundCase", id, "refund request %s is %s; only a request awaiting the seller can be approved", id, c.Status)
@@ -87,7 +87,7 @@ func (s *Service) OperatorRejectRefundRequest(ctx context.Context, caller, id, r
 	if err := checkRejectReason(reason); err != nil {
 		return mercato.RefundCase{}, err
 	}
-	return s.supportDecides(ctx, caller, id, "RejectRefundRequest", mercato.RefundRejected, map[string]any{"reason": reason},
+	return s.supportDecides(ctx, caller, id, "RejectRefundRequest", map[string]any{"reason": reason},
 		func(tx mercato.Tx, c *mercato.RefundCase, _ *mercato.Agreement, now time.Time) error {
 			if err := s.setCase(tx, c, mercato.RefundRejected, "rejected by the marketplace's support: "+reason, now); err != nil {
 				return err
@@ -109,7 +109,7 @@ func (s *Service) OperatorAnswerRefundRequest(ctx context.Context, caller, id st
 	if in.checkAnswer(&p); len(p) > 0 {
 		return mercato.RefundCase{}, p.Err("invalid answer to a refund request")
 	}
-	return s.supportDecides(ctx, caller, id, "AnswerRefundRequest", "", in,
+	return s.supportDecides(ctx, caller, id, "AnswerRefundRequest", in,
 		func(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agreement, now time.Time) error {
 			if c.Status != mercato.RefundActionRequired {
 				return conflict("RefundCase", id, "refund request %s is %s; only a request that needs action can be answered", id, c.Status)
@@ -122,16 +122,13 @@ func (s *Service) OperatorAnswerRefundRequest(ctx context.Context, caller, id st
 }
 
 // supportDecides runs an operator's decision on a case in one transaction with its audit
-// record. next, when set, is the status the decision leads to: a case its table does not let
-// move there is refused before anything is done.
-func (s *Service) supportDecides(ctx context.Context, caller, id, action string, next mercato.RefundCaseStatus, details any,
+// record. A case whose status does not allow the decision is refused inside that transaction
+// (by the decision's own check, or by setCase's transition table), which then saves nothing.
+func (s *Service) supportDecides(ctx context.Context, caller, id, action string, details any,
 	decide caseDecision) (mercato.RefundCase, error) {
-	may := func(tx mercato.Tx, c *mercato.RefundCase) error {
-		switch {
-		case !isOperator(tx, caller):
+	may := func(tx mercato.Tx, _ *mercato.RefundCase) error {
+		if !isOperator(tx, caller) {
 			return mercato.Errorf(mercato.EForbidden, "only an operator (the marketplace's support) decides refund requests of other accounts")
-		case next != "" && !c.Status.CanBecome(next):
-			return conflict("RefundCase", id, "refund request %s is %s and cannot become %s", id, c.Status, next)
 		}
 		return nil
 	}

@@ -45,7 +45,7 @@ func (s *Service) PreviewRefundApproval(ctx context.Context, caller, id string) 
 		if err != nil {
 			return err
 		}
-		out = RefundApproval{Case: c, Tax: c.Kind == "TAX", Cancels: c.Kind == mercato.RefundKindCancellation}
+		out = RefundApproval{Case: c, Tax: c.Kind == mercato.RefundKindTax, Cancels: c.Kind == mercato.RefundKindCancellation}
 		return s.approvalRefunds(tx, &out, &a)
 	})
 	return out, err
@@ -55,17 +55,12 @@ func (s *Service) PreviewRefundApproval(ctx context.Context, caller, id string) 
 func (s *Service) approvalRefunds(tx mercato.Tx, out *RefundApproval, a *mercato.Agreement) error {
 	c := &out.Case
 	if out.Tax {
-		invs, err := caseInvoices(tx, c)
-		if err != nil {
-			return err
+		left, err := caseTaxLeft(tx, c)
+		for _, r := range left {
+			out.Refunds = append(out.Refunds, r)
+			out.Total += r.Amount
 		}
-		for _, inv := range invs {
-			if left := inv.Tax - inv.CreditedTax; left > 0 {
-				out.Refunds = append(out.Refunds, InvoiceRefund{inv.ID, left})
-				out.Total += left
-			}
-		}
-		return nil
+		return err
 	}
 	refunds, err := s.caseRefunds(tx, c, a, policy.RuleSellerAuthorization, s.Now())
 	for _, r := range refunds {

@@ -60,3 +60,23 @@ func TestTaxRefundRequestNeedsTheSeller(t *testing.T) {
 		t.Fatalf("approved: %+v, %v", c, err)
 	}
 }
+
+// A tax request's amount is the tax left, whatever the filer typed: the case records what was
+// refunded, as the approval's preview shows it.
+func TestTaxRefundRequestRecordsTheTaxRefunded(t *testing.T) {
+	e := newEnv(t)
+	a, inv := paidInstallment(e) // 78.00 tax
+	c := file(e, buyer, service.RefundRequestInput{BuyerID: buyer, SellerID: seller, AgreementID: a.ID,
+		Kind: mercato.RefundKindTax, InvoiceIDs: []string{inv.ID}, Amount: amt("10")})
+	if c.Status != mercato.RefundAwaitingSeller {
+		t.Fatalf("filed: %+v", c)
+	}
+	ap, err := e.svc.PreviewRefundApproval(e.ctx, seller, c.ID)
+	if err != nil || ap.Total != amt("78") {
+		t.Fatalf("preview: %+v, %v", ap, err)
+	}
+	c, err = e.svc.ApproveRefundRequest(e.ctx, seller, c.ID)
+	if err != nil || c.Status != mercato.RefundCompleted || c.Amount != ap.Total {
+		t.Fatalf("approved: amount %s, want the %s previewed (%v)", c.Amount, ap.Total, err)
+	}
+}
