@@ -673,6 +673,8 @@ func (m *model) fileOtherKind() {
 	kind := rapid.SampledFrom([]mercato.RefundKind{mercato.RefundKindCancellation, mercato.RefundKindTax,
 		mercato.RefundKindUpgrade, mercato.RefundKindDowngrade}).Draw(m.t, "kind")
 	now := m.svc.Now()
+	var taxLeft mercato.Amount
+	settledTax := false // no adjustment of the invoice is pending: its tax left is final
 	in := service.RefundRequestInput{BuyerID: a.buyer, SellerID: seller, AgreementID: a.id, Kind: kind}
 	filer := a.buyer
 	if rapid.Bool().Draw(m.t, "filed by the seller") && !kind.Replacing() {
@@ -691,7 +693,13 @@ func (m *model) fileOtherKind() {
 		if len(invs) == 0 {
 			return
 		}
-		in.InvoiceIDs = []string{rapid.SampledFrom(invs).Draw(m.t, "tax invoice").ID}
+		inv := rapid.SampledFrom(invs).Draw(m.t, "tax invoice")
+		in.InvoiceIDs = []string{inv.ID}
+		if inv.PreTax-m.reserved[inv.ID] >= amt("10.00") && rapid.Bool().Draw(m.t, "a tax request with an amount") {
+			in.Amount = amt("10.00") // the amount of a TAX request is the tax left, whatever is typed
+		}
+		taxLeft = inv.Tax - inv.CreditedTax
+		settledTax = m.pendingAdjustments()[inv.ID] == 0
 	}
 	c, err := m.svc.FileRefundRequest(m.ctx, filer, in)
 	if err != nil {
@@ -700,6 +708,9 @@ func (m *model) fileOtherKind() {
 	want, inFull := m.otherKindOutcome(a, kind, filer, now)
 	if c.Status != want {
 		m.t.Fatalf("%s request by %s on %s: %s (%s), want %s", kind, filer, a.id, c.Status, c.StatusReason, want)
+	}
+	if kind == mercato.RefundKindTax && want == mercato.RefundCompleted && settledTax && c.Amount != taxLeft {
+		m.t.Fatalf("TAX request on %s refunded %s, want the %s of tax left", in.InvoiceIDs[0], c.Amount, taxLeft)
 	}
 	switch {
 	case want == mercato.RefundAwaitingSeller:
