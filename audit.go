@@ -19,15 +19,56 @@ type AuditRecord struct {
 	Details      json.RawMessage `json:"details,omitempty"`
 }
 
-// Event is a notification for one party, in the transactional outbox until delivered. Names
-// follow the marketplace's EventBridge detail types, e.g. "Purchase Agreement Created - Proposer".
+// Event is a notification for one party, in the transactional outbox until delivered. It
+// carries what an EventBridge event carries: a source such as "aws.agreement-marketplace", a
+// detail type such as "Purchase Agreement Created - Proposer", the resources it is about and
+// its detail; Envelope renders it as EventBridge does.
 type Event struct {
-	ID         int64           `json:"id"`
-	Time       time.Time       `json:"time"`
+	ID int64 `json:"-"` // the outbox position: commit order, assigned by the database
+	// UID is the event's own identifier: the envelope's id, and the webhook-id of every
+	// delivery of it.
+	UID        string          `json:"id"`
+	Time       time.Time       `json:"time"` // business time of the change
 	AccountID  string          `json:"account"`
+	Source     string          `json:"source"`
 	DetailType string          `json:"detailType"`
 	ResourceID string          `json:"resourceId"`
+	Resources  []string        `json:"resources,omitempty"` // ARNs
 	Detail     json.RawMessage `json:"detail,omitempty"`
+}
+
+// EventRegion is the region every event names: mercato is one marketplace, as AWS
+// Marketplace's events all come from us-east-1.
+const EventRegion = "us-east-1"
+
+// envelope is the EventBridge event as delivered.
+type envelope struct {
+	Version    string          `json:"version"`
+	ID         string          `json:"id"`
+	DetailType string          `json:"detail-type"`
+	Source     string          `json:"source"`
+	Account    string          `json:"account"`
+	Time       string          `json:"time"`
+	Region     string          `json:"region"`
+	Resources  []string        `json:"resources"`
+	Detail     json.RawMessage `json:"detail"`
+}
+
+// Envelope returns the event as EventBridge delivers it: version "0", its id, detail-type,
+// source, the receiving account, the business time in RFC 3339 (UTC, seconds), the region,
+// its resources (never null) and its detail (an empty object when it has none).
+func (e Event) Envelope() ([]byte, error) {
+	resources := e.Resources
+	if resources == nil {
+		resources = []string{}
+	}
+	detail := e.Detail
+	if len(detail) == 0 {
+		detail = json.RawMessage("{}")
+	}
+	return json.Marshal(envelope{Version: "0", ID: e.UID, DetailType: e.DetailType, Source: e.Source,
+		Account: e.AccountID, Time: e.Time.UTC().Format(time.RFC3339), Region: EventRegion,
+		Resources: resources, Detail: detail})
 }
 
 // IdempotencyRecord remembers the result of a request made with a client token, scoped to the

@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
+
 	"mercato"
 )
 
@@ -164,7 +166,26 @@ func event(now time.Time, account, detailType, resourceID string, detail any) (m
 	if err != nil {
 		return mercato.Event{}, fmt.Errorf("event %s: %w", detailType, err)
 	}
-	return mercato.Event{Time: now, AccountID: account, DetailType: detailType, ResourceID: resourceID, Detail: b}, nil
+	return mercato.Event{UID: uuid.NewString(), Time: now, AccountID: account, Source: eventSource(detailType),
+		DetailType: detailType, ResourceID: resourceID, Resources: eventResources(resourceID), Detail: b}, nil
+}
+
+// eventSource is the source of the events of a detail type: AWS's for the agreement events AWS
+// emits, mercato's own for the rest.
+func eventSource(detailType string) string {
+	if strings.HasPrefix(detailType, "Purchase Agreement ") && !strings.Contains(detailType, "Tax Refund") ||
+		strings.HasPrefix(detailType, "Agreement Cancellation Request ") {
+		return "aws.agreement-marketplace"
+	}
+	return "mercato"
+}
+
+// eventResources are the ARNs an event about the resource names.
+func eventResources(resourceID string) []string {
+	if strings.HasPrefix(resourceID, "agmt-") {
+		return []string{"arn:aws:aws-marketplace::aws:AWSMarketplace/Agreement/" + resourceID}
+	}
+	return nil
 }
 
 // view runs fn in a read-only transaction.

@@ -9,7 +9,7 @@ var (
 	// auditCols and eventCols are the columns as read; the database assigns the ID.
 	auditCols = []string{"id", "time", "wall_time", "actor", "action", "resource_type",
 		"resource_id", "client_token", "details"}
-	eventCols = []string{"id", "time", "account_id", "detail_type", "resource_id", "detail"}
+	eventCols = []string{"id", "time", "account_id", "detail_type", "resource_id", "detail", "uid", "source", "resources"}
 )
 
 var (
@@ -76,7 +76,8 @@ func scanAudit(s scanner) (mercato.AuditRecord, error) {
 func (t *tx) InsertEvents(es ...mercato.Event) error {
 	_, err := t.insertRows("events", eventCols[1:], len(es), func(i int, dst []any) []any {
 		e := &es[i]
-		return append(dst, micros(e.Time), e.AccountID, e.DetailType, e.ResourceID, rawArg(e.Detail))
+		return append(dst, micros(e.Time), e.AccountID, e.DetailType, e.ResourceID, rawArg(e.Detail),
+			e.UID, e.Source, jsonArg{e.Resources})
 	})
 	if err != nil && len(es) > 0 {
 		return wrap(err, "insert event %q for %s", es[0].DetailType, es[0].AccountID)
@@ -94,7 +95,8 @@ func (t *tx) ListEvents(f mercato.EventFilter) ([]mercato.Event, error) {
 
 func scanEvent(s scanner) (mercato.Event, error) {
 	var e mercato.Event
-	err := s.Scan(&e.ID, timeCol{&e.Time}, &e.AccountID, &e.DetailType, &e.ResourceID, rawCol{&e.Detail})
+	err := s.Scan(&e.ID, timeCol{&e.Time}, &e.AccountID, &e.DetailType, &e.ResourceID, rawCol{&e.Detail},
+		&e.UID, &e.Source, jsonCol{&e.Resources})
 	return e, err
 }
 

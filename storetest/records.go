@@ -169,13 +169,16 @@ func testAudit(t *testing.T, s mercato.Store) {
 func testEvents(t *testing.T, s mercato.Store) {
 	// Times and accounts do not follow the insertion order.
 	events := []mercato.Event{
-		{Time: at(2 * time.Hour), AccountID: seller, DetailType: "Invoice Issued", ResourceID: "inv-1",
-			Detail: json.RawMessage(`{"invoice":{"id":"inv-1"}}`)},
-		{Time: at(time.Hour), AccountID: buyer, DetailType: "Invoice Issued", ResourceID: "inv-1"},
-		{Time: at(3 * time.Hour), AccountID: seller, DetailType: "Billing Adjustment Created", ResourceID: "adj-1"},
-		{Time: t0, AccountID: buyer2, DetailType: "Purchase Agreement Created - Acceptor", ResourceID: "agmt-2",
-			Detail: json.RawMessage(`{"agreement":{"id":"agmt-2"}}`)},
-		{Time: at(time.Hour), AccountID: seller, DetailType: "Invoice Issued", ResourceID: "inv-2"},
+		{UID: "e1", Time: at(2 * time.Hour), AccountID: seller, Source: "mercato", DetailType: "Invoice Issued",
+			ResourceID: "inv-1", Detail: json.RawMessage(`{"invoice":{"id":"inv-1"}}`)},
+		{UID: "e2", Time: at(time.Hour), AccountID: buyer, Source: "mercato", DetailType: "Invoice Issued", ResourceID: "inv-1"},
+		{UID: "e3", Time: at(3 * time.Hour), AccountID: seller, Source: "mercato", DetailType: "Billing Adjustment Created",
+			ResourceID: "adj-1"},
+		{UID: "e4", Time: t0, AccountID: buyer2, Source: "aws.agreement-marketplace",
+			DetailType: "Purchase Agreement Created - Acceptor", ResourceID: "agmt-2",
+			Resources: []string{"arn:aws:aws-marketplace::aws:AWSMarketplace/Agreement/agmt-2"},
+			Detail:    json.RawMessage(`{"agreement":{"id":"agmt-2"}}`)},
+		{UID: "e5", Time: at(time.Hour), AccountID: seller, Source: "mercato", DetailType: "Invoice Issued", ResourceID: "inv-2"},
 	}
 	update(t, s, func(tx mercato.Tx) error { return tx.InsertEvents(events[:3]...) })
 	update(t, s, func(tx mercato.Tx) error { return tx.InsertEvents() })
