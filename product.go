@@ -58,10 +58,24 @@ func FulfillmentURLProblem(s string) string {
 		return "must be at most 2048 characters"
 	}
 	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-		return "must be an absolute http or https URL, such as https://example.com/register"
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !fulfillmentHost.MatchString(u.Host) || u.User != nil ||
+		u.Fragment != "" {
+		return "must be an absolute http or https URL without a fragment, such as https://example.com/register"
 	}
 	return ""
+}
+
+// fulfillmentHost is a host name or IP address with an optional port: nothing else, since the
+// console names the URL's origin in a Content-Security-Policy.
+var fulfillmentHost = regexp.MustCompile(`^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
+
+// FulfillmentOrigin returns the origin (scheme://host[:port]) of a valid fulfillment URL.
+func FulfillmentOrigin(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // Dimension is a unit a product is priced in; metered ones are reported through metering.
