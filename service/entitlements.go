@@ -78,7 +78,8 @@ func checkFilterValues(p *mercato.Problems, name string, values []string, patter
 }
 
 // Entitlements returns a page of the entitlements of a product's buyers, for the product's
-// seller only, and the cursor of the next page ("" on the last). A buyer is entitled by an
+// seller only (the ISV, also for agreements of a reseller's channel-partner offers; never the
+// reseller), and the cursor of the next page ("" on the last). A buyer is entitled by an
 // ACTIVE agreement that has started and not ended: to each dimension of its configured
 // contract (IntegerValue, the quantity bought), of a fixed price's grants, and, during a free
 // trial, of the trial's grants (IntegerValue the grant's maximum, or BooleanValue true for a

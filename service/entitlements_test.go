@@ -141,6 +141,30 @@ var cmpEmptyAsNil = cmp.Transformer("emptyAsNil", func(es []mercato.Entitlement)
 	return es
 })
 
+// TestEntitlementsOfAChannelOffer: the product's seller (the ISV) reads the entitlements of
+// a reseller's private offer; the reseller does not.
+func TestEntitlementsOfAChannelOffer(t *testing.T) {
+	e := newEnv(t)
+	e.saasMarketplace("")
+	const reseller = "222233334444"
+	e.apply(mercato.Scenario{
+		Accounts: []mercato.Account{{ID: reseller, Name: "Reseller", Roles: []mercato.Role{mercato.RoleSeller}}},
+		Offers: []mercato.Offer{{ID: "offer-sync-channel", ProductID: "prod-sync", Visibility: "private", Buyers: []string{buyer2},
+			ExpiresAt: day(2026, 12, 31), ChannelPartner: reseller, Terms: mercato.Terms{
+				{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: "USD", Price: amt("900.00"), Duration: &mercato.Period{Months: 12},
+					Grants: []mercato.GrantItem{{DimensionKey: "users", MaxQuantity: quantity(10)}}}}}}},
+	})
+	e.accept("offer-sync-channel", buyer2)
+	got, _, err := e.svc.Entitlements(e.ctx, seller, service.EntitlementsInput{ProductCode: "prod-sync"})
+	if err != nil || len(got) != 1 || got[0].CustomerAccountID != buyer2 || *got[0].Value.Integer != 10 {
+		t.Errorf("the ISV reads %+v, %v", got, err)
+	}
+	_, _, err = e.svc.Entitlements(e.ctx, reseller, service.EntitlementsInput{ProductCode: "prod-sync"})
+	if got := errorOf(t, err, mercato.EInvalid); got.Reason != mercato.ReasonInvalidParameter {
+		t.Errorf("the reseller: %v", err)
+	}
+}
+
 // TestEntitlementsRefused: only the product's seller reads its entitlements, and bad input
 // names its field.
 func TestEntitlementsRefused(t *testing.T) {
