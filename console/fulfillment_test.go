@@ -74,7 +74,14 @@ func TestSubscriptionGoesToTheRegistrationPage(t *testing.T) {
 		t.Error("no button for browsers without script")
 	}
 
-	// Only the buyer has the page; an agreement without a registration page goes on to itself.
+	// The agreement's page leads back there; only the buyer has the page; an agreement without
+	// a registration page goes on to itself.
+	if r := buyer.get("/console/buyer/agreements/" + agreement); !strings.Contains(r.body, `href="`+accepted.location+`"`) {
+		t.Errorf("the agreement's page has no link to %s", accepted.location)
+	}
+	if r := buyer.get("/console/buyer/agreements/" + publicAgmt); strings.Contains(r.body, `id="set-up-account"`) {
+		t.Error("an agreement of a product without a registration page links to one")
+	}
 	other := e.client()
 	other.signIn(buyerKey, buyerSecret)
 	if r := other.get(accepted.location); r.status != http.StatusNotFound {
