@@ -1,6 +1,9 @@
 package mercato
 
-import "regexp"
+import (
+	"net/url"
+	"regexp"
+)
 
 // ProductType is the kind of software listed.
 type ProductType string
@@ -33,6 +36,46 @@ type Product struct {
 	RefundPolicy string      `json:"refundPolicy,omitempty"`
 	Visibility   string      `json:"visibility"` // public | limited
 	Dimensions   []Dimension `json:"dimensions,omitempty"`
+	// FulfillmentURL is the seller's registration page for SaaS buyers: a buyer who subscribes
+	// is sent there with a form POST of x-amzn-marketplace-token. Empty: none.
+	FulfillmentURL string `json:"fulfillmentUrl,omitempty"`
+	// CustomerIdentifier says the product's integration still uses the legacy customer
+	// identifier: ResolveCustomer and GetEntitlements return it only then, as AWS leaves it
+	// empty for new integrations.
+	CustomerIdentifier bool `json:"customerIdentifier,omitempty"`
+}
+
+// MaxFulfillmentURL is the longest fulfillment URL a product may have.
+const MaxFulfillmentURL = 2048
+
+// FulfillmentURLProblem returns what is wrong with a fulfillment URL, or "" if it is an
+// absolute http or https URL with a host (or empty: no fulfillment page).
+func FulfillmentURLProblem(s string) string {
+	if s == "" {
+		return ""
+	}
+	if len(s) > MaxFulfillmentURL {
+		return "must be at most 2048 characters"
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !fulfillmentHost.MatchString(u.Host) || u.User != nil ||
+		u.Fragment != "" {
+		return "must be an absolute http or https URL without a fragment, such as https://example.com/register"
+	}
+	return ""
+}
+
+// fulfillmentHost is a host name or IP address with an optional port: nothing else, since the
+// console names the URL's origin in a Content-Security-Policy.
+var fulfillmentHost = regexp.MustCompile(`^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
+
+// FulfillmentOrigin returns the origin (scheme://host[:port]) of a valid fulfillment URL.
+func FulfillmentOrigin(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // Dimension is a unit a product is priced in; metered ones are reported through metering.
@@ -82,6 +125,9 @@ func (p *Product) Validate() error {
 	}
 	if p.Visibility != "public" && p.Visibility != "limited" {
 		ps.Add("visibility", "must be public or limited")
+	}
+	if msg := FulfillmentURLProblem(p.FulfillmentURL); msg != "" {
+		ps.Add("fulfillmentUrl", "%s", msg)
 	}
 	keys := map[string]bool{}
 	for _, d := range p.Dimensions {

@@ -33,6 +33,7 @@ var serviceOps = []string{
 	"RejectAgreementPaymentRequest", "CreateAgreementRequest", "AcceptAgreementRequest", "CancelAgreement",
 	"UpdatePurchaseOrders",
 	"MeterUsage", "BatchMeterUsage", "ResolveCustomer", "RegisterUsage", // Metering
+	"GetEntitlements", // Entitlement
 }
 
 // The demo marketplace's seller and buyer (examples/demo.yaml).
@@ -73,7 +74,8 @@ func serviceHandler(f *testing.F) http.Handler {
 	}
 	h, err := awsapi.NewHandler(awsapi.Config{Auth: &awsapi.Verifier{Sandbox: true}, MaxBodyBytes: 64 << 10},
 		awsapi.Agreement(awsapi.AgreementOperations(svc, pages)...),
-		awsapi.Metering(awsapi.MeteringErrors, awsapi.MeteringOperations(svc)...))
+		awsapi.Metering(awsapi.MeteringErrors, awsapi.MeteringOperations(svc)...),
+		awsapi.Entitlement(awsapi.EntitlementErrors, awsapi.EntitlementOperations(svc, pages)...))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -95,15 +97,21 @@ func FuzzServiceJSON(f *testing.F) {
 		{21, 0, `{}`},
 		{25, 1, `{"ProductCode":"prod-acme-analytics","Timestamp":1769990400,"UsageDimension":"api_calls","UsageQuantity":3}`},
 		{26, 0, `{"ProductCode":"prod-acme-analytics","UsageRecords":[{"CustomerAWSAccountId":"777788889999","Dimension":"api_calls","Quantity":1,"Timestamp":1769990400}]}`},
+		{29, 0, `{"ProductCode":"prod-acme-analytics","Filter":{"DIMENSION":["api_calls"],"CUSTOMER_AWS_ACCOUNT_ID":["777788889999"]},"MaxResults":5}`},
+		{29, 1, `{"ProductCode":"prod-acme-backup","Filter":{"LICENSE_ARN":[],"COLOR":["x"]},"NextToken":"AQ"}`},
 	}
 	for _, s := range seeds {
 		f.Add(uint8(s.op), uint8(s.caller), []byte(s.body))
 	}
 	h := serviceHandler(f)
 	f.Fuzz(func(t *testing.T, op, who uint8, body []byte) {
-		name := serviceOps[int(op)%len(serviceOps)]
+		i := int(op) % len(serviceOps)
+		name := serviceOps[i]
 		target, ct := agreementPrefix+name, "application/x-amz-json-1.0"
-		if int(op)%len(serviceOps) >= 25 {
+		switch {
+		case i >= 29:
+			target, ct = awsapi.EntitlementTarget+"."+name, "application/x-amz-json-1.1"
+		case i >= 25:
 			target, ct = "AWSMPMeteringService."+name, "application/x-amz-json-1.1"
 		}
 		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))

@@ -73,9 +73,10 @@ func Metering(errs ErrorTable, ops ...Operation) Service {
 	return Service{Target: MeteringTarget, Protocols: []Protocol{AWSJSON11}, Errors: errs, Operations: ops}
 }
 
-// Entitlement returns the Marketplace Entitlement service (awsJson1_1) with its error table.
+// Entitlement returns the Marketplace Entitlement service (awsJson1_1, and rpcv2Cbor, which
+// the newest SDKs send) with its error table.
 func Entitlement(errs ErrorTable, ops ...Operation) Service {
-	return Service{Target: EntitlementTarget, Protocols: []Protocol{AWSJSON11}, Errors: errs, Operations: ops}
+	return Service{Target: EntitlementTarget, Protocols: []Protocol{AWSJSON11, RPCv2CBOR}, Errors: errs, Operations: ops}
 }
 
 // Config configures a Handler.

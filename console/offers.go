@@ -136,6 +136,10 @@ func (c *Console) acceptOffer(w http.ResponseWriter, r *http.Request, u *user) {
 		c.render(w, r, status, c.offerPage(u, v, msg))
 		return
 	}
+	if c.hasFulfillment(r.Context(), a.ProductID) {
+		http.Redirect(w, r, "/console/buyer/agreements/"+url.PathEscape(a.ID)+"/setup", http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, "/console/buyer/agreements/"+url.PathEscape(a.ID)+"?notice=offer-accepted", http.StatusSeeOther)
 }
 

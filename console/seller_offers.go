@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -42,6 +43,8 @@ type sellerOffersView struct {
 	Offers   []sellerOfferView
 	Products []string // the seller's products the offers name, for the form's suggestions
 	Form     offerForm
+	// Setups are the registration pages of those products (fulfillment.go).
+	Setups []productSetup
 }
 
 // sellerOffers lists the seller's offers with the form to create one.
@@ -50,6 +53,11 @@ func (c *Console) sellerOffers(w http.ResponseWriter, r *http.Request, u *user) 
 }
 
 func (c *Console) showSellerOffers(w http.ResponseWriter, r *http.Request, u *user, status int, f offerForm) {
+	c.showSellerOffersWith(w, r, u, status, f, productSetup{})
+}
+
+// showSellerOffersWith shows the offers page with a registration page form as last posted.
+func (c *Console) showSellerOffersWith(w http.ResponseWriter, r *http.Request, u *user, status int, f offerForm, posted productSetup) {
 	offers, err := c.svc.Offers(r.Context(), mercato.OfferFilter{SellerID: u.ID})
 	if err != nil {
 		c.fail(w, r, u, err)
@@ -67,7 +75,9 @@ func (c *Console) showSellerOffers(w http.ResponseWriter, r *http.Request, u *us
 		}
 	}
 	slices.Sort(v.Products)
-	c.render(w, r, status, page{Name: "seller_offers", Title: "Offers", Nav: "seller-offers", User: u, Error: f.Error, Data: v})
+	v.Setups = c.productSetups(r.Context(), u, v.Products, posted)
+	c.render(w, r, status, page{Name: "seller_offers", Title: "Offers", Nav: "seller-offers", User: u,
+		Error: cmp.Or(f.Error, posted.Error), Data: v})
 }
 
 // createOffer creates an offer from the form.

@@ -60,7 +60,7 @@ func startServer(t testing.TB) *server {
 }
 
 // startServerWith is startServer on the database db (a --db value) with the scenario file of
-// testdata named scenario.
+// testdata named scenario, or at the absolute path scenario.
 func startServerWith(t testing.TB, db, scenario string) *server {
 	t.Helper()
 	var lastErr error
@@ -84,8 +84,10 @@ func launch(t testing.TB, db, scenario string) (*server, error) {
 		return nil, err
 	}
 	s := &server{URL: "http://" + addr, db: db, output: &lockedBuffer{}, done: make(chan error, 1)}
-	s.cmd = exec.Command(binary, "serve", "--sandbox", "--db", db, "--addr", addr,
-		"--scenario", filepath.Join(moduleRoot, "e2e", "testdata", scenario))
+	if !filepath.IsAbs(scenario) {
+		scenario = filepath.Join(moduleRoot, "e2e", "testdata", scenario)
+	}
+	s.cmd = exec.Command(binary, "serve", "--sandbox", "--db", db, "--addr", addr, "--scenario", scenario)
 	s.cmd.Stdout, s.cmd.Stderr = s.output, s.output
 	s.cmd.Env = append(os.Environ(), "MERCATO_ADDR=", "MERCATO_DB=")
 	if err := s.cmd.Start(); err != nil {

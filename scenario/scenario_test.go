@@ -294,6 +294,8 @@ offers:
 			"offers[1] (line 4)", []string{"id: offer-ok is already used by offers[0] (line 3)"}},
 		{"key set twice", "accounts:\n  - id: \"111122223333\"\n    id: \"111122223334\"\n", "accounts[0] (line 2)",
 			[]string{"id (line 3): is set twice (first on line 2)"}},
+		{"bad fulfillment URL", `products: [{id: p, seller: "111122223333", type: SaaS, title: T, fulfillmentUrl: "ftp://x.example/r"}]`,
+			"products[0] (line 1)", []string{"invalid product p (fulfillmentUrl: must be an absolute http or https URL"}},
 		{"account without roles", "accounts:\n  - {id: \"111122223333\", name: A}\n", "accounts[0] (line 2)",
 			[]string{"invalid account 111122223333 (roles: at least one of seller, buyer, operator is required)"}},
 		{"agreement without time", `agreements: [{offer: o, buyer: "444455556666"}]`, "agreements[0] (line 1)",

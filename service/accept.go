@@ -272,6 +272,9 @@ func (s *Service) accept(tx mercato.Tx, in AcceptInput, now time.Time, actor str
 	if err := s.scheduleAgreement(tx, &a, now, seed, in.PurchaseOrders); err != nil {
 		return a, err
 	}
+	if err := s.scheduleFulfillment(tx, &a, &c.product, now); err != nil {
+		return a, err
+	}
 	if err := audit(tx, now, actor, "AcceptOffer", "Agreement", a.ID, in.ClientToken,
 		map[string]any{"offerId": a.OfferID, "replaces": a.SourceAgreementID, "agreementValue": a.Value}); err != nil {
 		return a, err

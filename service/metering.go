@@ -563,10 +563,13 @@ type Customer struct {
 	LicenseArn  string
 }
 
-// ResolveCustomer resolves a registration token (from GetAgreementEntitlements, which the
-// buyer's browser posts to the seller's fulfilment page) for the product's seller. Errors:
+// ResolveCustomer resolves a registration token for the product's seller: one that the buyer's
+// browser (or, in the sandbox, the server) posted to the product's fulfillment URL, which
+// resolves for FulfillmentTokenLife, or one from GetAgreementEntitlements (30 minutes). The
+// customer identifier is returned only for a product that still uses it
+// (Product.CustomerIdentifier), as AWS leaves it empty for new integrations. Errors:
 // ReasonInvalidToken (malformed, forged, or not the caller's product), ReasonExpiredToken
-// (older than 30 minutes of business time).
+// (past its life in business time).
 func (s *Service) ResolveCustomer(ctx context.Context, caller, token string) (Customer, error) {
 	key, err := s.secret(ctx)
 	if err != nil {
@@ -593,8 +596,10 @@ func (s *Service) ResolveCustomer(ctx context.Context, caller, token string) (Cu
 		if err != nil {
 			return err
 		}
-		c = Customer{Identifier: customerIdentifier(key, p.ID, reg.Customer), AccountID: reg.Customer,
-			ProductCode: p.ProductCode, LicenseArn: LicenseArn(&a)}
+		c = Customer{AccountID: reg.Customer, ProductCode: p.ProductCode, LicenseArn: LicenseArn(&a)}
+		if p.CustomerIdentifier {
+			c.Identifier = customerIdentifier(key, p.ID, reg.Customer)
+		}
 		return nil
 	})
 	return c, err

@@ -226,7 +226,8 @@ func TestResolveCustomerAndLicenses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.AccountID != buyer || c.ProductCode != product || c.LicenseArn != service.LicenseArn(&a) || c.Identifier == "" {
+	// The product does not use the legacy identifier (see TestLegacyCustomerIdentifier).
+	if c.AccountID != buyer || c.ProductCode != product || c.LicenseArn != service.LicenseArn(&a) || c.Identifier != "" {
 		t.Errorf("customer = %+v", c)
 	}
 	for name, tc := range map[string]struct {
@@ -243,13 +244,13 @@ func TestResolveCustomerAndLicenses(t *testing.T) {
 		}
 	}
 
-	// Records name the customer by the legacy identifier, or by license (with or without the
-	// account); they are the same customer, dimension and hour, so one record.
+	// Records name the customer by account, or by license (with or without the account); they
+	// are the same customer, dimension and hour, so one record.
 	now := e.svc.Now()
 	res, err := e.svc.BatchMeterUsage(e.ctx, seller, product, []service.UsageRecordInput{
-		{CustomerIdentifier: c.Identifier, Dimension: "api_calls", Timestamp: now, Quantity: 3}})
+		{CustomerAccountID: c.AccountID, Dimension: "api_calls", Timestamp: now, Quantity: 3}})
 	if err != nil || res[0].Status != service.MeterSuccess {
-		t.Fatalf("by customer identifier: %+v, %v", res, err)
+		t.Fatalf("by account: %+v, %v", res, err)
 	}
 	res2, err := e.svc.BatchMeterUsage(e.ctx, seller, "", []service.UsageRecordInput{
 		{LicenseArn: c.LicenseArn, CustomerAccountID: buyer, Dimension: "api_calls", Timestamp: now, Quantity: 3},

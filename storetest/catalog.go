@@ -44,12 +44,14 @@ func testAccounts(t *testing.T, s mercato.Store) {
 func testProducts(t *testing.T, s mercato.Store) {
 	p1, p2 := product("prod-1", seller, "code-1"), product("prod-2", seller2, "code-2")
 	p2.Dimensions = nil
+	p1.FulfillmentURL, p1.CustomerIdentifier = "https://example.com/register?from=mp", true
 	put(t, s, func(tx mercato.Tx) error { return tx.PutProduct(p1) }, func(tx mercato.Tx) error { return tx.PutProduct(p2) })
 
 	same(t, "GetProduct", p1, read(t, s, func(tx mercato.Tx) (mercato.Product, error) { return tx.GetProduct("prod-1") }))
 	same(t, "ProductByCode", p2, read(t, s, func(tx mercato.Tx) (mercato.Product, error) { return tx.ProductByCode("code-2") }))
 
 	p1.Title, p1.ProductCode, p1.Visibility = "Renamed", "code-1b", "limited"
+	p1.FulfillmentURL, p1.CustomerIdentifier = "", false
 	update(t, s, func(tx mercato.Tx) error { return tx.PutProduct(p1) })
 	same(t, "replaced product", p1, read(t, s, func(tx mercato.Tx) (mercato.Product, error) { return tx.ProductByCode("code-1b") }))
 	viewCode(t, s, "ProductByCode of the old code", mercato.ENotFound, func(tx mercato.Tx) error {

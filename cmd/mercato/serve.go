@@ -173,7 +173,8 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, proxies 
 	budget := awsapi.NewBodyBudget(bodyBudget)
 	aws, err := awsapi.NewHandler(awsapi.Config{Auth: auth, Logger: log, Budget: budget},
 		awsapi.Agreement(awsapi.AgreementOperations(svc, pages)...),
-		awsapi.Metering(awsapi.MeteringErrors, awsapi.MeteringOperations(svc)...))
+		awsapi.Metering(awsapi.MeteringErrors, awsapi.MeteringOperations(svc)...),
+		awsapi.Entitlement(awsapi.EntitlementErrors, awsapi.EntitlementOperations(svc, pages)...))
 	if err != nil {
 		return nil, err
 	}

@@ -31,8 +31,16 @@
     sync();
   }
 
+  // A new subscriber goes on to the seller's registration page at once, as on AWS
+  // Marketplace; the page's button does the same without this script.
+  function fulfillment() {
+    var form = document.getElementById("fulfillment-form");
+    if (form) form.submit();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     amountStep();
     reasonStep();
+    fulfillment();
   });
 })();

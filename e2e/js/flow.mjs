@@ -1,4 +1,5 @@
-// mercato through the AWS SDK for JavaScript v3 (awsJson1_0, the JS client's protocol).
+// mercato through the AWS SDK for JavaScript v3 (awsJson1_0, the JS Agreement client's
+// protocol, and awsJson1_1, the Entitlement client's).
 // Run by TestJavaScriptSDK (e2e/js_test.go), which starts a sandbox on e2e/testdata/scenario.yaml
 // and passes MERCATO_URL and the scenario's access keys:
 //   MERCATO_SELLER_ACCESS_KEY_ID, MERCATO_SELLER_SECRET_ACCESS_KEY,
@@ -16,6 +17,11 @@ import {
   ResourceNotFoundException,
   ValidationException,
 } from "@aws-sdk/client-marketplace-agreement";
+import {
+  MarketplaceEntitlementServiceClient,
+  GetEntitlementsCommand,
+  InvalidParameterException,
+} from "@aws-sdk/client-marketplace-entitlement-service";
 
 function env(name) {
   const v = process.env[name];
@@ -161,6 +167,50 @@ test("ResourceNotFoundException", async () => {
       assert.equal(err.resourceId, "agmt-nonexistent");
       assert.equal(err.$metadata.httpStatusCode, 404);
       assert.match(err.$metadata.requestId, /^[0-9a-f-]{36}$/);
+      return true;
+    },
+  );
+});
+
+test("GetEntitlements", async () => {
+  const entitlements = new MarketplaceEntitlementServiceClient({
+    endpoint: env("MERCATO_URL"),
+    region: "us-east-1",
+    maxAttempts: 1,
+    credentials: {
+      accessKeyId: env("MERCATO_SELLER_ACCESS_KEY_ID"),
+      secretAccessKey: env("MERCATO_SELLER_SECRET_ACCESS_KEY"),
+    },
+  });
+  // Buyer two's fixed price on prod-e2e-backup grants 5 workspaces for a year.
+  const out = await entitlements.send(new GetEntitlementsCommand({
+    ProductCode: "prod-e2e-backup", Filter: { DIMENSION: ["workspaces"] }, MaxResults: 25,
+  }));
+  assert.equal(out.NextToken, undefined);
+  assert.equal(out.Entitlements.length, 1);
+  const [e] = out.Entitlements;
+  assert.equal(e.ProductCode, "prod-e2e-backup");
+  assert.equal(e.Dimension, "workspaces");
+  assert.equal(e.CustomerAWSAccountId, "777788889999");
+  assert.equal(e.CustomerIdentifier, undefined);
+  assert.equal(e.LicenseArn, "arn:aws:license-manager::777788889999:license:l-e2e-fixed");
+  assert.deepEqual(e.Value, { IntegerValue: 5 });
+  assert.ok(e.ExpirationDate instanceof Date);
+  assert.equal(e.ExpirationDate.toISOString(), "2027-02-20T00:00:00.000Z");
+
+  await assert.rejects(
+    entitlements.send(new GetEntitlementsCommand({ ProductCode: "prod-e2e-backup", MaxResults: 26 })),
+    (err) => {
+      assert.equal(err.name, "ValidationException");
+      assert.match(err.message, /'MaxResults'/);
+      assert.equal(err.$metadata.httpStatusCode, 400);
+      return true;
+    },
+  );
+  await assert.rejects(
+    entitlements.send(new GetEntitlementsCommand({ ProductCode: "prod-e2e-stranger" })),
+    (err) => {
+      assert.ok(err instanceof InvalidParameterException, `got ${err.name}`);
       return true;
     },
   );
