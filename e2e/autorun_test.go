@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -50,7 +49,7 @@ func TestSandboxCompletesAdjustmentsByItself(t *testing.T) {
 // PENDING, however long one polls, until the clock moves (by 0s), which completes them.
 func TestSandboxManualJobsKeepsAdjustmentsPending(t *testing.T) {
 	t.Parallel()
-	srv := startServerWith(t, "sqlite:"+filepath.Join(t.TempDir(), "x.db"), "scenario.yaml", "--manual-jobs")
+	srv := startServer(t, "--manual-jobs")
 	e := newEnv(t, srv, protocols[0])
 	ids := createAdjustments(t, e)
 

@@ -52,11 +52,12 @@ func (l *lockedBuffer) String() string {
 }
 
 // startServer starts the mercato binary with --sandbox on a new SQLite database and the e2e
-// scenario (testdata/scenario.yaml), waits until /_mercato/health answers, and when the test
-// ends stops it and checks that the database's ledger balances (mercato check).
-func startServer(t testing.TB) *server {
+// scenario (testdata/scenario.yaml) and the serve flags given, if any, waits until
+// /_mercato/health answers, and when the test ends stops it and checks that the database's
+// ledger balances (mercato check).
+func startServer(t testing.TB, flags ...string) *server {
 	t.Helper()
-	return startServerWith(t, "sqlite:"+filepath.Join(t.TempDir(), "x.db"), "scenario.yaml")
+	return startServerWith(t, "sqlite:"+filepath.Join(t.TempDir(), "x.db"), "scenario.yaml", flags...)
 }
 
 // startServerWith is startServer on the database db (a --db value) with the scenario file of
