@@ -460,8 +460,8 @@ func (s *Service) Jobs(ctx context.Context, f mercato.JobFilter) ([]mercato.Job,
 
 // RetryJob puts a failed job back to pending, due to run at once with a new round of attempts,
 // for an operator who has dealt with what made it fail: within the scheduler's tick, or in a
-// sandbox whose scheduler does not run, at the next move of the clock. Its last error stays until it runs. The
-// retry is audited. Errors: EForbidden (the caller is not an operator), ENotFound (no such job),
+// sandbox whose scheduler does not run, at the next move of the clock. Its last error stays
+// until it runs. The retry is audited. Errors: EForbidden (the caller is not an operator), ENotFound (no such job),
 // EConflict (the job has not failed).
 func (s *Service) RetryJob(ctx context.Context, caller string, id int64) (mercato.Job, error) {
 	var j mercato.Job
