@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -245,4 +246,75 @@ func checkRaceAttempts(t *testing.T, svc *service.Service, l *attempts, schedule
 		}
 	}
 	t.Logf("%d jobs ran, by node: %v", len(l.ran), nodes)
+}
+
+// TestDueWorkRunsWithTheJobs checks the hook for work that falls due besides jobs (event
+// deliveries): a move of the clock calls it after each step that ran jobs, at the step's time,
+// and at its end; the sandbox's scheduler calls it at the current business time, without moving
+// the clock.
+func TestDueWorkRunsWithTheJobs(t *testing.T) {
+	store, err := sqlite.Open(filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	ctx := context.Background()
+	start := day(2026, 1, 1)
+	var mu sync.Mutex
+	var calls []time.Time
+	jobsRan := false
+	svc := service.New(store, mercato.NewSimClock(start), service.WithDueWork(func(_ context.Context, now time.Time) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls = append(calls, now)
+		return nil
+	}))
+	service.HandleJobs(svc, recordKind, func(context.Context, mercato.Job, time.Time) error {
+		mu.Lock()
+		defer mu.Unlock()
+		jobsRan = true
+		return nil
+	})
+	for _, h := range []int{1, 3} {
+		if err := putRecordJob(ctx, store, fmt.Sprintf("at-%d", h), start.Add(time.Duration(h)*time.Hour), false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.MoveClock(ctx, start.Add(5*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	want := []time.Time{start.Add(time.Hour), start.Add(3 * time.Hour), start.Add(5 * time.Hour)}
+	if !jobsRan || !slices.Equal(calls, want) {
+		t.Errorf("due work during the move ran at %v, want %v", calls, want)
+	}
+	calls = nil
+	mu.Unlock()
+
+	runCtx, cancel := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	go func() { svc.RunJobs(runCtx, time.Hour); close(stopped) }()
+	defer func() { cancel(); <-stopped }()
+	svc.Wake()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		mu.Lock()
+		n := len(calls)
+		mu.Unlock()
+		if n >= 2 { // the scheduler's first run, then the one woken
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the scheduler did not run the due work")
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, c := range calls {
+		if !c.Equal(start.Add(5 * time.Hour)) {
+			t.Errorf("the scheduler ran due work at %s, want the business time %s", c, start.Add(5*time.Hour))
+		}
+	}
+	if now := svc.Now(); !now.Equal(start.Add(5 * time.Hour)) {
+		t.Errorf("the scheduler moved the clock to %s", now)
+	}
 }
