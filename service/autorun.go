@@ -31,7 +31,8 @@ const clockMovesSetting = "clock-moves"
 // that jobs and requests emit. The scheduler (RunJobs) calls it after each of its runs with the
 // business time of the run, and a move of the simulated clock after each step, at the step's
 // time, and once more at its end: in the sandbox it never runs while the clock moves elsewhere
-// on this node. It does its own claiming (leases) and retries; an error it returns is logged.
+// on this node, since it runs under the same lock, and so must not move the clock itself. It
+// does its own claiming (leases) and retries; an error it returns is logged.
 type DueWork func(ctx context.Context, now time.Time) error
 
 // WithDueWork adds work that the scheduler and moves of the simulated clock run when it is due
