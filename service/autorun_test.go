@@ -124,8 +124,7 @@ func raceClockAndScheduler(t *testing.T, stores []mercato.Store) {
 		l.handle(nodes, stores, i)
 	}
 
-	// Jobs every half hour of the day, every third scheduling another at its time, and a few
-	// due now.
+	// Jobs every half hour of the day from now, every third scheduling another at its time.
 	scheduled := map[string]time.Time{}
 	for i := range 48 {
 		key, due := fmt.Sprintf("scheduled-%02d", i), start.Add(time.Duration(i)*30*time.Minute)
@@ -143,27 +142,8 @@ func raceClockAndScheduler(t *testing.T, stores []mercato.Store) {
 	}
 	defer func() { stopRunners(); runners.Wait() }()
 
-	// Requests schedule work due at the business time they see while the clock moves (a move
-	// runs what falls due on its way, so a stream that never stops would never let it end).
 	movesDone := make(chan struct{})
-	requestsDone := make(chan error, 1)
-	go func() {
-		for i := range 200 {
-			select {
-			case <-movesDone:
-				requestsDone <- nil
-				return
-			case <-time.After(3 * time.Millisecond):
-			}
-			n := i % len(nodes) // a request sees the business time of the node it reaches
-			if err := putRecordJob(ctx, stores[n], fmt.Sprintf("request-%03d", i), nodes[n].Now(), false); err != nil {
-				requestsDone <- err
-				return
-			}
-			nodes[n].Wake()
-		}
-		requestsDone <- nil
-	}()
+	requestsDone := sendRequests(ctx, nodes, stores, movesDone)
 	for step := range 12 {
 		to := start.Add(time.Duration(step+1) * 2 * time.Hour)
 		m, err := nodes[0].MoveClock(ctx, to)
@@ -189,6 +169,32 @@ func raceClockAndScheduler(t *testing.T, stores []mercato.Store) {
 	stopRunners()
 	runners.Wait()
 	checkRaceAttempts(t, nodes[0], &l, scheduled, end)
+}
+
+// sendRequests schedules, every few milliseconds, a job due at the business time of the node a
+// request reaches, as accepting a billing adjustment does, and wakes that node; up to 200 of
+// them, and none after stop is closed (a move runs what falls due on its way, so a stream that
+// never stopped would never let it end). The channel returned says how it ended.
+func sendRequests(ctx context.Context, nodes []*service.Service, stores []mercato.Store, stop <-chan struct{}) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		for i := range 200 {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			case <-time.After(3 * time.Millisecond):
+			}
+			n := i % len(nodes)
+			if err := putRecordJob(ctx, stores[n], fmt.Sprintf("request-%03d", i), nodes[n].Now(), false); err != nil {
+				done <- err
+				return
+			}
+			nodes[n].Wake()
+		}
+		done <- nil
+	}()
+	return done
 }
 
 // pendingJobs counts the jobs that have not run yet.
