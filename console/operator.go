@@ -86,8 +86,8 @@ func (c *Console) advanceClock(w http.ResponseWriter, r *http.Request, u *user) 
 	http.Redirect(w, r, "/console/operator?notice="+notice, http.StatusSeeOther)
 }
 
-// retryJob puts a failed job back to pending, to run at the next move of the clock (in the
-// sandbox) or the scheduler's next tick.
+// retryJob puts a failed job back to pending, to run within the scheduler's tick, or at the
+// next move of the clock in a sandbox whose scheduler does not run (--manual-jobs).
 func (c *Console) retryJob(w http.ResponseWriter, r *http.Request, u *user) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {

@@ -30,6 +30,9 @@ type page struct {
 	User    *user
 	Now     time.Time
 	Sandbox bool
+	// ManualJobs says due work waits for a move of the clock: a sandbox whose scheduler does
+	// not run (serve --sandbox --manual-jobs).
+	ManualJobs bool
 }
 
 // crumb is one link of the breadcrumb trail.
@@ -66,8 +69,9 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, p p
 		return
 	}
 	p.Now, p.Sandbox = c.svc.Now(), c.svc.Sandbox()
+	p.ManualJobs = p.Sandbox && !c.svc.Scheduling()
 	if p.Notice == "" {
-		p.Notice = notices[r.URL.Query().Get("notice")]
+		p.Notice = noticeText(r.URL.Query().Get("notice"), p.ManualJobs)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
@@ -102,8 +106,23 @@ var notices = map[string]string{
 	"refund-rejected":         "Refund request rejected. The buyer sees your reason.",
 	"offer-created":           "Offer created.",
 	"clock-advanced":          "The simulated clock moved forward; every job due on the way has run.",
-	"clock-advanced-failures": "The simulated clock moved forward, but jobs failed on the way: they are listed under Failed jobs, or will be tried again shortly.",
-	"job-retried":             "The job is pending again. It runs at the next move of the clock, or within seconds outside the sandbox.",
+	"clock-advanced-failures": "The simulated clock moved forward, but jobs failed on the way: they are listed under Failed jobs, or are tried again when the clock reaches their next attempt.",
+	"job-retried":             "The job is pending again. It runs within seconds.",
+}
+
+// manualNotices are the notices that say otherwise where due work waits for a move of the
+// clock (page.ManualJobs).
+var manualNotices = map[string]string{
+	"job-retried": "The job is pending again. It runs at the next move of the clock: advance by 0s to run it now.",
+}
+
+// noticeText returns the text of the notice named key, as it reads where due work runs on its own
+// or, when manualJobs is set, where it waits for a move of the clock.
+func noticeText(key string, manualJobs bool) string {
+	if text, ok := manualNotices[key]; ok && manualJobs {
+		return text
+	}
+	return notices[key]
 }
 
 // renderError shows an error page.

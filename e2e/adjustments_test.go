@@ -53,8 +53,10 @@ func maxAdjustments(t *testing.T, e *env) map[string]string {
 	return out
 }
 
+// TestBillingAdjustments watches adjustments pending, then processed by a move of the clock:
+// its sandbox runs with --manual-jobs, or they would complete on their own at once.
 func TestBillingAdjustments(t *testing.T) {
-	forEachProtocol(t, func(t *testing.T, e *env) {
+	forEachProtocolWith(t, []string{"--manual-jobs"}, func(t *testing.T, e *env) {
 		invs := lineItems(t, e.seller, &ma.ListAgreementInvoiceLineItemsInput{AgreementId: aws.String(agmtContract)})
 		if len(invs) != 2 {
 			t.Fatalf("the contract has %d invoices, want 2", len(invs))

@@ -84,10 +84,17 @@ type env struct {
 // forEachProtocol runs fn as parallel subtests "cbor" and "json", each on a server of its own.
 func forEachProtocol(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Helper()
+	forEachProtocolWith(t, nil, fn)
+}
+
+// forEachProtocolWith is forEachProtocol on servers started with the serve flags given, such
+// as --manual-jobs for a test that watches work pending until the clock moves.
+func forEachProtocolWith(t *testing.T, flags []string, fn func(t *testing.T, e *env)) {
+	t.Helper()
 	for _, p := range protocols {
 		t.Run(p.name, func(t *testing.T) {
 			t.Parallel()
-			fn(t, newEnv(t, startServer(t), p))
+			fn(t, newEnv(t, startServer(t, flags...), p))
 		})
 	}
 }

@@ -52,20 +52,22 @@ func (l *lockedBuffer) String() string {
 }
 
 // startServer starts the mercato binary with --sandbox on a new SQLite database and the e2e
-// scenario (testdata/scenario.yaml), waits until /_mercato/health answers, and when the test
-// ends stops it and checks that the database's ledger balances (mercato check).
-func startServer(t testing.TB) *server {
+// scenario (testdata/scenario.yaml) and the serve flags given, if any, waits until
+// /_mercato/health answers, and when the test ends stops it and checks that the database's
+// ledger balances (mercato check).
+func startServer(t testing.TB, flags ...string) *server {
 	t.Helper()
-	return startServerWith(t, "sqlite:"+filepath.Join(t.TempDir(), "x.db"), "scenario.yaml")
+	return startServerWith(t, "sqlite:"+filepath.Join(t.TempDir(), "x.db"), "scenario.yaml", flags...)
 }
 
 // startServerWith is startServer on the database db (a --db value) with the scenario file of
-// testdata named scenario, or at the absolute path scenario.
-func startServerWith(t testing.TB, db, scenario string) *server {
+// testdata named scenario, or at the absolute path scenario, and the serve flags given, if any
+// (such as --manual-jobs).
+func startServerWith(t testing.TB, db, scenario string, flags ...string) *server {
 	t.Helper()
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ { // a free port may be taken before the server binds it
-		s, err := launch(t, db, scenario)
+		s, err := launch(t, db, scenario, flags)
 		if err == nil {
 			return s
 		}
@@ -78,7 +80,7 @@ func startServerWith(t testing.TB, db, scenario string) *server {
 	return nil
 }
 
-func launch(t testing.TB, db, scenario string) (*server, error) {
+func launch(t testing.TB, db, scenario string, flags []string) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -87,7 +89,8 @@ func launch(t testing.TB, db, scenario string) (*server, error) {
 	if !filepath.IsAbs(scenario) {
 		scenario = filepath.Join(moduleRoot, "e2e", "testdata", scenario)
 	}
-	s.cmd = exec.Command(binary, "serve", "--sandbox", "--db", db, "--addr", addr, "--scenario", scenario)
+	args := append([]string{"serve", "--sandbox", "--db", db, "--addr", addr, "--scenario", scenario}, flags...)
+	s.cmd = exec.Command(binary, args...)
 	s.cmd.Stdout, s.cmd.Stderr = s.output, s.output
 	s.cmd.Env = append(os.Environ(), "MERCATO_ADDR=", "MERCATO_DB=")
 	if err := s.cmd.Start(); err != nil {
@@ -169,6 +172,23 @@ func (s *server) advance(t testing.TB, d string) time.Time {
 	}
 	if resp.StatusCode != http.StatusOK || json.Unmarshal(raw, &out) != nil {
 		t.Fatalf("advance the clock by %s: %s %s", d, resp.Status, raw)
+	}
+	return out.Now
+}
+
+// now returns the sandbox's business time.
+func (s *server) now(t testing.TB) time.Time {
+	t.Helper()
+	resp, err := http.Get(s.URL + "/_mercato/clock")
+	if err != nil {
+		t.Fatalf("read the clock: %v", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Now time.Time `json:"now"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("read the clock: %s %v", resp.Status, err)
 	}
 	return out.Now
 }

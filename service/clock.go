@@ -44,6 +44,10 @@ func (s *Service) MoveClock(ctx context.Context, t time.Time) (ClockMove, error)
 			t.Format(time.RFC3339), now.Format(time.RFC3339))
 		return ClockMove{Now: now}, e
 	}
+	if err := s.beginMove(ctx); err != nil {
+		return ClockMove{Now: s.sim.Now()}, err
+	}
+	defer s.endMove(ctx)
 	rep := newJobReport()
 	err := s.catchUp(ctx, t, rep)
 	m := ClockMove{Now: s.sim.Now(), Done: rep.done, Failed: rep.failures()}
@@ -52,7 +56,11 @@ func (s *Service) MoveClock(ctx context.Context, t time.Time) (ClockMove, error)
 	}
 	s.sim.Set(t)
 	m.Now = t
-	return m, s.saveClock(ctx)
+	if err := s.saveClock(ctx); err != nil {
+		return m, err
+	}
+	s.runDueWork(ctx, t)
+	return m, nil
 }
 
 // catchUp runs, in the order they run, every job to run at or before t, adding their outcomes
@@ -79,6 +87,9 @@ func (s *Service) catchUp(ctx context.Context, t time.Time, rep *jobReport) erro
 		if err != nil {
 			return err
 		}
+		if claimed > 0 {
+			s.runDueWork(ctx, s.sim.Now())
+		}
 		if err := s.saveClock(ctx); err != nil {
 			return err
 		}
@@ -100,9 +111,13 @@ const heldJobsWait = 20 * time.Millisecond
 
 // saveClock stores the simulated clock's time as the database's business time, unless the
 // stored time is later: business time never moves backwards, even if another process moved it.
+// It renews the record of this node's move of the clock, if one is under way.
 func (s *Service) saveClock(ctx context.Context) error {
 	now := s.sim.Now()
 	return s.store.Update(ctx, func(tx mercato.Tx) error {
+		if err := s.renewMove(tx); err != nil {
+			return err
+		}
 		stored, ok, err := storedClock(tx)
 		if err != nil || (ok && stored.After(now)) {
 			return err

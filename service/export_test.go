@@ -26,3 +26,10 @@ func FailJobs(s *Service, kind mercato.JobKind, fail func(j mercato.Job, now tim
 func ClaimDue(ctx context.Context, s *Service, now time.Time) ([]mercato.Job, error) {
 	return s.claim(ctx, now)
 }
+
+// HandleJobs makes h the handler of the jobs of kind, called with the business time of the
+// attempt: how tests schedule work of their own and watch when and where it runs. Call it
+// before the service runs jobs.
+func HandleJobs(s *Service, kind mercato.JobKind, h func(ctx context.Context, j mercato.Job, now time.Time) error) {
+	s.jobs[kind] = func(ctx context.Context, j mercato.Job) error { return h(ctx, j, s.Now()) }
+}

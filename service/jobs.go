@@ -84,30 +84,46 @@ func (s *Service) runDue(ctx context.Context, now time.Time, rep *jobReport) err
 // runClaimed is runDue, and says how many jobs it claimed: none while jobs due are held by
 // another node.
 func (s *Service) runClaimed(ctx context.Context, now time.Time, rep *jobReport) (int, error) {
+	return s.runClaims(ctx, func() ([]mercato.Job, error) { return s.claim(ctx, now) }, rep)
+}
+
+// runClaims runs the jobs that claim leases to this node, claim after claim, until a claim
+// returns none, and says how many it ran. The node's leases are renewed while it runs.
+func (s *Service) runClaims(ctx context.Context, claim func() ([]mercato.Job, error), rep *jobReport) (int, error) {
 	stop := s.heartbeat(ctx)
 	defer stop()
 	claimed := 0
 	for {
-		jobs, err := s.claim(ctx, now)
+		jobs, err := claim()
 		if err != nil || len(jobs) == 0 {
 			return claimed, err
 		}
 		claimed += len(jobs)
-		for len(jobs) > 0 {
-			var n int
-			if batch, ok := s.batches[jobs[0].Kind]; ok {
-				n = sameKind(jobs)
-				err = s.runBatches(ctx, batch, jobs[:n], rep)
-			} else {
-				n = sameDue(jobs)
-				err = s.runTogether(ctx, jobs[:n], rep)
-			}
-			if err != nil {
-				return claimed, err
-			}
-			jobs = jobs[n:]
+		if err := s.runInOrder(ctx, jobs, rep); err != nil {
+			return claimed, err
 		}
 	}
+}
+
+// runInOrder runs claimed jobs, which are in the order they run: a batched kind's run of jobs
+// in batches, other jobs due at the same time together.
+func (s *Service) runInOrder(ctx context.Context, jobs []mercato.Job, rep *jobReport) error {
+	for len(jobs) > 0 {
+		var n int
+		var err error
+		if batch, ok := s.batches[jobs[0].Kind]; ok {
+			n = sameKind(jobs)
+			err = s.runBatches(ctx, batch, jobs[:n], rep)
+		} else {
+			n = sameDue(jobs)
+			err = s.runTogether(ctx, jobs[:n], rep)
+		}
+		if err != nil {
+			return err
+		}
+		jobs = jobs[n:]
+	}
+	return nil
 }
 
 // claim leases to this node, for a lease from now in wall time, up to claimBatch jobs to run at
@@ -155,10 +171,13 @@ func (s *Service) heartbeat(ctx context.Context) (stop func()) {
 }
 
 // renewLeases extends the leases this node holds to a lease from now (wall time, see leaseNow).
+// The record of a move of the clock under way, if any, is renewed with them.
 func (s *Service) renewLeases(ctx context.Context) error {
 	return s.store.Update(ctx, func(tx mercato.Tx) error {
-		_, err := tx.ExtendJobLeases(s.owner, leaseNow().Add(s.lease))
-		return err
+		if _, err := tx.ExtendJobLeases(s.owner, leaseNow().Add(s.lease)); err != nil {
+			return err
+		}
+		return s.renewMove(tx)
 	})
 }
 
@@ -391,14 +410,18 @@ func retryable(err error) bool {
 }
 
 // RunJobs runs due jobs every interval, and soon after this node accepts billing adjustments
-// (the only work scheduled due at once; see wakeJobs), until ctx ends: the production engine's
-// scheduler. On a shared PostgreSQL several nodes may run it; leases keep them from doing the
-// same job twice, and a node runs the work others scheduled at its next tick.
+// (the only work scheduled due at once; see wakeJobs) or is woken (Wake), until ctx ends: the
+// scheduler. In production it runs what the real clock makes due; on a shared PostgreSQL several
+// nodes may run it; leases keep them from doing the same job twice, and a node runs the work
+// others scheduled at its next tick. In the sandbox it runs the work due at or before the
+// current business time, which it never moves, and never while the clock moves (autorun.go).
 func (s *Service) RunJobs(ctx context.Context, interval time.Duration) {
+	s.scheduling.Add(1)
+	defer s.scheduling.Add(-1)
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if err := s.runDue(ctx, s.Now(), nil); err != nil && ctx.Err() == nil {
+		if err := s.runScheduled(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("running due jobs", "err", err)
 		}
 		select {
@@ -437,9 +460,9 @@ func (s *Service) Jobs(ctx context.Context, f mercato.JobFilter) ([]mercato.Job,
 }
 
 // RetryJob puts a failed job back to pending, due to run at once with a new round of attempts,
-// for an operator who has dealt with what made it fail: in the sandbox it runs at the next move
-// of the clock, elsewhere within the scheduler's tick. Its last error stays until it runs. The
-// retry is audited. Errors: EForbidden (the caller is not an operator), ENotFound (no such job),
+// for an operator who has dealt with what made it fail: within the scheduler's tick, or in a
+// sandbox whose scheduler does not run, at the next move of the clock. Its last error stays
+// until it runs. The retry is audited. Errors: EForbidden (the caller is not an operator), ENotFound (no such job),
 // EConflict (the job has not failed).
 func (s *Service) RetryJob(ctx context.Context, caller string, id int64) (mercato.Job, error) {
 	var j mercato.Job

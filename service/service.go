@@ -50,6 +50,11 @@ type Service struct {
 	lease time.Duration
 	// poster takes registration tokens to fulfillment URLs in the sandbox (fulfillment.go).
 	poster FulfillmentPoster
+	// dueWork runs with the jobs (WithDueWork); moving says this node moves the simulated clock
+	// (its record in the database is renewed); scheduling counts the RunJobs running (autorun.go).
+	dueWork    []DueWork
+	moving     atomic.Bool
+	scheduling atomic.Int32
 }
 
 // Option configures a Service.
@@ -84,7 +89,8 @@ func WithJobLease(d time.Duration) Option {
 func WithBatchSize(n int) Option { return func(s *Service) { s.batchSize = n } }
 
 // New returns a service over store. A *mercato.SimClock makes it a sandbox whose time moves
-// only through Advance; any other clock is real time, and RunJobs runs what falls due.
+// only through Advance; any other clock is real time. RunJobs runs what falls due, in the
+// sandbox at the current business time, which it never moves.
 func New(store mercato.Store, clock mercato.Clock, opts ...Option) *Service {
 	s := &Service{store: store, clock: clock, owner: "node-" + randomID(8),
 		log: slog.New(slog.DiscardHandler), batchSize: 2000, jobWorkers: defaultJobWorkers, lease: defaultJobLease,

@@ -80,9 +80,9 @@ func (c *signedClient) call(ctx context.Context, op, body string) (int, []byte, 
 // BenchmarkBillingAdjustments measures billing adjustments accepted (BatchCreate with one entry,
 // through the real HTTP stack with SigV4 verification, 32 concurrent clients) and completed
 // (credit memos issued by the processor), per second, on SQLite and, with
-// MERCATO_TEST_POSTGRES, on PostgreSQL. The phases run in the sandbox, where the processor runs
-// only when the clock moves: every adjustment is accepted, then one move of the clock completes
-// them all. The pipelined run is in production mode, where the processor completes what was
+// MERCATO_TEST_POSTGRES, on PostgreSQL. The phases run in the sandbox with --manual-jobs, where
+// the processor runs only when the clock moves: every adjustment is accepted, then one move of
+// the clock completes them all. The pipelined run is in production mode, where the processor completes what was
 // accepted while the clients go on, and lasts until the last adjustment is completed.
 //
 //	go test ./cmd/mercato -run '^$' -bench BillingAdjustments -benchtime 20000x
@@ -107,7 +107,7 @@ func benchAdjustments(b *testing.B, db string, sandbox bool) {
 	if err := writeFile(file, benchScenario(benchAgreements, scenarioStart(sandbox))); err != nil {
 		b.Fatal(err)
 	}
-	url := startServer(b, serveOptions{addr: freeAddr(b), db: db, sandbox: sandbox, scenario: file})
+	url := startServer(b, serveOptions{addr: freeAddr(b), db: db, sandbox: sandbox, manualJobs: sandbox, scenario: file})
 	client := &signedClient{url: url, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}},
 		signer: v4.NewSigner(), creds: aws.Credentials{AccessKeyID: "AKIASELLER0000000001", SecretAccessKey: "seller-secret-key"}}
 	ctx := context.Background()

@@ -33,8 +33,10 @@ type serveOptions struct {
 	scenario string
 	// trustAccountKeys lets a 12-digit access key ID act as that account unverified (sandbox).
 	trustAccountKeys bool
-	tlsCert, tlsKey  string   // PEM files: serve HTTPS
-	trustedProxies   []string // CIDRs (or addresses) of the reverse proxies in front of the console
+	// manualJobs keeps a sandbox's due work pending until the clock moves.
+	manualJobs      bool
+	tlsCert, tlsKey string   // PEM files: serve HTTPS
+	trustedProxies  []string // CIDRs (or addresses) of the reverse proxies in front of the console
 }
 
 func serveCmd() *cobra.Command {
@@ -46,7 +48,11 @@ func serveCmd() *cobra.Command {
 
 With --sandbox, business time is simulated: it resumes where the last run on this database
 stopped (a new database starts at the scenario's clock, else now), never moves back (an
-earlier scenario clock is ignored) and moves only through POST /_mercato/clock.`,
+earlier scenario clock is ignored) and moves only through POST /_mercato/clock. Work due at
+or before the current business time (billing adjustments, due approvals, a scenario's
+acceptances) runs on its own within about a second, as in production, without moving the
+clock; with --manual-jobs it waits for the next move of the clock (POST /_mercato/clock with
+{"advance":"0s"} runs it without moving time), for tests that want to see it pending.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return serve(cmd.Context(), o) },
 	}
 	f := cmd.Flags()
@@ -56,6 +62,8 @@ earlier scenario clock is ignored) and moves only through POST /_mercato/clock.`
 	f.StringVar(&o.scenario, "scenario", "", "scenario file to apply at start (the server exits if it fails)")
 	f.BoolVar(&o.trustAccountKeys, "trust-account-keys", false,
 		"with --sandbox: an access key ID of 12 digits acts as that account without signature verification")
+	f.BoolVar(&o.manualJobs, "manual-jobs", false,
+		"with --sandbox: due work (e.g. billing adjustments) runs only when the clock moves, not on its own")
 	f.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs --tls-key")
 	f.StringVar(&o.tlsKey, "tls-key", "", "the PEM private key file of --tls-cert")
 	f.StringSliceVar(&o.trustedProxies, "trusted-proxy", nil,
@@ -72,6 +80,9 @@ const serverGCPercent = 400
 func serve(ctx context.Context, o serveOptions) error {
 	if o.trustAccountKeys && !o.sandbox { // before the database is opened or a scenario applied
 		return fmt.Errorf("--trust-account-keys needs --sandbox")
+	}
+	if o.manualJobs && !o.sandbox {
+		return fmt.Errorf("--manual-jobs needs --sandbox: in production jobs run as they fall due")
 	}
 	// Flags are checked before the database is opened; the certificate is read once.
 	proxies, err := o.proxies()
@@ -125,7 +136,7 @@ func serve(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	return run(ctx, o.addr, tlsConf, h, svc, log)
+	return run(ctx, o.addr, tlsConf, h, svc, !o.manualJobs, log)
 }
 
 // newService builds the service on a real clock, or in sandbox mode on a simulated one that
@@ -192,19 +203,23 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, proxies 
 }
 
 // run serves until ctx ends, then shuts down gracefully: in-flight requests finish.
-// It listens on addr, with TLS when conf is not nil.
-func run(ctx context.Context, addr string, conf *tls.Config, h http.Handler, svc *service.Service, log *slog.Logger) error {
+// It listens on addr, with TLS when conf is not nil, and runs the scheduler when autoJobs is
+// set (always in production; in the sandbox unless --manual-jobs).
+func run(ctx context.Context, addr string, conf *tls.Config, h http.Handler, svc *service.Service, autoJobs bool, log *slog.Logger) error {
 	ln, err := listen(addr, conf)
 	if err != nil {
 		return err
 	}
 	srv := newHTTPServer(h)
-	if !svc.Sandbox() {
-		go svc.RunJobs(ctx, time.Second)
+	jobsStopped := make(chan struct{})
+	if autoJobs {
+		go func() { svc.RunJobs(ctx, time.Second); close(jobsStopped) }()
+	} else {
+		close(jobsStopped)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("mercato listening", "addr", ln.Addr().String(), "sandbox", svc.Sandbox(), "now", svc.Now())
+	log.Info("mercato listening", "addr", ln.Addr().String(), "sandbox", svc.Sandbox(), "autoJobs", autoJobs, "now", svc.Now())
 	select {
 	case err := <-errc:
 		return err
@@ -218,6 +233,7 @@ func run(ctx context.Context, addr string, conf *tls.Config, h http.Handler, svc
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	<-jobsStopped // its transaction ends before the store closes
 	log.Info("mercato stopped")
 	return nil
 }

@@ -145,6 +145,19 @@ func TestTrustAccountKeysNeedsSandbox(t *testing.T) {
 	}
 }
 
+// TestManualJobsNeedsSandbox checks that --manual-jobs is refused in production, where jobs
+// always run as they fall due, before the database is created.
+func TestManualJobsNeedsSandbox(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	err := serve(context.Background(), serveOptions{addr: freeAddr(t), db: "sqlite:" + db, manualJobs: true})
+	if err == nil || !strings.Contains(err.Error(), "--manual-jobs needs --sandbox") {
+		t.Errorf("serve = %v, want the flag refused", err)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("the database was created (%v)", err)
+	}
+}
+
 // TestCheck checks that mercato check passes sound books, and names the currency and amount of
 // an imbalance.
 func TestCheck(t *testing.T) {
