@@ -198,6 +198,14 @@ func testEvents(t *testing.T, s mercato.Store) {
 		read(t, s, func(tx mercato.Tx) ([]mercato.Event, error) {
 			return tx.ListEvents(mercato.EventFilter{AccountID: seller})
 		}))
+	same(t, "events of resources", []mercato.Event{events[0], events[1], events[3]},
+		read(t, s, func(tx mercato.Tx) ([]mercato.Event, error) {
+			return tx.ListEvents(mercato.EventFilter{ResourceIDs: []string{"agmt-2", "inv-1", "inv-9"}})
+		}))
+	same(t, "events of an account and resources", []mercato.Event{events[0], events[4]},
+		read(t, s, func(tx mercato.Tx) ([]mercato.Event, error) {
+			return tx.ListEvents(mercato.EventFilter{AccountID: seller, ResourceIDs: []string{"inv-1", "inv-2"}})
+		}))
 }
 
 func testSettings(t *testing.T, s mercato.Store) {
