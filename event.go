@@ -153,14 +153,22 @@ var eventKinds = []struct {
 	{EventDisbursementPaid, eventKind{SourceMercato, GroupDisbursements, nil, "Disbursement paid"}},
 }
 
+// kindIndex finds a kind's entry in eventKinds.
+var kindIndex = func() map[EventKind]int {
+	m := make(map[EventKind]int, len(eventKinds))
+	for i, e := range eventKinds {
+		m[e.kind] = i
+	}
+	return m
+}()
+
 // lookup returns what the catalog knows of k.
 func (k EventKind) lookup() (eventKind, bool) {
-	for _, e := range eventKinds {
-		if e.kind == k {
-			return e.eventKind, true
-		}
+	i, ok := kindIndex[k]
+	if !ok {
+		return eventKind{}, false
 	}
-	return eventKind{}, false
+	return eventKinds[i].eventKind, true
 }
 
 // EventKinds returns every kind of the catalog, in display order.

@@ -348,14 +348,15 @@ type AdjustmentDetail struct {
 
 // AdjustmentChanged tells the parties that billing adjustment ba completed (a credit memo was
 // issued: all parties) or failed validation (the seller alone), at ba.UpdatedAt. manufacturer
-// is the product's maker in a channel deal, or "".
+// is the product's maker in a channel deal, or "". AWS validates adjustments after accepting
+// them; mercato refuses a bad one when it is made, so nothing fails later yet.
 func AdjustmentChanged(ba *BillingAdjustment, manufacturer string) Notice {
 	k := EventAdjustmentCompleted
 	if ba.Status == AdjustmentValidationFailed {
 		k = EventAdjustmentFailed
 	}
 	d := AdjustmentDetail{DetailHeader: awsHeader(), Agreement: IDRef{ba.AgreementID},
-		BillingAdjustmentRequest: AdjustmentRef{ID: ba.ID, AdjustmentAmount: (-ba.Amount).FormatIn(ba.Currency),
+		BillingAdjustmentRequest: AdjustmentRef{ID: ba.ID, AdjustmentAmount: negative(ba.Amount).FormatIn(ba.Currency),
 			CurrencyCode: string(ba.Currency), AdjustmentReasonCode: ba.ReasonCode},
 		Invoice: InvoiceRef{ba.OriginalInvoiceID}}
 	p := Parties{Proposer: ba.SellerID, Acceptor: ba.BuyerID, Manufacturer: manufacturer}
