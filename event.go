@@ -19,6 +19,8 @@ const (
 	SourceCatalog            EventSource = "aws.marketplacecatalog"
 	SourcePrivateMarketplace EventSource = "aws.private-marketplace"
 	SourceMercato            EventSource = "mercato"
+	// SourceLegacySNS carries what SaaS products' legacy SNS topics deliver (event_legacy.go).
+	SourceLegacySNS EventSource = "aws.sns"
 )
 
 // EventParty is the role in which an account receives its copy of an event, the suffix of the
@@ -49,6 +51,7 @@ const (
 	GroupRefundRequests       EventGroup = "Refund requests"
 	GroupPaymentRequests      EventGroup = "Payment requests"
 	GroupInvoices             EventGroup = "Invoices"
+	GroupLegacySNS            EventGroup = "Legacy SNS notifications"
 )
 
 // EventKind is one kind of event of the catalog: its detail type without the party suffix.
@@ -97,12 +100,20 @@ const (
 	EventDisbursementPaid              EventKind = "Disbursement Paid"
 )
 
+// The legacy SNS notifications of SaaS products, named after their topics.
+const (
+	EventLegacySubscription EventKind = "aws-mp-subscription-notification"
+	EventLegacyEntitlement  EventKind = "aws-mp-entitlement-notification"
+)
+
 // eventKind is what the catalog knows of a kind.
 type eventKind struct {
 	source  EventSource
 	group   EventGroup
 	parties []EventParty // nil: one recipient, no suffix
 	title   string       // what the console shows
+	// optIn kinds are delivered only to destinations that name them.
+	optIn bool
 }
 
 var (
@@ -117,40 +128,42 @@ var eventKinds = []struct {
 	kind EventKind
 	eventKind
 }{
-	{EventAgreementCreated, eventKind{SourceAgreement, GroupAgreements, allParties, "Agreement created"}},
-	{EventAgreementAmended, eventKind{SourceAgreement, GroupAgreements, allParties, "Agreement amended"}},
-	{EventAgreementEnded, eventKind{SourceAgreement, GroupAgreements, allParties, "Agreement ended"}},
-	{EventAgreementEnding, eventKind{SourceAgreement, GroupAgreements, twoParties, "Agreement ending soon"}},
-	{EventAgreementRenewalUpcoming, eventKind{SourceAgreement, GroupAgreements, twoParties, "Renewal upcoming"}},
-	{EventAgreementRenewalTermsFinalized, eventKind{SourceAgreement, GroupAgreements, twoParties, "Renewal terms finalized"}},
-	{EventLicenseUpdated, eventKind{SourceAgreement, GroupLicenses, makerOnly, "License granted or changed"}},
-	{EventLicenseDeprovisioned, eventKind{SourceAgreement, GroupLicenses, makerOnly, "License deprovisioned"}},
-	{EventCancellationPendingApproval, eventKind{SourceAgreement, GroupCancellationRequests, allParties, "Cancellation requested"}},
-	{EventCancellationApproved, eventKind{SourceAgreement, GroupCancellationRequests, allParties, "Cancellation approved"}},
-	{EventCancellationRejected, eventKind{SourceAgreement, GroupCancellationRequests, allParties, "Cancellation rejected"}},
-	{EventCancellationCancelled, eventKind{SourceAgreement, GroupCancellationRequests, allParties, "Cancellation request withdrawn"}},
-	{EventCancellationValidationFailed, eventKind{SourceAgreement, GroupCancellationRequests, proposerOnly, "Cancellation request failed validation"}},
-	{EventAdjustmentCompleted, eventKind{SourceAgreement, GroupBillingAdjustments, allParties, "Billing adjustment completed"}},
-	{EventAdjustmentFailed, eventKind{SourceAgreement, GroupBillingAdjustments, proposerOnly, "Billing adjustment failed"}},
-	{EventDisbursementPaused, eventKind{SourceMarketplace, GroupDisbursements, nil, "Disbursement paused"}},
-	{EventChangeSetSucceeded, eventKind{SourceCatalog, GroupCatalog, nil, "Change set succeeded"}},
-	{EventChangeSetFailed, eventKind{SourceCatalog, GroupCatalog, nil, "Change set failed"}},
-	{EventChangeSetCancelled, eventKind{SourceCatalog, GroupCatalog, nil, "Change set cancelled"}},
-	{EventOfferReleased, eventKind{SourceCatalog, GroupCatalog, nil, "Offer released"}},
-	{EventProductRequestCreated, eventKind{SourcePrivateMarketplace, GroupPrivateMarketplace, nil, "Product requested"}},
-	{EventProductRequestApproved, eventKind{SourcePrivateMarketplace, GroupPrivateMarketplace, nil, "Product request approved"}},
-	{EventProductRequestDeclined, eventKind{SourcePrivateMarketplace, GroupPrivateMarketplace, nil, "Product request declined"}},
-	{EventRefundRequestAwaitingApproval, eventKind{SourceMercato, GroupRefundRequests, proposerOnly, "Refund request awaits the seller"}},
-	{EventRefundRequestCompleted, eventKind{SourceMercato, GroupRefundRequests, twoParties, "Refund request completed"}},
-	{EventRefundRequestRejected, eventKind{SourceMercato, GroupRefundRequests, twoParties, "Refund request rejected"}},
-	{EventTaxRefundCompleted, eventKind{SourceMercato, GroupBillingAdjustments, twoParties, "Tax refunded"}},
-	{EventPaymentRequestPendingApproval, eventKind{SourceMercato, GroupPaymentRequests, twoParties, "Payment requested"}},
-	{EventPaymentRequestApproved, eventKind{SourceMercato, GroupPaymentRequests, twoParties, "Payment request approved"}},
-	{EventPaymentRequestRejected, eventKind{SourceMercato, GroupPaymentRequests, twoParties, "Payment request rejected"}},
-	{EventPaymentRequestCancelled, eventKind{SourceMercato, GroupPaymentRequests, twoParties, "Payment request withdrawn"}},
-	{EventPaymentRequestFailed, eventKind{SourceMercato, GroupPaymentRequests, twoParties, "Payment request failed validation"}},
-	{EventPendingChargesCancelled, eventKind{SourceMercato, GroupInvoices, twoParties, "Pending charges cancelled"}},
-	{EventDisbursementPaid, eventKind{SourceMercato, GroupDisbursements, nil, "Disbursement paid"}},
+	{EventAgreementCreated, eventKind{SourceAgreement, GroupAgreements, allParties, "Agreement created", false}},
+	{EventAgreementAmended, eventKind{SourceAgreement, GroupAgreements, allParties, "Agreement amended", false}},
+	{EventAgreementEnded, eventKind{SourceAgreement, GroupAgreements, allParties, "Agreement ended", false}},
+	{EventAgreementEnding, eventKind{SourceAgreement, GroupAgreements, twoParties, "Agreement ending soon", false}},
+	{EventAgreementRenewalUpcoming, eventKind{SourceAgreement, GroupAgreements, twoParties, "Renewal upcoming", false}},
+	{EventAgreementRenewalTermsFinalized, eventKind{SourceAgreement, GroupAgreements, twoParties, "Renewal terms finalized", false}},
+	{EventLicenseUpdated, eventKind{SourceAgreement, GroupLicenses, makerOnly, "License granted or changed", false}},
+	{EventLicenseDeprovisioned, eventKind{SourceAgreement, GroupLicenses, makerOnly, "License deprovisioned", false}},
+	{EventCancellationPendingApproval, eventKind{SourceAgreement, GroupCancellationRequests, allParties, "Cancellation requested", false}},
+	{EventCancellationApproved, eventKind{SourceAgreement, GroupCancellationRequests, allParties, "Cancellation approved", false}},
+	{EventCancellationRejected, eventKind{SourceAgreement, GroupCancellationRequests, allParties, "Cancellation rejected", false}},
+	{EventCancellationCancelled, eventKind{SourceAgreement, GroupCancellationRequests, allParties, "Cancellation request withdrawn", false}},
+	{EventCancellationValidationFailed, eventKind{SourceAgreement, GroupCancellationRequests, proposerOnly, "Cancellation request failed validation", false}},
+	{EventAdjustmentCompleted, eventKind{SourceAgreement, GroupBillingAdjustments, allParties, "Billing adjustment completed", false}},
+	{EventAdjustmentFailed, eventKind{SourceAgreement, GroupBillingAdjustments, proposerOnly, "Billing adjustment failed", false}},
+	{EventDisbursementPaused, eventKind{SourceMarketplace, GroupDisbursements, nil, "Disbursement paused", false}},
+	{EventChangeSetSucceeded, eventKind{SourceCatalog, GroupCatalog, nil, "Change set succeeded", false}},
+	{EventChangeSetFailed, eventKind{SourceCatalog, GroupCatalog, nil, "Change set failed", false}},
+	{EventChangeSetCancelled, eventKind{SourceCatalog, GroupCatalog, nil, "Change set cancelled", false}},
+	{EventOfferReleased, eventKind{SourceCatalog, GroupCatalog, nil, "Offer released", false}},
+	{EventProductRequestCreated, eventKind{SourcePrivateMarketplace, GroupPrivateMarketplace, nil, "Product requested", false}},
+	{EventProductRequestApproved, eventKind{SourcePrivateMarketplace, GroupPrivateMarketplace, nil, "Product request approved", false}},
+	{EventProductRequestDeclined, eventKind{SourcePrivateMarketplace, GroupPrivateMarketplace, nil, "Product request declined", false}},
+	{EventRefundRequestAwaitingApproval, eventKind{SourceMercato, GroupRefundRequests, proposerOnly, "Refund request awaits the seller", false}},
+	{EventRefundRequestCompleted, eventKind{SourceMercato, GroupRefundRequests, twoParties, "Refund request completed", false}},
+	{EventRefundRequestRejected, eventKind{SourceMercato, GroupRefundRequests, twoParties, "Refund request rejected", false}},
+	{EventTaxRefundCompleted, eventKind{SourceMercato, GroupBillingAdjustments, twoParties, "Tax refunded", false}},
+	{EventPaymentRequestPendingApproval, eventKind{SourceMercato, GroupPaymentRequests, twoParties, "Payment requested", false}},
+	{EventPaymentRequestApproved, eventKind{SourceMercato, GroupPaymentRequests, twoParties, "Payment request approved", false}},
+	{EventPaymentRequestRejected, eventKind{SourceMercato, GroupPaymentRequests, twoParties, "Payment request rejected", false}},
+	{EventPaymentRequestCancelled, eventKind{SourceMercato, GroupPaymentRequests, twoParties, "Payment request withdrawn", false}},
+	{EventPaymentRequestFailed, eventKind{SourceMercato, GroupPaymentRequests, twoParties, "Payment request failed validation", false}},
+	{EventPendingChargesCancelled, eventKind{SourceMercato, GroupInvoices, twoParties, "Pending charges cancelled", false}},
+	{EventDisbursementPaid, eventKind{SourceMercato, GroupDisbursements, nil, "Disbursement paid", false}},
+	{EventLegacySubscription, eventKind{SourceLegacySNS, GroupLegacySNS, nil, "Subscription notification (SNS)", true}},
+	{EventLegacyEntitlement, eventKind{SourceLegacySNS, GroupLegacySNS, nil, "Entitlement notification (SNS)", true}},
 }
 
 // kindIndex finds a kind's entry in eventKinds.
@@ -191,6 +204,10 @@ func (k EventKind) Group() EventGroup { e, _ := k.lookup(); return e.group }
 
 // Title returns what the kind is called in the console.
 func (k EventKind) Title() string { e, _ := k.lookup(); return e.title }
+
+// OptIn reports whether the kind's events go only to destinations that name them: the legacy
+// SNS notifications, which an integration written for EventBridge does not expect.
+func (k EventKind) OptIn() bool { e, _ := k.lookup(); return e.optIn }
 
 // Parties returns the roles that receive a copy of the kind's events; none for a kind whose
 // one recipient has no role.

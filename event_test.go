@@ -84,6 +84,8 @@ func TestEventShapes(t *testing.T) {
 	prodReqARNs := []string{"arn:aws:aws-marketplace:us-east-1:" + tBuyer + ":AWSMarketplace/Experience/exp-1",
 		"arn:aws:aws-marketplace:us-east-1:" + tBuyer + ":AWSMarketplace/ProductProcurementRequest/prodprocreq-1"}
 	license := "arn:aws:license-manager::" + tBuyer + ":license:l-1"
+	trial := testAgreement()
+	trial.Terms = Terms{{FreeTrial: &FreeTrialPricingTerm{}}}
 
 	for _, tc := range []struct {
 		golden string
@@ -111,6 +113,8 @@ func TestEventShapes(t *testing.T) {
 		{"payment-request-pending", prNotice},
 		{"tax-refund-completed", TaxRefunded(memo, "inv-1", direct, day("2026-02-20T00:00:00Z"))},
 		{"disbursement-paid", DisbursementPaid(payout)},
+		{"legacy-subscribe-success", LegacySubscription(SNSSubscribeSuccess, trial, direct, "logsearch01", "cust-1", day("2026-01-05T00:00:00Z"))},
+		{"legacy-entitlement-updated-channel", LegacyEntitlement(testAgreement(), channel, "logsearch01", "cust-1", day("2026-01-05T00:00:00Z"))},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			got := envelopes(t, tc.notice)
@@ -203,6 +207,9 @@ func TestCatalogDetailTypes(t *testing.T) {
 		if seen[dt] {
 			t.Errorf("catalog has %q, which AWS does not send", dt)
 		}
+	}
+	if !EventLegacySubscription.OptIn() || EventAgreementCreated.OptIn() {
+		t.Error("only the legacy SNS notifications are delivered where asked for")
 	}
 	if EventRefundRequestCompleted.Source() != SourceMercato || EventTaxRefundCompleted.Source() != SourceMercato ||
 		EventDisbursementPaused.Source() != SourceMarketplace || EventOfferReleased.Source() != SourceCatalog {

@@ -41,7 +41,8 @@ func agreementParties(tx mercato.Tx, a *mercato.Agreement, p *mercato.Product) (
 }
 
 // agreementStarted tells the parties of a new agreement, at its acceptance: it was created with
-// intent, and its buyer's license was granted. It schedules the Ending notices still ahead.
+// intent, and its buyer's license was granted (and, for SaaS, what the legacy SNS topics said).
+// It schedules the Ending notices still ahead.
 func agreementStarted(tx mercato.Tx, a *mercato.Agreement, p *mercato.Product, intent string) error {
 	parties, err := agreementParties(tx, a, p)
 	if err != nil {
@@ -53,11 +54,14 @@ func agreementStarted(tx mercato.Tx, a *mercato.Agreement, p *mercato.Product, i
 	if err := emit(tx, mercato.License(mercato.EventLicenseUpdated, a, parties, p.ProductCode, LicenseArn(a), a.AcceptanceTime)); err != nil {
 		return err
 	}
+	if err := legacyStarted(tx, a, p, parties, intent); err != nil {
+		return err
+	}
 	return scheduleEnding(tx, a, a.AcceptanceTime)
 }
 
 // agreementEnded tells the parties that agreement a ended at time now, as its status says, and
-// that its license is deprovisioned.
+// that its license is deprovisioned (and, for SaaS, what the legacy SNS topics said).
 func agreementEnded(tx mercato.Tx, a *mercato.Agreement, now time.Time) error {
 	p, err := tx.GetProduct(a.ProductID)
 	if err != nil {
@@ -67,7 +71,10 @@ func agreementEnded(tx mercato.Tx, a *mercato.Agreement, now time.Time) error {
 	if err := emit(tx, mercato.AgreementEnded(a, parties, now)); err != nil {
 		return err
 	}
-	return emit(tx, mercato.License(mercato.EventLicenseDeprovisioned, a, parties, p.ProductCode, LicenseArn(a), now))
+	if err := emit(tx, mercato.License(mercato.EventLicenseDeprovisioned, a, parties, p.ProductCode, LicenseArn(a), now)); err != nil {
+		return err
+	}
+	return legacyEnded(tx, a, &p, parties, now)
 }
 
 // endingJob is the payload of an Ending notice's job.

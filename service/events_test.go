@@ -65,8 +65,9 @@ func TestAcceptanceTellsEachParty(t *testing.T) {
 		got := e.outbox(from)
 		sameTold(t, "acceptance", got,
 			told{seller, "Purchase Agreement Created - Proposer"}, told{buyer, "Purchase Agreement Created - Acceptor"},
-			told{seller, "License Updated - Manufacturer"})
-		if len(got) != 3 {
+			told{seller, "License Updated - Manufacturer"},
+			told{seller, "aws-mp-subscription-notification"}, told{seller, "aws-mp-entitlement-notification"})
+		if len(got) != 5 {
 			return
 		}
 		created := detailOf[mercato.AgreementDetail](t, got[1])
@@ -84,7 +85,7 @@ func TestAcceptanceTellsEachParty(t *testing.T) {
 			created.RequestID == license.RequestID {
 			t.Error("copies of one notice must share a requestId and have ids of their own; notices must not")
 		}
-		for _, ev := range got {
+		for _, ev := range got[:3] {
 			if ev.Source != "aws.agreement-marketplace" || !slices.Equal(ev.Resources, []string{mercato.AgreementARN(a.ID)}) ||
 				!ev.Time.Equal(day(2026, 1, 10)) {
 				t.Errorf("%s: source %s resources %v time %s", ev.DetailType, ev.Source, ev.Resources, ev.Time)
@@ -118,8 +119,8 @@ func TestRolledBackChangeTellsNothing(t *testing.T) {
 		told{seller, "Purchase Agreement Ended - Proposer"}, told{buyer, "Purchase Agreement Ended - Acceptor"},
 		told{seller, "License Deprovisioned - Manufacturer"},
 		told{seller, "Purchase Agreement Created - Proposer"}, told{buyer, "Purchase Agreement Created - Acceptor"},
-		told{seller, "License Updated - Manufacturer"})
-	if len(got) == 6 {
+		told{seller, "License Updated - Manufacturer"}, told{seller, "aws-mp-entitlement-notification"})
+	if len(got) == 7 {
 		if d := detailOf[mercato.AgreementDetail](t, got[0]); d.Agreement.ID != old.ID || d.Agreement.Status != mercato.AgreementReplaced {
 			t.Errorf("ended detail = %+v", d.Agreement)
 		}
@@ -186,7 +187,7 @@ func TestCancellationRequestEvents(t *testing.T) {
 	}
 	sameTold(t, "approval", e.outbox(from),
 		told{seller, "Purchase Agreement Ended - Proposer"}, told{buyer, "Purchase Agreement Ended - Acceptor"},
-		told{seller, "License Deprovisioned - Manufacturer"},
+		told{seller, "License Deprovisioned - Manufacturer"}, told{seller, "aws-mp-subscription-notification"},
 		told{seller, "Agreement Cancellation Request Approved - Proposer"},
 		told{buyer, "Agreement Cancellation Request Approved - Acceptor"})
 
@@ -372,4 +373,68 @@ func TestEveryEventIsInTheCatalog(t *testing.T) {
 			t.Errorf("%q from %q is not in the catalog under that source", ev.DetailType, ev.Source)
 		}
 	}
+}
+
+// A SaaS product's seller also gets what its legacy SNS topics said: subscribe-success and, for
+// a contract, entitlement-updated at acceptance, naming the buyer by the customer identifier
+// ResolveCustomer gives; unsubscribe-pending when the subscription ends, and unsubscribe-success
+// an hour later, once.
+func TestLegacySNSNotifications(t *testing.T) {
+	e := newEnv(t)
+	e.marketplace()
+	a := e.accept("offer-public", buyer2)
+	got := ofSource(e.outbox(0), "aws.sns")
+	sameTold(t, "subscription", got, told{seller, "aws-mp-subscription-notification"})
+	ents, err := e.svc.AgreementEntitlements(e.ctx, buyer2, a.ID)
+	if err != nil || len(ents) != 1 {
+		t.Fatalf("entitlements = %+v, %v", ents, err)
+	}
+	customer, err := e.svc.ResolveCustomer(e.ctx, seller, ents[0].RegistrationToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := mercato.SNSMessage{Action: "subscribe-success", CustomerIdentifier: customer.Identifier, ProductCode: product,
+		OfferIdentifier: "offer-public", FreeTrial: "false"}
+	if len(got) == 1 {
+		if m := snsMessage(t, got[0]); m != want {
+			t.Errorf("message = %+v, want %+v", m, want)
+		}
+	}
+
+	e.advanceTo(day(2026, 2, 1))
+	from := e.outboxLen()
+	if _, err := e.svc.CancelAgreement(e.ctx, service.CancelInput{AgreementID: a.ID, Actor: buyer2, Reason: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	e.advanceTo(day(2026, 2, 1).Add(59 * time.Minute))
+	got = ofSource(e.outbox(from), "aws.sns")
+	if len(got) != 1 || snsMessage(t, got[0]).Action != "unsubscribe-pending" {
+		t.Fatalf("within the hour after the end: %v", toldOf(got))
+	}
+	e.advanceTo(day(2026, 3, 1))
+	got = ofSource(e.outbox(from), "aws.sns")
+	if len(got) != 2 || snsMessage(t, got[1]).Action != "unsubscribe-success" || !got[1].Time.Equal(day(2026, 2, 1).Add(time.Hour)) {
+		t.Errorf("after the hour: %v", toldOf(got))
+	}
+}
+
+func ofSource(es []mercato.Event, source string) []mercato.Event {
+	var out []mercato.Event
+	for _, ev := range es {
+		if ev.Source == source {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// snsMessage decodes the message of a legacy SNS notification.
+func snsMessage(t *testing.T, ev mercato.Event) mercato.SNSMessage {
+	t.Helper()
+	n := detailOf[mercato.SNSNotification](t, ev)
+	var m mercato.SNSMessage
+	if err := json.Unmarshal([]byte(n.Message), &m); err != nil || n.Type != "Notification" || n.MessageID == "" {
+		t.Fatalf("notification %+v: %v", n, err)
+	}
+	return m
 }

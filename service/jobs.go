@@ -29,6 +29,8 @@ func (s *Service) jobBatches() map[mercato.JobKind]batchHandler {
 	return map[mercato.JobKind]batchHandler{
 		jobProcessAdjustment: s.processAdjustments,
 		jobAgreementEnding:   s.agreementEnding,
+
+		jobLegacyUnsubscribed: s.legacyUnsubscribed,
 	}
 }
 
