@@ -27,9 +27,8 @@ type batchHandler func(tx mercato.Tx, jobs []mercato.Job, at []time.Time) error
 // jobBatches are the kinds of jobs that run in batches, and how.
 func (s *Service) jobBatches() map[mercato.JobKind]batchHandler {
 	return map[mercato.JobKind]batchHandler{
-		jobProcessAdjustment: s.processAdjustments,
-		jobAgreementEnding:   s.agreementEnding,
-
+		jobProcessAdjustment:  s.processAdjustments,
+		jobAgreementEnding:    s.agreementEnding,
 		jobLegacyUnsubscribed: s.legacyUnsubscribed,
 	}
 }
