@@ -99,6 +99,7 @@ type toldGroup struct {
 	to       []string // "Acme (Proposer)"
 }
 
+// String says what was told to whom: "Agreement created: Acme (Proposer), Buyer Corp (Acceptor)".
 func (g *toldGroup) String() string { return g.kind.Title() + ": " + strings.Join(g.to, ", ") }
 
 // toldGroups gathers events, in outbox order, into the notices they are copies of. Events
