@@ -176,7 +176,7 @@ func testEvents(t *testing.T, s mercato.Store) {
 			ResourceID: "adj-1"},
 		{UID: "e4", Time: t0, AccountID: buyer2, Source: "aws.agreement-marketplace",
 			DetailType: "Purchase Agreement Created - Acceptor", ResourceID: "agmt-2",
-			Resources: []string{"arn:aws:aws-marketplace::aws:AWSMarketplace/Agreement/agmt-2"},
+			Resources: []string{"arn:aws:aws-marketplace::aws:agreement:agmt-2"},
 			Detail:    json.RawMessage(`{"agreement":{"id":"agmt-2"}}`)},
 		{UID: "e5", Time: at(time.Hour), AccountID: seller, Source: "mercato", DetailType: "Invoice Issued", ResourceID: "inv-2"},
 	}
