@@ -10,7 +10,7 @@ func TestEventEnvelope(t *testing.T) {
 	e := Event{ID: 7, UID: "3f1c0e2a-0000-4000-8000-000000000001",
 		Time: time.Date(2026, 1, 5, 0, 0, 0, 123, time.FixedZone("x", 3600)), AccountID: "111122223333",
 		Source: "aws.agreement-marketplace", DetailType: "Purchase Agreement Created - Proposer",
-		ResourceID: "agmt-1", Resources: []string{"arn:aws:aws-marketplace::aws:AWSMarketplace/Agreement/agmt-1"},
+		ResourceID: "agmt-1", Resources: []string{"arn:aws:aws-marketplace::aws:agreement:agmt-1"},
 		Detail: json.RawMessage(`{"agreement":{"id":"agmt-1"}}`)}
 	got, err := e.Envelope()
 	if err != nil {
@@ -19,7 +19,7 @@ func TestEventEnvelope(t *testing.T) {
 	want := `{"version":"0","id":"3f1c0e2a-0000-4000-8000-000000000001",` +
 		`"detail-type":"Purchase Agreement Created - Proposer","source":"aws.agreement-marketplace",` +
 		`"account":"111122223333","time":"2026-01-04T23:00:00Z","region":"us-east-1",` +
-		`"resources":["arn:aws:aws-marketplace::aws:AWSMarketplace/Agreement/agmt-1"],` +
+		`"resources":["arn:aws:aws-marketplace::aws:agreement:agmt-1"],` +
 		`"detail":{"agreement":{"id":"agmt-1"}}}`
 	if string(got) != want {
 		t.Errorf("envelope\n got %s\nwant %s", got, want)

@@ -210,6 +210,8 @@ type AuditFilter struct {
 // EventFilter selects events; zero fields match all. Oldest first.
 type EventFilter struct {
 	AccountID string
+	// ResourceIDs, when not empty, selects the events about these resources only.
+	ResourceIDs []string
 }
 
 // AdjustmentFilter selects billing adjustments; zero fields match all. Results are ordered by

@@ -279,7 +279,11 @@ func (s *Service) accept(tx mercato.Tx, in AcceptInput, now time.Time, actor str
 		map[string]any{"offerId": a.OfferID, "replaces": a.SourceAgreementID, "agreementValue": a.Value}); err != nil {
 		return a, err
 	}
-	return a, agreementEvents(tx, &a, now, "Purchase Agreement Created")
+	intent := mercato.IntentNew
+	if c.source != nil {
+		intent = mercato.IntentReplace
+	}
+	return a, agreementStarted(tx, &a, &c.product, intent)
 }
 
 // newAgreement builds the agreement of an acceptance: the offer's terms, its dates, value and
@@ -336,7 +340,7 @@ func replace(tx mercato.Tx, src *mercato.Agreement, by string, cancelCharges boo
 		map[string]any{"replacedBy": by, "cancelledCharges": cancelled, "overridden": !cancelCharges}); err != nil {
 		return err
 	}
-	return agreementEvents(tx, src, now, "Purchase Agreement Ended")
+	return agreementEnded(tx, src, now)
 }
 
 // cancelPendingCharges cancels the agreement's charges that are not invoiced yet and returns
@@ -355,13 +359,4 @@ func cancelPendingCharges(tx mercato.Tx, agreementID string) ([]string, error) {
 		ids = append(ids, c.ID)
 	}
 	return ids, nil
-}
-
-// agreementEvents notifies both parties of an agreement event.
-func agreementEvents(tx mercato.Tx, a *mercato.Agreement, now time.Time, name string) error {
-	detail := map[string]any{"agreementId": a.ID, "offerId": a.OfferID, "status": a.Status}
-	if err := emit(tx, now, a.ProposerID, name+" - Proposer", a.ID, detail); err != nil {
-		return err
-	}
-	return emit(tx, now, a.AcceptorID, name+" - Acceptor", a.ID, detail)
 }

@@ -543,17 +543,13 @@ func (w *adjustmentWrites) complete(ba *mercato.BillingAdjustment, memo *mercato
 	if err != nil {
 		return err
 	}
-	detail := map[string]any{"billingAdjustmentRequestId": ba.ID, "agreementId": ba.AgreementID,
-		"originalInvoiceId": ba.OriginalInvoiceID, "adjustmentAmount": ba.Amount, "currencyCode": ba.Currency,
-		"status": ba.Status, "creditMemoId": ba.CreditMemoID}
-	const name = "Purchase Agreement Billing Adjustment Completed"
-	for _, party := range []struct{ account, role string }{{ba.SellerID, " - Proposer"}, {ba.BuyerID, " - Acceptor"}} {
-		e, err := event(ba.UpdatedAt, party.account, name+party.role, ba.ID, detail)
-		if err != nil {
-			return err
-		}
-		w.events = append(w.events, e)
+	// The batch reads no products: mercato's seller of record makes the product it sells, so
+	// no manufacturer has a copy of its own (see mercato.Parties).
+	es, err := events(mercato.AdjustmentChanged(ba, ""))
+	if err != nil {
+		return err
 	}
+	w.events = append(w.events, es...)
 	w.memos, w.ledger, w.audit = append(w.memos, *memo), append(w.ledger, lt), append(w.audit, r)
 	return nil
 }

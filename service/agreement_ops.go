@@ -123,25 +123,38 @@ func (s *Service) secret(ctx context.Context) ([]byte, error) {
 	if s.secretKey != nil {
 		return s.secretKey, nil
 	}
-	var hexKey string
+	var key []byte
 	err := s.store.Update(ctx, func(tx mercato.Tx) error {
 		var err error
-		hexKey, err = tx.GetSetting("token-key")
-		if mercato.ErrorCodeOf(err) != mercato.ENotFound {
-			return err
-		}
-		b := make([]byte, 32)
-		if _, err := rand.Read(b); err != nil {
-			return err
-		}
-		hexKey = hex.EncodeToString(b)
-		return tx.PutSetting("token-key", hexKey)
+		key, err = tokenKey(tx)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.secretKey, err = hex.DecodeString(hexKey)
-	return s.secretKey, err
+	s.secretKey = key
+	return key, nil
+}
+
+// tokenKey reads the key that signs tokens in tx, creating it the first time, for work that
+// needs it inside a transaction of its own.
+func tokenKey(tx mercato.Tx) ([]byte, error) {
+	hexKey, err := tx.GetSetting("token-key")
+	switch mercato.ErrorCodeOf(err) {
+	case mercato.ENotFound:
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			return nil, err
+		}
+		hexKey = hex.EncodeToString(b)
+		if err := tx.PutSetting("token-key", hexKey); err != nil {
+			return nil, err
+		}
+	case "":
+	default:
+		return nil, err
+	}
+	return hex.DecodeString(hexKey)
 }
 
 // InvoiceQuery selects a seller's invoices and credit memos of one agreement.

@@ -348,7 +348,7 @@ func (s *Service) expire(ctx context.Context, j mercato.Job) error {
 		if err := audit(tx, j.DueAt, "system", "ExpireAgreement", "Agreement", a.ID, "", nil); err != nil {
 			return err
 		}
-		return agreementEvents(tx, &a, j.DueAt, "Purchase Agreement Ended")
+		return agreementEnded(tx, &a, j.DueAt)
 	})
 }
 

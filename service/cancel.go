@@ -48,5 +48,5 @@ func cancelAgreement(tx mercato.Tx, in CancelInput, now time.Time) (mercato.Agre
 		map[string]any{"reason": in.Reason, "cancelledCharges": cancelled}); err != nil {
 		return a, err
 	}
-	return a, agreementEvents(tx, &a, now, "Purchase Agreement Ended")
+	return a, agreementEnded(tx, &a, now)
 }

@@ -82,22 +82,22 @@ type requestJob struct {
 	ID string `json:"id"`
 }
 
-// cancellationChanged audits a change of a cancellation request and tells both parties.
+// cancellationChanged audits a change of a cancellation request and tells the parties of its
+// agreement (a validation failure, the seller alone).
 func (s *Service) cancellationChanged(tx mercato.Tx, r *mercato.CancellationRequest, actor, action string, now time.Time) error {
 	if err := audit(tx, now, actor, action, "AgreementCancellationRequest", r.ID, r.ClientToken,
 		map[string]any{"agreementId": r.AgreementID, "status": r.Status, "reasonCode": r.ReasonCode, "statusMessage": r.StatusMessage}); err != nil {
 		return err
 	}
-	name := map[mercato.CancellationStatus]string{
-		mercato.CancellationPendingApproval: "Pending Approval", mercato.CancellationApproved: "Approved",
-		mercato.CancellationRejected: "Rejected", mercato.CancellationCancelled: "Cancelled",
-		mercato.CancellationValidationFailed: "Validation Failed",
-	}[r.Status]
-	detail := map[string]any{"agreementCancellationRequestId": r.ID, "agreementId": r.AgreementID, "status": r.Status}
-	if err := emit(tx, now, r.SellerID, "Agreement Cancellation Request "+name+" - Proposer", r.ID, detail); err != nil {
+	a, err := tx.GetAgreement(r.AgreementID)
+	if err != nil {
 		return err
 	}
-	return emit(tx, now, r.BuyerID, "Agreement Cancellation Request "+name+" - Acceptor", r.ID, detail)
+	parties, err := agreementParties(tx, &a, nil)
+	if err != nil {
+		return err
+	}
+	return emit(tx, mercato.CancellationChanged(r, &a, parties))
 }
 
 // cancellationAs returns the caller's cancellation request of the agreement: ENotFound unless the

@@ -38,11 +38,17 @@ func (s *Service) disburse(ctx context.Context, t time.Time) error {
 }
 
 // payout pays a seller's pending total in one currency at time t, if its schedule pays that day,
-// the total is positive and the seller has a bank account for the currency.
+// the total is positive and the seller has a bank account for the currency; without one, the
+// payout is paused and the seller told.
 func (s *Service) payout(tx mercato.Tx, sched *mercato.Disbursement, total mercato.PayoutTotal, t time.Time) error {
 	bank, ok := sched.BankAccountFor(total.Currency)
-	if !sched.PaysOn(t) || total.Amount <= 0 || !ok {
+	switch {
+	case !sched.PaysOn(t) || total.Amount <= 0:
 		return nil
+	case !ok:
+		// A pay day with proceeds and nowhere to pay them: AWS pauses the disbursement and
+		// tells the seller, who must add a bank account for the currency.
+		return emit(tx, mercato.DisbursementPaused(total.SellerID, total.Currency, t))
 	}
 	p := mercato.Payout{ID: newID("dsb-"), SellerID: total.SellerID, Currency: total.Currency, Amount: total.Amount,
 		Lines: total.Lines, Time: t, BankAccount: bank, Status: "PAID"}
@@ -62,7 +68,7 @@ func (s *Service) payout(tx mercato.Tx, sched *mercato.Disbursement, total merca
 			"bankAccount": p.BankAccount}); err != nil {
 		return err
 	}
-	return emit(tx, t, p.SellerID, "Disbursement Paid", p.ID, p)
+	return emit(tx, mercato.DisbursementPaid(&p))
 }
 
 // Payouts lists disbursements, each with its lines.

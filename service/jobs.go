@@ -27,7 +27,9 @@ type batchHandler func(tx mercato.Tx, jobs []mercato.Job, at []time.Time) error
 // jobBatches are the kinds of jobs that run in batches, and how.
 func (s *Service) jobBatches() map[mercato.JobKind]batchHandler {
 	return map[mercato.JobKind]batchHandler{
-		jobProcessAdjustment: s.processAdjustments,
+		jobProcessAdjustment:  s.processAdjustments,
+		jobAgreementEnding:    s.agreementEnding,
+		jobLegacyUnsubscribed: s.legacyUnsubscribed,
 	}
 }
 
@@ -115,7 +117,7 @@ func (s *Service) runInOrder(ctx context.Context, jobs []mercato.Job, rep *jobRe
 			n = sameKind(jobs)
 			err = s.runBatches(ctx, batch, jobs[:n], rep)
 		} else {
-			n = sameDue(jobs)
+			n = s.unbatched(jobs[:sameDue(jobs)])
 			err = s.runTogether(ctx, jobs[:n], rep)
 		}
 		if err != nil {
@@ -222,6 +224,17 @@ func (r *jobReport) failures() []mercato.Job {
 func sameDue(jobs []mercato.Job) int {
 	n := 1
 	for n < len(jobs) && jobs[n].RunAt.Equal(jobs[0].RunAt) {
+		n++
+	}
+	return n
+}
+
+// unbatched returns how many of the jobs, from the first, are of kinds that do not run in
+// batches: a batched kind has no handler of its own, so a job of it due with others waits for
+// its batch.
+func (s *Service) unbatched(jobs []mercato.Job) int {
+	n := 1
+	for n < len(jobs) && s.batches[jobs[n].Kind] == nil {
 		n++
 	}
 	return n

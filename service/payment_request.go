@@ -123,9 +123,17 @@ func requestedPayments(tx mercato.Tx, agreementID string) (mercato.Amount, error
 	return sum, nil
 }
 
+// paymentChanged audits a change of a payment request and tells both parties of its new status.
 func paymentChanged(tx mercato.Tx, r *mercato.PaymentRequest, actor, action string, now time.Time) error {
-	return audit(tx, now, actor, action, "PaymentRequest", r.ID, r.ClientToken,
-		map[string]any{"agreementId": r.AgreementID, "status": r.Status, "chargeAmount": r.Amount, "chargeId": r.ChargeID})
+	if err := audit(tx, now, actor, action, "PaymentRequest", r.ID, r.ClientToken,
+		map[string]any{"agreementId": r.AgreementID, "status": r.Status, "chargeAmount": r.Amount, "chargeId": r.ChargeID}); err != nil {
+		return err
+	}
+	n, ok := mercato.PaymentRequestChanged(r)
+	if !ok {
+		return nil
+	}
+	return emit(tx, n)
 }
 
 // paymentAs returns the caller's payment request: ENotFound unless the caller is a party to its

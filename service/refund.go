@@ -190,7 +190,7 @@ func (s *Service) evaluate(tx mercato.Tx, c *mercato.RefundCase, a *mercato.Agre
 	if err := s.setCase(tx, c, mercato.RefundAwaitingSeller, d.Why, now); err != nil {
 		return err
 	}
-	return emit(tx, now, c.SellerID, "Refund Request Awaiting Approval - Proposer", c.ID, map[string]any{"referenceId": c.ID, "agreementId": c.AgreementID})
+	return emit(tx, mercato.RefundRequest(mercato.EventRefundRequestAwaitingApproval, c, mercato.Parties{Proposer: c.SellerID}, d.Why, now))
 }
 
 // pendCase makes the case wait for the invoice of billing period p, and reviews it then.
@@ -425,11 +425,8 @@ func (s *Service) completeCase(tx mercato.Tx, c *mercato.RefundCase, rule policy
 		map[string]any{"policyRule": rule, "billingAdjustmentRequestIds": c.Adjustments, "cancelled": c.Cancelled}); err != nil {
 		return err
 	}
-	detail := map[string]any{"referenceId": c.ID, "agreementId": c.AgreementID, "status": c.Status, "policyRule": c.Rule}
-	if err := emit(tx, now, c.BuyerID, "Refund Request Completed - Acceptor", c.ID, detail); err != nil {
-		return err
-	}
-	return emit(tx, now, c.SellerID, "Refund Request Completed - Proposer", c.ID, detail)
+	parties := mercato.Parties{Proposer: c.SellerID, Acceptor: c.BuyerID}
+	return emit(tx, mercato.RefundRequest(mercato.EventRefundRequestCompleted, c, parties, "", now))
 }
 
 // caseRefunds computes the amount to refund from each invoice: what the policy grants for an
@@ -746,7 +743,7 @@ func (s *Service) RejectRefundRequest(ctx context.Context, caller, id, reason st
 		if err := s.setCase(tx, c, mercato.RefundRejected, reason, now); err != nil {
 			return err
 		}
-		return emit(tx, now, c.BuyerID, "Refund Request Rejected - Acceptor", c.ID, map[string]any{"referenceId": c.ID, "reason": reason})
+		return emit(tx, mercato.RefundRequest(mercato.EventRefundRequestRejected, c, mercato.Parties{Acceptor: c.BuyerID}, reason, now))
 	})
 }
 
@@ -1017,8 +1014,7 @@ func (s *Service) meteringRefund(tx mercato.Tx, pl *meteringPlan, now time.Time)
 	if err := s.setCase(tx, c, mercato.RefundCompleted, "", now); err != nil {
 		return err
 	}
-	return emit(tx, now, c.BuyerID, "Refund Request Completed - Acceptor", c.ID,
-		map[string]any{"referenceId": c.ID, "agreementId": pl.a.ID, "policyRule": c.Rule})
+	return emit(tx, mercato.RefundRequest(mercato.EventRefundRequestCompleted, c, mercato.Parties{Acceptor: c.BuyerID}, "", now))
 }
 
 // WaitingRefundCases lists, for an operator, the refund requests of every party that wait for

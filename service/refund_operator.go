@@ -92,11 +92,8 @@ func (s *Service) OperatorRejectRefundRequest(ctx context.Context, caller, id, r
 			if err := s.setCase(tx, c, mercato.RefundRejected, "rejected by the marketplace's support: "+reason, now); err != nil {
 				return err
 			}
-			detail := map[string]any{"referenceId": c.ID, "agreementId": c.AgreementID, "reason": reason}
-			if err := emit(tx, now, c.BuyerID, "Refund Request Rejected - Acceptor", c.ID, detail); err != nil {
-				return err
-			}
-			return emit(tx, now, c.SellerID, "Refund Request Rejected - Proposer", c.ID, detail)
+			parties := mercato.Parties{Proposer: c.SellerID, Acceptor: c.BuyerID}
+			return emit(tx, mercato.RefundRequest(mercato.EventRefundRequestRejected, c, parties, reason, now))
 		})
 }
 

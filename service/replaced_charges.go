@@ -65,16 +65,9 @@ func checkReplaced(a *mercato.Agreement) error {
 }
 
 // paymentsCancelledEvents tells both parties which of the agreement's charges will not be
-// invoiced. AWS has no event for it (its agreement events carry no charges), so it has a name of
-// its own.
+// invoiced. AWS has no event for it (its agreement events carry no charges): it is mercato's own.
 func paymentsCancelledEvents(tx mercato.Tx, a *mercato.Agreement, ids []string, now time.Time) error {
-	detail := map[string]any{"agreementId": a.ID, "offerId": a.OfferID, "status": a.Status,
-		"replacedBy": a.ReplacedBy(), "cancelledChargeIds": ids}
-	const name = "Purchase Agreement Payments Cancelled"
-	if err := emit(tx, now, a.ProposerID, name+" - Proposer", a.ID, detail); err != nil {
-		return err
-	}
-	return emit(tx, now, a.AcceptorID, name+" - Acceptor", a.ID, detail)
+	return emit(tx, mercato.PendingChargesCancelled(a, mercato.Parties{Proposer: a.ProposerID, Acceptor: a.AcceptorID}, ids, now))
 }
 
 // PendingCharges returns the charges of one of the seller's agreements that are scheduled and

@@ -126,11 +126,11 @@ func TestCancelReplacedChargesIsAuditedAndIdempotent(t *testing.T) {
 	}
 	told := map[string]string{}
 	for _, ev := range events {
-		if ev.ResourceID == old.ID && strings.HasPrefix(ev.DetailType, "Purchase Agreement Payments Cancelled") {
+		if ev.ResourceID == old.ID && strings.HasPrefix(ev.DetailType, string(mercato.EventPendingChargesCancelled)) {
 			told[ev.AccountID] = ev.DetailType
 		}
 	}
-	if told[seller] != "Purchase Agreement Payments Cancelled - Proposer" || told[buyer] != "Purchase Agreement Payments Cancelled - Acceptor" || len(told) != 2 {
+	if told[seller] != "Pending Charges Cancelled - Proposer" || told[buyer] != "Pending Charges Cancelled - Acceptor" || len(told) != 2 {
 		t.Errorf("events = %v, want one to each party", told)
 	}
 }

@@ -15,8 +15,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/uuid"
-
 	"mercato"
 )
 
@@ -157,43 +155,6 @@ func auditRecord(now time.Time, actor, action, resType, resID, token string, det
 	}
 	return mercato.AuditRecord{Time: now, WallTime: time.Now().UTC(), Actor: actor, Action: action,
 		ResourceType: resType, ResourceID: resID, ClientToken: token, Details: raw}, nil
-}
-
-// emit puts an event for one party in the outbox, in the transaction that causes it.
-func emit(tx mercato.Tx, now time.Time, account, detailType, resourceID string, detail any) error {
-	e, err := event(now, account, detailType, resourceID, detail)
-	if err != nil {
-		return err
-	}
-	return tx.InsertEvents(e)
-}
-
-// event returns the event emit puts in the outbox, for callers that put many at once.
-func event(now time.Time, account, detailType, resourceID string, detail any) (mercato.Event, error) {
-	b, err := json.Marshal(detail)
-	if err != nil {
-		return mercato.Event{}, fmt.Errorf("event %s: %w", detailType, err)
-	}
-	return mercato.Event{UID: uuid.NewString(), Time: now, AccountID: account, Source: eventSource(detailType),
-		DetailType: detailType, ResourceID: resourceID, Resources: eventResources(resourceID), Detail: b}, nil
-}
-
-// eventSource is the source of the events of a detail type: AWS's for the agreement events AWS
-// emits, mercato's own for the rest.
-func eventSource(detailType string) string {
-	if strings.HasPrefix(detailType, "Purchase Agreement ") && !strings.Contains(detailType, "Tax Refund") ||
-		strings.HasPrefix(detailType, "Agreement Cancellation Request ") {
-		return "aws.agreement-marketplace"
-	}
-	return "mercato"
-}
-
-// eventResources are the ARNs an event about the resource names.
-func eventResources(resourceID string) []string {
-	if strings.HasPrefix(resourceID, "agmt-") {
-		return []string{"arn:aws:aws-marketplace::aws:AWSMarketplace/Agreement/" + resourceID}
-	}
-	return nil
 }
 
 // view runs fn in a read-only transaction.

@@ -60,9 +60,5 @@ func refundTax(tx mercato.Tx, a *mercato.Agreement, invoiceID, actor string, now
 		map[string]any{"creditMemoId": memo.ID, "tax": memo.Tax, "policyRule": policy.RuleSellerAuthorization}); err != nil {
 		return memo, err
 	}
-	detail := map[string]any{"invoiceId": inv.ID, "creditMemoId": memo.ID, "tax": memo.Tax, "currencyCode": memo.Currency}
-	if err := emit(tx, now, a.AcceptorID, "Purchase Agreement Tax Refund Completed - Acceptor", memo.ID, detail); err != nil {
-		return memo, err
-	}
-	return memo, emit(tx, now, a.ProposerID, "Purchase Agreement Tax Refund Completed - Proposer", memo.ID, detail)
+	return memo, emit(tx, mercato.TaxRefunded(&memo, inv.ID, mercato.Parties{Proposer: a.ProposerID, Acceptor: a.AcceptorID}, now))
 }

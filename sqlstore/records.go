@@ -89,6 +89,9 @@ func (t *tx) InsertEvents(es ...mercato.Event) error {
 func (t *tx) ListEvents(f mercato.EventFilter) ([]mercato.Event, error) {
 	var w filter
 	w.eq("account_id", f.AccountID)
+	if len(f.ResourceIDs) > 0 {
+		w.in("resource_id", f.ResourceIDs)
+	}
 	events, err := list(t, scanEvent, selectEvents+w.clause()+" ORDER BY id", w.args...)
 	return events, wrap(err, "list events")
 }

@@ -176,7 +176,7 @@ func testEvents(t *testing.T, s mercato.Store) {
 			ResourceID: "adj-1"},
 		{UID: "e4", Time: t0, AccountID: buyer2, Source: "aws.agreement-marketplace",
 			DetailType: "Purchase Agreement Created - Acceptor", ResourceID: "agmt-2",
-			Resources: []string{"arn:aws:aws-marketplace::aws:AWSMarketplace/Agreement/agmt-2"},
+			Resources: []string{"arn:aws:aws-marketplace::aws:agreement:agmt-2"},
 			Detail:    json.RawMessage(`{"agreement":{"id":"agmt-2"}}`)},
 		{UID: "e5", Time: at(time.Hour), AccountID: seller, Source: "mercato", DetailType: "Invoice Issued", ResourceID: "inv-2"},
 	}
@@ -197,6 +197,14 @@ func testEvents(t *testing.T, s mercato.Store) {
 	same(t, "events of an account", []mercato.Event{events[0], events[2], events[4]},
 		read(t, s, func(tx mercato.Tx) ([]mercato.Event, error) {
 			return tx.ListEvents(mercato.EventFilter{AccountID: seller})
+		}))
+	same(t, "events of resources", []mercato.Event{events[0], events[1], events[3]},
+		read(t, s, func(tx mercato.Tx) ([]mercato.Event, error) {
+			return tx.ListEvents(mercato.EventFilter{ResourceIDs: []string{"agmt-2", "inv-1", "inv-9"}})
+		}))
+	same(t, "events of an account and resources", []mercato.Event{events[0], events[4]},
+		read(t, s, func(tx mercato.Tx) ([]mercato.Event, error) {
+			return tx.ListEvents(mercato.EventFilter{AccountID: seller, ResourceIDs: []string{"inv-1", "inv-2"}})
 		}))
 }
 
