@@ -375,45 +375,57 @@ func TestEveryEventIsInTheCatalog(t *testing.T) {
 	}
 }
 
-// A SaaS product's seller also gets what its legacy SNS topics said: subscribe-success and, for
-// a contract, entitlement-updated at acceptance, naming the buyer by the customer identifier
-// ResolveCustomer gives; unsubscribe-pending when the subscription ends, and unsubscribe-success
-// an hour later, once.
+// The seller of a SaaS product that still names buyers by customer identifier also gets what
+// its legacy SNS topics said: subscribe-success and, for a contract, entitlement-updated at
+// acceptance, naming the buyer by the customer identifier ResolveCustomer gives;
+// unsubscribe-pending when the subscription ends, and unsubscribe-success an hour later, once.
+// A product integrated without customer identifiers gets none of them.
 func TestLegacySNSNotifications(t *testing.T) {
 	e := newEnv(t)
-	e.marketplace()
-	a := e.accept("offer-public", buyer2)
-	got := ofSource(e.outbox(0), "aws.sns")
-	sameTold(t, "subscription", got, told{seller, "aws-mp-subscription-notification"})
+	e.saasMarketplace("")
+	e.accept("offer-sync", buyer)
+	if got := ofSource(e.outbox(0), "aws.sns"); len(got) != 0 {
+		t.Errorf("a product without customer identifiers: %v", toldOf(got))
+	}
+
+	from := e.outboxLen()
+	a := e.accept("offer-legacy", buyer2)
+	got := ofSource(e.outbox(from), "aws.sns")
+	sameTold(t, "subscription", got, told{seller, "aws-mp-subscription-notification"},
+		told{seller, "aws-mp-entitlement-notification"})
 	ents, err := e.svc.AgreementEntitlements(e.ctx, buyer2, a.ID)
 	if err != nil || len(ents) != 1 {
 		t.Fatalf("entitlements = %+v, %v", ents, err)
 	}
 	customer, err := e.svc.ResolveCustomer(e.ctx, seller, ents[0].RegistrationToken)
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || customer.Identifier == "" {
+		t.Fatalf("customer %+v, %v", customer, err)
 	}
-	want := mercato.SNSMessage{Action: "subscribe-success", CustomerIdentifier: customer.Identifier, ProductCode: product,
-		OfferIdentifier: "offer-public", FreeTrial: "false"}
-	if len(got) == 1 {
+	want := mercato.SNSMessage{Action: "subscribe-success", CustomerIdentifier: customer.Identifier,
+		ProductCode: customer.ProductCode, OfferIdentifier: "offer-legacy", FreeTrial: "false"}
+	if len(got) == 2 {
 		if m := snsMessage(t, got[0]); m != want {
 			t.Errorf("message = %+v, want %+v", m, want)
 		}
+		if m := snsMessage(t, got[1]); m.Action != "entitlement-updated" || m.CustomerIdentifier != customer.Identifier {
+			t.Errorf("entitlement message = %+v", m)
+		}
 	}
 
-	e.advanceTo(day(2026, 2, 1))
-	from := e.outboxLen()
+	end := day(2026, 1, 15)
+	e.advanceTo(end)
+	from = e.outboxLen()
 	if _, err := e.svc.CancelAgreement(e.ctx, service.CancelInput{AgreementID: a.ID, Actor: buyer2, Reason: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	e.advanceTo(day(2026, 2, 1).Add(59 * time.Minute))
+	e.advanceTo(end.Add(59 * time.Minute))
 	got = ofSource(e.outbox(from), "aws.sns")
 	if len(got) != 1 || snsMessage(t, got[0]).Action != "unsubscribe-pending" {
 		t.Fatalf("within the hour after the end: %v", toldOf(got))
 	}
 	e.advanceTo(day(2026, 3, 1))
 	got = ofSource(e.outbox(from), "aws.sns")
-	if len(got) != 2 || snsMessage(t, got[1]).Action != "unsubscribe-success" || !got[1].Time.Equal(day(2026, 2, 1).Add(time.Hour)) {
+	if len(got) != 2 || snsMessage(t, got[1]).Action != "unsubscribe-success" || !got[1].Time.Equal(end.Add(time.Hour)) {
 		t.Errorf("after the hour: %v", toldOf(got))
 	}
 }

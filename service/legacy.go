@@ -14,12 +14,16 @@ const jobLegacyUnsubscribed mercato.JobKind = "legacy-unsubscribed"
 // hours before the end: unsubscribe-success follows unsubscribe-pending by as much.
 const legacyMeteringWindow = time.Hour
 
+// legacy says whether product p still has the legacy SNS topics: a SaaS product that names its
+// buyers by customer identifier, as products integrated before EventBridge do.
+func legacy(p *mercato.Product) bool { return p.Type == mercato.ProductSaaS && p.CustomerIdentifier }
+
 // legacyStarted tells the maker of a SaaS product what its legacy SNS topics said of an
 // acceptance: subscribe-success for a new subscription, and entitlement-updated where the
 // buyer bought a contract or replaced its terms (a replacement changes a subscription rather
 // than starting one).
 func legacyStarted(tx mercato.Tx, a *mercato.Agreement, p *mercato.Product, parties mercato.Parties, intent string) error {
-	if p.Type != mercato.ProductSaaS {
+	if !legacy(p) {
 		return nil
 	}
 	customer, err := legacyCustomer(tx, p, a)
@@ -41,7 +45,7 @@ func legacyStarted(tx mercato.Tx, a *mercato.Agreement, p *mercato.Product, part
 // a ended at time now (unsubscribe-pending: the last hour may still be metered), and schedules
 // unsubscribe-success for an hour later. A replaced agreement's subscription goes on.
 func legacyEnded(tx mercato.Tx, a *mercato.Agreement, p *mercato.Product, parties mercato.Parties, now time.Time) error {
-	if p.Type != mercato.ProductSaaS || a.Status == mercato.AgreementReplaced {
+	if !legacy(p) || a.Status == mercato.AgreementReplaced {
 		return nil
 	}
 	customer, err := legacyCustomer(tx, p, a)
