@@ -85,7 +85,8 @@ func serve(ctx context.Context, o serveOptions) error {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(serverGCPercent)
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	// One JSON object a line, which log collectors read without a parser of their own.
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
