@@ -46,6 +46,8 @@ type Service struct {
 	wake chan struct{}
 	// lease is how long a claim on a job lasts; the node renews its claims while it runs.
 	lease time.Duration
+	// observer, if set, is told what jobs and billing adjustments did (observe.go).
+	observer Observer
 }
 
 // Option configures a Service.
