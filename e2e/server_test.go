@@ -60,12 +60,12 @@ func startServer(t testing.TB) *server {
 }
 
 // startServerWith is startServer on the database db (a --db value) with the scenario file of
-// testdata named scenario.
-func startServerWith(t testing.TB, db, scenario string) *server {
+// testdata named scenario, and serve's further flags, if any.
+func startServerWith(t testing.TB, db, scenario string, flags ...string) *server {
 	t.Helper()
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ { // a free port may be taken before the server binds it
-		s, err := launch(t, db, scenario)
+		s, err := launch(t, db, scenario, flags...)
 		if err == nil {
 			return s
 		}
@@ -78,14 +78,14 @@ func startServerWith(t testing.TB, db, scenario string) *server {
 	return nil
 }
 
-func launch(t testing.TB, db, scenario string) (*server, error) {
+func launch(t testing.TB, db, scenario string, flags ...string) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
 	s := &server{URL: "http://" + addr, db: db, output: &lockedBuffer{}, done: make(chan error, 1)}
-	s.cmd = exec.Command(binary, "serve", "--sandbox", "--db", db, "--addr", addr,
-		"--scenario", filepath.Join(moduleRoot, "e2e", "testdata", scenario))
+	s.cmd = exec.Command(binary, append([]string{"serve", "--sandbox", "--db", db, "--addr", addr,
+		"--scenario", filepath.Join(moduleRoot, "e2e", "testdata", scenario)}, flags...)...)
 	s.cmd.Stdout, s.cmd.Stderr = s.output, s.output
 	s.cmd.Env = append(os.Environ(), "MERCATO_ADDR=", "MERCATO_DB=")
 	if err := s.cmd.Start(); err != nil {
