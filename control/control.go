@@ -101,6 +101,9 @@ type ClockMoveBody struct {
 	Now    string                  `json:"now"`
 	Done   map[mercato.JobKind]int `json:"done"`
 	Failed []FailedJob             `json:"failed"`
+	// Issued counts the documents dated within the move: invoices, credit memos (refunds),
+	// payments and payouts.
+	Issued service.MovedDocuments `json:"issued"`
 }
 
 // FailedJob is a job whose last attempt failed: "pending" when it will be tried again at
@@ -117,7 +120,7 @@ type FailedJob struct {
 }
 
 func clockMoveBody(m service.ClockMove) ClockMoveBody {
-	b := ClockMoveBody{Now: formatTime(m.Now), Done: m.Done, Failed: []FailedJob{}}
+	b := ClockMoveBody{Now: formatTime(m.Now), Done: m.Done, Failed: []FailedJob{}, Issued: m.Issued}
 	for _, j := range m.Failed {
 		f := FailedJob{ID: j.ID, Kind: j.Kind, Key: j.Key, DueAt: formatTime(j.DueAt), Status: j.Status,
 			Attempts: j.Attempts, LastError: j.LastError}
@@ -155,8 +158,10 @@ func (req ClockRequest) target(now time.Time) (time.Time, error) {
 	}
 }
 
+// fieldError is EInvalid for the request field name, whose message names the field and says
+// what it accepts, since a CLI user sees the message alone.
 func fieldError(name, msg string) error {
-	return &mercato.Error{Code: mercato.EInvalid, Message: "invalid clock request",
+	return &mercato.Error{Code: mercato.EInvalid, Message: name + " " + msg,
 		Fields: []mercato.FieldError{{Name: name, Message: msg}}}
 }
 

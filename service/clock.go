@@ -26,6 +26,8 @@ type ClockMove struct {
 	Now    time.Time
 	Done   map[mercato.JobKind]int
 	Failed []mercato.Job // in due order
+	// Issued counts the documents dated within the move, once it completed.
+	Issued MovedDocuments
 }
 
 // MoveClock moves the simulated clock forward to t, running every job due on the way in time
@@ -44,6 +46,7 @@ func (s *Service) MoveClock(ctx context.Context, t time.Time) (ClockMove, error)
 			t.Format(time.RFC3339), now.Format(time.RFC3339))
 		return ClockMove{Now: now}, e
 	}
+	from := s.sim.Now()
 	rep := newJobReport()
 	err := s.catchUp(ctx, t, rep)
 	m := ClockMove{Now: s.sim.Now(), Done: rep.done, Failed: rep.failures()}
@@ -52,7 +55,11 @@ func (s *Service) MoveClock(ctx context.Context, t time.Time) (ClockMove, error)
 	}
 	s.sim.Set(t)
 	m.Now = t
-	return m, s.saveClock(ctx)
+	if err := s.saveClock(ctx); err != nil {
+		return m, err
+	}
+	m.Issued, err = s.countDocuments(ctx, from, t)
+	return m, err
 }
 
 // catchUp runs, in the order they run, every job to run at or before t, adding their outcomes

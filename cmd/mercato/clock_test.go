@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -36,10 +37,34 @@ func TestClockAdvanceFailsWhenAJobFailed(t *testing.T) {
 		!strings.Contains(err.Error(), `retired:1 (retired-kind) failed after 5 attempts: no handler for job kind "retired-kind"`) {
 		t.Errorf("advance with a failing job: %v", err)
 	}
-	if !strings.Contains(out, `"key":"retired:1"`) || !strings.Contains(out, `"now":`) {
+	if !strings.Contains(out, "business time is now") || !strings.Contains(out, "jobs failed: 1") {
 		t.Errorf("advance printed %q", out)
 	}
-	if out, err := cli(t, url, "clock", "advance", "1h"); err != nil || !strings.Contains(out, `"failed":[]`) {
+	if out, err := cli(t, url, "clock", "advance", "1h", "--json"); err != nil || !strings.Contains(out, `"failed":[]`) {
 		t.Errorf("quiet advance = %q, %v", out, err)
+	}
+}
+
+// `mercato clock advance` says what ran: the documents issued and the jobs done, by what they
+// do, over a month of the demo marketplace.
+func TestClockAdvancePrintsWhatRan(t *testing.T) {
+	url := startServer(t, serveOptions{addr: freeAddr(t), db: "sqlite:" + filepath.Join(t.TempDir(), "demo.db"),
+		sandbox: true, scenario: demoScenario})
+	out, err := cli(t, url, "clock", "advance", "P1M")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"business time is now 2026-02-01T00:00:00Z\n",
+		"daily settlements (collections and payouts)",
+		"jobs failed: none\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("advance printed %q, which lacks %q", out, want)
+		}
+	}
+	// The demo's private offer invoices its first installment on 15 January.
+	if !regexp.MustCompile(`issued: [1-9]\d* invoices, \d+ credit memos \(refunds\), [1-9]\d* payments, \d+ payouts`).MatchString(out) {
+		t.Errorf("advance printed %q: no invoices or payments counted", out)
 	}
 }
