@@ -87,3 +87,15 @@ func feedParties(tx mercato.Tx, src *datafeed.Source, seller mercato.Account) er
 	}
 	return nil
 }
+
+// Sellers returns the IDs of every seller, for exports that cover them all (an operator's
+// read: transports check who asks).
+func (s *Service) Sellers(ctx context.Context) ([]string, error) {
+	var out []string
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		var err error
+		out, err = reportSellers(tx, "")
+		return err
+	})
+	return out, err
+}

@@ -36,6 +36,8 @@ type serveOptions struct {
 	tlsCert, tlsKey  string   // PEM files: serve HTTPS
 	trustedProxies   []string // CIDRs (or addresses) of the reverse proxies in front of the console
 	metricsAddr      string   // where /metrics is served: "" on addr, "off" nowhere, else its own address
+	exportDir        string   // where every seller's data feeds are exported, every exportEvery; "" for none
+	exportEvery      time.Duration
 }
 
 func serveCmd() *cobra.Command {
@@ -64,6 +66,9 @@ earlier scenario clock is ignored) and moves only through POST /_mercato/clock.`
 			"X-Forwarded-Proto (Secure cookies) and X-Forwarded-For (sign-in throttling), from it only")
 	f.StringVar(&o.metricsAddr, "metrics-addr", envOr("MERCATO_METRICS_ADDR", ""),
 		"serve /metrics on this address instead of --addr, or \"off\" for no metrics (env MERCATO_METRICS_ADDR)")
+	f.StringVar(&o.exportDir, "export-dir", envOr("MERCATO_EXPORT_DIR", ""),
+		"export every seller's data feeds to DIR/SELLER/ at start and every --export-every (env MERCATO_EXPORT_DIR)")
+	f.DurationVar(&o.exportEvery, "export-every", 24*time.Hour, "how often --export-dir is written, in wall time")
 	return cmd
 }
 
@@ -133,6 +138,12 @@ func serve(ctx context.Context, o serveOptions) error {
 	}
 	if err := m.serveApart(ctx, o.metricsAddr, log); err != nil {
 		return err
+	}
+	if o.exportDir != "" {
+		if o.exportEvery <= 0 {
+			return fmt.Errorf("--export-every %s: want a positive duration such as 24h", o.exportEvery)
+		}
+		go exportFeeds(ctx, svc, o.exportDir, o.exportEvery, log)
 	}
 	return run(ctx, o.addr, tlsConf, h, svc, log)
 }
