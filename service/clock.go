@@ -47,8 +47,12 @@ func (s *Service) MoveClock(ctx context.Context, t time.Time) (ClockMove, error)
 		return ClockMove{Now: now}, e
 	}
 	from := s.sim.Now()
+	before, err := s.countDocuments(ctx, from, from)
+	if err != nil {
+		return ClockMove{Now: from}, err
+	}
 	rep := newJobReport()
-	err := s.catchUp(ctx, t, rep)
+	err = s.catchUp(ctx, t, rep)
 	m := ClockMove{Now: s.sim.Now(), Done: rep.done, Failed: rep.failures()}
 	if err != nil {
 		return m, err
@@ -58,7 +62,8 @@ func (s *Service) MoveClock(ctx context.Context, t time.Time) (ClockMove, error)
 	if err := s.saveClock(ctx); err != nil {
 		return m, err
 	}
-	m.Issued, err = s.countDocuments(ctx, from, t)
+	after, err := s.countDocuments(ctx, from, t)
+	m.Issued = after.sub(before)
 	return m, err
 }
 

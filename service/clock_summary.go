@@ -20,11 +20,19 @@ type MovedDocuments struct {
 // holds no more than a month of documents in memory, as the monthly close does.
 const summaryWindow = 31 * 24 * time.Hour
 
-// countDocuments counts the documents dated in (from, to]: a move runs the jobs due at its end.
+// sub returns n less m.
+func (n MovedDocuments) sub(m MovedDocuments) MovedDocuments {
+	return MovedDocuments{Invoices: n.Invoices - m.Invoices, CreditMemos: n.CreditMemos - m.CreditMemos,
+		Payments: n.Payments - m.Payments, Payouts: n.Payouts - m.Payouts}
+}
+
+// countDocuments counts the documents dated in [from, to] (stored times have microseconds: the
+// window is [from, to+1µs)). A move counts those dated at its start before it runs anything,
+// and takes them off: they are a previous move's, while the work a move does at its start (the
+// billing adjustments of "advance 0s") is its own.
 func (s *Service) countDocuments(ctx context.Context, from, to time.Time) (MovedDocuments, error) {
 	var n MovedDocuments
-	// Stored times have microseconds; (from, to] is [from+1µs, to+1µs).
-	lo, end := from.Add(time.Microsecond), to.Add(time.Microsecond)
+	lo, end := from, to.Add(time.Microsecond)
 	for lo.Before(end) {
 		hi := lo.Add(summaryWindow)
 		if hi.After(end) {

@@ -4,9 +4,14 @@ import (
 	"context"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/marketplaceagreement"
+	"github.com/aws/aws-sdk-go-v2/service/marketplaceagreement/types"
 
 	"mercato"
 	"mercato/sqlite"
@@ -66,5 +71,37 @@ func TestClockAdvancePrintsWhatRan(t *testing.T) {
 	// The demo's private offer invoices its first installment on 15 January.
 	if !regexp.MustCompile(`issued: [1-9]\d* invoices, \d+ credit memos \(refunds\), [1-9]\d* payments, \d+ payouts`).MatchString(out) {
 		t.Errorf("advance printed %q: no invoices or payments counted", out)
+	}
+}
+
+// `mercato clock advance 0s` completes the pending billing adjustments, and counts their credit
+// memos, which are dated at the time the move started from.
+func TestClockAdvanceZeroCountsItsRefunds(t *testing.T) {
+	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	scenarioFile := filepath.Join(t.TempDir(), "refunds.yaml")
+	if err := writeFile(scenarioFile, refundScenario(start)); err != nil {
+		t.Fatal(err)
+	}
+	url := startServer(t, serveOptions{addr: freeAddr(t), db: "sqlite:" + filepath.Join(t.TempDir(), "z.db"),
+		sandbox: true, scenario: scenarioFile})
+	seller := agreementClient(url, "AKIASELLER0000000001", "seller-secret-key")
+	invoice := firstInvoice(t, seller)
+	for i := range 3 {
+		out, err := seller.BatchCreateBillingAdjustmentRequest(context.Background(), &marketplaceagreement.BatchCreateBillingAdjustmentRequestInput{
+			BillingAdjustmentRequestEntries: []types.BatchCreateBillingAdjustmentRequestEntry{{
+				AgreementId: aws.String("agmt-x"), OriginalInvoiceId: aws.String(invoice), AdjustmentAmount: aws.String("1.00"),
+				CurrencyCode: aws.String("USD"), AdjustmentReasonCode: types.BillingAdjustmentReasonCodeOther,
+				ClientToken: aws.String("zero-" + strconv.Itoa(i))}}})
+		if err != nil || len(out.Items) != 1 {
+			t.Fatalf("adjustment %d: %+v %v", i, out, err)
+		}
+	}
+	out, err := cli(t, url, "clock", "advance", "0s")
+	if err != nil || !strings.Contains(out, "3 credit memos") {
+		t.Errorf("advance 0s printed %q, %v; want 3 credit memos", out, err)
+	}
+	// A second move does not count them again.
+	if out, err := cli(t, url, "clock", "advance", "0s"); err != nil || !strings.Contains(out, "0 credit memos") {
+		t.Errorf("a second advance 0s printed %q, %v", out, err)
 	}
 }
