@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Service target prefixes (the Smithy service shape names).
@@ -91,8 +92,12 @@ type Config struct {
 	// connections; a budget of DefaultBodyBudget if nil. Share one among the handlers of a
 	// server.
 	Budget *BodyBudget
-	// Logger receives server faults; slog.Default() if nil.
+	// Logger receives server faults and one line per request (see RequestLog); slog.Default()
+	// if nil.
 	Logger *slog.Logger
+	// Observe, if set, is called once per request when its answer is written, e.g. to count
+	// requests in metrics. It runs on the request's goroutine: keep it short.
+	Observe func(RequestLog)
 }
 
 // Handler serves the AWS Marketplace wire protocols:
@@ -113,6 +118,7 @@ type Handler struct {
 	maxBody  int64
 	budget   *BodyBudget
 	log      *slog.Logger
+	observe  func(RequestLog)
 	services map[string]*targetRoutes
 }
 
@@ -134,7 +140,7 @@ func NewHandler(cfg Config, services ...Service) (*Handler, error) {
 		return nil, fmt.Errorf("awsapi: BasePath %q must start with /", cfg.BasePath)
 	}
 	h := &Handler{base: base, auth: cfg.Auth, maxBody: cfg.MaxBodyBytes, budget: cfg.Budget, log: cfg.Logger,
-		services: make(map[string]*targetRoutes, len(services))}
+		observe: cfg.Observe, services: make(map[string]*targetRoutes, len(services))}
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBodyBytes
 	}
@@ -194,6 +200,12 @@ type call struct {
 	requestID string
 	caller    string
 	operation string
+
+	// What the answer was, for the request's log line.
+	service string // the target of a registered service, else ""
+	status  int
+	errName string // the exception's name; "" on success
+	errMsg  string // the exception's message, logged for refused signatures only
 }
 
 type callKey struct{}
@@ -245,16 +257,25 @@ type route struct {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	c := &call{requestID: newRequestID()}
 	w.Header()["X-Amzn-Requestid"] = []string{c.requestID} // canonical form of x-amzn-RequestId
+	h.serve(w, r, c)
+	h.logRequest(r, c, time.Since(start))
+}
 
+// serve answers r, recording in c what the answer was.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) {
 	rt, ex := h.route(r)
+	if rt.svc != nil {
+		c.service = rt.svc.target
+	}
 	if r.Method != http.MethodPost && (ex == nil || ex.Status != http.StatusNotFound) {
 		w.Header().Set("Allow", http.MethodPost)
 		ex = methodNotAllowed()
 	}
 	if ex != nil {
-		h.writeException(w, rt.proto, ex, c.requestID)
+		h.writeException(w, rt.proto, ex, c)
 		return
 	}
 	caller, body, err := h.authenticate(r)
@@ -265,7 +286,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.caller = caller
 	op := rt.svc.ops[rt.op]
 	if op == nil {
-		h.writeException(w, rt.proto, unknownOperation("Unknown operation "+rt.svc.target+"."+rt.op), c.requestID)
+		h.writeException(w, rt.proto, unknownOperation("Unknown operation "+rt.svc.target+"."+rt.op), c)
 		return
 	}
 	c.operation = op.Name
@@ -275,6 +296,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(ctx, w, rt, c, err)
 		return
 	}
+	c.status = http.StatusOK
 	writeBody(w, rt.proto, http.StatusOK, resp)
 }
 
@@ -422,15 +444,16 @@ func (h *Handler) fail(ctx context.Context, w http.ResponseWriter, rt route, c *
 		h.log.ErrorContext(ctx, "awsapi: server fault", "requestId", c.requestID,
 			"operation", c.operation, "caller", c.caller, "err", err)
 	}
-	h.writeException(w, rt.proto, ex, c.requestID)
+	h.writeException(w, rt.proto, ex, c)
 }
 
-func (h *Handler) writeException(w http.ResponseWriter, proto Protocol, ex *Exception, requestID string) {
-	body, err := proto.MarshalError(ex, requestID)
+// writeException answers with ex, recording it in c.
+func (h *Handler) writeException(w http.ResponseWriter, proto Protocol, ex *Exception, c *call) {
+	body, err := proto.MarshalError(ex, c.requestID)
 	if err != nil {
-		h.log.Error("awsapi: encode exception", "requestId", requestID, "err", err)
+		h.log.Error("awsapi: encode exception", "requestId", c.requestID, "err", err)
 		ex = AgreementErrors.internal()
-		body, _ = proto.MarshalError(ex, requestID)
+		body, _ = proto.MarshalError(ex, c.requestID)
 	}
 	if proto != RPCv2CBOR {
 		w.Header()["X-Amzn-Errortype"] = []string{ex.Name} // canonical form of X-Amzn-ErrorType
@@ -439,6 +462,7 @@ func (h *Handler) writeException(w http.ResponseWriter, proto Protocol, ex *Exce
 	if status < 400 || status > 599 {
 		status = http.StatusInternalServerError
 	}
+	c.status, c.errName, c.errMsg = status, ex.Name, ex.Message
 	writeBody(w, proto, status, body)
 }
 

@@ -113,6 +113,8 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	account, ok := c.checkKey(r, v.KeyID, secret)
 	if !ok {
 		c.tries.fail(c.wall(), tries...)
+		// The key ID is an identifier, not a secret, and is cut short: it is the client's text.
+		c.log.Warn("console sign-in failed", "key", truncate(v.KeyID, maxLoggedKeyID), "client", c.clientAddr(r))
 		c.showSignIn(w, r, http.StatusUnauthorized, v, "The access key ID or the secret is not correct.")
 		return
 	}
@@ -123,6 +125,18 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	c.setCookie(w, r, signInCookie, "", -1)
 	c.log.Info("console sign-in", "account", account, "key", v.KeyID)
 	http.Redirect(w, r, localPath(v.Next), http.StatusSeeOther)
+}
+
+// maxLoggedKeyID bounds the access key ID a failed sign-in logs (IDs are 16 to 128 characters).
+const maxLoggedKeyID = 128
+
+// truncate returns s cut to at most n bytes, on a character boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	return strings.ToValidUTF8(s, "")
 }
 
 // refuseSignIn answers a sign-in while its key or its client address is throttled, without

@@ -56,25 +56,40 @@ const (
 // reportsPage shows the seller's billed revenue and payouts per month of a year, charted, and
 // the reconciliation of each month.
 func (c *Console) reportsPage(w http.ResponseWriter, r *http.Request, u *user) {
-	now := c.svc.Now()
-	year := now.Year()
-	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 2000 && y <= 2100 {
-		year = y
+	v, err := c.yearReports(r, u)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
 	}
+	v.chart()
+	c.render(w, r, http.StatusOK, page{Name: "seller_reports", Title: "Reports", Nav: "seller-reports", User: u, Data: v})
+}
+
+// reportYear is the year that the request's ?year= names, else the current one.
+func reportYear(r *http.Request, now time.Time) int {
+	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 2000 && y <= 2100 {
+		return y
+	}
+	return now.Year()
+}
+
+// yearReports gathers the seller's billed revenue, payouts and reconciliation per month of the
+// year the request names.
+func (c *Console) yearReports(r *http.Request, u *user) (reportsView, error) {
+	now := c.svc.Now()
+	year := reportYear(r, now)
 	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
 	to := from.AddDate(1, 0, 0)
 	ctx := r.Context()
+	v := reportsView{Year: year, Prev: year - 1, Next: year + 1, Currency: "USD", Width: chartWidth, Height: chartHeight}
 	billed, err := c.svc.BilledRevenue(ctx, service.ReportQuery{SellerID: u.ID, From: from, To: to})
 	if err != nil {
-		c.fail(w, r, u, err)
-		return
+		return v, err
 	}
 	payouts, err := c.svc.Disbursements(ctx, service.ReportQuery{SellerID: u.ID, From: from, To: to})
 	if err != nil {
-		c.fail(w, r, u, err)
-		return
+		return v, err
 	}
-	v := reportsView{Year: year, Prev: year - 1, Next: year + 1, Currency: "USD", Width: chartWidth, Height: chartHeight}
 	if len(billed) > 0 {
 		v.Currency = billed[0].Currency
 	} else if len(payouts) > 0 {
@@ -88,8 +103,7 @@ func (c *Console) reportsPage(w http.ResponseWriter, r *http.Request, u *user) {
 			continue
 		}
 		if mr.Reconcile, err = c.svc.Reconcile(ctx, service.ReportQuery{SellerID: u.ID, From: start, To: start.AddDate(0, 1, 0)}); err != nil {
-			c.fail(w, r, u, err)
-			return
+			return v, err
 		}
 		v.Months = append(v.Months, mr)
 	}
@@ -103,8 +117,7 @@ func (c *Console) reportsPage(w http.ResponseWriter, r *http.Request, u *user) {
 			v.Months[int(p.Time.UTC().Month())-1].Payouts += p.Amount
 		}
 	}
-	v.chart()
-	c.render(w, r, http.StatusOK, page{Name: "seller_reports", Title: "Reports", Nav: "seller-reports", User: u, Data: v})
+	return v, nil
 }
 
 // chart lays out two bars a month, billed and paid out, scaled to the largest.

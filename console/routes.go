@@ -62,6 +62,7 @@ func (c *Console) sellerRoutes(m *http.ServeMux, seller func(pageHandler) http.H
 	m.HandleFunc("GET /console/seller/metering", seller(c.meteringPage))
 	m.HandleFunc("POST /console/seller/metering", seller(c.confirmMeteringError))
 	m.HandleFunc("GET /console/seller/reports", seller(c.reportsPage))
+	c.downloadRoutes(m, seller)
 	m.HandleFunc("GET /console/seller/refunds/{rid}/approve", seller(c.approvalPage(false)))
 	m.HandleFunc("POST /console/seller/refunds/{rid}/approve", seller(c.approveRefund))
 	m.HandleFunc("POST /console/seller/refunds/{rid}/reject", seller(c.rejectRefund))

@@ -48,6 +48,7 @@ func (h *Handler) register(routes *http.ServeMux, prefix string) {
 	routes.HandleFunc("GET "+prefix+"/_mercato/health", h.health)
 	h.registerRevenue(routes, prefix) // reports, metering key; simulated payments in sandbox mode
 	h.registerRefunds(routes, prefix) // refund requests, signed by the buyer, the seller or support
+	routes.HandleFunc("GET "+prefix+"/_mercato/exports/feeds", h.feeds)
 	if !h.svc.Sandbox() {
 		return
 	}
@@ -101,6 +102,9 @@ type ClockMoveBody struct {
 	Now    string                  `json:"now"`
 	Done   map[mercato.JobKind]int `json:"done"`
 	Failed []FailedJob             `json:"failed"`
+	// Issued counts the documents dated within the move: invoices, credit memos (refunds),
+	// payments and payouts.
+	Issued service.MovedDocuments `json:"issued"`
 }
 
 // FailedJob is a job whose last attempt failed: "pending" when it will be tried again at
@@ -117,7 +121,7 @@ type FailedJob struct {
 }
 
 func clockMoveBody(m service.ClockMove) ClockMoveBody {
-	b := ClockMoveBody{Now: formatTime(m.Now), Done: m.Done, Failed: []FailedJob{}}
+	b := ClockMoveBody{Now: formatTime(m.Now), Done: m.Done, Failed: []FailedJob{}, Issued: m.Issued}
 	for _, j := range m.Failed {
 		f := FailedJob{ID: j.ID, Kind: j.Kind, Key: j.Key, DueAt: formatTime(j.DueAt), Status: j.Status,
 			Attempts: j.Attempts, LastError: j.LastError}
@@ -155,8 +159,10 @@ func (req ClockRequest) target(now time.Time) (time.Time, error) {
 	}
 }
 
+// fieldError is EInvalid for the request field name, whose message names the field and says
+// what it accepts, since a CLI user sees the message alone.
 func fieldError(name, msg string) error {
-	return &mercato.Error{Code: mercato.EInvalid, Message: "invalid clock request",
+	return &mercato.Error{Code: mercato.EInvalid, Message: name + " " + msg,
 		Fields: []mercato.FieldError{{Name: name, Message: msg}}}
 }
 

@@ -52,9 +52,11 @@ func TestClockMoveReportsFailedJobs(t *testing.T) {
 	}
 
 	// The first attempt fails at 06:00; the move stops before the retry at 06:01.
+	none := map[string]any{"invoices": float64(0), "creditMemos": float64(0), "payments": float64(0), "payouts": float64(0)}
 	want := map[string]any{
-		"now":  "2026-01-01T06:00:30Z",
-		"done": map[string]any{},
+		"issued": none,
+		"now":    "2026-01-01T06:00:30Z",
+		"done":   map[string]any{},
 		"failed": []any{map[string]any{
 			"id": float64(1), "kind": "retired-kind", "key": "retired:1", "dueAt": "2026-01-01T06:00:00Z",
 			"status": "pending", "attempts": float64(1), "lastError": `no handler for job kind "retired-kind"`,
@@ -67,8 +69,9 @@ func TestClockMoveReportsFailedJobs(t *testing.T) {
 
 	// The next move tries it four more times, then gives up.
 	want = map[string]any{
-		"now":  "2026-01-02T00:00:00Z",
-		"done": map[string]any{},
+		"issued": none,
+		"now":    "2026-01-02T00:00:00Z",
+		"done":   map[string]any{},
 		"failed": []any{map[string]any{
 			"id": float64(1), "kind": "retired-kind", "key": "retired:1", "dueAt": "2026-01-01T06:00:00Z",
 			"status": "failed", "attempts": float64(5), "lastError": `no handler for job kind "retired-kind"`,
@@ -79,7 +82,7 @@ func TestClockMoveReportsFailedJobs(t *testing.T) {
 	}
 
 	// A move on which nothing fails has an empty list.
-	want = map[string]any{"now": "2026-01-03T00:00:00Z", "done": map[string]any{}, "failed": []any{}}
+	want = map[string]any{"now": "2026-01-03T00:00:00Z", "done": map[string]any{}, "failed": []any{}, "issued": none}
 	if diff := cmp.Diff(want, moveClock(t, url, `{"advance":"24h"}`)); diff != "" {
 		t.Errorf("quiet clock move (-want +got):\n%s", diff)
 	}

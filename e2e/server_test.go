@@ -67,7 +67,7 @@ func startServerWith(t testing.TB, db, scenario string, flags ...string) *server
 	t.Helper()
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ { // a free port may be taken before the server binds it
-		s, err := launch(t, db, scenario, flags)
+		s, err := launch(t, db, scenario, flags...)
 		if err == nil {
 			return s
 		}
@@ -80,7 +80,7 @@ func startServerWith(t testing.TB, db, scenario string, flags ...string) *server
 	return nil
 }
 
-func launch(t testing.TB, db, scenario string, flags []string) (*server, error) {
+func launch(t testing.TB, db, scenario string, flags ...string) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err

@@ -71,7 +71,8 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("postgres: connect to %s:%d/%s: %w", cfg.Host, cfg.Port, cfg.Database, err)
 	}
-	if err := migrate(ctx, db); err != nil {
+	applied, err := migrate(ctx, db)
+	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("postgres: migrate %s:%d/%s: %w", cfg.Host, cfg.Port, cfg.Database, err)
 	}
@@ -84,26 +85,28 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 	rows := stdlib.OpenDB(*rowsCfg)
 	rows.SetMaxOpenConns(rowsConns)
 	rows.SetMaxIdleConns(rowsConns)
-	return sqlstore.NewWithRows(db, rows, db, dialect), nil
+	s := sqlstore.NewWithRows(db, rows, db, dialect)
+	s.SetMigrated(applied)
+	return s, nil
 }
 
 // migrate applies the embedded migrations that db has not seen yet, holding an advisory lock
-// so that processes starting together do not migrate at once.
-func migrate(ctx context.Context, db *sql.DB) error {
+// so that processes starting together do not migrate at once, and returns their names; it
+// refuses a database a newer mercato migrated (sqlstore.Migrate).
+func migrate(ctx context.Context, db *sql.DB) ([]string, error) {
 	dir, err := fs.Sub(migrations, "migrations")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p, err := goose.NewProvider(goose.DialectPostgres, db, dir, goose.WithSessionLocker(locker))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = p.Up(ctx)
-	return err
+	return sqlstore.Migrate(ctx, p)
 }
 
 // hasCode returns a function reporting whether an error is a PostgreSQL error with one of the

@@ -118,6 +118,7 @@ func (s *Service) acceptAdjustments(calls []*adjustmentCall) {
 				}
 			}
 		}
+		s.recordAccepted(calls)
 		for _, c := range calls {
 			close(c.done)
 		}

@@ -26,6 +26,8 @@ type ClockMove struct {
 	Now    time.Time
 	Done   map[mercato.JobKind]int
 	Failed []mercato.Job // in due order
+	// Issued counts the documents dated within the move, once it completed.
+	Issued MovedDocuments
 }
 
 // MoveClock moves the simulated clock forward to t, running every job due on the way in time
@@ -48,8 +50,13 @@ func (s *Service) MoveClock(ctx context.Context, t time.Time) (ClockMove, error)
 		return ClockMove{Now: s.sim.Now()}, err
 	}
 	defer s.endMove(ctx)
+	from := s.sim.Now()
+	before, err := s.countDocuments(ctx, from, from)
+	if err != nil {
+		return ClockMove{Now: from}, err
+	}
 	rep := newJobReport()
-	err := s.catchUp(ctx, t, rep)
+	err = s.catchUp(ctx, t, rep)
 	m := ClockMove{Now: s.sim.Now(), Done: rep.done, Failed: rep.failures()}
 	if err != nil {
 		return m, err
@@ -60,7 +67,9 @@ func (s *Service) MoveClock(ctx context.Context, t time.Time) (ClockMove, error)
 		return m, err
 	}
 	s.runDueWork(ctx, t)
-	return m, nil
+	after, err := s.countDocuments(ctx, from, t)
+	m.Issued = after.sub(before)
+	return m, err
 }
 
 // catchUp runs, in the order they run, every job to run at or before t, adding their outcomes

@@ -316,7 +316,7 @@ func (s *Service) runBatch(ctx context.Context, batch batchHandler, jobs []merca
 	switch {
 	case err == nil:
 		for _, j := range done {
-			rep.add(j)
+			s.recordJob(j, rep)
 		}
 		return ctx.Err()
 	case ctx.Err() != nil:
@@ -393,7 +393,7 @@ func (s *Service) finish(ctx context.Context, j mercato.Job, err error, rep *job
 	if err := s.store.Update(ctx, func(tx mercato.Tx) error { return tx.FinishJob(j) }); err != nil {
 		return err
 	}
-	rep.add(j)
+	s.recordJob(j, rep)
 	return nil
 }
 

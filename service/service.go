@@ -53,6 +53,8 @@ type Service struct {
 	dueWork    []DueWork
 	moving     atomic.Bool
 	scheduling atomic.Int32
+	// observer, if set, is told what jobs and billing adjustments did (observe.go).
+	observer Observer
 }
 
 // Option configures a Service.

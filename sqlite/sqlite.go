@@ -51,7 +51,8 @@ func Open(path string) (*sqlstore.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := migrate(writer); err != nil {
+	applied, err := migrate(writer)
+	if err != nil {
 		_ = writer.Close()
 		return nil, fmt.Errorf("migrate sqlite database %s: %w", path, err)
 	}
@@ -60,7 +61,9 @@ func Open(path string) (*sqlstore.Store, error) {
 		_ = writer.Close()
 		return nil, err
 	}
-	return sqlstore.New(writer, reader, dialect), nil
+	s := sqlstore.New(writer, reader, dialect)
+	s.SetMigrated(applied)
+	return s, nil
 }
 
 // openPool opens a pool of at most conns connections and checks that it can connect.
@@ -79,18 +82,18 @@ func openPool(dsn string, conns int) (*sql.DB, error) {
 	return db, nil
 }
 
-// migrate applies the embedded migrations that db has not seen yet.
-func migrate(db *sql.DB) error {
+// migrate applies the embedded migrations that db has not seen yet and returns their names; it
+// refuses a database a newer mercato migrated (sqlstore.Migrate).
+func migrate(db *sql.DB) ([]string, error) {
 	dir, err := fs.Sub(migrations, "migrations")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p, err := goose.NewProvider(goose.DialectSQLite3, db, dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = p.Up(context.Background())
-	return err
+	return sqlstore.Migrate(context.Background(), p)
 }
 
 // isUniqueViolation reports whether err is SQLite's UNIQUE or PRIMARY KEY constraint failure.

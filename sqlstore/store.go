@@ -74,6 +74,7 @@ type Store struct {
 	group                *committer // nil unless the dialect groups commits
 	readStmts            *stmtCache // nil unless the dialect prepares statements itself
 	writeStmts           *stmtCache // nil unless it does and commits are grouped (on one connection)
+	migrated             []string   // the migrations that opening the store applied (migrate.go)
 }
 
 var _ mercato.Store = (*Store)(nil)

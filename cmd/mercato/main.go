@@ -22,8 +22,11 @@ func rootCmd() *cobra.Command {
 		Short:         "A software marketplace: offers, agreements, billing, refunds and payouts, AWS Marketplace compatible",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildInfo().String(),
 	}
-	root.AddCommand(serveCmd(), migrateCmd(), checkCmd(), clockCmd(), scenarioCmd(), reportCmd(), refundsCmd())
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.AddCommand(serveCmd(), migrateCmd(), checkCmd(), clockCmd(), scenarioCmd(), reportCmd(), refundsCmd(),
+		versionCmd(), backupCmd(), exportCmd())
 	return root
 }
 

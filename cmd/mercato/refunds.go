@@ -76,6 +76,9 @@ func (c *refundsCLI) listCmd() *cobra.Command {
 		Short: "List your refund requests as buyer or seller, or (operator) every request waiting",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := oneOf("--as", c.as, "buyer", "seller", "operator"); err != nil {
+				return err
+			}
 			return c.call(cmd, http.MethodGet, "/_mercato/refunds?as="+url.QueryEscape(c.as), nil)
 		},
 	}

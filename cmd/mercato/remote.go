@@ -22,6 +22,7 @@ import (
 type remote struct {
 	server string
 	sign   func(*http.Request) error
+	json   bool // clock moves: print the server's JSON answer rather than a summary
 }
 
 func (r *remote) flags(cmd *cobra.Command) {
@@ -86,12 +87,17 @@ func (r *remote) moveClock(cmd *cobra.Command, request map[string]string) error 
 	if err != nil {
 		return err
 	}
-	if _, err := cmd.OutOrStdout().Write(out); err != nil {
-		return err
-	}
 	var m control.ClockMoveBody
 	if err := json.Unmarshal(out, &m); err != nil {
 		return fmt.Errorf("reading the server's answer: %w", err)
+	}
+	if r.json {
+		_, err = cmd.OutOrStdout().Write(out)
+	} else {
+		err = printClockMove(cmd.OutOrStdout(), m)
+	}
+	if err != nil {
+		return err
 	}
 	return failedJobs(m.Failed)
 }
@@ -119,11 +125,11 @@ func failedJobs(jobs []control.FailedJob) error {
 }
 
 // clockMoveHelp says what a move of the clock prints and when it fails.
-const clockMoveHelp = `It prints the new time, how many jobs of each kind were done, and the jobs whose last
-attempt failed (a failed attempt is retried after 1, 2, 4 and 8 minutes of business time, then
+const clockMoveHelp = `It prints the new time, the documents issued on the way (invoices, credit memos, payments,
+payouts), how many jobs of each kind were done, and the jobs whose last attempt failed (a failed attempt is retried after 1, 2, 4 and 8 minutes of business time, then
 the job gives up until an operator retries it in the console). The command exits with status 1
 when a job failed on the way, and names each one: the clock did move, but what was due did not
-all happen.`
+all happen. With --json it prints the server's answer as JSON instead.`
 
 func clockCmd() *cobra.Command {
 	var r remote
@@ -136,6 +142,7 @@ func clockCmd() *cobra.Command {
 		},
 	}
 	r.flags(cmd)
+	cmd.PersistentFlags().BoolVar(&r.json, "json", false, "advance, set: print the server's JSON answer instead of a summary")
 	cmd.AddCommand(&cobra.Command{
 		Use:     "advance DURATION",
 		Short:   "Move the clock forward (720h, 90m, P1M, P30D), running every job due on the way",

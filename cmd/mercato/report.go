@@ -46,6 +46,12 @@ MERCATO_SECRET_ACCESS_KEY) of the seller or an operator.`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: []string{"billed", "collections", "disbursements", "reconcile"},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := oneOf("report", args[0], cmd.ValidArgs...); err != nil {
+				return err
+			}
+			if err := oneOf("--format", o.format, "csv", "json"); err != nil {
+				return err
+			}
 			if o.accessKey != "" {
 				r.sign = signer(o.accessKey, o.secretKey)
 			}

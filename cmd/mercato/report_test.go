@@ -119,10 +119,12 @@ func TestDemoYearThroughTheCLI(t *testing.T) {
 		!strings.Contains(out, `"kind":"refund"`) {
 		t.Errorf("collections should show the refund to the buyer: %v", err)
 	}
-	if _, err := cli(t, server, "report", "profits", "--seller", "111122223333"); err == nil || !strings.Contains(err.Error(), "404") {
+	// Refused by the CLI, naming what it accepts.
+	if _, err := cli(t, server, "report", "profits", "--seller", "111122223333"); err == nil ||
+		!strings.Contains(err.Error(), `report "profits": want billed, collections, disbursements or reconcile`) {
 		t.Errorf("an unknown report: %v", err)
 	}
-	if _, err := cli(t, server, "report", "billed", "--format", "xml"); err == nil || !strings.Contains(err.Error(), "400") {
+	if _, err := cli(t, server, "report", "billed", "--format", "xml"); err == nil || !strings.Contains(err.Error(), `--format "xml": want csv or json`) {
 		t.Errorf("an unknown format: %v", err)
 	}
 }

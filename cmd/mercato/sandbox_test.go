@@ -132,7 +132,7 @@ func TestControlRefusesCrossSiteRequests(t *testing.T) {
 	if status, _ := controlPost(t, clock, `{"advance":"24h"}`, map[string]string{"Content-Type": json}); status != 200 {
 		t.Errorf("move without an origin: %d", status)
 	}
-	if out, err := cli(t, url, "clock", "advance", "24h"); err != nil || !strings.Contains(out, `"now":"2026-01-04T00:00:00Z"`) {
+	if out, err := cli(t, url, "clock", "advance", "24h"); err != nil || !strings.Contains(out, "business time is now 2026-01-04T00:00:00Z") {
 		t.Errorf("clock advance through the CLI: %q, %v", out, err)
 	}
 	if _, err := cli(t, url, "scenario", "apply", demoScenario); err != nil {
@@ -154,7 +154,7 @@ func TestSandboxResumesBusinessTime(t *testing.T) {
 	}
 
 	url, stop := start(demoScenario)
-	if out, err := cli(t, url, "clock", "advance", "48h"); err != nil || !strings.Contains(out, `"now":"2026-01-03T00:00:00Z"`) {
+	if out, err := cli(t, url, "clock", "advance", "48h"); err != nil || !strings.Contains(out, "business time is now 2026-01-03T00:00:00Z") {
 		t.Fatalf("advance: %q, %v", out, err)
 	}
 	stop()
@@ -165,7 +165,8 @@ func TestSandboxResumesBusinessTime(t *testing.T) {
 			t.Errorf("restarted with scenario %q: clock at %s, want 2026-01-03T00:00:00Z", scenario, now)
 		}
 		// Nothing was left to do at the time the last run stopped.
-		if out, err := cli(t, url, "clock", "advance", "0s"); err != nil || out != `{"now":"2026-01-03T00:00:00Z","done":{},"failed":[]}`+"\n" {
+		if out, err := cli(t, url, "clock", "advance", "0s", "--json"); err != nil ||
+			out != `{"now":"2026-01-03T00:00:00Z","done":{},"failed":[],"issued":{"invoices":0,"creditMemos":0,"payments":0,"payouts":0}}`+"\n" {
 			t.Errorf("restarted with scenario %q: advance 0s = %q, %v", scenario, out, err)
 		}
 		// Applying the scenario again, whose clock is earlier, leaves the clock where it is.

@@ -37,6 +37,9 @@ type serveOptions struct {
 	manualJobs      bool
 	tlsCert, tlsKey string   // PEM files: serve HTTPS
 	trustedProxies  []string // CIDRs (or addresses) of the reverse proxies in front of the console
+	metricsAddr     string   // where /metrics is served: "" on addr, "off" nowhere, else its own address
+	exportDir       string   // where every seller's data feeds are exported, every exportEvery; "" for none
+	exportEvery     time.Duration
 }
 
 func serveCmd() *cobra.Command {
@@ -69,6 +72,11 @@ clock; with --manual-jobs it waits for the next move of the clock (POST /_mercat
 	f.StringSliceVar(&o.trustedProxies, "trusted-proxy", nil,
 		"CIDR or address of a reverse proxy in front of the server (repeatable): the console believes its\n"+
 			"X-Forwarded-Proto (Secure cookies) and X-Forwarded-For (sign-in throttling), from it only")
+	f.StringVar(&o.metricsAddr, "metrics-addr", envOr("MERCATO_METRICS_ADDR", ""),
+		"serve /metrics on this address instead of --addr, or \"off\" for no metrics (env MERCATO_METRICS_ADDR)")
+	f.StringVar(&o.exportDir, "export-dir", envOr("MERCATO_EXPORT_DIR", ""),
+		"export every seller's data feeds to DIR/SELLER/ at start and every --export-every (env MERCATO_EXPORT_DIR)")
+	f.DurationVar(&o.exportEvery, "export-every", 24*time.Hour, "how often --export-dir is written, in wall time")
 	return cmd
 }
 
@@ -96,7 +104,8 @@ func serve(ctx context.Context, o serveOptions) error {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(serverGCPercent)
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	// One JSON object a line, which log collectors read without a parser of their own.
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -122,7 +131,8 @@ func serve(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	defer store.Close()
-	svc, err := newService(ctx, store, o.sandbox, sc, log)
+	m := newMetrics(o, store)
+	svc, err := newService(ctx, store, o.sandbox, sc, log, m.serviceOptions()...)
 	if err != nil {
 		return err
 	}
@@ -132,17 +142,28 @@ func serve(ctx context.Context, o serveOptions) error {
 		}
 		log.Info("scenario applied", "file", o.scenario, "now", svc.Now())
 	}
-	h, err := handler(ctx, svc, o, proxies, log)
+	m.watch(svc)
+	h, err := handler(ctx, svc, o, proxies, log, m)
 	if err != nil {
 		return err
+	}
+	if err := m.serveApart(ctx, o.metricsAddr, log); err != nil {
+		return err
+	}
+	if o.exportDir != "" {
+		if o.exportEvery <= 0 {
+			return fmt.Errorf("--export-every %s: want a positive duration such as 24h", o.exportEvery)
+		}
+		go exportFeeds(ctx, svc, o.exportDir, o.exportEvery, log)
 	}
 	return run(ctx, o.addr, tlsConf, h, svc, !o.manualJobs, log)
 }
 
 // newService builds the service on a real clock, or in sandbox mode on a simulated one that
 // starts where the last run stopped, else at the scenario's clock, else now.
-func newService(ctx context.Context, store mercato.Store, sandbox bool, sc *mercato.Scenario, log *slog.Logger) (*service.Service, error) {
+func newService(ctx context.Context, store mercato.Store, sandbox bool, sc *mercato.Scenario, log *slog.Logger, extra ...service.Option) (*service.Service, error) {
 	opts := append([]service.Option{service.WithLogger(log)}, storeConcurrency(store)...)
+	opts = append(opts, extra...)
 	if !sandbox {
 		return service.New(store, mercato.RealClock{}, opts...), nil
 	}
@@ -168,7 +189,7 @@ func storeConcurrency(store mercato.Store) []service.Option {
 
 // handler routes mercato's own endpoints, the AWS Marketplace APIs and the web console on one mux.
 // proxies are the parsed --trusted-proxy networks.
-func handler(ctx context.Context, svc *service.Service, o serveOptions, proxies []netip.Prefix, log *slog.Logger) (http.Handler, error) {
+func handler(ctx context.Context, svc *service.Service, o serveOptions, proxies []netip.Prefix, log *slog.Logger, m *serverMetrics) (http.Handler, error) {
 	mux := http.NewServeMux()
 	controls := http.NewServeMux()
 	control.New(svc, log).Register(controls, "")
@@ -182,7 +203,7 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, proxies 
 	}
 	auth := &awsapi.Verifier{Credentials: awsapi.CredentialsFunc(svc.AccessKey), Sandbox: o.trustAccountKeys}
 	budget := awsapi.NewBodyBudget(bodyBudget)
-	aws, err := awsapi.NewHandler(awsapi.Config{Auth: auth, Logger: log, Budget: budget},
+	aws, err := awsapi.NewHandler(awsapi.Config{Auth: auth, Logger: log, Budget: budget, Observe: m.observeRequest()},
 		awsapi.Agreement(awsapi.AgreementOperations(svc, pages)...),
 		awsapi.Metering(awsapi.MeteringErrors, awsapi.MeteringOperations(svc)...),
 		awsapi.Entitlement(awsapi.EntitlementErrors, awsapi.EntitlementOperations(svc, pages)...))
@@ -199,6 +220,9 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, proxies 
 	mux.Handle("/console/", budget.Limit(cons, maxConsoleBody))
 	mux.Handle("/_mercato/", budget.Limit(controls, maxControlBody))
 	mux.Handle("GET /{$}", http.RedirectHandler("/console/", http.StatusFound))
+	if o.metricsAddr == "" {
+		mux.Handle("GET /metrics", m.handler())
+	}
 	return mux, nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -51,12 +52,25 @@ func migrateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), "database is up to date")
-			return s.Close()
+			defer s.Close()
+			return printMigrated(cmd.OutOrStdout(), s)
 		},
 	}
 	cmd.Flags().StringVar(&db, "db", envOr("MERCATO_DB", "sqlite:mercato.db"), "database: sqlite:PATH or postgres://URL (env MERCATO_DB)")
 	return cmd
+}
+
+// printMigrated says which migrations opening the store applied, if it can tell.
+func printMigrated(w io.Writer, s mercato.Store) error {
+	m, ok := s.(interface{ Migrated() []string })
+	var err error
+	switch {
+	case !ok || len(m.Migrated()) == 0:
+		_, err = fmt.Fprintln(w, "database is up to date: no migration to apply")
+	default:
+		_, err = fmt.Fprintf(w, "applied %d migrations: %s\ndatabase is up to date\n", len(m.Migrated()), strings.Join(m.Migrated(), ", "))
+	}
+	return err
 }
 
 func checkCmd() *cobra.Command {

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// `mercato migrate` names the migrations it applied, then says there was nothing to apply; a
+// database that a newer mercato migrated is refused, by migrate and by serve alike, with a
+// message saying what to do.
+func TestMigrateSaysWhatItApplied(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	out, err := runCLI(t, "migrate", "--db", "sqlite:"+path)
+	if err != nil || !strings.Contains(out, "applied 5 migrations: 00001_schema.sql, 00002_metering.sql") {
+		t.Fatalf("first migrate: %q %v", out, err)
+	}
+	out, err = runCLI(t, "migrate", "--db", "sqlite:"+path)
+	if err != nil || !strings.Contains(out, "no migration to apply") {
+		t.Fatalf("second migrate: %q %v", out, err)
+	}
+
+	// A newer mercato's migration, as goose records it.
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (99, 1)`)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "the database's schema is at migration 99, newer than this mercato's latest (5)"
+	if _, err := runCLI(t, "migrate", "--db", "sqlite:"+path); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("migrate on a newer database: %v", err)
+	}
+	err = serve(context.Background(), serveOptions{addr: freeAddr(t), db: "sqlite:" + path, metricsAddr: metricsOff})
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("serve on a newer database: %v", err)
+	}
+}

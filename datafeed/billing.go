@@ -1,0 +1,206 @@
+package datafeed
+
+import (
+	"strconv"
+
+	"mercato"
+)
+
+// billingEventHeader is the billing_event feed's columns.
+var billingEventHeader = append([]string{"billing_event_id", "from_account_id", "to_account_id",
+	"end_user_account_id", "product_id", "action", "transaction_type", "parent_billing_event_id",
+	"disbursement_billing_event_id", "amount", "currency", "balance_impacting", "invoice_date",
+	"payment_due_date", "usage_period_start_date", "usage_period_end_date", "invoice_id",
+	"billing_address_id", "transaction_reference_id", "bank_trace_id", "broker_id", "agreement_id",
+	"buyer_transaction_reference_id"}, history...)
+
+// share is one balance share of a document: an amount, who pays it to whom, and whether it
+// counts in the seller's balance.
+type share struct {
+	kind      string // SELLER_REV_SHARE, AWS_REV_SHARE, AWS_TAX_SHARE (+ _REFUND on credit memos)
+	from, to  string
+	amount    mercato.Amount
+	impacting bool
+	reference string // transaction_reference_id: the buyer's invoice, or the seller's for the fee
+}
+
+// shares returns the shares of a document as AWS bills them, seen from the seller. A credit
+// memo's are refunds of its invoice's, of the opposite sign.
+func shares(d *mercato.Invoice) []share {
+	fee := "fee-" + d.ID
+	if d.Type == mercato.InvoiceTypeCreditMemo {
+		// A refund belongs to its invoice's transactions: the buyer's, and the seller's fee.
+		inv := d.OriginalInvoiceID
+		return []share{
+			{"SELLER_REV_SHARE_REFUND", d.SellerID, d.BuyerID, -d.PreTax, true, inv},
+			{"AWS_REV_SHARE_REFUND", Marketplace, d.SellerID, d.ListingFee, true, "fee-" + inv},
+			{"AWS_TAX_SHARE_REFUND", Marketplace, d.BuyerID, -d.Tax, false, inv},
+		}
+	}
+	return []share{
+		{"SELLER_REV_SHARE", d.BuyerID, d.SellerID, d.PreTax, true, d.ID},
+		{"AWS_REV_SHARE", d.SellerID, Marketplace, -d.ListingFee, true, fee},
+		{"AWS_TAX_SHARE", d.BuyerID, Marketplace, d.Tax, false, d.ID},
+	}
+}
+
+// parentShare is the invoice's share a credit memo's share refunds.
+func parentShare(kind string) string {
+	return kind[:len(kind)-len("_REFUND")]
+}
+
+// docEvents is what billing events need to know of a document beyond itself.
+type docEvents struct {
+	doc       *mercato.Invoice
+	invoiceID string // the invoice: the document itself, or a credit memo's original
+	productID string
+}
+
+func billingEventFeed(src Source) Feed {
+	f := Feed{Name: "billing_event", Header: billingEventHeader}
+	docs := documents(src)
+	for _, d := range docs {
+		for _, sh := range shares(d.doc) {
+			if sh.amount == 0 && sh.kind != "SELLER_REV_SHARE" && sh.kind != "SELLER_REV_SHARE_REFUND" {
+				continue // no fee or no tax: AWS shows no event
+			}
+			parent := ""
+			if d.doc.Type == mercato.InvoiceTypeCreditMemo {
+				parent = eventID(d.invoiceID, parentShare(sh.kind))
+			}
+			f.Rows = append(f.Rows, event(d, sh, eventID(d.doc.ID, sh.kind), "INVOICED", parent, "", sh.amount, ""))
+		}
+	}
+	byID := make(map[string]docEvents, len(docs))
+	for _, d := range docs {
+		byID[d.doc.ID] = d
+	}
+	for i := range src.Payouts {
+		f.Rows = append(f.Rows, disbursementEvents(&src.Payouts[i], byID)...)
+	}
+	return f
+}
+
+// documents returns the seller's documents with their invoice and product.
+func documents(src Source) []docEvents {
+	product := make(map[string]string, len(src.Agreements))
+	for _, a := range src.Agreements {
+		product[a.ID] = a.ProductID
+	}
+	out := make([]docEvents, 0, len(src.Documents))
+	for i := range src.Documents {
+		d := &src.Documents[i]
+		inv := d.ID
+		if d.Type == mercato.InvoiceTypeCreditMemo {
+			inv = d.OriginalInvoiceID
+		}
+		out = append(out, docEvents{doc: d, invoiceID: inv, productID: product[d.AgreementID]})
+	}
+	return out
+}
+
+// disbursementEvents returns a payout's DISBURSEMENT event and, for each document it pays, the
+// disbursed shares of the document: its balance-impacting shares, of the opposite sign.
+func disbursementEvents(p *mercato.Payout, docs map[string]docEvents) [][]string {
+	id := "be-" + p.ID
+	rows := [][]string{withHistory([]string{id, Marketplace, p.SellerID, "", "", "DISBURSED", "DISBURSEMENT", "", "",
+		amount(-p.Amount), string(p.Currency), "1", ts(p.Time), "", "", "", "", "", p.ID, p.ID, "", "", ""}, p.Time, p.Time)}
+	for _, l := range p.LineItems {
+		d, ok := docs[l.DocumentID]
+		if !ok {
+			continue // a document of another seller cannot be on this seller's payout
+		}
+		for _, sh := range shares(d.doc) {
+			if !sh.impacting || sh.amount == 0 {
+				continue
+			}
+			row := event(d, sh, eventID(p.ID+"-"+d.doc.ID, sh.kind), "DISBURSED", eventID(d.doc.ID, sh.kind), id, -sh.amount, p.ID)
+			row[12] = ts(p.Time) // invoice_date: when it was disbursed
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// event returns a billing event row of a document's share.
+func event(d docEvents, sh share, id, action, parent, disbursement string, amt mercato.Amount, bankTrace string) []string {
+	start, end := period(d.doc)
+	impacting := "0"
+	if sh.impacting {
+		impacting = "1"
+	}
+	return withHistory([]string{id, sh.from, sh.to, d.doc.BuyerID, d.productID, action, sh.kind, parent, disbursement,
+		amount(amt), string(d.doc.Currency), impacting, ts(d.doc.IssuedAt), ts(d.doc.DueAt), ts(start), ts(end),
+		d.doc.ID, "", sh.reference, bankTrace, "", d.doc.AgreementID, d.invoiceID}, d.doc.IssuedAt, d.doc.IssuedAt)
+}
+
+// taxItemHeader is the tax_item feed's columns.
+var taxItemHeader = append([]string{"tax_item_id", "invoice_id", "line_item_id", "customer_bill_id",
+	"tax_liable_party", "transaction_type_code", "product_id", "product_tax_code", "invoice_date",
+	"taxed_customer_account_id", "taxed_customer_country", "taxed_customer_state_or_region",
+	"taxed_customer_city", "taxed_customer_postal_code", "tax_location_code_taxed_jurisdiction",
+	"tax_type_code", "jurisdiction_level", "taxed_jurisdiction", "display_price_taxability_type",
+	"tax_jurisdiction_rate", "tax_amount", "tax_currency", "tax_calculation_reason_code",
+	"date_used_for_tax_calculation", "customer_exemption_certificate_id",
+	"customer_exemption_certificate_id_domain", "customer_exemption_certificate_level",
+	"customer_exemption_code", "customer_exemption_domain", "transaction_reference_id"}, history...)
+
+// taxItemFeed has a row per tax line of each taxed invoice, and a row per credit memo that
+// gave tax back; a refund shares its invoice's line item ID. The marketplace collects the tax
+// (tax_liable_party AWS): mercato taxes only where the marketplace is the facilitator.
+func taxItemFeed(src Source) Feed {
+	f := Feed{Name: "tax_item", Header: taxItemHeader}
+	jurisdictions := make(map[string]string, len(src.Agreements))
+	for _, a := range src.Agreements {
+		jurisdictions[a.ID] = a.TaxJurisdiction
+	}
+	for _, d := range documents(src) {
+		doc := d.doc
+		if doc.Tax == 0 {
+			continue
+		}
+		j := jurisdictions[doc.AgreementID]
+		country, region := jurisdiction(j)
+		row := func(n int, code, typ string, rate mercato.Rate, amt mercato.Amount) []string {
+			rateText := ""
+			if rate != 0 {
+				rateText = mercato.Amount(rate).Format(0)
+			}
+			return withHistory([]string{doc.ID + "-" + strconv.Itoa(n), doc.ID, d.invoiceID + "-tax", d.invoiceID, "AWS", code,
+				d.productID, "", ts(doc.IssuedAt), doc.BuyerID, country, region, "", "", j, typ, levelOf(region), j,
+				"", rateText, amount(amt), string(doc.Currency), "", ts(doc.IssuedAt), "", "", "", "", "", doc.ID},
+				doc.IssuedAt, doc.IssuedAt)
+		}
+		if doc.Type == mercato.InvoiceTypeCreditMemo {
+			code := "REFUND"
+			if doc.PreTax == 0 {
+				code = "TAXONLYREFUND"
+			}
+			f.Rows = append(f.Rows, row(1, code, taxType(doc), 0, -doc.Tax))
+			continue
+		}
+		if len(doc.TaxLines) == 0 {
+			f.Rows = append(f.Rows, row(1, "AWS", "", 0, doc.Tax))
+		}
+		for i, l := range doc.TaxLines {
+			f.Rows = append(f.Rows, row(i+1, "AWS", l.Type, l.Rate, l.Amount))
+		}
+	}
+	return f
+}
+
+// taxType is the type of a document's first tax line, if any.
+func taxType(d *mercato.Invoice) string {
+	if len(d.TaxLines) > 0 {
+		return d.TaxLines[0].Type
+	}
+	return ""
+}
+
+// levelOf says at which level a jurisdiction taxes: a state or region, else the country.
+func levelOf(region string) string {
+	if region != "" {
+		return "State"
+	}
+	return "Country"
+}
