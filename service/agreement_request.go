@@ -115,7 +115,7 @@ func (s *Service) quote(tx mercato.Tx, caller string, in CreateAgreementRequestI
 	if err != nil {
 		return Quote{}, err
 	}
-	if len(offers) == 0 {
+	if len(offers) == 0 || !offers[0].Released() {
 		return Quote{}, mercato.NotFound("AgreementProposal", in.ProposalID)
 	}
 	offer := offers[0]

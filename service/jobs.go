@@ -47,6 +47,7 @@ func (s *Service) jobHandlers() map[mercato.JobKind]jobHandler {
 		jobSettle:                  s.settle,
 		jobRefundCaseReview:        s.reviewRefundCase,
 		jobRefundCaseCancel:        s.cancelOnDate,
+		jobApplyChangeSet:          s.applyChangeSet,
 	}
 }
 

@@ -84,7 +84,7 @@ func (s *Service) BuyerOffers(ctx context.Context, caller string) ([]BuyerOffer,
 		}
 		now := s.Now()
 		for _, o := range offers {
-			if o.SellerID == caller || (o.IsPrivate() && !o.Targets(caller)) {
+			if o.SellerID == caller || !o.Released() || (o.IsPrivate() && !o.Targets(caller)) {
 				continue
 			}
 			v, err := judgeOffer(tx, &buyer, o, active, now)
