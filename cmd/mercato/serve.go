@@ -179,7 +179,7 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, proxies 
 	}
 	mux.Handle("/", aws)
 	rest, err := awsapi.NewRestHandler(awsapi.Config{Auth: auth, Logger: log, Budget: budget},
-		awsapi.Catalog(svc, pages))
+		awsapi.Catalog(svc, pages), awsapi.Discovery(svc, pages))
 	if err != nil {
 		return nil, err
 	}
