@@ -122,8 +122,8 @@ func validateChange(p *mercato.Problems, f string, ch *mercato.Change) {
 		p.Add(f+".Details", "Details or DetailsDocument is required")
 	case len(d) > MaxDetailsBytes:
 		p.Add(f+".Details", "is larger than %d bytes", MaxDetailsBytes)
-	case d[0] != '{' || !json.Valid(d):
-		p.Add(f+".Details", "must be a JSON object")
+	case (d[0] != '{' && d[0] != '[') || !json.Valid(d):
+		p.Add(f+".Details", "must be a JSON object (or, for AddDimensions, an array)")
 	}
 }
 

@@ -428,7 +428,7 @@ func (p *catalogPlan) releaseOffer(ch *mercato.Change) error {
 func (p *catalogPlan) releasable(o *mercato.Offer) error {
 	if o.IsPrivate() && o.ExpiresAt.IsZero() {
 		return invalid("MISSING_AVAILABILITY_END_DATE", "AvailabilityEndDate",
-			"offer %s is private and has no availability end date: add an UpdateAvailability change", o.ID)
+			"offer %s is private and has no AvailabilityEndDate: add an UpdateAvailability change", o.ID)
 	}
 	if o.IsPrivate() && !o.ExpiresAt.After(p.now) {
 		return invalid("INVALID_AVAILABILITY_END_DATE", "AvailabilityEndDate",
@@ -440,6 +440,11 @@ func (p *catalogPlan) releasable(o *mercato.Offer) error {
 	if err := o.Validate(); err != nil {
 		return catalogOfferProblem(err)
 	}
+	if o.IsPrivate() {
+		if err := p.mayOfferPrivately(); err != nil {
+			return err
+		}
+	}
 	pr, err := p.product(o.ProductID)
 	if err != nil {
 		return err
@@ -449,7 +454,7 @@ func (p *catalogPlan) releasable(o *mercato.Offer) error {
 			"offer %s is paid: state a refund policy (UpdateSupportTerms) or give product %s one", o.ID, pr.ID)
 	}
 	if o.IsPrivate() {
-		return p.mayOfferPrivately()
+		return nil
 	}
 	return p.onlyPublicOffer(o)
 }
