@@ -375,6 +375,9 @@ func checkSchedule(ps *mercato.PaymentScheduleTerm, f string) error {
 			return fieldError(fmt.Sprintf("%s.Schedule[%d].ChargeDate", f, i), "%s appears twice", it.ChargeDate.Format(time.DateOnly))
 		}
 		seen[it.ChargeDate] = true
+		if msg := mercato.MinorUnitsProblem(it.ChargeAmount, ps.CurrencyCode); msg != "" && ps.CurrencyCode.Valid() {
+			return fieldError(fmt.Sprintf("%s.Schedule[%d].ChargeAmount", f, i), "%s", msg)
+		}
 	}
 	return nil
 }
