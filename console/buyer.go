@@ -22,6 +22,7 @@ type buyerAgreementView struct {
 	Payments      []mercato.PaymentRequest
 	Refund        refundForm
 	RefundKinds   []mercato.RefundKind
+	Contact       sellerContact // the refund policy and the seller
 }
 
 // buyerAgreement shows one of the buyer's agreements: terms, invoices with their credit memos,
@@ -53,7 +54,8 @@ func (c *Console) showBuyerAgreementWith(w http.ResponseWriter, r *http.Request,
 
 func (c *Console) buyerAgreementData(ctx context.Context, u *user, a mercato.Agreement) (buyerAgreementView, error) {
 	n := c.names(ctx)
-	v := buyerAgreementView{A: a, Product: n.Product(a.ProductID), Seller: n.Account(a.ProposerID), Terms: viewTerms(a.Terms)}
+	v := buyerAgreementView{A: a, Product: n.Product(a.ProductID), Seller: n.Account(a.ProposerID), Terms: viewTerms(a.Terms),
+		Contact: c.contactOf(ctx, a.ProductID, a.ProposerID, a.Terms)}
 	// Invoices has no side of its own: the filter on the buyer keeps it to the caller's.
 	invoices, err := c.svc.Invoices(ctx, mercato.InvoiceFilter{AgreementID: a.ID, BuyerID: u.ID})
 	if err != nil {

@@ -58,6 +58,7 @@ func (c *Console) sellerRoutes(m *http.ServeMux, seller func(pageHandler) http.H
 	m.HandleFunc("POST /console/seller/refunds", seller(c.fileSellerRefund))
 	m.HandleFunc("GET /console/seller/offers", seller(c.sellerOffers))
 	m.HandleFunc("POST /console/seller/offers", seller(c.createOffer))
+	c.catalogRoutes(m, seller)
 	m.HandleFunc("GET /console/seller/metering", seller(c.meteringPage))
 	m.HandleFunc("POST /console/seller/metering", seller(c.confirmMeteringError))
 	m.HandleFunc("GET /console/seller/reports", seller(c.reportsPage))
