@@ -20,6 +20,7 @@ type offerView struct {
 	Why       string             // why it cannot be accepted, when it cannot
 	Active    *mercato.Agreement // the buyer's active agreement that makes an acceptance a duplicate
 	Replaces  *mercato.Agreement // the buyer's active agreement that an acceptance replaces
+	Closed    string             // "Accepted" or "Expired" for the buyer's private offers it can no longer accept
 }
 
 // visibleOffers returns the offers the buyer may see, as the service judges them for acceptance.
@@ -81,9 +82,10 @@ func (c *Console) buyerOffers(w http.ResponseWriter, r *http.Request, u *user) {
 		case !o.IsPrivate():
 			v.Public = append(v.Public, o)
 		case status[o.ID] == service.OfferAccepted:
-			o.Available, o.Why = false, "You accepted this offer."
+			o.Available, o.Why, o.Closed = false, "You accepted this offer.", "Accepted"
 			v.Closed = append(v.Closed, o)
 		case status[o.ID] == service.OfferExpired:
+			o.Closed = "Expired"
 			v.Closed = append(v.Closed, o)
 		default:
 			v.Private = append(v.Private, o)

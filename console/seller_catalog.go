@@ -76,6 +76,7 @@ func (c *Console) createDraft(w http.ResponseWriter, r *http.Request, u *user, f
 		c.showSellerOffers(w, r, u, http.StatusBadRequest, f)
 		return
 	}
+	lastDay(&o)
 	c.startChanges(w, r, u, service.OfferChanges(o, true, false), "")
 }
 
@@ -125,6 +126,14 @@ func (c *Console) cancelOffer(w http.ResponseWriter, r *http.Request, u *user) {
 	}
 }
 
+// lastDay reads the form's date as the Catalog does: the last day on which the buyer may accept,
+// so the offer expires at the end of it.
+func lastDay(o *mercato.Offer) {
+	if !o.ExpiresAt.IsZero() {
+		o.ExpiresAt = o.ExpiresAt.AddDate(0, 0, 1)
+	}
+}
+
 func catalogChange(changeType, id, details string) mercato.Change {
 	return mercato.Change{ChangeType: changeType, EntityType: "Offer@1.0", EntityID: id, Details: []byte(details)}
 }
@@ -164,6 +173,7 @@ func (c *Console) editOffer(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	edited.State = o.State
+	lastDay(&edited)
 	c.startChanges(w, r, u, service.OfferChanges(edited, false, r.PostFormValue("release") == "1"), "")
 }
 
@@ -247,6 +257,7 @@ func (c *Console) createReplacement(w http.ResponseWriter, r *http.Request, u *u
 		return
 	}
 	o.ReplacesAgreementID = a.ID
+	lastDay(&o)
 	c.startChanges(w, r, u, service.OfferChanges(o, true, true), "")
 }
 

@@ -98,6 +98,7 @@ func (c *Console) createOffer(w http.ResponseWriter, r *http.Request, u *user) {
 		c.showSellerOffers(w, r, u, http.StatusBadRequest, f)
 		return
 	}
+	lastDay(&o)
 	if _, err := c.svc.CreateOffer(r.Context(), u.ID, o); err != nil {
 		status, msg := problemOf(err)
 		if status >= 500 {

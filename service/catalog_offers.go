@@ -462,10 +462,11 @@ func (p *catalogPlan) releasable(o *mercato.Offer) error {
 	return p.onlyPublicOffer(o)
 }
 
-// hasPricing reports whether the terms say what the buyer pays (nothing included).
+// hasPricing reports whether the terms say what the buyer pays (nothing included): pricing
+// terms, or a payment schedule, which prices the offer by itself.
 func hasPricing(ts mercato.Terms) bool {
 	for _, t := range ts {
-		if catalogTermKinds[t.Kind()] == "UpdatePricingTerms" {
+		if ct := catalogTermKinds[t.Kind()]; ct == "UpdatePricingTerms" || ct == "UpdatePaymentScheduleTerms" {
 			return true
 		}
 	}
