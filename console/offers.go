@@ -109,7 +109,7 @@ func (c *Console) privateStatus(r *http.Request, u *user) (map[string]string, er
 type offerPageView struct {
 	O            offerView
 	Contact      sellerContact // the refund policy and the seller
-	Duplicate    string // the agreement that makes an acceptance a duplicate contract, after a refusal
+	Duplicate    string        // the agreement that makes an acceptance a duplicate contract, after a refusal
 	DuplicateURL string
 }
 
