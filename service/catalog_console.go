@@ -1,7 +1,9 @@
 package service
 
 import (
+	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"mercato"
@@ -96,3 +98,19 @@ func nonNil(s []string) []string {
 // CancelDate is the availability end date that ends a private offer now: the day before the
 // business date, as UpdateAvailability reads a date already past.
 func CancelDate(now time.Time) string { return now.UTC().AddDate(0, 0, -1).Format(time.DateOnly) }
+
+// withRefundPolicy adds to the agreement's terms a support term with its product's refund
+// policy, unless the terms state one or the product has none.
+func (s *Service) withRefundPolicy(ctx context.Context, a *mercato.Agreement) error {
+	if refundPolicy(a.Terms) != "" {
+		return nil
+	}
+	p, err := s.Product(ctx, a.ProductID)
+	if err != nil || p.RefundPolicy == "" {
+		return err
+	}
+	t := mercato.Term{Support: &mercato.SupportTerm{RefundPolicy: p.RefundPolicy}}
+	t.Support.ID, t.Support.Type = a.OfferID+"-support", "SupportTerm"
+	a.Terms = append(slices.Clone(a.Terms), t)
+	return nil
+}
