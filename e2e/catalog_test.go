@@ -375,3 +375,81 @@ func TestCatalogListEntitiesPagesThroughAThousandOffers(t *testing.T) {
 		t.Errorf("listed %d drafts in %d pages, want 1000 in 20", len(seen), pages)
 	}
 }
+
+// TestCatalogChangeSetsTagsAndPolicies covers the Catalog operations around change sets:
+// cancelling one still preparing, listing with filters, tags of entities and change sets, and
+// the resource-policy operations for entities without a policy; another seller sees none of it.
+func TestCatalogChangeSetsTagsAndPolicies(t *testing.T) {
+	srv := startServer(t)
+	cat := catalogClient(srv, seller)
+	created := succeeded(t, srv, cat, start(t, cat,
+		change("CreateOffer", "Offer@1.0", "", "", `{"ProductId": "prod-e2e-reports", "Name": "Tagged"}`)))
+	offerID := aws.ToString(created.ChangeSet[0].Entity.Identifier)
+
+	pending := start(t, cat, change("UpdateInformation", "Offer@1.0", offerID, "", `{"Name": "Never"}`))
+	cancelled, err := cat.CancelChangeSet(ctx(), &mc.CancelChangeSetInput{Catalog: aws.String("AWSMarketplace"), ChangeSetId: aws.String(pending)})
+	must(t, err)
+	if aws.ToString(cancelled.ChangeSetId) != pending {
+		t.Errorf("CancelChangeSet answered %s", aws.ToString(cancelled.ChangeSetId))
+	}
+	if cs := settle(t, srv, cat, pending); cs.Status != types.ChangeStatusCancelled {
+		t.Errorf("the cancelled change set is %s", cs.Status)
+	}
+	_, err = cat.CancelChangeSet(ctx(), &mc.CancelChangeSetInput{Catalog: aws.String("AWSMarketplace"), ChangeSetId: created.ChangeSetId})
+	if _, ok := errors.AsType[*types.ResourceInUseException](err); !ok {
+		t.Errorf("cancelling a change set that succeeded: %v", err)
+	}
+
+	list, err := cat.ListChangeSets(ctx(), &mc.ListChangeSetsInput{Catalog: aws.String("AWSMarketplace"),
+		FilterList: []types.Filter{{Name: aws.String("Status"), ValueList: []string{"CANCELLED"}}}})
+	must(t, err)
+	if len(list.ChangeSetSummaryList) != 1 || aws.ToString(list.ChangeSetSummaryList[0].ChangeSetId) != pending ||
+		list.ChangeSetSummaryList[0].EntityIdList[0] != offerID {
+		t.Errorf("ListChangeSets by status: %+v", list.ChangeSetSummaryList)
+	}
+
+	arn := "arn:aws:aws-marketplace:us-east-1:" + seller.ID + ":AWSMarketplace/Offer/" + offerID
+	_, err = cat.TagResource(ctx(), &mc.TagResourceInput{ResourceArn: aws.String(arn),
+		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("sales")}, {Key: aws.String("deal"), Value: aws.String("42")}}})
+	must(t, err)
+	_, err = cat.UntagResource(ctx(), &mc.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{"deal"}})
+	must(t, err)
+	tags, err := cat.ListTagsForResource(ctx(), &mc.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+	must(t, err)
+	if len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "team" || aws.ToString(tags.Tags[0].Value) != "sales" {
+		t.Errorf("tags: %+v", tags.Tags)
+	}
+	_, err = cat.GetResourcePolicy(ctx(), &mc.GetResourcePolicyInput{ResourceArn: aws.String(arn)})
+	if _, ok := errors.AsType[*types.ResourceNotFoundException](err); !ok {
+		t.Errorf("GetResourcePolicy of an entity without one: %v", err)
+	}
+
+	// Another seller can neither see nor tag the offer.
+	other := catalogClient(srv, stranger)
+	_, err = other.DescribeEntity(ctx(), &mc.DescribeEntityInput{Catalog: aws.String("AWSMarketplace"), EntityId: aws.String(offerID)})
+	if _, ok := errors.AsType[*types.ResourceNotFoundException](err); !ok {
+		t.Errorf("another seller's DescribeEntity: %v", err)
+	}
+	_, err = other.ListTagsForResource(ctx(), &mc.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+	if _, ok := errors.AsType[*types.ResourceNotFoundException](err); !ok {
+		t.Errorf("another seller's ListTagsForResource: %v", err)
+	}
+	_, err = other.DescribeChangeSet(ctx(), &mc.DescribeChangeSetInput{Catalog: aws.String("AWSMarketplace"), ChangeSetId: aws.String(pending)})
+	if _, ok := errors.AsType[*types.ResourceNotFoundException](err); !ok {
+		t.Errorf("another seller's DescribeChangeSet: %v", err)
+	}
+
+	// Products are entities too.
+	products, err := cat.ListEntities(ctx(), &mc.ListEntitiesInput{Catalog: aws.String("AWSMarketplace"), EntityType: aws.String("SaaSProduct")})
+	must(t, err)
+	if len(products.EntitySummaryList) != 4 || products.EntitySummaryList[0].SaaSProductSummary == nil {
+		t.Errorf("the seller's SaaS products: %+v", products.EntitySummaryList)
+	}
+	batch, err := cat.BatchDescribeEntities(ctx(), &mc.BatchDescribeEntitiesInput{EntityRequestList: []types.EntityRequest{
+		{Catalog: aws.String("AWSMarketplace"), EntityId: aws.String("prod-e2e-analytics")},
+		{Catalog: aws.String("AWSMarketplace"), EntityId: aws.String("prod-e2e-stranger")}}})
+	must(t, err)
+	if _, ok := batch.EntityDetails["prod-e2e-analytics"]; !ok || aws.ToString(batch.Errors["prod-e2e-stranger"].ErrorCode) != "ResourceNotFoundException" {
+		t.Errorf("BatchDescribeEntities: %+v %+v", batch.EntityDetails, batch.Errors)
+	}
+}
