@@ -318,15 +318,43 @@ func (s *Service) applyChangeSet(ctx context.Context, j mercato.Job) error {
 	if err != nil {
 		return err
 	}
-	if err := s.startApplying(ctx, id); err != nil {
-		return err
+	err = s.startApplying(ctx, id)
+	if err == nil {
+		err = s.store.Update(ctx, func(tx mercato.Tx) error {
+			cs, err := tx.GetChangeSet(id)
+			if err != nil || cs.Status != mercato.ChangeSetApplying {
+				return err
+			}
+			return s.apply(tx, &cs, s.Now())
+		})
 	}
+	if err != nil && j.Attempts+1 >= mercato.MaxJobAttempts {
+		// The job gives up after this attempt: end the change set rather than hold its
+		// entities for ever.
+		return errors.Join(err, s.failOnFault(ctx, id, err))
+	}
+	return err
+}
+
+// failOnFault ends an open change set as FAILED with a SERVER_FAULT: nothing of it was
+// applied, and its entities are free again.
+func (s *Service) failOnFault(ctx context.Context, id string, cause error) error {
 	return s.store.Update(ctx, func(tx mercato.Tx) error {
 		cs, err := tx.GetChangeSet(id)
-		if err != nil || cs.Status != mercato.ChangeSetApplying {
+		if err != nil || !cs.Status.Open() {
 			return err
 		}
-		return s.apply(tx, &cs, s.Now())
+		if err := cs.Transition(mercato.ChangeSetFailed); err != nil {
+			return err
+		}
+		now := s.Now()
+		cs.EndTime, cs.FailureCode = now, mercato.FailureServerFault
+		cs.FailureDescription = "the change set could not be applied; no change was applied"
+		if err := tx.UpdateChangeSet(cs); err != nil {
+			return err
+		}
+		s.log.Error("change set failed on a fault", "changeSet", id, "err", cause)
+		return emitChangeSetFailed(tx, now, &cs)
 	})
 }
 

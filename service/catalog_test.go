@@ -412,3 +412,28 @@ func errorsAs(err error, me **mercato.Error) bool {
 	*me = e
 	return ok
 }
+
+// TestAChangeSetThatCannotApplyFreesItsEntities: when the job of a change set gives up on a
+// fault, the change set ends FAILED with SERVER_FAULT rather than lock its entities for ever.
+func TestAChangeSetThatCannotApplyFreesItsEntities(t *testing.T) {
+	e := newEnv(t)
+	e.marketplace()
+	in := service.StartChangeSetInput{Catalog: "AWSMarketplace", Changes: []mercato.Change{ch("UpdateInformation", "offer-private", `{"Name": "A"}`)}}
+	cs, err := e.svc.StartChangeSet(e.ctx, seller, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := service.FailChangeSetOnFault(e.ctx, e.svc, cs.ID); err != nil {
+		t.Fatal(err)
+	}
+	cs, _ = e.svc.ChangeSet(e.ctx, seller, "AWSMarketplace", cs.ID)
+	if cs.Status != mercato.ChangeSetFailed || cs.FailureCode != mercato.FailureServerFault {
+		t.Errorf("change set %s %s", cs.Status, cs.FailureCode)
+	}
+	if next := e.changeSet(seller, in.Changes...); next.Status != mercato.ChangeSetSucceeded {
+		t.Errorf("the offer is still held: %s", next.Status)
+	}
+	if !strings.Contains(e.events(seller), "Change Set Failed") {
+		t.Errorf("events: %s", e.events(seller))
+	}
+}
