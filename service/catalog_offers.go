@@ -24,6 +24,7 @@ var offerChanges = map[string]func(*catalogPlan, *mercato.Change) error{
 	"UpdateValidityTerms":        (*catalogPlan).updateTerms,
 	"UpdatePaymentScheduleTerms": (*catalogPlan).updateTerms,
 	"UpdateRenewalTerms":         (*catalogPlan).updateTerms,
+	"UpdateNetPaymentTerms":      (*catalogPlan).updateTerms,
 	"ReleaseOffer":               (*catalogPlan).releaseOffer,
 }
 

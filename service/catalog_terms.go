@@ -32,7 +32,7 @@ var catalogTermKinds = map[string]string{
 	"UsageBasedPricingTerm": "UpdatePricingTerms", "ConfigurableUpfrontPricingTerm": "UpdatePricingTerms",
 	"FixedUpfrontPricingTerm": "UpdatePricingTerms", "RecurringPaymentTerm": "UpdatePricingTerms",
 	"FreeTrialPricingTerm": "UpdatePricingTerms", "ByolPricingTerm": "UpdatePricingTerms",
-	"VariablePaymentTerm": "UpdatePricingTerms",
+	"VariablePaymentTerm": "UpdatePricingTerms", "NetPaymentTerm": "UpdateNetPaymentTerms",
 }
 
 // decodeCatalogTerm converts one term of a change's Details, at field path (e.g. "Terms[0]"),

@@ -437,3 +437,33 @@ func TestAChangeSetThatCannotApplyFreesItsEntities(t *testing.T) {
 		t.Errorf("events: %s", e.events(seller))
 	}
 }
+
+// TestOfferChangesMakeTheOffer: the change set the console builds from an offer makes that
+// offer, terms, targeting and availability included.
+func TestOfferChangesMakeTheOffer(t *testing.T) {
+	e := newEnv(t)
+	e.marketplace()
+	p12 := mercato.Period{Months: 12}
+	want := mercato.Offer{ProductID: product, Visibility: "private", Buyers: []string{buyer2}, ExpiresAt: day(2026, 2, 1),
+		Listing: mercato.OfferListing{Name: "From the console"}, Terms: mercato.Terms{
+			{Validity: &mercato.ValidityTerm{AgreementDuration: &p12}},
+			{PaymentSchedule: &mercato.PaymentScheduleTerm{CurrencyCode: "EUR", Schedule: []mercato.ScheduleItem{
+				{ChargeDate: day(2026, 3, 1), ChargeAmount: amt("500.00")}, {ChargeDate: day(2026, 9, 1), ChargeAmount: amt("500.00")}}}},
+			{Support: &mercato.SupportTerm{RefundPolicy: "Write to billing@acme.example within 14 days"}},
+		}}
+	cs := e.changeSet(seller, service.OfferChanges(want, true, true)...)
+	if cs.Status != mercato.ChangeSetSucceeded {
+		t.Fatalf("%s %+v", cs.Status, cs.Changes)
+	}
+	got := offer(t, e, cs.Changes[0].EntityID)
+	want.Terms.FillIDs(got.ID)
+	if got.State != mercato.OfferReleased || got.Listing.Name != want.Listing.Name || !got.ExpiresAt.Equal(want.ExpiresAt) ||
+		len(got.Buyers) != 1 || got.Buyers[0] != buyer2 {
+		t.Errorf("offer %+v", got)
+	}
+	b1, _ := json.Marshal(want.Terms)
+	b2, _ := json.Marshal(got.Terms)
+	if string(b1) != string(b2) {
+		t.Errorf("terms\n got %s\nwant %s", b2, b1)
+	}
+}
