@@ -71,8 +71,8 @@ func (in *StartChangeSetInput) Validate() error {
 	if in.Intent != "" && in.Intent != "APPLY" && in.Intent != "VALIDATE" {
 		p.Add("Intent", "must be APPLY or VALIDATE")
 	}
-	if len(in.Tags) > maxCatalogTags {
-		p.Add("ChangeSetTags", "at most %d tags", maxCatalogTags)
+	if len(in.Tags) > 0 {
+		checkTags(&p, "ChangeSetTags", in.Tags)
 	}
 	if len(in.Changes) < 1 || len(in.Changes) > MaxChanges {
 		p.Add("ChangeSet", "must hold 1 to %d changes, has %d", MaxChanges, len(in.Changes))

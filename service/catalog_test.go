@@ -467,3 +467,18 @@ func TestOfferChangesMakeTheOffer(t *testing.T) {
 		t.Errorf("terms\n got %s\nwant %s", b2, b1)
 	}
 }
+
+// TestAScenarioAppliesAgainAfterTheCatalogChangedItsOffer: a sandbox restarted with its scenario
+// applies it again; an offer the seller has extended since is the scenario's still, not a
+// conflict.
+func TestAScenarioAppliesAgainAfterTheCatalogChangedItsOffer(t *testing.T) {
+	e := newEnv(t)
+	e.marketplace()
+	if cs := e.changeSet(seller, ch("UpdateAvailability", "offer-private", `{"AvailabilityEndDate": "2026-06-30"}`)); cs.Status != mercato.ChangeSetSucceeded {
+		t.Fatalf("extend: %s", cs.Status)
+	}
+	e.marketplace()
+	if o := offer(t, e, "offer-private"); !o.ExpiresAt.Equal(day(2026, 7, 1)) {
+		t.Errorf("applying the scenario again changed the extended offer: expires %s", o.ExpiresAt)
+	}
+}
