@@ -482,3 +482,49 @@ func TestAScenarioAppliesAgainAfterTheCatalogChangedItsOffer(t *testing.T) {
 		t.Errorf("applying the scenario again changed the extended offer: expires %s", o.ExpiresAt)
 	}
 }
+
+// TestAmendChangesTheRenewalConfigurationOnly: intent AMEND turns auto-renewal on in place;
+// every other change is UNSUPPORTED_ACTION, and the seller may not amend the buyer's choice.
+func TestAmendChangesTheRenewalConfigurationOnly(t *testing.T) {
+	e := newEnv(t)
+	e.marketplace()
+	three := 3
+	e.apply(mercato.Scenario{Offers: []mercato.Offer{{ID: "offer-renewing", ProductID: product, Visibility: "private",
+		Buyers: []string{buyer2}, ExpiresAt: day(2026, 3, 1), Terms: mercato.Terms{
+			{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: "USD", Duration: &mercato.Period{Months: 12}, Price: amt("1200")}},
+			{Renewal: &mercato.RenewalTerm{MaxRenewals: &three}}}}}})
+	a := e.accept("offer-renewing", buyer2)
+	in := service.CreateAgreementRequestInput{Intent: "AMEND", SourceAgreementID: a.ID,
+		Terms: []service.RequestedTerm{{ID: "offer-renewing-term-2", Renewal: &mercato.RenewalConfiguration{EnableAutoRenew: true}}}}
+	if _, err := e.svc.CreateAgreementRequest(e.ctx, seller, in); mercato.ErrorCodeOf(err) != mercato.EForbidden {
+		t.Errorf("the seller amends: %v", err)
+	}
+	bad := in
+	bad.Terms = []service.RequestedTerm{{ID: "offer-renewing-term-1"}}
+	if _, err := e.svc.CreateAgreementRequest(e.ctx, buyer2, bad); !hasReason(err, "UNSUPPORTED_ACTION") {
+		t.Errorf("amending the price term: %v", err)
+	}
+	q, err := e.svc.CreateAgreementRequest(e.ctx, buyer2, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q.Summary.Charges) != 0 {
+		t.Errorf("an amendment of the renewal charges %+v", q.Summary.Charges)
+	}
+	id, err := e.svc.AcceptAgreementRequest(e.ctx, buyer2, q.Request.ID, nil)
+	if err != nil || id != a.ID {
+		t.Fatalf("accept: %v, agreement %s", err, id)
+	}
+	got, _ := e.svc.Agreement(e.ctx, a.ID)
+	if b, _ := service.EndTimeBehavior(&got); b != "RENEW" || got.Status != mercato.AgreementActive {
+		t.Errorf("after the amendment: %s, %s", b, got.Status)
+	}
+	if !strings.Contains(e.events(buyer2), "Purchase Agreement Amended - Acceptor") {
+		t.Errorf("events: %s", e.events(buyer2))
+	}
+}
+
+func hasReason(err error, reason string) bool {
+	me, ok := err.(*mercato.Error)
+	return ok && me.Reason == reason
+}
