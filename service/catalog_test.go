@@ -222,28 +222,29 @@ func TestChangeSetRules(t *testing.T) {
 		{"an agreement of another seller", freeSeller, []mercato.Change{named("O", "CreateReplacementOffer", "", `{"AgreementId": "agmt-nope"}`)},
 			0, "INVALID_AGREEMENT_ID", "Details.AgreementId"},
 	}
-	e := newEnv(t)
-	e.marketplace()
-	e.apply(mercato.Scenario{
-		Accounts: []mercato.Account{{ID: freeSeller, Name: "Free Tools", Roles: []mercato.Role{mercato.RoleSeller}}},
-		Products: []mercato.Product{{ID: "prod-free", SellerID: freeSeller, Type: mercato.ProductSaaS, Title: "Free tool"}},
-		Offers: []mercato.Offer{{ID: "offer-free", ProductID: "prod-free", Visibility: "public", Terms: mercato.Terms{
-			{Byol: &mercato.ByolPricingTerm{}}}}},
-	})
-	before := offerCount(t, e)
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			se := *e
-			se.t = t
-			failsWith(t, se.changeSet(c.as, c.changes...), c.at, c.code, c.field)
-			if n := offerCount(t, e); n != before {
-				t.Errorf("a failed change set left %d offers, want %d", n, before)
-			}
+	eachStore(t, func(t *testing.T, e *env) {
+		e.marketplace()
+		e.apply(mercato.Scenario{
+			Accounts: []mercato.Account{{ID: freeSeller, Name: "Free Tools", Roles: []mercato.Role{mercato.RoleSeller}}},
+			Products: []mercato.Product{{ID: "prod-free", SellerID: freeSeller, Type: mercato.ProductSaaS, Title: "Free tool"}},
+			Offers: []mercato.Offer{{ID: "offer-free", ProductID: "prod-free", Visibility: "public", Terms: mercato.Terms{
+				{Byol: &mercato.ByolPricingTerm{}}}}},
 		})
-	}
-	if !strings.Contains(e.events(seller), "Change Set Failed") {
-		t.Errorf("no Change Set Failed event: %s", e.events(seller))
-	}
+		before := offerCount(t, e)
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				se := *e
+				se.t = t
+				failsWith(t, se.changeSet(c.as, c.changes...), c.at, c.code, c.field)
+				if n := offerCount(t, e); n != before {
+					t.Errorf("a failed change set left %d offers, want %d", n, before)
+				}
+			})
+		}
+		if !strings.Contains(e.events(seller), "Change Set Failed") {
+			t.Errorf("no Change Set Failed event: %s", e.events(seller))
+		}
+	})
 }
 
 func offerCount(t *testing.T, e *env) int {
