@@ -338,6 +338,11 @@ func (s *Service) expire(ctx context.Context, j mercato.Job) error {
 		if a.Status != mercato.AgreementActive || a.EndTime.After(j.DueAt) {
 			return nil // ended otherwise first
 		}
+		if r, err := renewalOf(tx, &a); err != nil {
+			return err
+		} else if r != nil {
+			return s.renew(tx, &a, r, j.DueAt)
+		}
 		if err := a.Transition(mercato.AgreementExpired, j.DueAt); err != nil {
 			return err
 		}
