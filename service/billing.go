@@ -76,10 +76,13 @@ func (s *Service) scheduleAgreement(tx mercato.Tx, a *mercato.Agreement, now tim
 			return err
 		}
 	}
-	if !a.EndTime.IsZero() {
-		return putJob(tx, jobExpire, "expire:"+a.ID, a.EndTime, expireJob{a.ID})
+	if a.EndTime.IsZero() {
+		return nil
 	}
-	return nil
+	if err := scheduleEndingNotices(tx, a, now); err != nil {
+		return err
+	}
+	return putJob(tx, jobExpire, "expire:"+a.ID, a.EndTime, expireJob{a.ID})
 }
 
 func scheduleClose(tx mercato.Tx, p mercato.BillingPeriod) error {

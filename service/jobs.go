@@ -48,6 +48,7 @@ func (s *Service) jobHandlers() map[mercato.JobKind]jobHandler {
 		jobRefundCaseReview:        s.reviewRefundCase,
 		jobRefundCaseCancel:        s.cancelOnDate,
 		jobApplyChangeSet:          s.applyChangeSet,
+		jobEndingNotice:            s.sendEndingNotice,
 	}
 }
 

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"strings"
 	"testing"
 
 	"mercato"
@@ -31,6 +32,17 @@ func TestAgreementRenewsAtItsEnd(t *testing.T) {
 		first, err := e.svc.AcceptAgreementRequest(e.ctx, buyer2, q.Request.ID, nil)
 		if err != nil {
 			t.Fatal(err)
+		}
+
+		// Both parties hear of the end 180, 120, 90, 60 and 30 days ahead; the seller hears of the
+		// renewal 30 days ahead.
+		e.advanceTo(day(2026, 12, 31))
+		if got := e.events(buyer2); strings.Count(got, "Purchase Agreement Ending - Acceptor") != 5 {
+			t.Errorf("the buyer's events: %s", got)
+		}
+		if got := e.events(seller); strings.Count(got, "Purchase Agreement Ending - Proposer") != 5 ||
+			strings.Count(got, "Purchase Agreement Renewal Upcoming - Proposer") != 1 {
+			t.Errorf("the seller's events: %s", got)
 		}
 
 		e.advanceTo(day(2027, 1, 2))
