@@ -1,6 +1,8 @@
 package console_test
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,4 +143,34 @@ func (e *env) buyerSees(buyer, id string) bool {
 		}
 	}
 	return false
+}
+
+// TestBuyerTurnsAutoRenewalOffAndOn: the buyer's agreement page amends the renewal term.
+func TestBuyerTurnsAutoRenewalOffAndOn(t *testing.T) {
+	e := newEnv(t)
+	three := 3
+	err := e.svc.ApplyScenario(e.ctx, mercato.Scenario{Offers: []mercato.Offer{{ID: "offer-renewing", ProductID: "prod-acme-backup", Visibility: "private",
+		Buyers: []string{beispiel}, ExpiresAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Terms: mercato.Terms{
+			{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: "USD", Duration: &mercato.Period{Months: 12}, Price: mercato.MustAmount("100")}},
+			{Renewal: &mercato.RenewalTerm{MaxRenewals: &three}}}}},
+		Agreements: []mercato.ScenarioAgreement{{ID: "agmt-renewing", OfferID: "offer-renewing", BuyerID: beispiel,
+			AcceptedAt: time.Date(2026, 1, 16, 0, 0, 0, 0, time.UTC)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.client()
+	c.signIn(beispielKey, beispielSec)
+	page := "/console/buyer/agreements/agmt-renewing"
+	if r := c.get(page); !strings.Contains(r.body, "Auto-renewal is <strong>off</strong>") {
+		t.Fatalf("the page does not say auto-renewal is off:\n%s", r.body)
+	}
+	for _, want := range []string{"on", "off"} {
+		r := c.post(page+"/renewal", c.form(c.csrf(page), "autoRenew", want))
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("turn %s: %d\n%s", want, r.status, r.body)
+		}
+		if body := c.get(page).body; !strings.Contains(body, "Auto-renewal is <strong>"+want+"</strong>") {
+			t.Errorf("after turning auto-renewal %s the page says otherwise", want)
+		}
+	}
 }

@@ -76,6 +76,7 @@ func (c *Console) buyerRoutes(m *http.ServeMux, buyer func(pageHandler) http.Han
 	m.HandleFunc("POST "+a+"/payments/{pid}/accept", buyer(c.approvePayment))
 	m.HandleFunc("POST "+a+"/payments/{pid}/reject", buyer(c.rejectPayment))
 	m.HandleFunc("POST "+a+"/refund", buyer(c.fileRefund))
+	m.HandleFunc("POST "+a+"/renewal", buyer(c.setAutoRenew))
 	m.HandleFunc("GET /console/buyer/refunds", buyer(c.buyerRefunds))
 	m.HandleFunc("POST /console/buyer/refunds/{rid}/answer", buyer(c.answerRefund))
 	m.HandleFunc("GET /console/buyer/requests", buyer(c.buyerRequests))
