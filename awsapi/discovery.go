@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -235,14 +236,7 @@ func (in *productIDIn) Validate() error {
 	return p.Err("invalid request")
 }
 
-func (in *productIDIn) id() string { return cmpOr(in.ListingID, in.ProductID) }
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
+func (in *productIDIn) id() string { return cmp.Or(in.ListingID, in.ProductID) }
 
 // fulfillmentTypes are the fulfillment option types of each product type.
 var fulfillmentTypes = map[mercato.ProductType][2]string{
@@ -280,7 +274,7 @@ func productOut(p *mercato.Product, seller *mercato.Account, listing bool) map[s
 func units(p *mercato.Product) []any {
 	out := []any{}
 	for _, d := range p.Dimensions {
-		out = append(out, map[string]any{"pricingUnitType": "UNITS", "displayName": cmpOr(d.Unit, d.Key)})
+		out = append(out, map[string]any{"pricingUnitType": "UNITS", "displayName": cmp.Or(d.Unit, d.Key)})
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -58,14 +59,7 @@ func (c *Console) startChanges(w http.ResponseWriter, r *http.Request, u *user, 
 		c.showSellerOffers(w, r, u, status, offerForm{Visibility: "private", Pricing: "fixed", Duration: "P12M", Currency: "USD", Error: msg})
 		return
 	}
-	http.Redirect(w, r, "/console/seller/offers?notice=change-set-started#"+cmpOr(anchor, "change-set-"+cs.ID), http.StatusSeeOther)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	http.Redirect(w, r, "/console/seller/offers?notice=change-set-started#"+cmp.Or(anchor, "change-set-"+cs.ID), http.StatusSeeOther)
 }
 
 // createDraft starts the change set that creates the form's offer as a draft.
@@ -281,7 +275,7 @@ func readOfferForm(r *http.Request) offerForm {
 	get := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	f := offerForm{ID: get("id"), ProductID: get("product"), Name: get("name"), Visibility: r.PostFormValue("visibility"),
 		Buyers: get("buyers"), Expires: get("expires"), Pricing: r.PostFormValue("pricing"), Price: get("price"),
-		Duration: r.PostFormValue("duration"), Schedule: get("schedule"), Currency: cmpOr(r.PostFormValue("currency"), "USD"),
+		Duration: r.PostFormValue("duration"), Schedule: get("schedule"), Currency: cmp.Or(r.PostFormValue("currency"), "USD"),
 		RefundPolicy: get("refundPolicy")}
 	if !slices.Contains(currencies, f.Currency) {
 		f.Currency = "USD"

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -166,7 +167,7 @@ func withOfferRules(p mercato.Problems, o *mercato.Offer) mercato.Problems {
 // terms reads the form's pricing into the offer's terms, with the problems of the pricing fields.
 func (f *offerForm) terms(o *mercato.Offer) mercato.Problems {
 	var p mercato.Problems
-	currency := mercato.Currency(cmpOr(f.Currency, "USD"))
+	currency := mercato.Currency(cmp.Or(f.Currency, "USD"))
 	switch f.Pricing {
 	case "fixed", "recurring":
 		price, problem := formAmount(f.Price)

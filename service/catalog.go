@@ -2,6 +2,7 @@ package service
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -165,7 +166,7 @@ func (s *Service) StartChangeSet(ctx context.Context, caller string, in StartCha
 // startChangeSet stores a new change set and schedules its job.
 func (s *Service) startChangeSet(tx mercato.Tx, caller string, in StartChangeSetInput, now time.Time) (mercato.ChangeSet, error) {
 	cs := mercato.ChangeSet{ID: randomID(25), Name: in.Name, Catalog: in.Catalog, SellerID: caller,
-		Intent: cmpOr(in.Intent, "APPLY"), Status: mercato.ChangeSetPreparing, ClientToken: in.ClientToken,
+		Intent: cmp.Or(in.Intent, "APPLY"), Status: mercato.ChangeSetPreparing, ClientToken: in.ClientToken,
 		StartTime: now, Changes: slices.Clone(in.Changes), Tags: in.Tags}
 	for i := range cs.Changes {
 		cs.Changes[i].EntityID = entityID(cs.Changes[i].EntityID)
@@ -189,13 +190,6 @@ func (s *Service) startChangeSet(tx mercato.Tx, caller string, in StartChangeSet
 	}
 	return cs, audit(tx, now, caller, "StartChangeSet", "ChangeSet", cs.ID, in.ClientToken,
 		map[string]any{"name": cs.Name, "intent": cs.Intent, "entities": cs.EntityIDs(), "changes": len(cs.Changes)})
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // entityID strips the revision from an entity identifier (offer-1@3 is offer-1).
@@ -457,11 +451,11 @@ func changeErrorOf(err error) (mercato.ChangeError, bool) {
 	code := me.Reason
 	switch me.Code {
 	case mercato.EInvalid:
-		code = cmpOr(code, "INVALID_INPUT")
+		code = cmp.Or(code, "INVALID_INPUT")
 	case mercato.ENotFound:
-		code = cmpOr(code, "RESOURCE_NOT_FOUND")
+		code = cmp.Or(code, "RESOURCE_NOT_FOUND")
 	case mercato.EConflict, mercato.EForbidden:
-		code = cmpOr(code, "INVALID_STATE")
+		code = cmp.Or(code, "INVALID_STATE")
 	default:
 		return mercato.ChangeError{}, false
 	}

@@ -69,6 +69,9 @@ func privateDraft(product, buyers, end string, release bool) []mercato.Change {
 	return cs
 }
 
+// TestChangeSetReleasesAPrivateOfferThatItsBuyerAccepts: one change set creates, targets, prices
+// and releases a private offer; only its buyer accepts it, and once accepted it is not ended by
+// its availability.
 func TestChangeSetReleasesAPrivateOfferThatItsBuyerAccepts(t *testing.T) {
 	eachStore(t, func(t *testing.T, e *env) {
 		e.marketplace()
@@ -139,6 +142,8 @@ func (e *env) events(account string) string {
 	return strings.Join(out, ",")
 }
 
+// TestDraftOffersAreInvisibleToBuyers: a draft is on no buyer's offers page, cannot be accepted
+// and is not found through Discovery.
 func TestDraftOffersAreInvisibleToBuyers(t *testing.T) {
 	e := newEnv(t)
 	e.marketplace()
@@ -327,6 +332,9 @@ func TestAReplacementOfferReplacesTheAgreement(t *testing.T) {
 	}
 }
 
+// TestStartChangeSetIsIdempotentAndLocksItsEntities: a client token returns the same change set;
+// an open change set holds its entities; only the seller's entities can be changed; a change set
+// still preparing can be cancelled.
 func TestStartChangeSetIsIdempotentAndLocksItsEntities(t *testing.T) {
 	e := newEnv(t)
 	e.marketplace()
@@ -371,6 +379,7 @@ func TestStartChangeSetIsIdempotentAndLocksItsEntities(t *testing.T) {
 	}
 }
 
+// TestValidateIntentChangesNothing: intent VALIDATE succeeds without applying the change.
 func TestValidateIntentChangesNothing(t *testing.T) {
 	e := newEnv(t)
 	e.marketplace()
