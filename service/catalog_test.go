@@ -538,3 +538,42 @@ func hasReason(err error, reason string) bool {
 	me, ok := err.(*mercato.Error)
 	return ok && me.Reason == reason
 }
+
+// TestProductChanges applies the product change types the seeds need: title, dimensions and
+// visibility; a product named with another product type's entity type is not found.
+func TestProductChanges(t *testing.T) {
+	e := newEnv(t)
+	e.marketplace()
+	prod := func(changeType, details string) mercato.Change {
+		return mercato.Change{ChangeType: changeType, EntityType: "SaaSProduct@1.0", EntityID: product, Details: json.RawMessage(details)}
+	}
+	cs := e.changeSet(seller,
+		prod("UpdateInformation", `{"ProductTitle": "Analytics Pro"}`),
+		prod("AddDimensions", `[{"Key": "seats", "Description": "Seats", "Name": "Seats", "Types": ["Entitled"], "Unit": "Users"},
+			{"Key": "gigabytes", "Name": "Storage", "Types": ["ExternallyMetered"], "Unit": "GB"}]`),
+		prod("UpdateVisibility", `{"TargetVisibility": "Limited"}`))
+	if cs.Status != mercato.ChangeSetSucceeded {
+		t.Fatalf("%s %+v", cs.Status, cs.Changes)
+	}
+	p, err := e.svc.Product(e.ctx, product)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seats, _ := p.Dimension("seats")
+	gb, _ := p.Dimension("gigabytes")
+	if p.Title != "Analytics Pro" || p.Visibility != "limited" || seats.Metered || !gb.Metered || gb.Unit != "GB" {
+		t.Errorf("product %+v", p)
+	}
+	if cs := e.changeSet(seller, prod("ReleaseProduct", `{}`)); cs.Status != mercato.ChangeSetSucceeded {
+		t.Errorf("release: %s", cs.Status)
+	} else if p, _ := e.svc.Product(e.ctx, product); p.Visibility != "public" {
+		t.Errorf("a released product is %s", p.Visibility)
+	}
+	failsWith(t, e.changeSet(seller, prod("AddDimensions", `[{"Key": "seats"}]`)), 0, "DUPLICATE_DIMENSION", "Details[0].Key")
+	wrong := prod("UpdateInformation", `{"ProductTitle": "x"}`)
+	wrong.EntityType = "AmiProduct@1.0"
+	_, err = e.svc.StartChangeSet(e.ctx, seller, service.StartChangeSetInput{Catalog: "AWSMarketplace", Changes: []mercato.Change{wrong}})
+	if mercato.ErrorCodeOf(err) != mercato.ENotFound {
+		t.Errorf("a SaaS product named as an AMI product: %v, want ENotFound", err)
+	}
+}
