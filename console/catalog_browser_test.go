@@ -98,7 +98,13 @@ func TestBrowserOfferLifecycle(t *testing.T) {
 	b.shot("26-buyer-private-offers")
 	b.open("/console/buyer/offers/"+abo, "buyer_offer")
 	b.wantText("#refund-policy", "Full refund within 30 days")
+	b.wantText("#replaces-agreement", privateAgmt)
 	b.shotFull("27-buyer-abo-offer")
+	b.click("#confirm")
+	b.submit("#accept-offer", "buyer_agreement")
+	if a, _ := b.env.svc.DescribeAgreement(b.env.ctx, buyerCorp, privateAgmt); a.Status != mercato.AgreementReplaced {
+		t.Errorf("after accepting the agreement-based offer the agreement is %s, want REPLACED", a.Status)
+	}
 	b.open("/console/buyer/agreements/"+privateAgmt, "buyer_agreement")
 	b.wantText("#refund-policy", "Full refund within 30 days")
 	b.submit("#signout", "signin")

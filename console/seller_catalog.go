@@ -252,6 +252,11 @@ func (c *Console) createReplacement(w http.ResponseWriter, r *http.Request, u *u
 	}
 	o.ReplacesAgreementID = a.ID
 	lastDay(&o)
+	if !a.EndTime.IsZero() && o.Terms.Duration() == nil && o.Terms.EndTime(a.StartTime).IsZero() {
+		// The new agreement ends when the one it replaces would have: the form asks no duration.
+		end := a.EndTime
+		o.Terms = append(o.Terms, mercato.Term{Validity: &mercato.ValidityTerm{AgreementEndDate: &end}})
+	}
 	c.startChanges(w, r, u, service.OfferChanges(o, true, true), "")
 }
 
