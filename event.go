@@ -132,7 +132,7 @@ var eventKinds = []struct {
 	{EventAgreementAmended, eventKind{SourceAgreement, GroupAgreements, allParties, "Agreement amended", false}},
 	{EventAgreementEnded, eventKind{SourceAgreement, GroupAgreements, allParties, "Agreement ended", false}},
 	{EventAgreementEnding, eventKind{SourceAgreement, GroupAgreements, twoParties, "Agreement ending soon", false}},
-	{EventAgreementRenewalUpcoming, eventKind{SourceAgreement, GroupAgreements, twoParties, "Renewal upcoming", false}},
+	{EventAgreementRenewalUpcoming, eventKind{SourceAgreement, GroupAgreements, proposerOnly, "Renewal upcoming", false}},
 	{EventAgreementRenewalTermsFinalized, eventKind{SourceAgreement, GroupAgreements, twoParties, "Renewal terms finalized", false}},
 	{EventLicenseUpdated, eventKind{SourceAgreement, GroupLicenses, makerOnly, "License granted or changed", false}},
 	{EventLicenseDeprovisioned, eventKind{SourceAgreement, GroupLicenses, makerOnly, "License deprovisioned", false}},

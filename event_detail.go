@@ -426,9 +426,9 @@ func OfferARN(seller, id string) string {
 	return "arn:aws:aws-marketplace:" + EventRegion + ":" + seller + ":AWSMarketplace/Offer/" + id
 }
 
-// OfferReleased tells the seller of record and, if another, the manufacturer that an offer was
+// OfferReleasedNotice tells the seller of record and, if another, the manufacturer that an offer was
 // released at time at.
-func OfferReleased(d OfferReleasedDetail, at time.Time) Notice {
+func OfferReleasedNotice(d OfferReleasedDetail, at time.Time) Notice {
 	n := Notice{Kind: EventOfferReleased, Time: at, ResourceID: d.Offer.ID,
 		Resources: []string{OfferARN(d.SellerOfRecord.AccountID, d.Offer.ID)}}
 	for _, acct := range slices.Compact([]string{d.SellerOfRecord.AccountID, d.Manufacturer.AccountID}) {

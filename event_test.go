@@ -106,7 +106,7 @@ func TestEventShapes(t *testing.T) {
 		{"disbursement-paused", DisbursementPaused(tSeller, "EUR", day("2026-03-10T00:00:00Z"))},
 		{"change-set-failed", ChangeSetCompleted(EventChangeSetFailed, tSeller, "cs-1", "Create my product",
 			day("2026-01-02T13:45:22Z"), day("2026-01-02T14:55:22Z"), "CLIENT_ERROR")},
-		{"offer-released-channel", OfferReleased(offer, day("2026-01-03T00:00:00Z"))},
+		{"offer-released-channel", OfferReleasedNotice(offer, day("2026-01-03T00:00:00Z"))},
 		{"product-request-created", ProductRequest(EventProductRequestCreated, prodReq, prodReqARNs, []string{tBuyer},
 			day("2026-01-04T00:00:00Z"))},
 		{"refund-request-completed", RefundRequest(EventRefundRequestCompleted, refund, direct, "", day("2026-02-12T00:00:00Z"))},

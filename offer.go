@@ -23,7 +23,14 @@ type Offer struct {
 	Renewal bool `json:"renewal,omitempty"`
 	// ChannelPartner is the reseller account of a channel-partner private offer, if any.
 	ChannelPartner string `json:"channelPartner,omitempty"`
+	// State is Draft until the seller releases the offer; buyers never see a draft.
+	State OfferState `json:"state,omitempty"`
+	// Listing is what the Catalog API keeps beside the terms (name, countries, dates).
+	Listing OfferListing `json:"listing,omitzero"`
 }
+
+// Released reports whether buyers may see the offer: it is not a draft.
+func (o *Offer) Released() bool { return o.State != OfferDraft }
 
 var proposalIDPattern = regexp.MustCompile(`^(at-|ap-)[A-Za-z0-9]{1,61}$`)
 

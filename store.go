@@ -144,6 +144,7 @@ type Tx interface {
 	PutSetting(key, value string) error
 
 	RevenueTx // metering, collections, disbursements (revenue.go)
+	CatalogTx // change sets and tags of the Catalog API (changeset.go)
 }
 
 // OfferFilter selects offers; zero fields match all.

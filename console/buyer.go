@@ -23,7 +23,8 @@ type buyerAgreementView struct {
 	Refund        refundForm
 	RefundKinds   []mercato.RefundKind
 	// SetUp says the product has a registration page the buyer can go (back) to.
-	SetUp bool
+	SetUp   bool
+	Contact sellerContact // the refund policy and the seller
 }
 
 // buyerAgreement shows one of the buyer's agreements: terms, invoices with their credit memos,
@@ -56,7 +57,8 @@ func (c *Console) showBuyerAgreementWith(w http.ResponseWriter, r *http.Request,
 func (c *Console) buyerAgreementData(ctx context.Context, u *user, a mercato.Agreement) (buyerAgreementView, error) {
 	n := c.names(ctx)
 	v := buyerAgreementView{A: a, Product: n.Product(a.ProductID), Seller: n.Account(a.ProposerID), Terms: viewTerms(a.Terms),
-		SetUp: a.Status == mercato.AgreementActive && c.hasFulfillment(ctx, a.ProductID)}
+		SetUp:   a.Status == mercato.AgreementActive && c.hasFulfillment(ctx, a.ProductID),
+		Contact: c.contactOf(ctx, a.ProductID, a.ProposerID, a.Terms)}
 	// Invoices has no side of its own: the filter on the buyer keeps it to the caller's.
 	invoices, err := c.svc.Invoices(ctx, mercato.InvoiceFilter{AgreementID: a.ID, BuyerID: u.ID})
 	if err != nil {

@@ -52,13 +52,14 @@ func TestRefundFormRefusesADecimalComma(t *testing.T) {
 }
 
 // TestPrivateOfferExpiringInThePastIsRefused: such an offer was created with a success notice,
-// though no buyer could ever accept it. Business time is 16 Jan 2026.
+// though no buyer could ever accept it. Business time is 16 Jan 2026; the form's date is the
+// last day a buyer may accept, as the Catalog's AvailabilityEndDate, so the 15th is past.
 func TestPrivateOfferExpiringInThePastIsRefused(t *testing.T) {
 	e := newEnv(t)
 	seller := e.client()
 	seller.signIn(acmeKey, acmeSecret)
 	token := seller.csrf("/console/seller/offers")
-	for _, expires := range []string{"2026-01-10", "2026-01-16"} {
+	for _, expires := range []string{"2026-01-10", "2026-01-15"} {
 		r := seller.post("/console/seller/offers", seller.form(token, "id", "offer-past", "product", "prod-acme-backup",
 			"visibility", "private", "buyers", buyerCorp, "expires", expires, "pricing", "fixed", "price", "100", "duration", "P1M"))
 		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "already past") {

@@ -20,6 +20,7 @@ type offerView struct {
 	Why       string             // why it cannot be accepted, when it cannot
 	Active    *mercato.Agreement // the buyer's active agreement that makes an acceptance a duplicate
 	Replaces  *mercato.Agreement // the buyer's active agreement that an acceptance replaces
+	Closed    string             // "Accepted" or "Expired" for the buyer's private offers it can no longer accept
 }
 
 // visibleOffers returns the offers the buyer may see, as the service judges them for acceptance.
@@ -55,9 +56,11 @@ func whyNot(o service.BuyerOffer) string {
 const duplicateAdvice = "You already have an active contract for this product, so this offer cannot be accepted. " +
 	"Ask the seller for an agreement-based offer that replaces your current agreement, or have the current agreement cancelled first."
 
-// offersView is the data of the offers page.
+// offersView is the data of the offers page: the buyer's private offers in the seed's two
+// tabs, "Available private offers" and "Accepted and expired offers", then the public ones.
 type offersView struct {
 	Private []offerView
+	Closed  []offerView
 	Public  []offerView
 }
 
@@ -68,21 +71,45 @@ func (c *Console) buyerOffers(w http.ResponseWriter, r *http.Request, u *user) {
 		c.fail(w, r, u, err)
 		return
 	}
+	status, err := c.privateStatus(r, u)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
 	var v offersView
 	for _, o := range all {
-		if o.IsPrivate() {
-			v.Private = append(v.Private, o)
-		} else {
+		switch {
+		case !o.IsPrivate():
 			v.Public = append(v.Public, o)
+		case status[o.ID] == service.OfferAccepted:
+			o.Available, o.Why, o.Closed = false, "You accepted this offer.", "Accepted"
+			v.Closed = append(v.Closed, o)
+		case status[o.ID] == service.OfferExpired:
+			o.Closed = "Expired"
+			v.Closed = append(v.Closed, o)
+		default:
+			v.Private = append(v.Private, o)
 		}
 	}
 	c.render(w, r, http.StatusOK, page{Name: "buyer_offers", Title: "Offers", Nav: "buyer-offers", User: u, Data: v})
 }
 
+// privateStatus returns, by offer ID, whether the buyer's private offers are available,
+// accepted or expired, as the Discovery API tells the buyer.
+func (c *Console) privateStatus(r *http.Request, u *user) (map[string]string, error) {
+	offers, err := c.svc.DiscoverOffers(r.Context(), u.ID, "")
+	out := map[string]string{}
+	for _, o := range offers {
+		out[o.Offer.ID] = o.Status
+	}
+	return out, err
+}
+
 // offerPageView is the data of an offer's page.
 type offerPageView struct {
 	O            offerView
-	Duplicate    string // the agreement that makes an acceptance a duplicate contract, after a refusal
+	Contact      sellerContact // the refund policy and the seller
+	Duplicate    string        // the agreement that makes an acceptance a duplicate contract, after a refusal
 	DuplicateURL string
 }
 
@@ -90,7 +117,8 @@ type offerPageView struct {
 func (c *Console) buyerOffer(w http.ResponseWriter, r *http.Request, u *user) {
 	o, ok := c.findOffer(w, r, u)
 	if ok {
-		c.render(w, r, http.StatusOK, c.offerPage(u, offerPageView{O: o}, ""))
+		v := offerPageView{O: o, Contact: c.contactOf(r.Context(), o.ProductID, o.SellerID, o.Offer.Terms)}
+		c.render(w, r, http.StatusOK, c.offerPage(u, v, ""))
 	}
 }
 
@@ -121,7 +149,7 @@ func (c *Console) acceptOffer(w http.ResponseWriter, r *http.Request, u *user) {
 	if !ok {
 		return
 	}
-	v := offerPageView{O: o}
+	v := offerPageView{O: o, Contact: c.contactOf(r.Context(), o.ProductID, o.SellerID, o.Offer.Terms)}
 	if r.PostFormValue("confirm") != "1" {
 		c.render(w, r, http.StatusBadRequest, c.offerPage(u, v, "Confirm that you accept the offer's terms."))
 		return

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mercato"
+	"mercato/service"
 )
 
 // maxScheduleRows bounds an installment schedule.
@@ -26,8 +27,11 @@ type offerForm struct {
 	Price      string
 	Duration   string // P1M or P12M, for a fixed upfront price
 	Schedule   string // one "YYYY-MM-DD amount" per line
-	Error      string
-	Fields     []mercato.FieldError
+	// Name, Currency and RefundPolicy are the offer's name, the currency of its price (USD,
+	// EUR, GBP, AUD, JPY) and the refund policy its support term states.
+	Name, Currency, RefundPolicy string
+	Error                        string
+	Fields                       []mercato.FieldError
 }
 
 // sellerOfferView is one of the seller's offers in the list.
@@ -36,6 +40,7 @@ type sellerOfferView struct {
 	Product string
 	Terms   []termView
 	Expired bool
+	EndDate string // a private offer's availability end date (YYYY-MM-DD)
 }
 
 // sellerOffersView is the data of the seller's offers page.
@@ -45,11 +50,14 @@ type sellerOffersView struct {
 	Form     offerForm
 	// Setups are the registration pages of those products (fulfillment.go).
 	Setups []productSetup
+	// ChangeSets are the seller's latest change sets, newest first, with their status.
+	ChangeSets []changeSetView
+	Currencies []string
 }
 
 // sellerOffers lists the seller's offers with the form to create one.
 func (c *Console) sellerOffers(w http.ResponseWriter, r *http.Request, u *user) {
-	c.showSellerOffers(w, r, u, http.StatusOK, offerForm{Visibility: "private", Pricing: "fixed", Duration: "P12M"})
+	c.showSellerOffers(w, r, u, http.StatusOK, offerForm{Visibility: "private", Pricing: "fixed", Duration: "P12M", Currency: "USD"})
 }
 
 func (c *Console) showSellerOffers(w http.ResponseWriter, r *http.Request, u *user, status int, f offerForm) {
@@ -65,11 +73,18 @@ func (c *Console) showSellerOffersWith(w http.ResponseWriter, r *http.Request, u
 	}
 	n := c.names(r.Context())
 	now := c.svc.Now()
-	v := sellerOffersView{Form: f}
+	v := sellerOffersView{Form: f, Currencies: currencies}
+	if v.ChangeSets, err = c.recentChangeSets(r, u, 10); err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
 	for i := len(offers) - 1; i >= 0; i-- {
 		o := offers[i]
-		v.Offers = append(v.Offers, sellerOfferView{Offer: o, Product: n.Product(o.ProductID), Terms: viewTerms(o.Terms),
-			Expired: o.ExpiredAt(now)})
+		ov := sellerOfferView{Offer: o, Product: n.Product(o.ProductID), Terms: viewTerms(o.Terms), Expired: o.ExpiredAt(now)}
+		if o.IsPrivate() && !o.ExpiresAt.IsZero() {
+			ov.EndDate = service.AvailabilityEndDate(&o)
+		}
+		v.Offers = append(v.Offers, ov)
 		if !slices.Contains(v.Products, o.ProductID) {
 			v.Products = append(v.Products, o.ProductID)
 		}
@@ -82,17 +97,18 @@ func (c *Console) showSellerOffersWith(w http.ResponseWriter, r *http.Request, u
 
 // createOffer creates an offer from the form.
 func (c *Console) createOffer(w http.ResponseWriter, r *http.Request, u *user) {
-	f := offerForm{ID: strings.TrimSpace(r.PostFormValue("id")), ProductID: strings.TrimSpace(r.PostFormValue("product")),
-		Visibility: r.PostFormValue("visibility"), Buyers: strings.TrimSpace(r.PostFormValue("buyers")),
-		Expires: strings.TrimSpace(r.PostFormValue("expires")), Pricing: r.PostFormValue("pricing"),
-		Price: strings.TrimSpace(r.PostFormValue("price")), Duration: r.PostFormValue("duration"),
-		Schedule: strings.TrimSpace(r.PostFormValue("schedule"))}
+	f := readOfferForm(r)
+	if r.PostFormValue("draft") == "1" {
+		c.createDraft(w, r, u, f)
+		return
+	}
 	o, p := f.offer(u.ID)
 	if len(p) > 0 {
 		f.Error, f.Fields = "The offer is not complete: see the fields below.", p
 		c.showSellerOffers(w, r, u, http.StatusBadRequest, f)
 		return
 	}
+	lastDay(&o)
 	if _, err := c.svc.CreateOffer(r.Context(), u.ID, o); err != nil {
 		status, msg := problemOf(err)
 		if status >= 500 {
@@ -112,7 +128,7 @@ func (c *Console) createOffer(w http.ResponseWriter, r *http.Request, u *user) {
 func (f *offerForm) offer(seller string) (mercato.Offer, mercato.Problems) {
 	var p mercato.Problems
 	o := mercato.Offer{ID: f.ID, ProductID: f.ProductID, SellerID: seller, Visibility: f.Visibility,
-		Buyers: formList(f.Buyers)}
+		Buyers: formList(f.Buyers), Listing: mercato.OfferListing{Name: f.Name}}
 	if o.ID == "" {
 		o.ID = "offer-" + randomHex(6)
 	}
@@ -128,6 +144,12 @@ func (f *offerForm) offer(seller string) (mercato.Offer, mercato.Problems) {
 	}
 	o.ExpiresAt = t
 	p = append(p, f.terms(&o)...)
+	if f.RefundPolicy != "" {
+		if n := len([]rune(f.RefundPolicy)); n > 500 {
+			p.Add("refundPolicy", "write at most 500 characters, not %d", n)
+		}
+		o.Terms = append(o.Terms, mercato.Term{Support: &mercato.SupportTerm{RefundPolicy: f.RefundPolicy}})
+	}
 	if len(p) > 0 {
 		p = withOfferRules(p, &o)
 	}
@@ -154,7 +176,7 @@ func withOfferRules(p mercato.Problems, o *mercato.Offer) mercato.Problems {
 // terms reads the form's pricing into the offer's terms, with the problems of the pricing fields.
 func (f *offerForm) terms(o *mercato.Offer) mercato.Problems {
 	var p mercato.Problems
-	const usd = mercato.Currency("USD")
+	currency := mercato.Currency(cmp.Or(f.Currency, "USD"))
 	switch f.Pricing {
 	case "fixed", "recurring":
 		price, problem := formAmount(f.Price)
@@ -167,7 +189,7 @@ func (f *offerForm) terms(o *mercato.Offer) mercato.Problems {
 			break
 		}
 		if f.Pricing == "recurring" {
-			o.Terms = mercato.Terms{{RecurringPayment: &mercato.RecurringPaymentTerm{CurrencyCode: usd, BillingPeriod: "Monthly", Price: price}}}
+			o.Terms = mercato.Terms{{RecurringPayment: &mercato.RecurringPaymentTerm{CurrencyCode: currency, BillingPeriod: "Monthly", Price: price}}}
 			break
 		}
 		d, err := mercato.ParsePeriod(f.Duration)
@@ -175,14 +197,14 @@ func (f *offerForm) terms(o *mercato.Offer) mercato.Problems {
 			p.Add("duration", "choose P1M or P12M")
 			break
 		}
-		o.Terms = mercato.Terms{{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: usd, Duration: &d, Price: price}}}
+		o.Terms = mercato.Terms{{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: currency, Duration: &d, Price: price}}}
 	case "schedule":
 		items, problem := parseSchedule(f.Schedule)
 		if problem != "" {
 			p.Add("schedule", "%s", problem)
 			break
 		}
-		o.Terms = mercato.Terms{{PaymentSchedule: &mercato.PaymentScheduleTerm{CurrencyCode: usd, Schedule: items}}}
+		o.Terms = mercato.Terms{{PaymentSchedule: &mercato.PaymentScheduleTerm{CurrencyCode: currency, Schedule: items}}}
 	default:
 		p.Add("pricing", "choose one pricing")
 	}

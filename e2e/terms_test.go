@@ -36,6 +36,12 @@ func TestGetAgreementTerms(t *testing.T) {
 	term := func(offer string, n int, typ string) (typeName, id *string) {
 		return aws.String(typ), aws.String(termID(offer, n))
 	}
+	// support is the support term an agreement whose offer states no refund policy reads back:
+	// its product's, as the Catalog's UpdateSupportTerms would have set it.
+	support := func(offer, policy string) types.AcceptedTerm {
+		return &types.AcceptedTermMemberSupportTerm{Value: types.SupportTerm{Type: aws.String("SupportTerm"),
+			Id: aws.String(offer + "-support"), RefundPolicy: aws.String(policy)}}
+	}
 	want := map[string][]types.AcceptedTerm{}
 	{
 		typ1, id1 := term("offer-e2e-contract", 1, "ValidityTerm")
@@ -55,6 +61,7 @@ func TestGetAgreementTerms(t *testing.T) {
 			&types.AcceptedTermMemberNetPaymentTerm{Value: types.NetPaymentTerm{Type: typ4, Id: id4, PaymentDuePeriod: aws.String("P30D")}},
 			&types.AcceptedTermMemberLegalTerm{Value: types.LegalTerm{Type: typ5, Id: id5,
 				Documents: []types.DocumentItem{{Type: aws.String("CustomEula"), Url: aws.String("https://example.com/eula.pdf")}}}},
+			support("offer-e2e-contract", "Refunds on request."),
 		}
 	}
 	{
@@ -79,6 +86,7 @@ func TestGetAgreementTerms(t *testing.T) {
 			&types.AcceptedTermMemberFixedUpfrontPricingTerm{Value: types.FixedUpfrontPricingTerm{Type: typ1, Id: id1, CurrencyCode: aws.String("USD"),
 				Duration: aws.String("P12M"), Price: aws.String("600.00"), Grants: []types.GrantItem{{DimensionKey: aws.String("workspaces"), MaxQuantity: aws.Int32(5)}}}},
 			&types.AcceptedTermMemberByolPricingTerm{Value: types.ByolPricingTerm{Type: typ2, Id: id2}},
+			support("offer-e2e-fixed", "Refunds on request."),
 		}
 	}
 	{
@@ -89,6 +97,7 @@ func TestGetAgreementTerms(t *testing.T) {
 				Grants: []types.GrantItem{{DimensionKey: aws.String("gigabytes"), MaxQuantity: aws.Int32(100)}}}},
 			&types.AcceptedTermMemberRecurringPaymentTerm{Value: types.RecurringPaymentTerm{Type: typ2, Id: id2, CurrencyCode: aws.String("USD"),
 				BillingPeriod: aws.String("Monthly"), Price: aws.String("25.00")}},
+			support("offer-e2e-storage", "Cancel any time."),
 		}
 	}
 	{
@@ -99,6 +108,7 @@ func TestGetAgreementTerms(t *testing.T) {
 			&types.AcceptedTermMemberVariablePaymentTerm{Value: types.VariablePaymentTerm{Type: typ2, Id: id2, CurrencyCode: aws.String("USD"),
 				MaxTotalChargeAmount: aws.String("10000.00"), Configuration: &types.VariablePaymentTermConfiguration{
 					PaymentRequestApprovalStrategy: types.PaymentRequestApprovalStrategyAutoApproveOnExpiration, ExpirationDuration: aws.String("P10D")}}},
+			support("offer-e2e-consulting-auto", "Unused hours are refunded."),
 		}
 	}
 	{
@@ -107,6 +117,7 @@ func TestGetAgreementTerms(t *testing.T) {
 			&types.AcceptedTermMemberVariablePaymentTerm{Value: types.VariablePaymentTerm{Type: typ1, Id: id1, CurrencyCode: aws.String("EUR"),
 				MaxTotalChargeAmount: aws.String("5000.00"), Configuration: &types.VariablePaymentTermConfiguration{
 					PaymentRequestApprovalStrategy: types.PaymentRequestApprovalStrategyWaitForApproval}}},
+			support("offer-e2e-consulting-wait", "Unused hours are refunded."),
 		}
 	}
 
@@ -153,6 +164,7 @@ func TestGetAgreementTerms(t *testing.T) {
 			}},
 			&types.AcceptedTermMemberLegalTerm{Value: types.LegalTerm{Type: typ2, Id: id2,
 				Documents: []types.DocumentItem{{Type: aws.String("StandardEula"), Version: aws.String("2022-07-14")}}}},
+			support(offerReports, "Pro-rated refunds."),
 		}, got)
 		record(got)
 

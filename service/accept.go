@@ -91,6 +91,9 @@ func checkAcceptance(tx mercato.Tx, in AcceptInput, at time.Time) (acceptance, e
 	if c.offer, err = tx.GetOffer(in.OfferID); err != nil {
 		return c, err
 	}
+	if !c.offer.Released() {
+		return c, mercato.NotFound("Offer", in.OfferID) // a draft is the seller's alone
+	}
 	if c.product, err = tx.GetProduct(c.offer.ProductID); err != nil {
 		return c, err
 	}

@@ -28,10 +28,15 @@ func (s *Service) DescribeAgreement(ctx context.Context, caller, id string) (mer
 	return a, err
 }
 
-// AgreementTerms returns a page of the agreement's accepted terms to either party.
+// AgreementTerms returns a page of the agreement's accepted terms to either party. An agreement
+// whose terms state no refund policy gets its product's as a support term, as AWS reads it back
+// from the Catalog's UpdateSupportTerms (seed 001: every paid product states one).
 func (s *Service) AgreementTerms(ctx context.Context, caller, id string, p Page) (mercato.Terms, string, error) {
 	a, err := s.DescribeAgreement(ctx, caller, id)
 	if err != nil {
+		return nil, "", err
+	}
+	if err := s.withRefundPolicy(ctx, &a); err != nil {
 		return nil, "", err
 	}
 	type indexed struct {

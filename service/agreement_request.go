@@ -97,7 +97,13 @@ func (in *CreateAgreementRequestInput) check() error {
 			return invalid("MISSING_SOURCE_AGREEMENT_IDENTIFIER", "sourceAgreementIdentifier", "REPLACE needs the agreement to replace")
 		}
 	case "AMEND":
-		return invalid("UNSUPPORTED_ACTION", "intent", "amending an agreement in place is not supported; replace it (intent REPLACE) with an agreement-based offer")
+		if in.SourceAgreementID == "" {
+			return invalid("MISSING_SOURCE_AGREEMENT_IDENTIFIER", "sourceAgreementIdentifier", "AMEND needs the agreement to amend")
+		}
+		if len(in.Terms) == 0 {
+			return invalid("MISSING_REQUESTED_TERMS", "requestedTerms", "at least one requested term is required")
+		}
+		return nil // the agreement's own offer is the proposal
 	default:
 		return invalid("INVALID_INTENT", "intent", "intent must be NEW, AMEND or REPLACE")
 	}
@@ -111,11 +117,14 @@ func (in *CreateAgreementRequestInput) check() error {
 }
 
 func (s *Service) quote(tx mercato.Tx, caller string, in CreateAgreementRequestInput, now time.Time) (Quote, error) {
+	if in.Intent == "AMEND" {
+		return s.quoteAmendment(tx, caller, in, now)
+	}
 	offers, err := tx.ListOffers(mercato.OfferFilter{ProposalID: in.ProposalID})
 	if err != nil {
 		return Quote{}, err
 	}
-	if len(offers) == 0 {
+	if len(offers) == 0 || !offers[0].Released() {
 		return Quote{}, mercato.NotFound("AgreementProposal", in.ProposalID)
 	}
 	offer := offers[0]
@@ -281,6 +290,10 @@ func (s *Service) AcceptAgreementRequest(ctx context.Context, caller, id string,
 		now := s.Now()
 		if !now.Before(req.ExpiresAt) {
 			return invalid("EXPIRED_AGREEMENT_PROPOSAL", "agreementRequestId", "agreement request %s expired at %s", id, req.ExpiresAt.Format(time.RFC3339))
+		}
+		if req.Intent == "AMEND" {
+			agreementID = req.SourceAgreementID
+			return s.amend(tx, caller, &req, now)
 		}
 		refs := map[string]string{}
 		for _, po := range pos {

@@ -76,10 +76,10 @@ func (s *Service) scheduleAgreement(tx mercato.Tx, a *mercato.Agreement, now tim
 			return err
 		}
 	}
-	if !a.EndTime.IsZero() {
-		return putJob(tx, jobExpire, "expire:"+a.ID, a.EndTime, expireJob{a.ID})
+	if a.EndTime.IsZero() {
+		return nil
 	}
-	return nil
+	return putJob(tx, jobExpire, "expire:"+a.ID, a.EndTime, expireJob{a.ID})
 }
 
 func scheduleClose(tx mercato.Tx, p mercato.BillingPeriod) error {
@@ -337,6 +337,11 @@ func (s *Service) expire(ctx context.Context, j mercato.Job) error {
 		}
 		if a.Status != mercato.AgreementActive || a.EndTime.After(j.DueAt) {
 			return nil // ended otherwise first
+		}
+		if r, err := renewalOf(tx, &a); err != nil {
+			return err
+		} else if r != nil {
+			return s.renew(tx, &a, r, j.DueAt)
 		}
 		if err := a.Transition(mercato.AgreementExpired, j.DueAt); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"mercato"
+	"mercato/billing"
 )
 
 // jobAgreementEnding tells an agreement's parties that it ends in so many days.
@@ -139,5 +140,31 @@ func endingNotice(tx mercato.Tx, a *mercato.Agreement, days int, at time.Time) e
 		return err
 	}
 	ref := mercato.ProductRef{ID: p.ID, Title: p.Title}
-	return emit(tx, mercato.AgreementEnding(a, mercato.AgreementParties(a, p.SellerID), days, ref, seller.Name, at))
+	parties := mercato.AgreementParties(a, p.SellerID)
+	if err := emit(tx, mercato.AgreementEnding(a, parties, days, ref, seller.Name, at)); err != nil {
+		return err
+	}
+	if days != 30 {
+		return nil
+	}
+	return renewalUpcoming(tx, a, parties, ref, seller.Name, at)
+}
+
+// renewalUpcoming tells the seller, 30 days before agreement a ends, that it will renew, with
+// the renewal's contract value: nothing when it will not renew.
+func renewalUpcoming(tx mercato.Tx, a *mercato.Agreement, parties mercato.Parties, product mercato.ProductRef,
+	proposerName string, at time.Time) error {
+	r, err := renewalOf(tx, a)
+	if err != nil || r == nil {
+		return err
+	}
+	next := *a
+	next.Terms = billing.RenewedTerms(a.Terms, billing.RenewalIncrease(r))
+	tcv, err := billing.ContractValue(&next)
+	if err != nil {
+		return err
+	}
+	locked := false
+	summary := mercato.RenewalTermsSummary{TCV: tcv.FormatIn(a.Currency), Currency: string(a.Currency), LockoutReached: &locked}
+	return emit(tx, mercato.AgreementRenewal(mercato.EventAgreementRenewalUpcoming, a, parties, summary, product, proposerName, at))
 }

@@ -11,7 +11,8 @@ import (
 // CreateOffer publishes an offer of one of the seller's products: public (one per product) or
 // private to 1-26 buyers until it expires. Term IDs default to "<offer>-term-<n>". Errors:
 // EInvalid (the offer's own rules, a paid offer of a product without a refund policy, a private
-// offer that expires at or before the business time), ENotFound
+// offer that expires at or before the business time, a private offer of a seller without a
+// public product that has a paid public offer, reason PRIVATE_OFFER_PREREQUISITE), ENotFound
 // (not the caller's product), EConflict (the ID is taken, or the product has a public offer).
 func (s *Service) CreateOffer(ctx context.Context, caller string, o mercato.Offer) (mercato.Offer, error) {
 	err := s.store.Update(ctx, func(tx mercato.Tx) error {
@@ -26,6 +27,12 @@ func (s *Service) CreateOffer(ctx context.Context, caller string, o mercato.Offe
 		if _, err := tx.GetOffer(o.ID); err == nil {
 			return conflict("Offer", o.ID, "offer %s already exists", o.ID)
 		}
+		if o.IsPrivate() {
+			if ok, err := hasPaidPublicProduct(tx, caller); err != nil || !ok {
+				return cmpErr(err, invalid("PRIVATE_OFFER_PREREQUISITE", "visibility",
+					"a seller makes private offers only once it has a public product with a released, paid public offer"))
+			}
+		}
 		o.Terms.FillIDs(o.ID)
 		if o.ProposalID == "" {
 			o.ProposalID = proposalID(o.ID)
@@ -37,6 +44,14 @@ func (s *Service) CreateOffer(ctx context.Context, caller string, o mercato.Offe
 			map[string]any{"product": o.ProductID, "visibility": o.Visibility, "buyers": o.Buyers})
 	})
 	return o, err
+}
+
+// cmpErr returns err if it is not nil, else alt.
+func cmpErr(err error, alt *mercato.Error) error {
+	if err != nil {
+		return err
+	}
+	return alt
 }
 
 // checkExpiry refuses a private offer that no buyer could ever accept, because it expires at or
@@ -84,7 +99,7 @@ func (s *Service) BuyerOffers(ctx context.Context, caller string) ([]BuyerOffer,
 		}
 		now := s.Now()
 		for _, o := range offers {
-			if o.SellerID == caller || (o.IsPrivate() && !o.Targets(caller)) {
+			if o.SellerID == caller || !o.Released() || (o.IsPrivate() && !o.Targets(caller)) {
 				continue
 			}
 			v, err := judgeOffer(tx, &buyer, o, active, now)

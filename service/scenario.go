@@ -162,6 +162,9 @@ func putOffer(tx mercato.Tx, o mercato.Offer) error {
 		return mercato.Errorf(mercato.EInvalid, "product %s has paid offers and needs a refund policy", p.ID)
 	}
 	old, err := tx.GetOffer(o.ID)
+	if err == nil && !old.Listing.ModifiedAt.IsZero() {
+		return nil // the scenario made it, and the seller has changed it through the Catalog since
+	}
 	if err == nil {
 		return sameOrConflict("offer", o.ID, old, o)
 	}

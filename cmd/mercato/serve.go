@@ -211,6 +211,14 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, proxies 
 		return nil, err
 	}
 	mux.Handle("/", aws)
+	rest, err := awsapi.NewRestHandler(awsapi.Config{Auth: auth, Logger: log, Budget: budget},
+		awsapi.Catalog(svc, pages), awsapi.Discovery(svc, pages))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range rest.Patterns() {
+		mux.Handle(p, rest)
+	}
 
 	// The web console. The AWS handler takes only POSTs, so GET / can send browsers to it.
 	cons, err := console.New(ctx, console.Config{Service: svc, Directory: svc, Logger: log, TrustedProxies: proxies})

@@ -1,0 +1,166 @@
+package service
+
+import (
+	"context"
+
+	"mercato"
+)
+
+// DiscoveredOffer is an offer as the Discovery API shows it to one caller: the offer, its
+// product, its seller, and how the caller stands with it.
+type DiscoveredOffer struct {
+	Offer   mercato.Offer
+	Product mercato.Product
+	Seller  mercato.Account
+	// Status is the caller's view of a private offer: AVAILABLE, ACCEPTED or EXPIRED (public
+	// offers are AVAILABLE).
+	Status string
+}
+
+// Purchase statuses of a private offer as its buyer sees it.
+const (
+	OfferAvailable = "AVAILABLE"
+	OfferAccepted  = "ACCEPTED"
+	OfferExpired   = "EXPIRED"
+)
+
+// visibleOffer returns the offer if the caller may see it through the Discovery API: released,
+// and public, targeting the caller, or the caller's own. Anything else is ENotFound, so that
+// drafts and others' private offers do not leak.
+func visibleOffer(tx mercato.Tx, caller, id string) (mercato.Offer, error) {
+	o, err := tx.GetOffer(id)
+	if mercato.ErrorCodeOf(err) == mercato.ENotFound || (err == nil && !offerVisibleTo(&o, caller)) {
+		return mercato.Offer{}, mercato.NotFound("Offer", id)
+	}
+	return o, err
+}
+
+func offerVisibleTo(o *mercato.Offer, caller string) bool {
+	return o.Released() && (!o.IsPrivate() || o.Targets(caller) || o.SellerID == caller)
+}
+
+// DiscoverOffer returns an offer the caller may see. Errors: ENotFound.
+func (s *Service) DiscoverOffer(ctx context.Context, caller, id string) (DiscoveredOffer, error) {
+	var d DiscoveredOffer
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		o, err := visibleOffer(tx, caller, id)
+		if err != nil {
+			return err
+		}
+		d, err = s.discovered(tx, caller, o)
+		return err
+	})
+	return d, err
+}
+
+// discovered completes an offer with its product, its seller and the caller's status.
+func (s *Service) discovered(tx mercato.Tx, caller string, o mercato.Offer) (DiscoveredOffer, error) {
+	d := DiscoveredOffer{Offer: o, Status: OfferAvailable}
+	var err error
+	if d.Product, err = tx.GetProduct(o.ProductID); err != nil {
+		return d, err
+	}
+	if d.Seller, err = tx.GetAccount(o.SellerID); err != nil {
+		return d, err
+	}
+	if !o.IsPrivate() {
+		return d, nil
+	}
+	accepted, err := tx.ListAgreements(mercato.AgreementFilter{OfferID: o.ID, AcceptorID: caller, Limit: 1})
+	switch {
+	case err != nil:
+		return d, err
+	case len(accepted) > 0:
+		d.Status = OfferAccepted
+	case o.ExpiredAt(s.Now()):
+		d.Status = OfferExpired
+	}
+	return d, nil
+}
+
+// DiscoverOffers returns the offers the caller may see (public ones of released offers, the
+// private offers targeting it, expired and accepted ones included), by offer ID, optionally
+// of one product.
+func (s *Service) DiscoverOffers(ctx context.Context, caller, productID string) ([]DiscoveredOffer, error) {
+	var out []DiscoveredOffer
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		offers, err := tx.ListOffers(mercato.OfferFilter{ProductID: productID})
+		if err != nil {
+			return err
+		}
+		for _, o := range offers {
+			if !offerVisibleTo(&o, caller) {
+				continue
+			}
+			d, err := s.discovered(tx, caller, o)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DiscoverProduct returns a product the caller may see: a public one, or one with an offer the
+// caller may see, or its own. Errors: ENotFound.
+func (s *Service) DiscoverProduct(ctx context.Context, caller, id string) (mercato.Product, mercato.Account, error) {
+	var p mercato.Product
+	var seller mercato.Account
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		var err error
+		p, err = tx.GetProduct(id)
+		if mercato.ErrorCodeOf(err) == mercato.ENotFound {
+			return mercato.NotFound("Product", id)
+		}
+		if err != nil {
+			return err
+		}
+		if p.Visibility != "public" && p.SellerID != caller && !s.seesOfferOf(tx, caller, id) {
+			return mercato.NotFound("Product", id)
+		}
+		seller, err = tx.GetAccount(p.SellerID)
+		return err
+	})
+	return p, seller, err
+}
+
+// seesOfferOf reports whether the caller may see an offer of the product.
+func (s *Service) seesOfferOf(tx mercato.Tx, caller, productID string) bool {
+	offers, err := tx.ListOffers(mercato.OfferFilter{ProductID: productID})
+	if err != nil {
+		return false
+	}
+	for _, o := range offers {
+		if offerVisibleTo(&o, caller) {
+			return true
+		}
+	}
+	return false
+}
+
+// DiscoverProducts returns the public products of the marketplace, by ID.
+func (s *Service) DiscoverProducts(ctx context.Context) ([]mercato.Product, map[string]mercato.Account, error) {
+	var out []mercato.Product
+	sellers := map[string]mercato.Account{}
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		all, err := tx.ListProducts("")
+		if err != nil {
+			return err
+		}
+		for _, p := range all {
+			if p.Visibility != "public" {
+				continue
+			}
+			if _, ok := sellers[p.SellerID]; !ok {
+				if sellers[p.SellerID], err = tx.GetAccount(p.SellerID); err != nil {
+					return err
+				}
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, sellers, err
+}
