@@ -28,6 +28,7 @@ type Store interface {
 // Tx is what a transaction can do. Get methods return ENotFound for unknown IDs.
 type Tx interface {
 	RefundTx
+	DeliveryTx // event destinations and webhook deliveries (event_destination.go)
 	PutAccount(Account) error
 	GetAccount(id string) (Account, error)
 	AccountByAccessKey(keyID string) (Account, error)
@@ -210,6 +211,10 @@ type AuditFilter struct {
 // EventFilter selects events; zero fields match all. Oldest first.
 type EventFilter struct {
 	AccountID string
+	// AfterID, when not 0, selects the events written after the one with this ID (Event.ID).
+	AfterID int64
+	// Limit, when above 0, returns at most this many.
+	Limit int
 }
 
 // AdjustmentFilter selects billing adjustments; zero fields match all. Results are ordered by

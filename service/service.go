@@ -48,6 +48,8 @@ type Service struct {
 	wake chan struct{}
 	// lease is how long a claim on a job lasts; the node renews its claims while it runs.
 	lease time.Duration
+	// deliveries learns of committed events, for the webhook deliverer (deliver.go).
+	deliveries *outbox
 }
 
 // Option configures a Service.
@@ -86,7 +88,8 @@ func WithBatchSize(n int) Option { return func(s *Service) { s.batchSize = n } }
 func New(store mercato.Store, clock mercato.Clock, opts ...Option) *Service {
 	s := &Service{store: store, clock: clock, owner: "node-" + randomID(8),
 		log: slog.New(slog.DiscardHandler), batchSize: 2000, jobWorkers: defaultJobWorkers, lease: defaultJobLease,
-		wake: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), deliveries: newOutbox()}
+	s.store = outboxStore{Store: store, o: s.deliveries}
 	s.adjustments.limit = 2
 	if sim, ok := clock.(*mercato.SimClock); ok {
 		s.sim = sim

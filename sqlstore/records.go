@@ -89,7 +89,14 @@ func (t *tx) InsertEvents(es ...mercato.Event) error {
 func (t *tx) ListEvents(f mercato.EventFilter) ([]mercato.Event, error) {
 	var w filter
 	w.eq("account_id", f.AccountID)
-	events, err := list(t, scanEvent, selectEvents+w.clause()+" ORDER BY id", w.args...)
+	if f.AfterID != 0 {
+		w.where("id > %s", f.AfterID)
+	}
+	query := selectEvents + w.clause() + " ORDER BY id"
+	if f.Limit > 0 {
+		query += " LIMIT " + w.arg(f.Limit)
+	}
+	events, err := list(t, scanEvent, query, w.args...)
 	return events, wrap(err, "list events")
 }
 
