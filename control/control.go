@@ -48,6 +48,7 @@ func (h *Handler) register(routes *http.ServeMux, prefix string) {
 	routes.HandleFunc("GET "+prefix+"/_mercato/health", h.health)
 	h.registerRevenue(routes, prefix) // reports, metering key; simulated payments in sandbox mode
 	h.registerRefunds(routes, prefix) // refund requests, signed by the buyer, the seller or support
+	h.registerEvents(routes, prefix)  // event destinations (webhooks) and the events tail, signed by the account
 	if !h.svc.Sandbox() {
 		return
 	}

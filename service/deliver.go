@@ -26,9 +26,6 @@ const (
 	// attemptsAtOnce the attempts in flight across them: the memory a pass holds.
 	destinationsAtOnce = 8
 	attemptsAtOnce     = 64
-	// deliveryLease is how long a node's claim on a destination lasts (wall time). A node
-	// stops starting attempts to a destination after half of it, and releases its claim.
-	deliveryLease = time.Minute
 	// deliveryTick is how often the deliverer looks for work it was not woken for: retries
 	// falling due, other nodes' events, moves of the sandbox clock.
 	deliveryTick = 250 * time.Millisecond
@@ -133,7 +130,7 @@ func (s *Service) deliverClaimed(ctx context.Context, sender WebhookSender) (int
 	err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
 		var err error
 		wall := leaseNow()
-		dests, err = tx.ClaimEventDestinations(s.Now(), s.owner, wall, wall.Add(deliveryLease), 64)
+		dests, err = tx.ClaimEventDestinations(s.Now(), s.owner, wall, wall.Add(s.deliveryLease()), 64)
 		return err
 	})
 	if err != nil || len(dests) == 0 {
@@ -164,8 +161,13 @@ func (s *Service) deliverClaimed(ctx context.Context, sender WebhookSender) (int
 	return total, first
 }
 
+// deliveryLease is how long a node's claim on a destination lasts (wall time): the node's lease
+// (WithJobLease), plus the longest an attempt may take, since deliverTo starts attempts for
+// half the node's lease and the last may take that long.
+func (s *Service) deliveryLease() time.Duration { return s.lease + mercato.DeliveryTimeout }
+
 // deliverTo makes the attempts due to a destination this node claimed, batch by batch, for at
-// most half its lease, then releases it. It returns how many attempts it made.
+// most half the node's lease, then releases it. It returns how many attempts it made.
 func (s *Service) deliverTo(ctx context.Context, sender WebhookSender, d mercato.EventDestination, slots chan struct{}) (int, error) {
 	ctx = context.WithoutCancel(ctx) // a claimed batch is finished and recorded even at shutdown
 	defer func() {
@@ -178,7 +180,7 @@ func (s *Service) deliverTo(ctx context.Context, sender WebhookSender, d mercato
 	if err != nil {
 		return 0, fmt.Errorf("destination %s: %w", d.ID, err)
 	}
-	stop := time.Now().Add(deliveryLease / 2)
+	stop := time.Now().Add(s.lease / 2)
 	total := 0
 	for time.Now().Before(stop) {
 		var due []mercato.Delivery

@@ -364,3 +364,31 @@ func TestEventDestinationInput(t *testing.T) {
 		t.Errorf("after delete: %+v", ds)
 	}
 }
+
+// TestScenarioEventDestinations: the scenario's destinations receive the events of the
+// scenario's own agreements; applying it again changes nothing; an unknown account is named.
+func TestScenarioEventDestinations(t *testing.T) {
+	e := newEnv(t)
+	rcv := newReceiver(t, testSecret)
+	e.marketplace()
+	sc := mercato.Scenario{
+		EventDestinations: []mercato.ScenarioEventDestination{{AccountID: seller, URL: rcv.srv.URL, Secret: testSecret,
+			EventTypes: []string{"Purchase Agreement Created - Proposer"}}},
+		Agreements: []mercato.ScenarioAgreement{{ID: "agmt-sc-1", OfferID: "offer-public", BuyerID: buyer, AcceptedAt: e.svc.Now()}},
+	}
+	e.apply(sc)
+	e.apply(sc)
+	ds, err := e.svc.EventDestinations(e.ctx, seller)
+	if err != nil || len(ds) != 1 || ds[0].Secret != testSecret {
+		t.Fatalf("destinations after two applies: %+v, %v", ds, err)
+	}
+	e.deliver()
+	if got := rcv.types("agmt-sc-1"); !slices.Equal(got, []string{"Purchase Agreement Created - Proposer"}) {
+		t.Errorf("got %v", got)
+	}
+	err = e.svc.ApplyScenario(e.ctx, mercato.Scenario{EventDestinations: []mercato.ScenarioEventDestination{
+		{AccountID: "999999999999", URL: rcv.srv.URL}}})
+	if mercato.ErrorCodeOf(err) != mercato.ENotFound || !strings.Contains(err.Error(), "eventDestinations[0]") {
+		t.Errorf("unknown account: %v", err)
+	}
+}

@@ -214,3 +214,45 @@ func applyDestination(tx mercato.Tx, in mercato.ScenarioEventDestination, now ti
 	}
 	return createDestination(tx, &d, "scenario")
 }
+
+// EventsAfter returns up to limit events of the caller's account written after the outbox
+// position after, oldest first, and the position to ask from next. When there are none yet it
+// waits up to wait for some (a long poll). A negative after starts at the newest event: the
+// first call returns nothing but the position of what comes next.
+func (s *Service) EventsAfter(ctx context.Context, caller string, after int64, limit int, wait time.Duration) ([]mercato.Event, int64, error) {
+	limit = max(1, min(limit, 1000))
+	if after < 0 {
+		err := s.view(ctx, func(tx mercato.Tx) error {
+			var err error
+			after, err = tx.LastEventID()
+			return err
+		})
+		return nil, after, err
+	}
+	deadline := time.NewTimer(wait)
+	defer deadline.Stop()
+	for {
+		changed := s.deliveries.waitChan()
+		var events []mercato.Event
+		err := s.view(ctx, func(tx mercato.Tx) error {
+			var err error
+			events, err = tx.ListEvents(mercato.EventFilter{AccountID: caller, AfterID: after, Limit: limit})
+			return err
+		})
+		if err != nil || len(events) > 0 {
+			if len(events) > 0 {
+				after = events[len(events)-1].ID
+			}
+			return events, after, err
+		}
+		// Another node's events wake no one here: look again every second.
+		select {
+		case <-ctx.Done():
+			return nil, after, nil
+		case <-deadline.C:
+			return nil, after, nil
+		case <-changed:
+		case <-time.After(time.Second):
+		}
+	}
+}

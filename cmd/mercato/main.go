@@ -23,7 +23,7 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), migrateCmd(), checkCmd(), clockCmd(), scenarioCmd(), reportCmd(), refundsCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), checkCmd(), clockCmd(), scenarioCmd(), reportCmd(), refundsCmd(), eventsCmd())
 	return root
 }
 

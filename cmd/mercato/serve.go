@@ -24,6 +24,7 @@ import (
 	"mercato/control"
 	"mercato/scenario"
 	"mercato/service"
+	"mercato/webhook"
 )
 
 type serveOptions struct {
@@ -35,6 +36,7 @@ type serveOptions struct {
 	trustAccountKeys bool
 	tlsCert, tlsKey  string   // PEM files: serve HTTPS
 	trustedProxies   []string // CIDRs (or addresses) of the reverse proxies in front of the console
+	lease            time.Duration // how long a node's claim on background work lasts unless renewed
 }
 
 func serveCmd() *cobra.Command {
@@ -61,6 +63,9 @@ earlier scenario clock is ignored) and moves only through POST /_mercato/clock.`
 	f.StringSliceVar(&o.trustedProxies, "trusted-proxy", nil,
 		"CIDR or address of a reverse proxy in front of the server (repeatable): the console believes its\n"+
 			"X-Forwarded-Proto (Secure cookies) and X-Forwarded-For (sign-in throttling), from it only")
+	f.DurationVar(&o.lease, "lease", 25*time.Second,
+		"how long this node's claim on background work (jobs, event deliveries) lasts unless renewed:\n"+
+			"about how long the work of a node that died waits for another")
 	return cmd
 }
 
@@ -111,7 +116,7 @@ func serve(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	defer store.Close()
-	svc, err := newService(ctx, store, o.sandbox, sc, log)
+	svc, err := newService(ctx, store, o.sandbox, sc, log, service.WithJobLease(o.lease))
 	if err != nil {
 		return err
 	}
@@ -130,8 +135,8 @@ func serve(ctx context.Context, o serveOptions) error {
 
 // newService builds the service on a real clock, or in sandbox mode on a simulated one that
 // starts where the last run stopped, else at the scenario's clock, else now.
-func newService(ctx context.Context, store mercato.Store, sandbox bool, sc *mercato.Scenario, log *slog.Logger) (*service.Service, error) {
-	opts := append([]service.Option{service.WithLogger(log)}, storeConcurrency(store)...)
+func newService(ctx context.Context, store mercato.Store, sandbox bool, sc *mercato.Scenario, log *slog.Logger, extra ...service.Option) (*service.Service, error) {
+	opts := append(append([]service.Option{service.WithLogger(log)}, storeConcurrency(store)...), extra...)
 	if !sandbox {
 		return service.New(store, mercato.RealClock{}, opts...), nil
 	}
@@ -201,6 +206,7 @@ func run(ctx context.Context, addr string, conf *tls.Config, h http.Handler, svc
 	if !svc.Sandbox() {
 		go svc.RunJobs(ctx, time.Second)
 	}
+	go svc.RunDeliveries(ctx, webhook.NewSender()) // in the sandbox too: retries follow its clock
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("mercato listening", "addr", ln.Addr().String(), "sandbox", svc.Sandbox(), "now", svc.Now())
