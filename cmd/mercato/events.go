@@ -164,4 +164,3 @@ func (c *eventsCLI) destinationsCmd() *cobra.Command {
 	cmd.AddCommand(list, add, del, rotate, attempts, redeliver)
 	return cmd
 }
-

@@ -34,8 +34,8 @@ type serveOptions struct {
 	scenario string
 	// trustAccountKeys lets a 12-digit access key ID act as that account unverified (sandbox).
 	trustAccountKeys bool
-	tlsCert, tlsKey  string   // PEM files: serve HTTPS
-	trustedProxies   []string // CIDRs (or addresses) of the reverse proxies in front of the console
+	tlsCert, tlsKey  string        // PEM files: serve HTTPS
+	trustedProxies   []string      // CIDRs (or addresses) of the reverse proxies in front of the console
 	lease            time.Duration // how long a node's claim on background work lasts unless renewed
 }
 
