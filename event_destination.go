@@ -229,6 +229,9 @@ type DeliveryTx interface {
 	ClaimEventDestinations(now time.Time, owner string, leaseNow, leaseUntil time.Time, limit int) ([]EventDestination, error)
 	// ReleaseEventDestination ends owner's lease on the destination, if owner still holds it.
 	ReleaseEventDestination(id, owner string) error
+	// ExtendEventDestinationLease moves owner's lease on the destination to until, if owner
+	// still holds it, and reports whether it did: a running node's heartbeat.
+	ExtendEventDestinationLease(id, owner string, until time.Time) (bool, error)
 	// InsertDeliveries queues deliveries; the database assigns IDs, in order.
 	InsertDeliveries(...Delivery) error
 	// DueDeliveries returns, in the order they were queued and with their events, up to limit pending deliveries

@@ -26,6 +26,9 @@ const (
 	// attemptsAtOnce the attempts in flight across them: the memory a pass holds.
 	destinationsAtOnce = 8
 	attemptsAtOnce     = 64
+	// passTime bounds how long a node delivers to one destination before it lets the
+	// destination go (to itself or another node) at the next pass.
+	passTime = 10 * time.Second
 	// deliveryTick is how often the deliverer looks for work it was not woken for: retries
 	// falling due, other nodes' events, moves of the sandbox clock.
 	deliveryTick = 250 * time.Millisecond
@@ -130,7 +133,7 @@ func (s *Service) deliverClaimed(ctx context.Context, sender WebhookSender) (int
 	err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
 		var err error
 		wall := leaseNow()
-		dests, err = tx.ClaimEventDestinations(s.Now(), s.owner, wall, wall.Add(s.deliveryLease()), 64)
+		dests, err = tx.ClaimEventDestinations(s.Now(), s.owner, wall, wall.Add(s.lease), 64)
 		return err
 	})
 	if err != nil || len(dests) == 0 {
@@ -161,13 +164,9 @@ func (s *Service) deliverClaimed(ctx context.Context, sender WebhookSender) (int
 	return total, first
 }
 
-// deliveryLease is how long a node's claim on a destination lasts (wall time): the node's lease
-// (WithJobLease), plus the longest an attempt may take, since deliverTo starts attempts for
-// half the node's lease and the last may take that long.
-func (s *Service) deliveryLease() time.Duration { return s.lease + mercato.DeliveryTimeout }
-
 // deliverTo makes the attempts due to a destination this node claimed, batch by batch, for at
-// most half the node's lease, then releases it. It returns how many attempts it made.
+// most passTime, then releases it; meanwhile it renews its claim. It returns how many attempts
+// it made.
 func (s *Service) deliverTo(ctx context.Context, sender WebhookSender, d mercato.EventDestination, slots chan struct{}) (int, error) {
 	ctx = context.WithoutCancel(ctx) // a claimed batch is finished and recorded even at shutdown
 	defer func() {
@@ -180,7 +179,8 @@ func (s *Service) deliverTo(ctx context.Context, sender WebhookSender, d mercato
 	if err != nil {
 		return 0, fmt.Errorf("destination %s: %w", d.ID, err)
 	}
-	stop := time.Now().Add(s.lease / 2)
+	defer s.renewDestination(ctx, d.ID)()
+	stop := time.Now().Add(passTime)
 	total := 0
 	for time.Now().Before(stop) {
 		var due []mercato.Delivery
@@ -201,6 +201,33 @@ func (s *Service) deliverTo(ctx context.Context, sender WebhookSender, d mercato
 		}
 	}
 	return total, nil
+}
+
+// renewDestination renews this node's claim on the destination every third of its lease
+// until the returned function is called, so that a slow receiver does not let another node
+// take the destination over while attempts to it are in flight.
+func (s *Service) renewDestination(ctx context.Context, id string) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(s.lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
+				_, err := tx.ExtendEventDestinationLease(id, s.owner, leaseNow().Add(s.lease))
+				return err
+			})
+			if err != nil {
+				s.log.Error("renewing the claim on an event destination", "destination", id, "err", err)
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }
 
 // attempted is one attempt made: the delivery as it now stands and its log entry.

@@ -34,6 +34,7 @@ var (
 	selectUnqueued     = selectEvents + " WHERE queued = 0 ORDER BY id LIMIT $1"
 	releaseDestination = `UPDATE event_destinations SET lease_owner = '', lease_until = 0
 		WHERE id = $1 AND lease_owner = $2`
+	extendDestination = `UPDATE event_destinations SET lease_until = $3 WHERE id = $1 AND lease_owner = $2`
 )
 
 // claimDestinations leases, to $1 until $2, up to $4 destinations with a pending delivery due by
@@ -158,6 +159,13 @@ func (t *tx) ClaimEventDestinations(now time.Time, owner string, leaseNow, lease
 func (t *tx) ReleaseEventDestination(id, owner string) error {
 	_, err := t.exec(releaseDestination, id, owner)
 	return wrap(err, "release event destination %s", id)
+}
+
+// ExtendEventDestinationLease moves owner's lease on the destination to until, if owner still
+// holds it, and reports whether it did.
+func (t *tx) ExtendEventDestinationLease(id, owner string, until time.Time) (bool, error) {
+	n, err := t.execCount(extendDestination, id, owner, micros(until))
+	return n == 1, wrap(err, "extend the lease of event destination %s", id)
 }
 
 // InsertDeliveries queues deliveries; the database assigns their IDs in order.

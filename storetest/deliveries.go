@@ -216,6 +216,19 @@ func testClaimEventDestinations(t *testing.T, s mercato.Store) {
 	same(t, "node2 while leased", []string(nil), claim("node2", wall.Add(time.Second)))
 	same(t, "node1 again", []string{"dest-a"}, claim("node1", wall.Add(time.Second)))
 	same(t, "node2 after the lease", []string{"dest-a"}, claim("node2", wall.Add(2*time.Minute)))
+	extend := func(owner string, until time.Time) bool {
+		var ok bool
+		update(t, s, func(tx mercato.Tx) error {
+			var err error
+			ok, err = tx.ExtendEventDestinationLease("dest-a", owner, until)
+			return err
+		})
+		return ok
+	}
+	if extend("node1", wall.Add(time.Hour)) || !extend("node2", wall.Add(time.Hour)) {
+		t.Error("only the holder of a lease extends it")
+	}
+	same(t, "node1 within node2's extended lease", []string(nil), claim("node1", wall.Add(30*time.Minute)))
 	update(t, s, func(tx mercato.Tx) error { return tx.ReleaseEventDestination("dest-a", "node1") }) // not node1's now
 	same(t, "node3 while node2 holds it", []string(nil), claim("node3", wall.Add(2*time.Minute)))
 	update(t, s, func(tx mercato.Tx) error { return tx.ReleaseEventDestination("dest-a", "node2") })
