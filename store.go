@@ -215,6 +215,8 @@ type EventFilter struct {
 	AfterID int64
 	// Limit, when above 0, returns at most this many.
 	Limit int
+	// Newest returns the newest events first (with Limit, the latest few).
+	Newest bool
 }
 
 // AdjustmentFilter selects billing adjustments; zero fields match all. Results are ordered by

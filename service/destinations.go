@@ -256,3 +256,14 @@ func (s *Service) EventsAfter(ctx context.Context, caller string, after int64, l
 		}
 	}
 }
+
+// LatestEvents returns the caller's latest events, at most limit, newest first.
+func (s *Service) LatestEvents(ctx context.Context, caller string, limit int) ([]mercato.Event, error) {
+	var events []mercato.Event
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		var err error
+		events, err = tx.ListEvents(mercato.EventFilter{AccountID: caller, Limit: max(1, min(limit, 1000)), Newest: true})
+		return err
+	})
+	return events, err
+}

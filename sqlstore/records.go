@@ -93,6 +93,9 @@ func (t *tx) ListEvents(f mercato.EventFilter) ([]mercato.Event, error) {
 		w.where("id > %s", f.AfterID)
 	}
 	query := selectEvents + w.clause() + " ORDER BY id"
+	if f.Newest {
+		query += " DESC"
+	}
 	if f.Limit > 0 {
 		query += " LIMIT " + w.arg(f.Limit)
 	}

@@ -96,6 +96,12 @@ func testQueueEvents(t *testing.T, s mercato.Store) {
 	if len(after) != 1 || after[0].UID != "e3" {
 		t.Errorf("seller's events after e1 = %+v", after)
 	}
+	newest := read(t, s, func(tx mercato.Tx) ([]mercato.Event, error) {
+		return tx.ListEvents(mercato.EventFilter{AccountID: seller, Limit: 1, Newest: true})
+	})
+	if len(newest) != 1 || newest[0].UID != "e3" {
+		t.Errorf("seller's newest event = %+v", newest)
+	}
 }
 
 // queueDeliveries writes events and a pending delivery of each to dest, due at due[i], with
