@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +20,7 @@ import (
 
 	"mercato"
 	"mercato/service"
+	"mercato/sqlite"
 	"mercato/webhook"
 )
 
@@ -390,5 +393,41 @@ func TestScenarioEventDestinations(t *testing.T) {
 		{AccountID: "999999999999", URL: rcv.srv.URL}}})
 	if mercato.ErrorCodeOf(err) != mercato.ENotFound || !strings.Contains(err.Error(), "eventDestinations[0]") {
 		t.Errorf("unknown account: %v", err)
+	}
+}
+
+// TestProductionDeliversAtOnce: on a real clock, the deliverer is woken by the commit, so an
+// acceptance reaches the receiver well within a second.
+func TestProductionDeliversAtOnce(t *testing.T) {
+	store, err := sqlite.Open(filepath.Join(t.TempDir(), "prod.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, ctx: context.Background(), svc: service.New(store, mercato.RealClock{}), store: store}
+	t.Cleanup(func() {
+		if err := e.svc.CheckBooks(context.Background()); err != nil {
+			t.Errorf("ledger: %v", err)
+		}
+		store.Close()
+	})
+	rcv := newReceiver(t, testSecret)
+	e.marketplace()
+	if _, err := e.svc.CreateEventDestination(e.ctx, seller, service.EventDestinationInput{URL: rcv.srv.URL, Secret: testSecret}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	go e.svc.RunDeliveries(ctx, webhook.NewSender())
+	time.Sleep(50 * time.Millisecond) // let it settle into waiting
+	for i, o := range []struct{ offer, buyer string }{{"offer-public", buyer}, {"offer-public", buyer2}} {
+		committed := time.Now()
+		a := e.accept(o.offer, o.buyer)
+		for len(rcv.types(a.ID)) == 0 {
+			if time.Since(committed) > time.Second {
+				t.Fatalf("acceptance %d not delivered within 1 s", i)
+			}
+			time.Sleep(time.Millisecond)
+		}
+		t.Logf("delivered %v after the commit", time.Since(committed))
 	}
 }
