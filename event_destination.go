@@ -182,7 +182,9 @@ type Delivery struct {
 	Status        DeliveryStatus `json:"status"`
 	Attempts      int            `json:"attempts"`
 	CreatedAt     time.Time      `json:"createdAt"` // business time it was queued
-	NextAt        time.Time      `json:"nextAt"`    // business time of the next attempt
+	// NextAt is the business time of the next attempt after a failed one; zero (due at once)
+	// until the first attempt. Only a delivery that failed can be due later than now.
+	NextAt time.Time `json:"nextAt"`
 	// Event is the event delivered, read with the delivery by DueDeliveries.
 	Event Event `json:"-"`
 }
@@ -234,9 +236,9 @@ type DeliveryTx interface {
 	ExtendEventDestinationLease(id, owner string, until time.Time) (bool, error)
 	// InsertDeliveries queues deliveries; the database assigns IDs, in order.
 	InsertDeliveries(...Delivery) error
-	// DueDeliveries returns, in the order they were queued and with their events, up to limit pending deliveries
-	// of the destination due by now that no earlier pending delivery with the same ordering
-	// key, not yet due, holds back.
+	// DueDeliveries returns, in the order they were queued and with their events, up to
+	// limit pending deliveries of the destination due by now that no earlier pending delivery
+	// with the same ordering key, attempted and not yet due again, holds back.
 	DueDeliveries(destinationID string, now time.Time, limit int) ([]Delivery, error)
 	// RecordDeliveries records the status, attempts and next attempt time of deliveries, and
 	// appends their attempts to the log.

@@ -116,7 +116,7 @@ func queueBatchOf(tx mercato.Tx, now time.Time) (int, error) {
 		for _, d := range mine {
 			if e.ID > d.AfterEventID && d.Wants(e.DetailType) {
 				ds = append(ds, mercato.Delivery{DestinationID: d.ID, EventID: e.ID, OrderingKey: e.OrderingKey(),
-					Status: mercato.DeliveryPending, CreatedAt: now, NextAt: now})
+					Status: mercato.DeliveryPending, CreatedAt: now}) // due at once: NextAt zero
 			}
 		}
 	}

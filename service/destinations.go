@@ -176,7 +176,7 @@ func (s *Service) RedeliverEvent(ctx context.Context, caller, destinationID, eve
 		}
 		now := s.Now()
 		if err := tx.InsertDeliveries(mercato.Delivery{DestinationID: d.ID, EventID: e.ID,
-			OrderingKey: "redelivery:" + uuid.NewString(), Status: mercato.DeliveryPending, CreatedAt: now, NextAt: now}); err != nil {
+			OrderingKey: "redelivery:" + uuid.NewString(), Status: mercato.DeliveryPending, CreatedAt: now}); err != nil {
 			return err
 		}
 		return audit(tx, now, caller, "RedeliverEvent", "EventDestination", d.ID, "", map[string]string{"eventId": eventUID})

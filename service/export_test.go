@@ -26,3 +26,9 @@ func FailJobs(s *Service, kind mercato.JobKind, fail func(j mercato.Job, now tim
 func ClaimDue(ctx context.Context, s *Service, now time.Time) ([]mercato.Job, error) {
 	return s.claim(ctx, now)
 }
+
+// CommitEvents writes the events in one transaction through the service's store, as a change
+// that emits them does (waking the deliverer): how benchmarks produce events at a set rate.
+func CommitEvents(ctx context.Context, s *Service, es ...mercato.Event) error {
+	return s.store.Update(ctx, func(tx mercato.Tx) error { return tx.InsertEvents(es...) })
+}

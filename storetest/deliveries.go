@@ -105,7 +105,8 @@ func testQueueEvents(t *testing.T, s mercato.Store) {
 }
 
 // queueDeliveries writes events and a pending delivery of each to dest, due at due[i], with
-// the ordering keys; it returns the deliveries' event IDs in order.
+// the ordering keys; one due after at(time.Hour) was attempted once. It returns the
+// deliveries' event IDs in order.
 func queueDeliveries(t *testing.T, s mercato.Store, dest string, keys []string, due []time.Time) []int64 {
 	t.Helper()
 	var ids []int64
@@ -123,8 +124,12 @@ func queueDeliveries(t *testing.T, s mercato.Store, dest string, keys []string, 
 		var ds []mercato.Delivery
 		for i, e := range events {
 			ids = append(ids, e.ID)
-			ds = append(ds, mercato.Delivery{DestinationID: dest, EventID: e.ID, OrderingKey: keys[i],
-				Status: mercato.DeliveryPending, CreatedAt: at(0), NextAt: due[i]})
+			d := mercato.Delivery{DestinationID: dest, EventID: e.ID, OrderingKey: keys[i],
+				Status: mercato.DeliveryPending, CreatedAt: at(0), NextAt: due[i]}
+			if due[i].After(at(time.Hour)) {
+				d.Attempts = 1
+			}
+			ds = append(ds, d)
 		}
 		return tx.InsertDeliveries(ds...)
 	})

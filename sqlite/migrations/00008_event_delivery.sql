@@ -33,8 +33,12 @@ CREATE TABLE event_deliveries (
     created_at     INTEGER NOT NULL,
     next_at        INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX event_deliveries_due ON event_deliveries (destination_id, next_at) WHERE status = 'pending';
-CREATE INDEX event_deliveries_key ON event_deliveries (destination_id, ordering_key, id) WHERE status = 'pending';
+-- What a destination has to deliver, in queue order; and which of it failed and waits for a
+-- retry (next_at), holding back the later deliveries of its key. A delivery never attempted is
+-- due at once (next_at 0).
+CREATE INDEX event_deliveries_pending ON event_deliveries (destination_id, id) WHERE status = 'pending';
+CREATE INDEX event_deliveries_retrying ON event_deliveries (destination_id, ordering_key, id)
+    WHERE status = 'pending' AND attempts > 0;
 
 -- The delivery log: one row per attempt.
 CREATE TABLE delivery_attempts (
