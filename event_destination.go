@@ -237,9 +237,10 @@ type DeliveryTx interface {
 	// InsertDeliveries queues deliveries; the database assigns IDs, in order.
 	InsertDeliveries(...Delivery) error
 	// DueDeliveries returns, in the order they were queued and with their events, up to
-	// limit pending deliveries of the destination due by now that no earlier pending delivery
-	// with the same ordering key, attempted and not yet due again, holds back.
-	DueDeliveries(destinationID string, now time.Time, limit int) ([]Delivery, error)
+	// limit pending deliveries of the destination after the delivery afterID (0: from the
+	// first), due by now, that no earlier pending delivery with the same ordering key,
+	// attempted and not yet due again, holds back.
+	DueDeliveries(destinationID string, now time.Time, afterID int64, limit int) ([]Delivery, error)
 	// RecordDeliveries records the status, attempts and next attempt time of deliveries, and
 	// appends their attempts to the log.
 	RecordDeliveries(ds []Delivery, attempts []DeliveryAttempt) error

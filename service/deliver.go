@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -44,19 +45,39 @@ const DestinationFailingEvent = "Event Destination Failing"
 
 // RunDeliveries delivers committed events to their destinations until ctx ends: at once when
 // this node commits events, else at its next tick (every 250 ms). Every node may run it; they
-// share destinations through leases.
+// share destinations through leases. Queueing events and making deliveries run side by side,
+// so that neither waits for the other's transactions.
 func (s *Service) RunDeliveries(ctx context.Context, sender WebhookSender) {
+	go s.every(ctx, s.deliveries.wakeCh, func() error {
+		n, err := s.queueEvents(ctx)
+		if n > 0 {
+			s.deliveries.queued()
+		}
+		return err
+	})
+	s.every(ctx, s.deliveries.deliverCh, func() error {
+		for {
+			n, err := s.deliverClaimed(ctx, sender)
+			if err != nil || n == 0 {
+				return err
+			}
+		}
+	})
+}
+
+// every runs work at once, then whenever woken and at every tick, until ctx ends.
+func (s *Service) every(ctx context.Context, wake <-chan struct{}, work func() error) {
 	t := time.NewTicker(deliveryTick)
 	defer t.Stop()
 	for {
-		if err := s.DeliverDue(ctx, sender); err != nil && ctx.Err() == nil {
+		if err := work(); err != nil && ctx.Err() == nil {
 			s.log.Error("delivering events", "err", err)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		case <-s.deliveries.wakeCh:
+		case <-wake:
 		}
 	}
 }
@@ -180,27 +201,76 @@ func (s *Service) deliverTo(ctx context.Context, sender WebhookSender, d mercato
 		return 0, fmt.Errorf("destination %s: %w", d.ID, err)
 	}
 	defer s.renewDestination(ctx, d.ID)()
-	stop := time.Now().Add(passTime)
+	p := pass{s: s, d: d, key: key, sender: sender, slots: slots, stop: time.Now().Add(passTime), held: map[string]bool{}}
+	return p.run(ctx)
+}
+
+// pass is one node's turn at a destination: batches of due deliveries, each attempted while the
+// outcomes of the one before are recorded.
+type pass struct {
+	s      *Service
+	d      mercato.EventDestination
+	key    []byte
+	sender WebhookSender
+	slots  chan struct{}
+	stop   time.Time
+	// held are the ordering keys with a failed (or unmade) delivery in a batch whose outcomes
+	// are not yet recorded: their later deliveries wait for the next pass.
+	held map[string]bool
+}
+
+func (p *pass) run(ctx context.Context) (int, error) {
 	total := 0
-	for time.Now().Before(stop) {
+	var after int64
+	recorded := make(chan error, 1)
+	recorded <- nil
+	for time.Now().Before(p.stop) {
 		var due []mercato.Delivery
-		err := s.view(ctx, func(tx mercato.Tx) error {
-			due, err = tx.DueDeliveries(d.ID, s.Now(), deliveryBatch)
+		err := p.s.view(ctx, func(tx mercato.Tx) error {
+			var err error
+			due, err = tx.DueDeliveries(p.d.ID, p.s.Now(), after, deliveryBatch)
 			return err
 		})
 		if err != nil || len(due) == 0 {
-			return total, err
+			return total, errors.Join(err, <-recorded)
 		}
-		made := s.attemptAll(ctx, sender, d, key, due, slots, stop)
+		after = due[len(due)-1].ID
+		made := p.s.attemptAll(ctx, p.sender, p.d, p.key, p.unheld(due), p.slots, p.stop)
 		total += len(made)
-		if err := s.recordAttempts(ctx, d, made); err != nil {
+		if err := <-recorded; err != nil {
 			return total, err
 		}
+		p.hold(due, made)
+		go func() { recorded <- p.s.recordAttempts(ctx, p.d, made) }()
 		if len(due) < deliveryBatch {
-			return total, nil
+			break
 		}
 	}
-	return total, nil
+	return total, <-recorded
+}
+
+// unheld returns the deliveries whose keys are not held.
+func (p *pass) unheld(due []mercato.Delivery) []mercato.Delivery {
+	out := due[:0:0]
+	for _, d := range due {
+		if !p.held[d.OrderingKey] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// hold holds the keys of the deliveries of due that were not delivered.
+func (p *pass) hold(due []mercato.Delivery, made []attempted) {
+	delivered := make(map[int64]bool, len(made))
+	for _, a := range made {
+		delivered[a.delivery.ID] = a.delivery.Status == mercato.DeliveryDelivered
+	}
+	for _, d := range due {
+		if !delivered[d.ID] {
+			p.held[d.OrderingKey] = true
+		}
+	}
 }
 
 // renewDestination renews this node's claim on the destination every third of its lease

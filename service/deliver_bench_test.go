@@ -27,15 +27,18 @@ import (
 // time from an event's commit to its arrival (p50, p99), on a production node (real clock): a
 // producer commits b.N events from 4 goroutines in transactions of 50 each, spread over 256 agreements (deliveries of
 // one agreement go one at a time, in order), either as fast as it can ("max") or paced at 5,000
-// events/s ("paced"), while the node's deliverer, woken by each commit, delivers them. On SQLite,
-// and on PostgreSQL with MERCATO_TEST_POSTGRES.
+// or 1,000 events/s ("paced5000", "paced1000"), while the node's deliverer, woken by each commit, delivers them. On SQLite,
+// and on PostgreSQL with MERCATO_TEST_POSTGRES. The baseline ("http") is what the same sender
+// and receiver do with no database: b.N signed POSTs, 64 at once, on the same machine in the
+// same run.
 //
 //	go test ./service -run '^$' -bench WebhookDelivery -benchtime 50000x
 func BenchmarkWebhookDelivery(b *testing.B) {
+	b.Run("http", benchPosts)
 	for _, rate := range []struct {
 		name string
 		per  time.Duration // between transactions; 0 for as fast as the store commits
-	}{{"max", 0}, {"paced", 50 * 4 * time.Second / 5000}} {
+	}{{"max", 0}, {"paced5000", 50 * 4 * time.Second / 5000}, {"paced1000", 50 * 4 * time.Second / 1000}} {
 		b.Run("sqlite/"+rate.name, func(b *testing.B) {
 			store, err := sqlite.Open(filepath.Join(b.TempDir(), "bench.db"))
 			if err != nil {
@@ -149,4 +152,34 @@ func benchDelivery(b *testing.B, store mercato.Store, per time.Duration) {
 	b.ReportMetric(float64(b.N)/total.Seconds(), "delivered/s")
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// benchPosts sends b.N signed webhooks straight to a local receiver, 64 at once: the rate the
+// HTTP part alone reaches.
+func benchPosts(b *testing.B) {
+	rcv := &arrivals{at: map[string]time.Time{}}
+	srv := httptest.NewServer(rcv)
+	defer srv.Close()
+	key, err := mercato.WebhookKey(testSecret)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sender := webhook.NewSender()
+	body := []byte(`{"version":"0","id":"x","detail-type":"Purchase Agreement Amended - Proposer","detail":{"agreement":{"id":"agmt-x"}}}`)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for range 64 {
+		wg.Go(func() {
+			for next.Add(1) <= int64(b.N) {
+				if res := sender.Send(context.Background(), webhook.Request{URL: srv.URL, Key: key, ID: uuid.NewString(), Body: body}); res.Err != nil {
+					b.Error(res.Err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "posted/s")
 }

@@ -182,7 +182,7 @@ func (s *Service) RedeliverEvent(ctx context.Context, caller, destinationID, eve
 		return audit(tx, now, caller, "RedeliverEvent", "EventDestination", d.ID, "", map[string]string{"eventId": eventUID})
 	})
 	if err == nil {
-		s.deliveries.wake()
+		s.deliveries.queued()
 	}
 	return err
 }

@@ -10,20 +10,26 @@ import (
 // outbox tells who waits for events that some were committed: the deliverer (wake), and the
 // readers that follow an account's events (changed).
 type outbox struct {
-	wakeCh  chan struct{}
+	wakeCh    chan struct{} // events were committed: queue them
+	deliverCh chan struct{} // deliveries were queued: make them
 	mu      sync.Mutex
 	changed chan struct{} // closed, and replaced, when events are committed
 }
 
 func newOutbox() *outbox {
-	return &outbox{wakeCh: make(chan struct{}, 1), changed: make(chan struct{})}
+	return &outbox{wakeCh: make(chan struct{}, 1), deliverCh: make(chan struct{}, 1), changed: make(chan struct{})}
 }
 
-// wake tells the deliverer that work is waiting. Wakes that come while it runs merge into one
-// more pass, which takes everything waiting by then.
-func (o *outbox) wake() {
+// wake tells the deliverer that events are waiting to be queued. Wakes that come while it
+// runs merge into one more pass, which takes everything waiting by then.
+func (o *outbox) wake() { signal(o.wakeCh) }
+
+// queued tells the deliverer that deliveries are waiting to be made.
+func (o *outbox) queued() { signal(o.deliverCh) }
+
+func signal(ch chan struct{}) {
 	select {
-	case o.wakeCh <- struct{}{}:
+	case ch <- struct{}{}:
 	default:
 	}
 }

@@ -51,13 +51,13 @@ const claimDestinations = `UPDATE event_destinations SET lease_owner = $1, lease
 		%s)
 	RETURNING `
 
-// dueDeliveries selects the pending deliveries of $1 due by $2, in queue order, that no
+// dueDeliveries selects up to $3 pending deliveries of $1 after $4 due by $2, in queue order, that no
 // earlier pending delivery of the same key, due later, holds back; with their events. Only a
 // delivery that was attempted can be due later (one never attempted is due at once), which
 // keeps the index the check reads small.
 var dueDeliveries = "SELECT d." + strings.Join(deliveryCols, ", d.") + ", e." + strings.Join(eventCols, ", e.") + `
 	FROM event_deliveries d JOIN events e ON e.id = d.event_id
-	WHERE d.destination_id = $1 AND d.status = 'pending' AND d.next_at <= $2
+	WHERE d.destination_id = $1 AND d.status = 'pending' AND d.id > $4 AND d.next_at <= $2
 		AND NOT EXISTS (SELECT 1 FROM event_deliveries h
 			WHERE h.destination_id = d.destination_id AND h.ordering_key = d.ordering_key
 				AND h.status = 'pending' AND h.attempts > 0 AND h.id < d.id AND h.next_at > $2)
@@ -182,8 +182,8 @@ func (t *tx) InsertDeliveries(ds ...mercato.Delivery) error {
 
 // DueDeliveries returns the destination's deliveries that may be attempted at now, in queue
 // order, with their events (see mercato.DeliveryTx).
-func (t *tx) DueDeliveries(destinationID string, now time.Time, limit int) ([]mercato.Delivery, error) {
-	ds, err := list(t, scanDueDelivery, dueDeliveries, destinationID, micros(now), limit)
+func (t *tx) DueDeliveries(destinationID string, now time.Time, afterID int64, limit int) ([]mercato.Delivery, error) {
+	ds, err := list(t, scanDueDelivery, dueDeliveries, destinationID, micros(now), limit, afterID)
 	return ds, wrap(err, "due deliveries of %s", destinationID)
 }
 

@@ -138,7 +138,7 @@ func queueDeliveries(t *testing.T, s mercato.Store, dest string, keys []string, 
 
 func dueEventIDs(t *testing.T, s mercato.Store, dest string, now time.Time, limit int) []int64 {
 	t.Helper()
-	ds := read(t, s, func(tx mercato.Tx) ([]mercato.Delivery, error) { return tx.DueDeliveries(dest, now, limit) })
+	ds := read(t, s, func(tx mercato.Tx) ([]mercato.Delivery, error) { return tx.DueDeliveries(dest, now, 0, limit) })
 	var ids []int64
 	for _, d := range ds {
 		if d.Event.ID != d.EventID || d.Event.UID == "" {
@@ -160,6 +160,13 @@ func testDueDeliveriesInKeyOrder(t *testing.T, s mercato.Store) {
 	same(t, "due, limited", []int64{ids[1]}, dueEventIDs(t, s, "dest-a", now, 1))
 	same(t, "due later", ids, dueEventIDs(t, s, "dest-a", later, 10))
 	same(t, "other destination", []int64(nil), dueEventIDs(t, s, "dest-b", later, 10))
+	first := read(t, s, func(tx mercato.Tx) ([]mercato.Delivery, error) { return tx.DueDeliveries("dest-a", later, 0, 2) })
+	rest := read(t, s, func(tx mercato.Tx) ([]mercato.Delivery, error) {
+		return tx.DueDeliveries("dest-a", later, first[1].ID, 10)
+	})
+	if len(rest) != 3 || rest[0].EventID != ids[2] {
+		t.Errorf("due after the second: %+v", rest)
+	}
 }
 
 // testRecordDeliveries records outcomes and the log; a delivered delivery is no longer due.
@@ -167,7 +174,7 @@ func testRecordDeliveries(t *testing.T, s mercato.Store) {
 	put(t, s, func(tx mercato.Tx) error { return tx.InsertEventDestination(destination("dest-a", seller)) })
 	now := at(time.Hour)
 	ids := queueDeliveries(t, s, "dest-a", []string{"k1", "k1"}, []time.Time{now, now})
-	due := read(t, s, func(tx mercato.Tx) ([]mercato.Delivery, error) { return tx.DueDeliveries("dest-a", now, 10) })
+	due := read(t, s, func(tx mercato.Tx) ([]mercato.Delivery, error) { return tx.DueDeliveries("dest-a", now, 0, 10) })
 	first, second := due[0], due[1]
 	first.Status, first.Attempts = mercato.DeliveryDelivered, 1
 	second.Status, second.Attempts, second.NextAt = mercato.DeliveryPending, 1, now.Add(time.Minute)
