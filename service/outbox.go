@@ -12,8 +12,8 @@ import (
 type outbox struct {
 	wakeCh    chan struct{} // events were committed: queue them
 	deliverCh chan struct{} // deliveries were queued: make them
-	mu      sync.Mutex
-	changed chan struct{} // closed, and replaced, when events are committed
+	mu        sync.Mutex
+	changed   chan struct{} // closed, and replaced, when events are committed
 }
 
 func newOutbox() *outbox {
