@@ -26,7 +26,12 @@ const (
 	// destinationsAtOnce bounds the destinations one node delivers to at once, and
 	// attemptsAtOnce the attempts in flight across them: the memory a pass holds.
 	destinationsAtOnce = 8
-	attemptsAtOnce     = 64
+	attemptsAtOnce     = 16
+	// deliveryGather is how long the deliverer, woken, lets work gather before it runs: under
+	// a load of commits each of its transactions then takes many events, rather than each
+	// commit causing one of its own, which would compete with the commits for the one writer
+	// (SQLite) and its fsyncs. It is most of the time from a commit to its delivery.
+	deliveryGather = 200 * time.Millisecond
 	// passTime bounds how long a node delivers to one destination before it lets the
 	// destination go (to itself or another node) at the next pass.
 	passTime = 10 * time.Second
@@ -78,6 +83,7 @@ func (s *Service) every(ctx context.Context, wake <-chan struct{}, work func() e
 			return
 		case <-t.C:
 		case <-wake:
+			time.Sleep(deliveryGather)
 		}
 	}
 }
@@ -190,18 +196,21 @@ func (s *Service) deliverClaimed(ctx context.Context, sender WebhookSender) (int
 // it made.
 func (s *Service) deliverTo(ctx context.Context, sender WebhookSender, d mercato.EventDestination, slots chan struct{}) (int, error) {
 	ctx = context.WithoutCancel(ctx) // a claimed batch is finished and recorded even at shutdown
+	p := pass{s: s, d: d, sender: sender, slots: slots, stop: time.Now().Add(passTime), held: map[string]bool{}}
 	defer func() {
+		if p.released {
+			return
+		}
 		err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error { return tx.ReleaseEventDestination(d.ID, s.owner) })
 		if err != nil {
 			s.log.Error("releasing event destination", "destination", d.ID, "err", err)
 		}
 	}()
-	key, err := mercato.WebhookKey(d.Secret)
-	if err != nil {
+	var err error
+	if p.key, err = mercato.WebhookKey(d.Secret); err != nil {
 		return 0, fmt.Errorf("destination %s: %w", d.ID, err)
 	}
 	defer s.renewDestination(ctx, d.ID)()
-	p := pass{s: s, d: d, key: key, sender: sender, slots: slots, stop: time.Now().Add(passTime), held: map[string]bool{}}
 	return p.run(ctx)
 }
 
@@ -217,6 +226,8 @@ type pass struct {
 	// held are the ordering keys with a failed (or unmade) delivery in a batch whose outcomes
 	// are not yet recorded: their later deliveries wait for the next pass.
 	held map[string]bool
+	// released says the last batch's record released the destination.
+	released bool
 }
 
 func (p *pass) run(ctx context.Context) (int, error) {
@@ -241,9 +252,12 @@ func (p *pass) run(ctx context.Context) (int, error) {
 			return total, err
 		}
 		p.hold(due, made)
-		go func() { recorded <- p.s.recordAttempts(ctx, p.d, made) }()
-		if len(due) < deliveryBatch {
-			break
+		last := len(due) < deliveryBatch
+		go func() { recorded <- p.s.recordAttempts(ctx, p.d, made, last) }()
+		if last {
+			err := <-recorded
+			p.released = err == nil
+			return total, err
 		}
 	}
 	return total, <-recorded
@@ -400,9 +414,13 @@ func truncate(s string, n int) string {
 
 // recordAttempts records the attempts made to a destination in one transaction, with the
 // destination's status: failing once a delivery gave up (and the account is told with an
-// event), active again once one succeeded.
-func (s *Service) recordAttempts(ctx context.Context, d mercato.EventDestination, made []attempted) error {
+// event), active again once one succeeded. With release, the same transaction ends this node's
+// claim on the destination.
+func (s *Service) recordAttempts(ctx context.Context, d mercato.EventDestination, made []attempted, release bool) error {
 	if len(made) == 0 {
+		if release {
+			return s.store.UpdateRows(ctx, func(tx mercato.Tx) error { return tx.ReleaseEventDestination(d.ID, s.owner) })
+		}
 		return nil
 	}
 	ds := make([]mercato.Delivery, len(made))
@@ -413,6 +431,11 @@ func (s *Service) recordAttempts(ctx context.Context, d mercato.EventDestination
 	return s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
 		if err := tx.RecordDeliveries(ds, logs); err != nil {
 			return err
+		}
+		if release {
+			if err := tx.ReleaseEventDestination(d.ID, s.owner); err != nil {
+				return err
+			}
 		}
 		return s.updateDestinationStatus(tx, d.ID, made)
 	})

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -90,21 +91,39 @@ func BenchmarkBillingAdjustments(b *testing.B) {
 	for _, mode := range []struct {
 		name    string
 		sandbox bool
-	}{{"phases", true}, {"pipelined", false}} {
+		hooks   bool
+	}{{"phases", true, false}, {"phases+webhooks", true, true}, {"pipelined", false, false}, {"pipelined+webhooks", false, true}} {
 		b.Run("sqlite/"+mode.name, func(b *testing.B) {
-			benchAdjustments(b, "sqlite:"+filepath.Join(b.TempDir(), "b.db"), mode.sandbox)
+			benchAdjustments(b, "sqlite:"+filepath.Join(b.TempDir(), "b.db"), mode.sandbox, mode.hooks)
 		})
 		if base := os.Getenv("MERCATO_TEST_POSTGRES"); base != "" {
 			b.Run("postgres/"+mode.name, func(b *testing.B) {
-				benchAdjustments(b, storetest.PostgresSchema(b, base), mode.sandbox)
+				benchAdjustments(b, storetest.PostgresSchema(b, base), mode.sandbox, mode.hooks)
 			})
 		}
 	}
 }
 
-func benchAdjustments(b *testing.B, db string, sandbox bool) {
+// benchReceiver answers every webhook 204 and counts them: the destination of the "+webhooks"
+// runs, where the seller's and the buyer's events of every completed adjustment are delivered
+// while the benchmark runs.
+type benchReceiver struct{ n atomic.Int64 }
+
+func (r *benchReceiver) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	r.n.Add(1)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func benchAdjustments(b *testing.B, db string, sandbox, hooks bool) {
 	file := filepath.Join(b.TempDir(), "bench.yaml")
-	if err := writeFile(file, benchScenario(benchAgreements, scenarioStart(sandbox))); err != nil {
+	sc := benchScenario(benchAgreements, scenarioStart(sandbox))
+	rcv := &benchReceiver{}
+	if hooks {
+		srv := httptest.NewServer(rcv)
+		defer srv.Close()
+		sc += fmt.Sprintf("eventDestinations:\n  - {account: \"111122223333\", url: %q}\n  - {account: \"444455556666\", url: %q}\n", srv.URL, srv.URL)
+	}
+	if err := writeFile(file, sc); err != nil {
 		b.Fatal(err)
 	}
 	url := startServer(b, serveOptions{addr: freeAddr(b), db: db, sandbox: sandbox, scenario: file})
@@ -150,6 +169,9 @@ func benchAdjustments(b *testing.B, db string, sandbox bool) {
 	}
 	b.ReportMetric(float64(p99(latencies).Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(throttled.Load())/float64(b.N), "retried/op")
+	if hooks {
+		b.ReportMetric(float64(rcv.n.Load())/float64(b.N), "delivered/op") // by the end of the timed part
+	}
 }
 
 // benchInvoices returns the invoice of each benchmark agreement.
