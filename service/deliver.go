@@ -26,7 +26,7 @@ const (
 	// destinationsAtOnce bounds the destinations one node delivers to at once, and
 	// attemptsAtOnce the attempts in flight across them: the memory a pass holds.
 	destinationsAtOnce = 8
-	attemptsAtOnce     = 16
+	attemptsAtOnce     = 64
 	// deliveryGather is how long the deliverer, woken, lets work gather before it runs: under
 	// a load of commits each of its transactions then takes many events, rather than each
 	// commit causing one of its own, which would compete with the commits for the one writer
