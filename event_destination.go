@@ -211,6 +211,9 @@ type DeliveryTx interface {
 	// UpdateEventDestination records the URL, event types, secret, status and update time;
 	// ENotFound for an unknown ID.
 	UpdateEventDestination(EventDestination) error
+	// SetEventDestinationStatus sets the destination's status and update time unless it has
+	// that status already, and reports whether it changed it; an unknown ID changes nothing.
+	SetEventDestinationStatus(id string, status DestinationStatus, at time.Time) (bool, error)
 	// DeleteEventDestination removes the destination and its pending deliveries (its log
 	// stays); ENotFound for an unknown ID.
 	DeleteEventDestination(id string) error

@@ -460,24 +460,24 @@ func (s *Service) updateDestinationStatus(tx mercato.Tx, id string, made []attem
 	} else if !delivered {
 		return nil
 	}
-	d, err := tx.GetEventDestination(id)
-	if mercato.ErrorCodeOf(err) == mercato.ENotFound || err == nil && d.Status == next {
-		return nil // deleted meanwhile, or already so
-	}
-	if err != nil {
-		return err
-	}
-	d.Status, d.UpdatedAt = next, s.Now()
-	if err := tx.UpdateEventDestination(d); err != nil {
+	// A conditional update, so that of two nodes seeing the same change only one tells the
+	// account, and a concurrent change of the URL or secret is kept.
+	now := s.Now()
+	changed, err := tx.SetEventDestinationStatus(id, next, now)
+	if err != nil || !changed {
 		return err
 	}
 	if next != mercato.DestinationFailing {
-		return audit(tx, d.UpdatedAt, "system", "EventDestinationRecovered", "EventDestination", d.ID, "", nil)
+		return audit(tx, now, "system", "EventDestinationRecovered", "EventDestination", id, "", nil)
+	}
+	d, err := tx.GetEventDestination(id)
+	if err != nil {
+		return err
 	}
 	detail := map[string]any{"destinationId": d.ID, "url": d.URL, "eventId": gaveUp.log.EventUID,
 		"attempts": gaveUp.delivery.Attempts, "lastStatusCode": gaveUp.log.StatusCode, "lastError": gaveUp.log.Error}
-	if err := audit(tx, d.UpdatedAt, "system", "EventDestinationFailing", "EventDestination", d.ID, "", detail); err != nil {
+	if err := audit(tx, now, "system", "EventDestinationFailing", "EventDestination", d.ID, "", detail); err != nil {
 		return err
 	}
-	return emit(tx, d.UpdatedAt, d.AccountID, DestinationFailingEvent, d.ID, detail)
+	return emit(tx, now, d.AccountID, DestinationFailingEvent, d.ID, detail)
 }

@@ -26,13 +26,14 @@ var (
 	insertDestination = insertNewSQL("event_destinations", destinationCols)
 	updateDestination = `UPDATE event_destinations SET url = $2, event_types = $3, secret = $4, status = $5,
 		updated_at = $6 WHERE id = $1`
-	selectDestinations = selectSQL("event_destinations", destinationCols)
-	deleteDeliveries   = "DELETE FROM event_deliveries WHERE destination_id = $1 AND status = 'pending'"
-	deleteDestination  = "DELETE FROM event_destinations WHERE id = $1"
-	selectAttempts     = selectSQL("delivery_attempts", attemptCols)
-	lastEventID        = "SELECT MAX(id) FROM events"
-	selectUnqueued     = selectEvents + " WHERE queued = 0 ORDER BY id LIMIT $1"
-	releaseDestination = `UPDATE event_destinations SET lease_owner = '', lease_until = 0
+	selectDestinations   = selectSQL("event_destinations", destinationCols)
+	setDestinationStatus = `UPDATE event_destinations SET status = $2, updated_at = $3 WHERE id = $1 AND status <> $2`
+	deleteDeliveries     = "DELETE FROM event_deliveries WHERE destination_id = $1 AND status = 'pending'"
+	deleteDestination    = "DELETE FROM event_destinations WHERE id = $1"
+	selectAttempts       = selectSQL("delivery_attempts", attemptCols)
+	lastEventID          = "SELECT MAX(id) FROM events"
+	selectUnqueued       = selectEvents + " WHERE queued = 0 ORDER BY id LIMIT $1"
+	releaseDestination   = `UPDATE event_destinations SET lease_owner = '', lease_until = 0
 		WHERE id = $1 AND lease_owner = $2`
 	extendDestination = `UPDATE event_destinations SET lease_until = $3 WHERE id = $1 AND lease_owner = $2`
 )
@@ -83,6 +84,13 @@ func eventTypes(d mercato.EventDestination) []string {
 func (t *tx) UpdateEventDestination(d mercato.EventDestination) error {
 	return t.updateExisting("EventDestination", d.ID, updateDestination, d.ID, d.URL, jsonArg{eventTypes(d)},
 		d.Secret, string(d.Status), micros(d.UpdatedAt))
+}
+
+// SetEventDestinationStatus sets the destination's status and update time unless it has that
+// status already, and reports whether it changed it.
+func (t *tx) SetEventDestinationStatus(id string, status mercato.DestinationStatus, at time.Time) (bool, error) {
+	n, err := t.execCount(setDestinationStatus, id, string(status), micros(at))
+	return n == 1, wrap(err, "set the status of event destination %s", id)
 }
 
 // DeleteEventDestination removes the destination and its pending deliveries; ENotFound for an

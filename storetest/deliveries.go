@@ -52,6 +52,20 @@ func testEventDestinations(t *testing.T, s mercato.Store) {
 	a.URL, a.EventTypes, a.Status, a.Secret, a.UpdatedAt = "http://127.0.0.1:9/x", nil, mercato.DestinationFailing, hookSecret+"AAAA", at(time.Hour)
 	update(t, s, func(tx mercato.Tx) error { return tx.UpdateEventDestination(a) })
 	same(t, "updated", a, read(t, s, func(tx mercato.Tx) (mercato.EventDestination, error) { return tx.GetEventDestination(a.ID) }))
+	var changed []bool
+	update(t, s, func(tx mercato.Tx) error {
+		for _, st := range []mercato.DestinationStatus{mercato.DestinationActive, mercato.DestinationActive, mercato.DestinationFailing} {
+			ok, err := tx.SetEventDestinationStatus(c.ID, st, at(2*time.Hour))
+			if err != nil {
+				return err
+			}
+			changed = append(changed, ok)
+		}
+		return nil
+	})
+	same(t, "status changes", []bool{false, false, true}, changed)
+	c.Status, c.UpdatedAt = mercato.DestinationFailing, at(2*time.Hour)
+	same(t, "after status", c, read(t, s, func(tx mercato.Tx) (mercato.EventDestination, error) { return tx.GetEventDestination(c.ID) }))
 	updateCode(t, s, "update unknown", mercato.ENotFound, func(tx mercato.Tx) error { return tx.UpdateEventDestination(destination("nope", seller)) })
 
 	update(t, s, func(tx mercato.Tx) error { return tx.DeleteEventDestination(b.ID) })
