@@ -84,15 +84,20 @@ func (c *signedClient) call(ctx context.Context, op, body string) (int, []byte, 
 // MERCATO_TEST_POSTGRES, on PostgreSQL. The phases run in the sandbox, where the processor runs
 // only when the clock moves: every adjustment is accepted, then one move of the clock completes
 // them all. The pipelined run is in production mode, where the processor completes what was
-// accepted while the clients go on, and lasts until the last adjustment is completed.
+// accepted while the clients go on, and lasts until the last adjustment is completed. The
+// "+webhooks" runs register a webhook destination for the seller and one for the buyer, on a
+// local receiver, so that both events of every completed adjustment are delivered while the
+// benchmark runs; "+queue" registers one that wants no event the benchmark emits: every event
+// is queued for delivery, none delivered.
 //
 //	go test ./cmd/mercato -run '^$' -bench BillingAdjustments -benchtime 20000x
 func BenchmarkBillingAdjustments(b *testing.B) {
 	for _, mode := range []struct {
 		name    string
 		sandbox bool
-		hooks   bool
-	}{{"phases", true, false}, {"phases+webhooks", true, true}, {"pipelined", false, false}, {"pipelined+webhooks", false, true}} {
+		hooks   hookMode
+	}{{"phases", true, noHooks}, {"phases+webhooks", true, allHooks}, {"pipelined", false, noHooks},
+		{"pipelined+queue", false, queueOnly}, {"pipelined+webhooks", false, allHooks}} {
 		b.Run("sqlite/"+mode.name, func(b *testing.B) {
 			benchAdjustments(b, "sqlite:"+filepath.Join(b.TempDir(), "b.db"), mode.sandbox, mode.hooks)
 		})
@@ -104,6 +109,17 @@ func BenchmarkBillingAdjustments(b *testing.B) {
 	}
 }
 
+// hookMode says which webhook destinations a benchmark registers: none, one per party taking
+// every event (allHooks), or one taking a detail type never emitted (queueOnly: every event is
+// queued for delivery, and none is delivered).
+type hookMode int
+
+const (
+	noHooks hookMode = iota
+	allHooks
+	queueOnly
+)
+
 // benchReceiver answers every webhook 204 and counts them: the destination of the "+webhooks"
 // runs, where the seller's and the buyer's events of every completed adjustment are delivered
 // while the benchmark runs.
@@ -114,14 +130,17 @@ func (r *benchReceiver) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func benchAdjustments(b *testing.B, db string, sandbox, hooks bool) {
+func benchAdjustments(b *testing.B, db string, sandbox bool, hooks hookMode) {
 	file := filepath.Join(b.TempDir(), "bench.yaml")
 	sc := benchScenario(benchAgreements, scenarioStart(sandbox))
 	rcv := &benchReceiver{}
-	if hooks {
-		srv := httptest.NewServer(rcv)
-		defer srv.Close()
+	srv := httptest.NewServer(rcv)
+	defer srv.Close()
+	switch hooks {
+	case allHooks:
 		sc += fmt.Sprintf("eventDestinations:\n  - {account: \"111122223333\", url: %q}\n  - {account: \"444455556666\", url: %q}\n", srv.URL, srv.URL)
+	case queueOnly:
+		sc += fmt.Sprintf("eventDestinations:\n  - {account: \"111122223333\", url: %q, eventTypes: [Never]}\n", srv.URL)
 	}
 	if err := writeFile(file, sc); err != nil {
 		b.Fatal(err)
@@ -169,7 +188,7 @@ func benchAdjustments(b *testing.B, db string, sandbox, hooks bool) {
 	}
 	b.ReportMetric(float64(p99(latencies).Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(throttled.Load())/float64(b.N), "retried/op")
-	if hooks {
+	if hooks == allHooks {
 		b.ReportMetric(float64(rcv.n.Load())/float64(b.N), "delivered/op") // by the end of the timed part
 	}
 }
