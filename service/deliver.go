@@ -48,17 +48,22 @@ const (
 // its destinations gave up a delivery after retrying it for mercato.DeliveryRetryWindow.
 const DestinationFailingEvent = "Event Destination Failing"
 
-// RunDeliveries delivers committed events to their destinations until ctx ends: at once when
-// this node commits events, else at its next tick (every 250 ms). Every node may run it; they
+// RunDeliveries delivers committed events to their destinations until ctx ends, and returns
+// once the work under way is finished: at once when this node commits events, else at its
+// next tick (every 250 ms). Every node may run it; they
 // share destinations through leases. Queueing events and making deliveries run side by side,
 // so that neither waits for the other's transactions.
 func (s *Service) RunDeliveries(ctx context.Context, sender WebhookSender) {
-	go s.every(ctx, s.deliveries.wakeCh, func() error {
-		n, err := s.queueEvents(ctx)
-		if n > 0 {
-			s.deliveries.queued()
-		}
-		return err
+	var queueing sync.WaitGroup
+	defer queueing.Wait() // it returns once both loops have finished their work
+	queueing.Go(func() {
+		s.every(ctx, s.deliveries.wakeCh, func() error {
+			n, err := s.queueEvents(ctx)
+			if n > 0 {
+				s.deliveries.queued()
+			}
+			return err
+		})
 	})
 	s.every(ctx, s.deliveries.deliverCh, func() error {
 		for {

@@ -96,7 +96,9 @@ func benchDelivery(b *testing.B, store mercato.Store, per time.Duration) {
 	if _, err := svc.CreateEventDestination(ctx, account, service.EventDestinationInput{URL: srv.URL, Secret: testSecret}); err != nil {
 		b.Fatal(err)
 	}
-	go svc.RunDeliveries(ctx, webhook.NewSender())
+	stopped := make(chan struct{})
+	go func() { svc.RunDeliveries(ctx, webhook.NewSender()); close(stopped) }()
+	defer func() { cancel(); <-stopped }() // before the store closes: no transaction is left open
 
 	const perTx, producers = 50, 4
 	committed := make([]map[string]time.Time, producers)
