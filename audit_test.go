@@ -38,3 +38,26 @@ func TestEventEnvelope(t *testing.T) {
 		t.Errorf("bare envelope resources %s detail %s, want [] and {}", m["resources"], m["detail"])
 	}
 }
+
+// A destination that names no event types takes every event of its account but the opt-in
+// kinds; one that names them takes those only.
+func TestDestinationWants(t *testing.T) {
+	all := EventDestination{}
+	named := EventDestination{EventTypes: []string{"aws-mp-subscription-notification"}}
+	for _, tc := range []struct {
+		d          *EventDestination
+		detailType string
+		want       bool
+	}{
+		{&all, "Purchase Agreement Created - Proposer", true},
+		{&all, "Event Destination Failing", true},
+		{&all, "aws-mp-subscription-notification", false},
+		{&all, "aws-mp-entitlement-notification", false},
+		{&named, "aws-mp-subscription-notification", true},
+		{&named, "Purchase Agreement Created - Proposer", false},
+	} {
+		if got := tc.d.Wants(tc.detailType); got != tc.want {
+			t.Errorf("%v wants %q = %v, want %v", tc.d.EventTypes, tc.detailType, got, tc.want)
+		}
+	}
+}

@@ -52,6 +52,7 @@ const (
 	GroupPaymentRequests      EventGroup = "Payment requests"
 	GroupInvoices             EventGroup = "Invoices"
 	GroupLegacySNS            EventGroup = "Legacy SNS notifications"
+	GroupEventDelivery        EventGroup = "Event delivery"
 )
 
 // EventKind is one kind of event of the catalog: its detail type without the party suffix.
@@ -98,6 +99,7 @@ const (
 	EventPaymentRequestFailed          EventKind = "Payment Request Validation Failed"
 	EventPendingChargesCancelled       EventKind = "Pending Charges Cancelled"
 	EventDisbursementPaid              EventKind = "Disbursement Paid"
+	EventDestinationFailing            EventKind = "Event Destination Failing"
 )
 
 // The legacy SNS notifications of SaaS products, named after their topics.
@@ -162,6 +164,7 @@ var eventKinds = []struct {
 	{EventPaymentRequestFailed, eventKind{SourceMercato, GroupPaymentRequests, twoParties, "Payment request failed validation", false}},
 	{EventPendingChargesCancelled, eventKind{SourceMercato, GroupInvoices, twoParties, "Pending charges cancelled", false}},
 	{EventDisbursementPaid, eventKind{SourceMercato, GroupDisbursements, nil, "Disbursement paid", false}},
+	{EventDestinationFailing, eventKind{SourceMercato, GroupEventDelivery, nil, "Event destination failing", false}},
 	{EventLegacySubscription, eventKind{SourceLegacySNS, GroupLegacySNS, nil, "Subscription notification (SNS)", true}},
 	{EventLegacyEntitlement, eventKind{SourceLegacySNS, GroupLegacySNS, nil, "Entitlement notification (SNS)", true}},
 }

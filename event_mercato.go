@@ -154,6 +154,26 @@ func DisbursementPaid(p *Payout) Notice {
 			Lines: p.Lines, Time: EventTime(p.Time)}}}}}
 }
 
+// DestinationFailingDetail is the detail of Event Destination Failing: the destination, and
+// the delivery that gave up after its retries.
+type DestinationFailingDetail struct {
+	DetailHeader
+	DestinationID  string `json:"destinationId"`
+	URL            string `json:"url"`
+	EventID        string `json:"eventId"`
+	Attempts       int    `json:"attempts"`
+	LastStatusCode int    `json:"lastStatusCode,omitempty"`
+	LastError      string `json:"lastError,omitempty"`
+}
+
+// DestinationFailingNotice tells the account that owns destination d, at time at, that it is marked
+// failing: a delivery to it gave up.
+func DestinationFailingNotice(d *EventDestination, detail DestinationFailingDetail, at time.Time) Notice {
+	detail.DestinationID, detail.URL = d.ID, d.URL
+	return Notice{Kind: EventDestinationFailing, Time: at, ResourceID: d.ID, Resources: []string{},
+		Copies: []EventCopy{{Account: d.AccountID, Detail: &detail}}}
+}
+
 // negative returns -|a|: the sign events give money back to the buyer.
 func negative(a Amount) Amount {
 	if a > 0 {

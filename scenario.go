@@ -10,6 +10,9 @@ type Scenario struct {
 	Products   []Product           // ProductCode defaults to ID; Visibility to public
 	Offers     []Offer             // term IDs default to "<offer>-term-<n>"
 	Agreements []ScenarioAgreement // applied at AcceptedAt: now if past, later by the clock
+	// EventDestinations are registered (or updated, by account and URL) before the agreements
+	// are applied, so that they receive the agreements' events.
+	EventDestinations []ScenarioEventDestination
 	// Where maps an entry ("agreements[0]") to where it was written ("line 23"), so errors can
 	// name it.
 	Where map[string]string
@@ -23,4 +26,14 @@ type ScenarioAgreement struct {
 	AcceptedAt time.Time `json:"acceptedAt"`
 	// Replaces names the agreement this acceptance replaces (intent REPLACE), if any.
 	Replaces string `json:"replaces,omitempty"`
+}
+
+// ScenarioEventDestination is an account's webhook destination for its events. An empty
+// Secret is generated (and an existing destination keeps its own); empty EventTypes means
+// every event of the account.
+type ScenarioEventDestination struct {
+	AccountID  string   `json:"account"`
+	URL        string   `json:"url"`
+	Secret     string   `json:"secret,omitempty"`
+	EventTypes []string `json:"eventTypes,omitempty"`
 }

@@ -28,6 +28,7 @@ type Store interface {
 // Tx is what a transaction can do. Get methods return ENotFound for unknown IDs.
 type Tx interface {
 	RefundTx
+	DeliveryTx // event destinations and webhook deliveries (event_destination.go)
 	PutAccount(Account) error
 	GetAccount(id string) (Account, error)
 	AccountByAccessKey(keyID string) (Account, error)
@@ -213,6 +214,12 @@ type EventFilter struct {
 	AccountID string
 	// ResourceIDs, when not empty, selects the events about these resources only.
 	ResourceIDs []string
+	// AfterID, when not 0, selects the events written after the one with this ID (Event.ID).
+	AfterID int64
+	// Limit, when above 0, returns at most this many.
+	Limit int
+	// Newest returns the newest events first (with Limit, the latest few).
+	Newest bool
 }
 
 // AdjustmentFilter selects billing adjustments; zero fields match all. Results are ordered by

@@ -77,11 +77,11 @@ func formatDate(t time.Time) string {
 // badgeClass returns the CSS class of a status badge: good, pending, bad or neutral.
 func badgeClass(status any) string {
 	switch strings.ToUpper(fmt.Sprint(status)) {
-	case "ACTIVE", "COMPLETED", "APPROVED", "DONE", "INVOICED", "AVAILABLE", "BALANCED":
+	case "ACTIVE", "COMPLETED", "APPROVED", "DONE", "INVOICED", "AVAILABLE", "BALANCED", "DELIVERED":
 		return "badge badge-good"
 	case "PENDING", "PENDING_APPROVAL", "VALIDATING", "SCHEDULED", "AWAITING_SELLER", "ACTION_REQUIRED":
 		return "badge badge-pending"
-	case "CANCELLED", "REJECTED", "VALIDATION_FAILED", "FAILED", "TERMINATED", "EXPIRED", "UNBALANCED":
+	case "CANCELLED", "REJECTED", "VALIDATION_FAILED", "FAILED", "TERMINATED", "EXPIRED", "UNBALANCED", "FAILING":
 		return "badge badge-bad"
 	}
 	return "badge"

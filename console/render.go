@@ -90,6 +90,10 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, p p
 // that no link can make the console say something else.
 var notices = map[string]string{
 	"fulfillment-saved":       "Registration page saved. New subscribers are sent there with their registration token.",
+	"destination-added":       "Destination added. Its events are delivered from now on, signed with the secret shown below.",
+	"destination-deleted":     "Destination deleted. Nothing more is delivered to it; its delivery log is kept.",
+	"destination-rotated":     "New signing secret set. Deliveries from now on are signed with it.",
+	"event-redelivered":       "The event will be delivered again within a second. Its attempt appears in the log below.",
 	"cancellation-sent":       "Cancellation request sent. The buyer has 7 days to approve or reject it; after that it is approved automatically.",
 	"cancellation-withdrawn":  "Cancellation request withdrawn. The agreement stays active.",
 	"cancellation-approved":   "You approved the cancellation. The agreement is cancelled and no further invoices will be issued.",

@@ -49,6 +49,7 @@ func (h *Handler) register(routes *http.ServeMux, prefix string) {
 	h.registerRevenue(routes, prefix) // reports, metering key; simulated payments in sandbox mode
 	h.registerRefunds(routes, prefix) // refund requests, signed by the buyer, the seller or support
 	routes.HandleFunc("GET "+prefix+"/_mercato/exports/feeds", h.feeds)
+	h.registerEvents(routes, prefix) // event destinations (webhooks) and the events tail, signed by the account
 	if !h.svc.Sandbox() {
 		return
 	}

@@ -182,6 +182,9 @@ func (m *Metrics) EventDelivery(delivered bool) {
 	m.deliveries.WithLabelValues(outcome).Inc()
 }
 
+// DeliveryAttempted counts an attempt to deliver an event (as the service's Observer).
+func (m *Metrics) DeliveryAttempted(delivered bool) { m.EventDelivery(delivered) }
+
 // WatchOutbox exports the outbox's backlog, the events waiting for delivery, as a gauge read
 // at each scrape from backlog (which must be quick: a count on an index). Call it once.
 func (m *Metrics) WatchOutbox(backlog func() (int, error)) {

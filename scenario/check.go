@@ -15,6 +15,7 @@ func (p *parser) check(sc *mercato.Scenario) {
 	products := p.checkProducts(sc.Products, accounts)
 	p.checkOffers(sc.Offers, products)
 	p.checkAgreements(sc.Agreements, accounts)
+	p.checkEventDestinations(sc.EventDestinations)
 }
 
 // rules records the problems of the entry name, if any, as one error ("invalid offer x (...)").

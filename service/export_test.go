@@ -33,3 +33,9 @@ func ClaimDue(ctx context.Context, s *Service, now time.Time) ([]mercato.Job, er
 func HandleJobs(s *Service, kind mercato.JobKind, h func(ctx context.Context, j mercato.Job, now time.Time) error) {
 	s.jobs[kind] = func(ctx context.Context, j mercato.Job) error { return h(ctx, j, s.Now()) }
 }
+
+// CommitEvents writes the events in one transaction through the service's store, as a change
+// that emits them does (waking the deliverer): how benchmarks produce events at a set rate.
+func CommitEvents(ctx context.Context, s *Service, es ...mercato.Event) error {
+	return s.store.Update(ctx, func(tx mercato.Tx) error { return tx.InsertEvents(es...) })
+}

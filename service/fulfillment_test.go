@@ -14,23 +14,23 @@ import (
 	"mercato/service"
 )
 
-// receiver is a seller's registration page: it keeps the tokens POSTed to it, after failing
+// registrationPage is a seller's registration page: it keeps the tokens POSTed to it, after failing
 // the first fail requests with a 500.
-type receiver struct {
+type registrationPage struct {
 	mu     sync.Mutex
 	fail   int
 	tokens []string
 	bad    []string // requests not shaped as a browser's form POST
 }
 
-func newReceiver(t *testing.T, fail int) (*receiver, *httptest.Server) {
-	r := &receiver{fail: fail}
+func newRegistrationPage(t *testing.T, fail int) (*registrationPage, *httptest.Server) {
+	r := &registrationPage{fail: fail}
 	srv := httptest.NewServer(http.HandlerFunc(r.serve))
 	t.Cleanup(srv.Close)
 	return r, srv
 }
 
-func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
+func (r *registrationPage) serve(w http.ResponseWriter, req *http.Request) {
 	body, _ := io.ReadAll(req.Body)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -48,7 +48,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	http.Redirect(w, req, "/welcome", http.StatusSeeOther) // a registration page's usual answer
 }
 
-func (r *receiver) received() ([]string, []string) {
+func (r *registrationPage) received() ([]string, []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]string(nil), r.tokens...), append([]string(nil), r.bad...)
@@ -85,7 +85,7 @@ func (e *env) saasMarketplace(fulfillmentURL string) {
 // the product's fulfillment URL as a browser's form would, retried when the page fails; the
 // seller resolves it for four hours of business time.
 func TestFulfillmentPostsTheToken(t *testing.T) {
-	rcv, srv := newReceiver(t, 1)
+	rcv, srv := newRegistrationPage(t, 1)
 	e := newEnv(t)
 	e.saasMarketplace(srv.URL + "/register")
 	a := e.accept("offer-sync", buyer)

@@ -20,6 +20,8 @@ type Observer interface {
 	// AdjustmentsFinished says that the processor completed some billing adjustments, or gave
 	// up on them (failed: their job failed for good, an operator's retry may complete them).
 	AdjustmentsFinished(completed, failed int)
+	// DeliveryAttempted says that an event was sent to a destination: delivered (a 2xx) or not.
+	DeliveryAttempted(delivered bool)
 }
 
 // WithObserver sets the observer of the service's work (by default none).

@@ -62,6 +62,11 @@ func (s *Service) applyScenario(tx mercato.Tx, sc *mercato.Scenario, now time.Ti
 			return entryError(sc, fmt.Sprintf("offers[%d]", i), err)
 		}
 	}
+	for i := range sc.EventDestinations {
+		if err := applyDestination(tx, sc.EventDestinations[i], now); err != nil {
+			return entryError(sc, fmt.Sprintf("eventDestinations[%d]", i), err)
+		}
+	}
 	for i := range sc.Agreements {
 		if err := s.applyAcceptance(tx, sc.Agreements[i], now); err != nil {
 			return entryError(sc, fmt.Sprintf("agreements[%d]", i), err)

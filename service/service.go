@@ -55,6 +55,8 @@ type Service struct {
 	scheduling atomic.Int32
 	// observer, if set, is told what jobs and billing adjustments did (observe.go).
 	observer Observer
+	// deliveries learns of committed events, for the webhook deliverer (deliver.go).
+	deliveries *outbox
 }
 
 // Option configures a Service.
@@ -94,7 +96,8 @@ func WithBatchSize(n int) Option { return func(s *Service) { s.batchSize = n } }
 func New(store mercato.Store, clock mercato.Clock, opts ...Option) *Service {
 	s := &Service{store: store, clock: clock, owner: "node-" + randomID(8),
 		log: slog.New(slog.DiscardHandler), batchSize: 2000, jobWorkers: defaultJobWorkers, lease: defaultJobLease,
-		wake: make(chan struct{}, 1), poster: PostFulfillment}
+		wake: make(chan struct{}, 1), poster: PostFulfillment, deliveries: newOutbox()}
+	s.store = outboxStore{Store: store, o: s.deliveries}
 	s.adjustments.limit = 2
 	if sim, ok := clock.(*mercato.SimClock); ok {
 		s.sim = sim

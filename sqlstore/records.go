@@ -92,7 +92,17 @@ func (t *tx) ListEvents(f mercato.EventFilter) ([]mercato.Event, error) {
 	if len(f.ResourceIDs) > 0 {
 		w.in("resource_id", f.ResourceIDs)
 	}
-	events, err := list(t, scanEvent, selectEvents+w.clause()+" ORDER BY id", w.args...)
+	if f.AfterID != 0 {
+		w.where("id > %s", f.AfterID)
+	}
+	query := selectEvents + w.clause() + " ORDER BY id"
+	if f.Newest {
+		query += " DESC"
+	}
+	if f.Limit > 0 {
+		query += " LIMIT " + w.arg(f.Limit)
+	}
+	events, err := list(t, scanEvent, query, w.args...)
 	return events, wrap(err, "list events")
 }
 

@@ -74,6 +74,7 @@ func Run(t *testing.T, open func(t *testing.T) mercato.Store) {
 	}
 	tests = append(tests, revenueTests...)
 	tests = append(tests, catalogTests...)
+	tests = append(tests, deliveryTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)

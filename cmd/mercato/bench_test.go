@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -82,29 +83,66 @@ func (c *signedClient) call(ctx context.Context, op, body string) (int, []byte, 
 // (credit memos issued by the processor), per second, on SQLite and, with
 // MERCATO_TEST_POSTGRES, on PostgreSQL. The phases run in the sandbox with --manual-jobs, where
 // the processor runs only when the clock moves: every adjustment is accepted, then one move of
-// the clock completes them all. The pipelined run is in production mode, where the processor completes what was
-// accepted while the clients go on, and lasts until the last adjustment is completed.
+// the clock completes them all. The pipelined run is in production mode, where the processor
+// completes what was accepted while the clients go on, and lasts until the last adjustment is
+// completed. The "+webhooks" runs register a webhook destination for the seller and one for the
+// buyer, on a local receiver, so that both events of every completed adjustment are delivered
+// while the benchmark runs; "+queue" registers one that wants no event the benchmark emits:
+// every event is queued for delivery, none delivered.
 //
 //	go test ./cmd/mercato -run '^$' -bench BillingAdjustments -benchtime 20000x
 func BenchmarkBillingAdjustments(b *testing.B) {
 	for _, mode := range []struct {
 		name    string
 		sandbox bool
-	}{{"phases", true}, {"pipelined", false}} {
+		hooks   hookMode
+	}{{"phases", true, noHooks}, {"phases+webhooks", true, allHooks}, {"pipelined", false, noHooks},
+		{"pipelined+queue", false, queueOnly}, {"pipelined+webhooks", false, allHooks}} {
 		b.Run("sqlite/"+mode.name, func(b *testing.B) {
-			benchAdjustments(b, "sqlite:"+filepath.Join(b.TempDir(), "b.db"), mode.sandbox)
+			benchAdjustments(b, "sqlite:"+filepath.Join(b.TempDir(), "b.db"), mode.sandbox, mode.hooks)
 		})
 		if base := os.Getenv("MERCATO_TEST_POSTGRES"); base != "" {
 			b.Run("postgres/"+mode.name, func(b *testing.B) {
-				benchAdjustments(b, storetest.PostgresSchema(b, base), mode.sandbox)
+				benchAdjustments(b, storetest.PostgresSchema(b, base), mode.sandbox, mode.hooks)
 			})
 		}
 	}
 }
 
-func benchAdjustments(b *testing.B, db string, sandbox bool) {
+// hookMode says which webhook destinations a benchmark registers: none, one per party taking
+// every event (allHooks), or one taking a detail type never emitted (queueOnly: every event is
+// queued for delivery, and none is delivered).
+type hookMode int
+
+const (
+	noHooks hookMode = iota
+	allHooks
+	queueOnly
+)
+
+// benchReceiver answers every webhook 204 and counts them: the destination of the "+webhooks"
+// runs, where the seller's and the buyer's events of every completed adjustment are delivered
+// while the benchmark runs.
+type benchReceiver struct{ n atomic.Int64 }
+
+func (r *benchReceiver) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	r.n.Add(1)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func benchAdjustments(b *testing.B, db string, sandbox bool, hooks hookMode) {
 	file := filepath.Join(b.TempDir(), "bench.yaml")
-	if err := writeFile(file, benchScenario(benchAgreements, scenarioStart(sandbox))); err != nil {
+	sc := benchScenario(benchAgreements, scenarioStart(sandbox))
+	rcv := &benchReceiver{}
+	srv := httptest.NewServer(rcv)
+	defer srv.Close()
+	switch hooks {
+	case allHooks:
+		sc += fmt.Sprintf("eventDestinations:\n  - {account: \"111122223333\", url: %q}\n  - {account: \"444455556666\", url: %q}\n", srv.URL, srv.URL)
+	case queueOnly:
+		sc += fmt.Sprintf("eventDestinations:\n  - {account: \"111122223333\", url: %q, eventTypes: [Never]}\n", srv.URL)
+	}
+	if err := writeFile(file, sc); err != nil {
 		b.Fatal(err)
 	}
 	url := startServer(b, serveOptions{addr: freeAddr(b), db: db, sandbox: sandbox, manualJobs: sandbox, scenario: file})
@@ -150,6 +188,9 @@ func benchAdjustments(b *testing.B, db string, sandbox bool) {
 	}
 	b.ReportMetric(float64(p99(latencies).Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(throttled.Load())/float64(b.N), "retried/op")
+	if hooks == allHooks {
+		b.ReportMetric(float64(rcv.n.Load())/float64(b.N), "delivered/op") // by the end of the timed part
+	}
 }
 
 // benchInvoices returns the invoice of each benchmark agreement.

@@ -143,9 +143,9 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// startProcess runs bin serve in production mode on db, applying the scenario file if any, and
-// waits until it is healthy.
-func startProcess(t *testing.T, bin, db, scenario string) *process {
+// startProcess runs bin serve in production mode on db, applying the scenario file if any, with
+// the extra flags, and waits until it is healthy.
+func startProcess(t *testing.T, bin, db, scenario string, extra ...string) *process {
 	t.Helper()
 	for attempt := 0; ; attempt++ { // a free port may be taken before the server binds it
 		addr := freeAddr(t)
@@ -153,6 +153,7 @@ func startProcess(t *testing.T, bin, db, scenario string) *process {
 		if scenario != "" {
 			args = append(args, "--scenario", scenario)
 		}
+		args = append(args, extra...)
 		p := &process{url: "http://" + addr, cmd: exec.Command(bin, args...), output: &lockedBuffer{}, done: make(chan error, 1)}
 		p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
 		p.cmd.Env = append(os.Environ(), "MERCATO_ADDR=", "MERCATO_DB=")

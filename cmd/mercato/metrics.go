@@ -46,6 +46,11 @@ func (sm *serverMetrics) watch(svc *service.Service) {
 		return
 	}
 	sm.m.WatchClock(svc.Now, svc.Sandbox())
+	sm.m.WatchOutbox(func() (int, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return svc.DeliveryBacklog(ctx)
+	})
 	if p, ok := sm.store.(interface{ PoolStats() map[string]sql.DBStats }); ok {
 		sm.m.WatchPools(p.PoolStats)
 	}

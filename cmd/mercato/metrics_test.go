@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,12 +68,16 @@ next:
 }
 
 // TestMetricsAfterAFlow runs a sandbox server through a scripted flow (describe an agreement,
-// ask for a missing one, refund part of an invoice, move the clock a month) and checks, with
-// Prometheus's text parser, that /metrics counts each of these in the expected series.
+// ask for a missing one, refund part of an invoice, move the clock a month, with the seller's
+// events delivered to a webhook) and checks, with Prometheus's text parser, that /metrics
+// counts each of these in the expected series.
 func TestMetricsAfterAFlow(t *testing.T) {
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	scenarioFile := filepath.Join(t.TempDir(), "refunds.yaml")
-	if err := writeFile(scenarioFile, refundScenario(start)); err != nil {
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	defer hook.Close()
+	destinations := fmt.Sprintf("eventDestinations:\n  - {account: \"111122223333\", url: %q}\n", hook.URL)
+	if err := writeFile(scenarioFile, refundScenario(start)+destinations); err != nil {
 		t.Fatal(err)
 	}
 	url := startServer(t, serveOptions{addr: freeAddr(t), db: "sqlite:" + filepath.Join(t.TempDir(), "m.db"),
@@ -102,6 +108,14 @@ func TestMetricsAfterAFlow(t *testing.T) {
 	post(t, url+"/_mercato/clock", `{"advance":"744h"}`) // completes the refunds, settles, closes March
 
 	fams := scrape(t, url+"/metrics")
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		// Deliveries follow the clock's move within a second or so.
+		if v, _ := value(fams, "mercato_event_delivery_attempts_total", map[string]string{"outcome": "delivered"}); v >= 1 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+		fams = scrape(t, url+"/metrics")
+	}
 	for _, c := range []struct {
 		name   string
 		labels map[string]string
@@ -119,6 +133,8 @@ func TestMetricsAfterAFlow(t *testing.T) {
 		{"mercato_db_connections_max", map[string]string{"pool": "writer"}, 1},
 		{"mercato_db_connections", map[string]string{"pool": "reader", "state": "idle"}, 0},
 		{"mercato_business_time_seconds", map[string]string{"sandbox": "true"}, float64(start.Add(744 * time.Hour).Unix())},
+		{"mercato_event_delivery_attempts_total", map[string]string{"outcome": "delivered"}, 1},
+		{"mercato_outbox_backlog", nil, 0},
 		{"go_goroutines", nil, 1},
 	} {
 		v, ok := value(fams, c.name, c.labels)

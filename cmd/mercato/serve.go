@@ -24,6 +24,7 @@ import (
 	"mercato/control"
 	"mercato/scenario"
 	"mercato/service"
+	"mercato/webhook"
 )
 
 type serveOptions struct {
@@ -40,6 +41,7 @@ type serveOptions struct {
 	metricsAddr     string   // where /metrics is served: "" on addr, "off" nowhere, else its own address
 	exportDir       string   // where every seller's data feeds are exported, every exportEvery; "" for none
 	exportEvery     time.Duration
+	lease           time.Duration // how long a node's claim on background work lasts unless renewed
 }
 
 func serveCmd() *cobra.Command {
@@ -77,6 +79,9 @@ clock; with --manual-jobs it waits for the next move of the clock (POST /_mercat
 	f.StringVar(&o.exportDir, "export-dir", envOr("MERCATO_EXPORT_DIR", ""),
 		"export every seller's data feeds to DIR/SELLER/ at start and every --export-every (env MERCATO_EXPORT_DIR)")
 	f.DurationVar(&o.exportEvery, "export-every", 24*time.Hour, "how often --export-dir is written, in wall time")
+	f.DurationVar(&o.lease, "lease", 25*time.Second,
+		"how long this node's claim on background work (jobs, event deliveries) lasts unless renewed:\n"+
+			"about how long the work of a node that died waits for another")
 	return cmd
 }
 
@@ -132,7 +137,7 @@ func serve(ctx context.Context, o serveOptions) error {
 	}
 	defer store.Close()
 	m := newMetrics(o, store)
-	svc, err := newService(ctx, store, o.sandbox, sc, log, m.serviceOptions()...)
+	svc, err := newService(ctx, store, o.sandbox, sc, log, append(m.serviceOptions(), service.WithJobLease(o.lease))...)
 	if err != nil {
 		return err
 	}
@@ -162,8 +167,7 @@ func serve(ctx context.Context, o serveOptions) error {
 // newService builds the service on a real clock, or in sandbox mode on a simulated one that
 // starts where the last run stopped, else at the scenario's clock, else now.
 func newService(ctx context.Context, store mercato.Store, sandbox bool, sc *mercato.Scenario, log *slog.Logger, extra ...service.Option) (*service.Service, error) {
-	opts := append([]service.Option{service.WithLogger(log)}, storeConcurrency(store)...)
-	opts = append(opts, extra...)
+	opts := append(append([]service.Option{service.WithLogger(log)}, storeConcurrency(store)...), extra...)
 	if !sandbox {
 		return service.New(store, mercato.RealClock{}, opts...), nil
 	}
@@ -249,6 +253,7 @@ func run(ctx context.Context, addr string, conf *tls.Config, h http.Handler, svc
 	} else {
 		close(jobsStopped)
 	}
+	go svc.RunDeliveries(ctx, webhook.NewSender()) // in the sandbox too: retries follow its clock
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("mercato listening", "addr", ln.Addr().String(), "sandbox", svc.Sandbox(), "autoJobs", autoJobs, "now", svc.Now())

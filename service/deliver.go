@@ -1,0 +1,503 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"mercato"
+	"mercato/webhook"
+)
+
+// WebhookSender makes one delivery attempt; webhook.Sender makes it over HTTP.
+type WebhookSender interface {
+	Send(ctx context.Context, r webhook.Request) webhook.Result
+}
+
+// Limits of the deliverer.
+const (
+	// queueBatch is how many committed events one transaction queues for delivery.
+	queueBatch = 1000
+	// deliveryBatch is how many deliveries to one destination are read, made and recorded
+	// together.
+	deliveryBatch = 500
+	// destinationsAtOnce bounds the destinations one node delivers to at once, and
+	// attemptsAtOnce the attempts in flight across them: the memory a pass holds.
+	destinationsAtOnce = 8
+	attemptsAtOnce     = 64
+	// deliveryGather is how long the deliverer, woken, lets work gather before it runs: under
+	// a load of commits each of its transactions then takes many events, rather than each
+	// commit causing one of its own, which would compete with the commits for the one writer
+	// (SQLite) and its fsyncs. It is most of the time from a commit to its delivery.
+	deliveryGather = 200 * time.Millisecond
+	// passTime bounds how long a node delivers to one destination before it lets the
+	// destination go (to itself or another node) at the next pass.
+	passTime = 10 * time.Second
+	// deliveryTick is how often the deliverer looks for work it was not woken for: retries
+	// falling due, other nodes' events, moves of the sandbox clock.
+	deliveryTick = 250 * time.Millisecond
+	// firstRetry is the delay after a first failed attempt; each further failure doubles it,
+	// up to maxRetryDelay.
+	firstRetry    = 30 * time.Second
+	maxRetryDelay = 12 * time.Hour
+)
+
+// DestinationFailingEvent is the detail type of the event that tells an account that one of
+// its destinations gave up a delivery after retrying it for mercato.DeliveryRetryWindow.
+const DestinationFailingEvent = string(mercato.EventDestinationFailing)
+
+// DeliveryBacklog returns how much the deliverer has to do: the events not yet queued for
+// delivery plus the deliveries pending (operators' view; no caller check).
+func (s *Service) DeliveryBacklog(ctx context.Context) (int, error) {
+	var n int
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		unqueued, pending, err := tx.DeliveryBacklog()
+		n = unqueued + pending
+		return err
+	})
+	return n, err
+}
+
+// RunDeliveries delivers committed events to their destinations until ctx ends, and returns
+// once the work under way is finished: at once when this node commits events, else at its
+// next tick (every 250 ms). Every node may run it; they
+// share destinations through leases. Queueing events and making deliveries run side by side,
+// so that neither waits for the other's transactions.
+func (s *Service) RunDeliveries(ctx context.Context, sender WebhookSender) {
+	var queueing sync.WaitGroup
+	defer queueing.Wait() // it returns once both loops have finished their work
+	queueing.Go(func() {
+		s.every(ctx, s.deliveries.wakeCh, func() error {
+			n, err := s.queueEvents(ctx)
+			if n > 0 {
+				s.deliveries.queued()
+			}
+			return err
+		})
+	})
+	s.every(ctx, s.deliveries.deliverCh, func() error {
+		for {
+			n, err := s.deliverClaimed(ctx, sender)
+			if err != nil || n == 0 {
+				return err
+			}
+		}
+	})
+}
+
+// every runs work at once, then whenever woken and at every tick, until ctx ends.
+func (s *Service) every(ctx context.Context, wake <-chan struct{}, work func() error) {
+	t := time.NewTicker(deliveryTick)
+	defer t.Stop()
+	for {
+		if err := work(); err != nil && ctx.Err() == nil {
+			s.log.Error("delivering events", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-wake:
+			time.Sleep(deliveryGather)
+		}
+	}
+}
+
+// DeliverDue queues the committed events for their destinations and makes every delivery
+// attempt due at the business time, in passes, until a pass finds nothing more to do.
+func (s *Service) DeliverDue(ctx context.Context, sender WebhookSender) error {
+	for {
+		queued, err := s.queueEvents(ctx)
+		if err != nil {
+			return err
+		}
+		attempted, err := s.deliverClaimed(ctx, sender)
+		if err != nil || queued+attempted == 0 {
+			return err
+		}
+	}
+}
+
+// queueEvents queues every committed event not yet queued: a pending delivery for each
+// destination of its account that wants it. It returns how many events it queued.
+func (s *Service) queueEvents(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		var n int
+		err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
+			var err error
+			n, err = queueBatchOf(tx, s.Now())
+			return err
+		})
+		total += n
+		if err != nil || n < queueBatch {
+			return total, err
+		}
+	}
+}
+
+// queueBatchOf queues up to queueBatch events in tx and returns how many it read.
+func queueBatchOf(tx mercato.Tx, now time.Time) (int, error) {
+	events, err := tx.UnqueuedEvents(queueBatch)
+	if err != nil || len(events) == 0 {
+		return 0, err
+	}
+	dests := map[string][]mercato.EventDestination{}
+	var ds []mercato.Delivery
+	ids := make([]int64, len(events))
+	for i := range events {
+		e := &events[i]
+		ids[i] = e.ID
+		mine, ok := dests[e.AccountID]
+		if !ok {
+			if mine, err = tx.ListEventDestinations(e.AccountID); err != nil {
+				return 0, err
+			}
+			dests[e.AccountID] = mine
+		}
+		for _, d := range mine {
+			if e.ID > d.AfterEventID && d.Wants(e.DetailType) {
+				ds = append(ds, mercato.Delivery{DestinationID: d.ID, EventID: e.ID, OrderingKey: e.OrderingKey(),
+					Status: mercato.DeliveryPending, CreatedAt: now}) // due at once: NextAt zero
+			}
+		}
+	}
+	if err := tx.InsertDeliveries(ds...); err != nil {
+		return 0, err
+	}
+	return len(events), tx.MarkEventsQueued(ids...)
+}
+
+// deliverClaimed claims the destinations with deliveries due and delivers to them, a few at
+// once; it returns how many attempts it made.
+func (s *Service) deliverClaimed(ctx context.Context, sender WebhookSender) (int, error) {
+	var dests []mercato.EventDestination
+	err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
+		var err error
+		wall := leaseNow()
+		dests, err = tx.ClaimEventDestinations(s.Now(), s.owner, wall, wall.Add(s.lease), 64)
+		return err
+	})
+	if err != nil || len(dests) == 0 {
+		return 0, err
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		total int
+		first error
+	)
+	slots := make(chan struct{}, destinationsAtOnce)
+	attempts := make(chan struct{}, attemptsAtOnce)
+	for _, d := range dests {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			n, err := s.deliverTo(ctx, sender, d, attempts)
+			mu.Lock()
+			total += n
+			if first == nil {
+				first = err
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return total, first
+}
+
+// deliverTo makes the attempts due to a destination this node claimed, batch by batch, for at
+// most passTime, then releases it; meanwhile it renews its claim. It returns how many attempts
+// it made.
+func (s *Service) deliverTo(ctx context.Context, sender WebhookSender, d mercato.EventDestination, slots chan struct{}) (int, error) {
+	ctx = context.WithoutCancel(ctx) // a claimed batch is finished and recorded even at shutdown
+	p := pass{s: s, d: d, sender: sender, slots: slots, stop: time.Now().Add(passTime), held: map[string]bool{}}
+	defer func() {
+		if p.released {
+			return
+		}
+		err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error { return tx.ReleaseEventDestination(d.ID, s.owner) })
+		if err != nil {
+			s.log.Error("releasing event destination", "destination", d.ID, "err", err)
+		}
+	}()
+	var err error
+	if p.key, err = mercato.WebhookKey(d.Secret); err != nil {
+		return 0, fmt.Errorf("destination %s: %w", d.ID, err)
+	}
+	defer s.renewDestination(ctx, d.ID)()
+	return p.run(ctx)
+}
+
+// pass is one node's turn at a destination: batches of due deliveries, each attempted while the
+// outcomes of the one before are recorded.
+type pass struct {
+	s      *Service
+	d      mercato.EventDestination
+	key    []byte
+	sender WebhookSender
+	slots  chan struct{}
+	stop   time.Time
+	// held are the ordering keys with a failed (or unmade) delivery in a batch whose outcomes
+	// are not yet recorded: their later deliveries wait for the next pass.
+	held map[string]bool
+	// released says the last batch's record released the destination.
+	released bool
+}
+
+func (p *pass) run(ctx context.Context) (int, error) {
+	total := 0
+	var after int64
+	recorded := make(chan error, 1)
+	recorded <- nil
+	for time.Now().Before(p.stop) {
+		var due []mercato.Delivery
+		err := p.s.view(ctx, func(tx mercato.Tx) error {
+			var err error
+			due, err = tx.DueDeliveries(p.d.ID, p.s.Now(), after, deliveryBatch)
+			return err
+		})
+		if err != nil || len(due) == 0 {
+			return total, errors.Join(err, <-recorded)
+		}
+		after = due[len(due)-1].ID
+		made := p.s.attemptAll(ctx, p.sender, p.d, p.key, p.unheld(due), p.slots, p.stop)
+		total += len(made)
+		if err := <-recorded; err != nil {
+			return total, err
+		}
+		p.hold(due, made)
+		last := len(due) < deliveryBatch
+		go func() { recorded <- p.s.recordAttempts(ctx, p.d, made, last) }()
+		if last {
+			err := <-recorded
+			p.released = err == nil
+			return total, err
+		}
+	}
+	return total, <-recorded
+}
+
+// unheld returns the deliveries whose keys are not held.
+func (p *pass) unheld(due []mercato.Delivery) []mercato.Delivery {
+	out := due[:0:0]
+	for _, d := range due {
+		if !p.held[d.OrderingKey] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// hold holds the keys of the deliveries of due that were not delivered.
+func (p *pass) hold(due []mercato.Delivery, made []attempted) {
+	delivered := make(map[int64]bool, len(made))
+	for _, a := range made {
+		delivered[a.delivery.ID] = a.delivery.Status == mercato.DeliveryDelivered
+	}
+	for _, d := range due {
+		if !delivered[d.ID] {
+			p.held[d.OrderingKey] = true
+		}
+	}
+}
+
+// renewDestination renews this node's claim on the destination every third of its lease
+// until the returned function is called, so that a slow receiver does not let another node
+// take the destination over while attempts to it are in flight.
+func (s *Service) renewDestination(ctx context.Context, id string) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(s.lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
+				_, err := tx.ExtendEventDestinationLease(id, s.owner, leaseNow().Add(s.lease))
+				return err
+			})
+			if err != nil {
+				s.log.Error("renewing the claim on an event destination", "destination", id, "err", err)
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}
+
+// attempted is one attempt made: the delivery as it now stands and its log entry.
+type attempted struct {
+	delivery mercato.Delivery
+	log      mercato.DeliveryAttempt
+}
+
+// attemptAll makes the attempts of due, in queue order per ordering key: the keys at once (up
+// to the free slots), each key's deliveries one after the other until one fails, which holds
+// back the rest of its key. No attempt starts after stop.
+func (s *Service) attemptAll(ctx context.Context, sender WebhookSender, d mercato.EventDestination, key []byte,
+	due []mercato.Delivery, slots chan struct{}, stop time.Time) []attempted {
+	var order []string
+	byKey := map[string][]mercato.Delivery{}
+	for _, dv := range due {
+		if _, ok := byKey[dv.OrderingKey]; !ok {
+			order = append(order, dv.OrderingKey)
+		}
+		byKey[dv.OrderingKey] = append(byKey[dv.OrderingKey], dv)
+	}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		made []attempted
+	)
+	for _, k := range order {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			for _, dv := range byKey[k] {
+				if time.Now().After(stop) {
+					return
+				}
+				a := s.attempt(ctx, sender, d, key, dv)
+				mu.Lock()
+				made = append(made, a)
+				mu.Unlock()
+				if a.delivery.Status != mercato.DeliveryDelivered {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return made
+}
+
+// attempt makes one attempt of a delivery and returns its outcome.
+func (s *Service) attempt(ctx context.Context, sender WebhookSender, d mercato.EventDestination, key []byte, dv mercato.Delivery) attempted {
+	body, err := dv.Event.Envelope()
+	var res webhook.Result
+	if err != nil {
+		res = webhook.Result{Err: err, Time: time.Now().UTC()}
+	} else {
+		res = sender.Send(ctx, webhook.Request{URL: d.URL, Key: key, ID: dv.Event.UID, Body: body})
+	}
+	now := s.Now()
+	dv = afterAttempt(dv, res.Err == nil, now)
+	log := mercato.DeliveryAttempt{DeliveryID: dv.ID, DestinationID: d.ID, EventUID: dv.Event.UID,
+		DetailType: dv.Event.DetailType, Time: now, WallTime: res.Time, Status: dv.Status,
+		StatusCode: res.StatusCode, Duration: res.Duration}
+	if res.Err != nil {
+		log.Error = truncate(res.Err.Error(), 500)
+	}
+	return attempted{delivery: dv, log: log}
+}
+
+// afterAttempt returns the delivery after an attempt at now: delivered if it succeeded; else
+// pending until its next attempt, retryDelay later, or failed if that would be past
+// mercato.DeliveryRetryWindow from when it was queued.
+func afterAttempt(d mercato.Delivery, ok bool, now time.Time) mercato.Delivery {
+	d.Attempts++
+	switch next := now.Add(retryDelay(d.Attempts)); {
+	case ok:
+		d.Status = mercato.DeliveryDelivered
+	case next.After(d.CreatedAt.Add(mercato.DeliveryRetryWindow)):
+		d.Status = mercato.DeliveryFailed
+	default:
+		d.Status, d.NextAt = mercato.DeliveryPending, next
+	}
+	return d
+}
+
+// retryDelay is the wait after the n-th failed attempt: 30 s, doubling each time, at most 12 h.
+func retryDelay(n int) time.Duration {
+	d := firstRetry
+	for i := 1; i < n && d < maxRetryDelay; i++ {
+		d *= 2
+	}
+	return min(d, maxRetryDelay)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// recordAttempts records the attempts made to a destination in one transaction, with the
+// destination's status: failing once a delivery gave up (and the account is told with an
+// event), active again once one succeeded. With release, the same transaction ends this node's
+// claim on the destination.
+func (s *Service) recordAttempts(ctx context.Context, d mercato.EventDestination, made []attempted, release bool) error {
+	if len(made) == 0 {
+		if release {
+			return s.store.UpdateRows(ctx, func(tx mercato.Tx) error { return tx.ReleaseEventDestination(d.ID, s.owner) })
+		}
+		return nil
+	}
+	ds := make([]mercato.Delivery, len(made))
+	logs := make([]mercato.DeliveryAttempt, len(made))
+	for i, a := range made {
+		ds[i], logs[i] = a.delivery, a.log
+		if s.observer != nil {
+			s.observer.DeliveryAttempted(a.delivery.Status == mercato.DeliveryDelivered)
+		}
+	}
+	return s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
+		if err := tx.RecordDeliveries(ds, logs); err != nil {
+			return err
+		}
+		if release {
+			if err := tx.ReleaseEventDestination(d.ID, s.owner); err != nil {
+				return err
+			}
+		}
+		return s.updateDestinationStatus(tx, d.ID, made)
+	})
+}
+
+// updateDestinationStatus moves the destination to failing when a delivery gave up, telling
+// its account, and back to active when the latest attempt succeeded.
+func (s *Service) updateDestinationStatus(tx mercato.Tx, id string, made []attempted) error {
+	var gaveUp *attempted
+	delivered := false
+	for i := range made {
+		switch made[i].delivery.Status {
+		case mercato.DeliveryFailed:
+			gaveUp = &made[i]
+		case mercato.DeliveryDelivered:
+			delivered = true
+		}
+	}
+	next := mercato.DestinationActive
+	if gaveUp != nil {
+		next = mercato.DestinationFailing
+	} else if !delivered {
+		return nil
+	}
+	// A conditional update, so that of two nodes seeing the same change only one tells the
+	// account, and a concurrent change of the URL or secret is kept.
+	now := s.Now()
+	changed, err := tx.SetEventDestinationStatus(id, next, now)
+	if err != nil || !changed {
+		return err
+	}
+	if next != mercato.DestinationFailing {
+		return audit(tx, now, "system", "EventDestinationRecovered", "EventDestination", id, "", nil)
+	}
+	d, err := tx.GetEventDestination(id)
+	if err != nil {
+		return err
+	}
+	detail := mercato.DestinationFailingDetail{EventID: gaveUp.log.EventUID, Attempts: gaveUp.delivery.Attempts,
+		LastStatusCode: gaveUp.log.StatusCode, LastError: gaveUp.log.Error}
+	if err := audit(tx, now, "system", "EventDestinationFailing", "EventDestination", d.ID, "", detail); err != nil {
+		return err
+	}
+	return emit(tx, mercato.DestinationFailingNotice(&d, detail, now))
+}

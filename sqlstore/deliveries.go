@@ -1,0 +1,263 @@
+package sqlstore
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"mercato"
+)
+
+// destinationCols are the columns of an event destination as read and written; its lease
+// (lease_owner, lease_until) is the store's own.
+var destinationCols = []string{"id", "account_id", "url", "event_types", "secret", "status", "created_at",
+	"updated_at", "after_event_id"}
+
+// deliveryCols are the columns of a delivery as read; the database assigns the ID.
+var deliveryCols = []string{"id", "destination_id", "event_id", "ordering_key", "status", "attempts",
+	"created_at", "next_at"}
+
+// attemptCols are the columns of a delivery attempt as read; the database assigns the ID.
+var attemptCols = []string{"id", "delivery_id", "destination_id", "event_uid", "detail_type", "time",
+	"wall_time", "status", "status_code", "error", "duration_us"}
+
+var (
+	insertDestination = insertNewSQL("event_destinations", destinationCols)
+	updateDestination = `UPDATE event_destinations SET url = $2, event_types = $3, secret = $4, status = $5,
+		updated_at = $6 WHERE id = $1`
+	selectDestinations   = selectSQL("event_destinations", destinationCols)
+	setDestinationStatus = `UPDATE event_destinations SET status = $2, updated_at = $3 WHERE id = $1 AND status <> $2`
+	deleteDeliveries     = "DELETE FROM event_deliveries WHERE destination_id = $1 AND status = 'pending'"
+	deleteDestination    = "DELETE FROM event_destinations WHERE id = $1"
+	selectAttempts       = selectSQL("delivery_attempts", attemptCols)
+	lastEventID          = "SELECT MAX(id) FROM events"
+	deliveryBacklog      = `SELECT (SELECT COUNT(*) FROM events WHERE queued = 0),
+		(SELECT COUNT(*) FROM event_deliveries WHERE status = 'pending')`
+	selectUnqueued     = selectEvents + " WHERE queued = 0 ORDER BY id LIMIT $1"
+	releaseDestination = `UPDATE event_destinations SET lease_owner = '', lease_until = 0
+		WHERE id = $1 AND lease_owner = $2`
+	extendDestination = `UPDATE event_destinations SET lease_until = $3 WHERE id = $1 AND lease_owner = $2`
+)
+
+// claimDestinations leases, to $1 until $2, up to $4 destinations with a pending delivery due by
+// $3 that are not leased to another owner, or whose lease ran out by $5. %s is the dialect's
+// ClaimLock.
+const claimDestinations = `UPDATE event_destinations SET lease_owner = $1, lease_until = $2
+	WHERE id IN (
+		SELECT id FROM event_destinations d
+		WHERE (lease_owner = '' OR lease_owner = $1 OR lease_until <= $5)
+			AND EXISTS (SELECT 1 FROM event_deliveries x
+				WHERE x.destination_id = d.id AND x.status = 'pending' AND x.next_at <= $3)
+		ORDER BY id
+		LIMIT $4
+		%s)
+	RETURNING `
+
+// dueDeliveries selects up to $3 pending deliveries of $1 after $4 due by $2, in queue order, that no
+// earlier pending delivery of the same key, due later, holds back; with their events. Only a
+// delivery that was attempted can be due later (one never attempted is due at once), which
+// keeps the index the check reads small.
+var dueDeliveries = "SELECT d." + strings.Join(deliveryCols, ", d.") + ", e." + strings.Join(eventCols, ", e.") + `
+	FROM event_deliveries d JOIN events e ON e.id = d.event_id
+	WHERE d.destination_id = $1 AND d.status = 'pending' AND d.id > $4 AND d.next_at <= $2
+		AND NOT EXISTS (SELECT 1 FROM event_deliveries h
+			WHERE h.destination_id = d.destination_id AND h.ordering_key = d.ordering_key
+				AND h.status = 'pending' AND h.attempts > 0 AND h.id < d.id AND h.next_at > $2)
+	ORDER BY d.id
+	LIMIT $3`
+
+// InsertEventDestination stores a new destination; EConflict if its ID is taken.
+func (t *tx) InsertEventDestination(d mercato.EventDestination) error {
+	return t.insertNew("EventDestination", d.ID, insertDestination, d.ID, d.AccountID, d.URL, jsonArg{eventTypes(d)},
+		d.Secret, string(d.Status), micros(d.CreatedAt), micros(d.UpdatedAt), d.AfterEventID)
+}
+
+// eventTypes are the destination's event types, never null.
+func eventTypes(d mercato.EventDestination) []string {
+	if d.EventTypes == nil {
+		return []string{}
+	}
+	return d.EventTypes
+}
+
+// UpdateEventDestination records the destination's URL, event types, secret, status and update
+// time; ENotFound for an unknown ID.
+func (t *tx) UpdateEventDestination(d mercato.EventDestination) error {
+	return t.updateExisting("EventDestination", d.ID, updateDestination, d.ID, d.URL, jsonArg{eventTypes(d)},
+		d.Secret, string(d.Status), micros(d.UpdatedAt))
+}
+
+// SetEventDestinationStatus sets the destination's status and update time unless it has that
+// status already, and reports whether it changed it.
+func (t *tx) SetEventDestinationStatus(id string, status mercato.DestinationStatus, at time.Time) (bool, error) {
+	n, err := t.execCount(setDestinationStatus, id, string(status), micros(at))
+	return n == 1, wrap(err, "set the status of event destination %s", id)
+}
+
+// DeleteEventDestination removes the destination and its pending deliveries; ENotFound for an
+// unknown ID.
+func (t *tx) DeleteEventDestination(id string) error {
+	if _, err := t.exec(deleteDeliveries, id); err != nil {
+		return wrap(err, "delete deliveries of %s", id)
+	}
+	return t.updateExisting("EventDestination", id, deleteDestination, id)
+}
+
+// GetEventDestination returns the destination; ENotFound for an unknown ID.
+func (t *tx) GetEventDestination(id string) (mercato.EventDestination, error) {
+	d, err := getRow(t, scanDestination, selectDestinations+" WHERE id = $1", id)
+	return d, t.fail(err, "get", "EventDestination", id)
+}
+
+// ListEventDestinations returns the account's destinations, or every one for an empty
+// account, by ID.
+func (t *tx) ListEventDestinations(accountID string) ([]mercato.EventDestination, error) {
+	var w filter
+	w.eq("account_id", accountID)
+	ds, err := list(t, scanDestination, selectDestinations+w.clause()+" ORDER BY id", w.args...)
+	return ds, wrap(err, "list event destinations")
+}
+
+func scanDestination(s scanner) (mercato.EventDestination, error) {
+	var d mercato.EventDestination
+	err := s.Scan(&d.ID, &d.AccountID, &d.URL, jsonCol{&d.EventTypes}, &d.Secret, &d.Status,
+		timeCol{&d.CreatedAt}, timeCol{&d.UpdatedAt}, &d.AfterEventID)
+	return d, err
+}
+
+// LastEventID returns the ID of the newest event, 0 when there is none.
+func (t *tx) LastEventID() (int64, error) {
+	id, err := getRow(t, scanNullInt, lastEventID)
+	return id.Int64, wrap(err, "last event")
+}
+
+// DeliveryBacklog returns how many events are not queued yet and how many deliveries are
+// pending.
+func (t *tx) DeliveryBacklog() (unqueued, pending int, err error) {
+	err = t.queryRow(deliveryBacklog).Scan(&unqueued, &pending)
+	return unqueued, pending, wrap(err, "delivery backlog")
+}
+
+// UnqueuedEvents returns up to limit events not yet queued, oldest first, after taking the
+// queue's lock where the database has one (PostgreSQL: an advisory lock held until the
+// transaction ends; SQLite runs one writer at a time anyway).
+func (t *tx) UnqueuedEvents(limit int) ([]mercato.Event, error) {
+	if t.d.LockKeys != "" {
+		if _, err := t.exec(t.d.LockKeys, []int64{lockKey("event-queue", "")}); err != nil {
+			return nil, wrap(err, "lock the event queue")
+		}
+	}
+	events, err := list(t, scanEvent, selectUnqueued, limit)
+	return events, wrap(err, "list unqueued events")
+}
+
+// MarkEventsQueued records that the events were queued.
+func (t *tx) MarkEventsQueued(ids ...int64) error {
+	_, err := t.updateRows("events", "queued = 1", "events.id = v.column1", []string{"BIGINT"}, len(ids),
+		func(i int, dst []any) []any { return append(dst, ids[i]) })
+	return wrap(err, "mark events queued")
+}
+
+// ClaimEventDestinations leases up to limit destinations with a delivery due by now to owner
+// until leaseUntil (see mercato.DeliveryTx); a limit below 1 claims nothing.
+func (t *tx) ClaimEventDestinations(now time.Time, owner string, leaseNow, leaseUntil time.Time, limit int) ([]mercato.EventDestination, error) {
+	if limit < 1 {
+		return nil, nil
+	}
+	query := fmt.Sprintf(claimDestinations, t.d.ClaimLock) + strings.Join(destinationCols, ", ")
+	ds, err := list(t, scanDestination, query, owner, micros(leaseUntil), micros(now), limit, micros(leaseNow))
+	if err != nil {
+		return nil, wrap(err, "claim event destinations for %s", owner)
+	}
+	slices.SortFunc(ds, func(a, b mercato.EventDestination) int { return strings.Compare(a.ID, b.ID) })
+	return ds, nil
+}
+
+// ReleaseEventDestination ends owner's lease on the destination, if owner still holds it.
+func (t *tx) ReleaseEventDestination(id, owner string) error {
+	_, err := t.exec(releaseDestination, id, owner)
+	return wrap(err, "release event destination %s", id)
+}
+
+// ExtendEventDestinationLease moves owner's lease on the destination to until, if owner still
+// holds it, and reports whether it did.
+func (t *tx) ExtendEventDestinationLease(id, owner string, until time.Time) (bool, error) {
+	n, err := t.execCount(extendDestination, id, owner, micros(until))
+	return n == 1, wrap(err, "extend the lease of event destination %s", id)
+}
+
+// InsertDeliveries queues deliveries; the database assigns their IDs in order.
+func (t *tx) InsertDeliveries(ds ...mercato.Delivery) error {
+	_, err := t.insertRows("event_deliveries", deliveryCols[1:], len(ds), func(i int, dst []any) []any {
+		d := &ds[i]
+		return append(dst, d.DestinationID, d.EventID, d.OrderingKey, string(d.Status), d.Attempts,
+			micros(d.CreatedAt), micros(d.NextAt))
+	})
+	return wrap(err, "insert deliveries")
+}
+
+// DueDeliveries returns the destination's deliveries that may be attempted at now, in queue
+// order, with their events (see mercato.DeliveryTx).
+func (t *tx) DueDeliveries(destinationID string, now time.Time, afterID int64, limit int) ([]mercato.Delivery, error) {
+	ds, err := list(t, scanDueDelivery, dueDeliveries, destinationID, micros(now), limit, afterID)
+	return ds, wrap(err, "due deliveries of %s", destinationID)
+}
+
+func scanDueDelivery(s scanner) (mercato.Delivery, error) {
+	var d mercato.Delivery
+	e := &d.Event
+	err := s.Scan(&d.ID, &d.DestinationID, &d.EventID, &d.OrderingKey, &d.Status, &d.Attempts,
+		timeCol{&d.CreatedAt}, timeCol{&d.NextAt},
+		&e.ID, timeCol{&e.Time}, &e.AccountID, &e.DetailType, &e.ResourceID, rawCol{&e.Detail},
+		&e.UID, &e.Source, jsonCol{&e.Resources})
+	return d, err
+}
+
+// RecordDeliveries records the deliveries' status, attempts and next attempt time, and
+// appends the attempts to the log.
+func (t *tx) RecordDeliveries(ds []mercato.Delivery, attempts []mercato.DeliveryAttempt) error {
+	_, err := t.updateRows("event_deliveries", "status = v.column2, attempts = v.column3, next_at = v.column4",
+		"event_deliveries.id = v.column1", []string{"BIGINT", "TEXT", "BIGINT", "BIGINT"}, len(ds),
+		func(i int, dst []any) []any {
+			d := &ds[i]
+			return append(dst, d.ID, string(d.Status), d.Attempts, micros(d.NextAt))
+		})
+	if err != nil {
+		return wrap(err, "record deliveries")
+	}
+	_, err = t.insertRows("delivery_attempts", attemptCols[1:], len(attempts), func(i int, dst []any) []any {
+		a := &attempts[i]
+		return append(dst, a.DeliveryID, a.DestinationID, a.EventUID, a.DetailType, micros(a.Time),
+			micros(a.WallTime), string(a.Status), a.StatusCode, a.Error, a.Duration.Microseconds())
+	})
+	return wrap(err, "log delivery attempts")
+}
+
+// ListDeliveryAttempts returns the attempts matching f, newest first.
+func (t *tx) ListDeliveryAttempts(f mercato.DeliveryAttemptFilter) ([]mercato.DeliveryAttempt, error) {
+	var w filter
+	w.eq("destination_id", f.DestinationID)
+	w.eq("event_uid", f.EventUID)
+	query := selectAttempts + w.clause() + " ORDER BY id DESC"
+	if f.Limit > 0 {
+		query += " LIMIT " + w.arg(f.Limit)
+	}
+	as, err := list(t, scanAttempt, query, w.args...)
+	return as, wrap(err, "list delivery attempts")
+}
+
+func scanAttempt(s scanner) (mercato.DeliveryAttempt, error) {
+	var a mercato.DeliveryAttempt
+	var us int64
+	err := s.Scan(&a.ID, &a.DeliveryID, &a.DestinationID, &a.EventUID, &a.DetailType, timeCol{&a.Time},
+		timeCol{&a.WallTime}, &a.Status, &a.StatusCode, &a.Error, &us)
+	a.Duration = time.Duration(us) * time.Microsecond
+	return a, err
+}
+
+// GetEvent returns the event with the UID; ENotFound if there is none.
+func (t *tx) GetEvent(uid string) (mercato.Event, error) {
+	e, err := getRow(t, scanEvent, selectEvents+" WHERE uid = $1", uid)
+	return e, t.fail(err, "get", "Event", uid)
+}
