@@ -167,8 +167,8 @@ func TestEventsThroughTheCLI(t *testing.T) {
 	}
 }
 
-// deliveryScenario is a seller with a webhook destination at url, and n buyers who accepted
-// its public offer at start.
+// deliveryScenario is a seller with a webhook destination at url for its Created events, and
+// n buyers who accepted its public offer at start.
 func deliveryScenario(url string, n int, start time.Time) string {
 	var accounts, agreements strings.Builder
 	for i := range n {
@@ -187,7 +187,7 @@ offers:
     terms:
       - usageBasedPricingTerm: {currencyCode: USD, rateCards: [{rateCard: [{dimensionKey: calls, price: "0.01"}]}]}
 eventDestinations:
-  - {account: "111122223333", url: "%[1]s", secret: %[4]s}
+  - {account: "111122223333", url: "%[1]s", secret: %[4]s, eventTypes: ["Purchase Agreement Created - Proposer"]}
 agreements:
 %[3]s`, url, accounts.String(), agreements.String(), hookSecret)
 }
