@@ -28,6 +28,7 @@ type Store interface {
 // Tx is what a transaction can do. Get methods return ENotFound for unknown IDs.
 type Tx interface {
 	RefundTx
+	PrivateMarketplaceTx // private_marketplace.go
 	PutAccount(Account) error
 	GetAccount(id string) (Account, error)
 	AccountByAccessKey(keyID string) (Account, error)
