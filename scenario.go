@@ -10,6 +10,9 @@ type Scenario struct {
 	Products   []Product           // ProductCode defaults to ID; Visibility to public
 	Offers     []Offer             // term IDs default to "<offer>-term-<n>"
 	Agreements []ScenarioAgreement // applied at AcceptedAt: now if past, later by the clock
+	// PrivateMarketplaces are created, or left alone if identical; applied before agreements,
+	// whose acceptances they govern.
+	PrivateMarketplaces []PrivateMarketplace
 	// Where maps an entry ("agreements[0]") to where it was written ("line 23"), so errors can
 	// name it.
 	Where map[string]string

@@ -115,7 +115,7 @@ func judge(tx mercato.Tx, c *acceptance, replaces string, at time.Time, active [
 	if err := checkBuyer(&c.buyer, &c.offer, at); err != nil {
 		return err
 	}
-	if err := buyerMayBuy(tx, c.buyer.ID, c.product.ID, c.offer.ID); err != nil {
+	if err := buyerMayBuy(tx, c.buyer.ID, c.offer.ProductID, c.offer.ID); err != nil {
 		return err
 	}
 	if replaces == "" {

@@ -52,6 +52,9 @@ func (s *Service) applyScenario(tx mercato.Tx, sc *mercato.Scenario, now time.Ti
 			return entryError(sc, fmt.Sprintf("accounts[%d]", i), err)
 		}
 	}
+	if err := checkPayers(tx, sc); err != nil {
+		return err
+	}
 	for i := range sc.Products {
 		if err := putProduct(tx, sc.Products[i]); err != nil {
 			return entryError(sc, fmt.Sprintf("products[%d]", i), err)
@@ -60,6 +63,11 @@ func (s *Service) applyScenario(tx mercato.Tx, sc *mercato.Scenario, now time.Ti
 	for i := range sc.Offers {
 		if err := putOffer(tx, sc.Offers[i]); err != nil {
 			return entryError(sc, fmt.Sprintf("offers[%d]", i), err)
+		}
+	}
+	for i := range sc.PrivateMarketplaces {
+		if err := putPrivateMarketplace(tx, sc.PrivateMarketplaces[i]); err != nil {
+			return entryError(sc, fmt.Sprintf("privateMarketplaces[%d]", i), err)
 		}
 	}
 	for i := range sc.Agreements {
