@@ -1,9 +1,10 @@
 // Package scenario reads scenario files: YAML descriptions of the accounts, products, offers
 // and acceptances that the sandbox applies at once (see mercato.Scenario).
 //
-// A file is a mapping with the keys clock, accounts, products, offers and agreements; each list
-// entry uses the wire names of the domain (the JSON names of mercato.Account, mercato.Product,
-// mercato.Offer and mercato.ScenarioAgreement; terms are the Agreement API's). Parse checks
+// A file is a mapping with the keys clock, accounts, products, offers, agreements and
+// privateMarketplaces; each list entry uses the wire names of the domain (the JSON names of
+// mercato.Account, mercato.Product, mercato.Offer, mercato.ScenarioAgreement and
+// mercato.PrivateMarketplace; terms are the Agreement API's). Parse checks
 // what the file alone can tell; the service checks the rest against the marketplace.
 package scenario
 
@@ -22,7 +23,7 @@ import (
 )
 
 // sections are the top-level keys of a scenario file, in the order they are documented.
-var sections = []string{"clock", "accounts", "products", "offers", "agreements"}
+var sections = []string{"clock", "accounts", "products", "offers", "agreements", "privateMarketplaces"}
 
 // Parse reads a scenario file. Amounts may be quoted or not and are read exactly; times are
 // RFC 3339 timestamps or plain dates (midnight UTC); durations are ISO 8601 (P12M).
@@ -141,6 +142,7 @@ func (p *parser) scenario(root *yaml.Node) mercato.Scenario {
 	sc.Products = entries[mercato.Product](p, "products", s["products"])
 	sc.Offers = entries[mercato.Offer](p, "offers", s["offers"])
 	sc.Agreements = entries[mercato.ScenarioAgreement](p, "agreements", s["agreements"])
+	sc.PrivateMarketplaces = entries[mercato.PrivateMarketplace](p, "privateMarketplaces", s["privateMarketplaces"])
 	p.check(&sc)
 	return sc
 }
