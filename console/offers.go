@@ -84,13 +84,17 @@ type offerPageView struct {
 	O            offerView
 	Duplicate    string // the agreement that makes an acceptance a duplicate contract, after a refusal
 	DuplicateURL string
+	// NotApproved says the buyer's private marketplace does not allow the offer's product;
+	// ProductRequest is the buyer's latest request for it, if any.
+	NotApproved    bool
+	ProductRequest *mercato.ProductProcurementRequest
 }
 
 // buyerOffer shows an offer the buyer can see, with its terms and the way to accept it.
 func (c *Console) buyerOffer(w http.ResponseWriter, r *http.Request, u *user) {
 	o, ok := c.findOffer(w, r, u)
 	if ok {
-		c.render(w, r, http.StatusOK, c.offerPage(u, offerPageView{O: o}, ""))
+		c.render(w, r, http.StatusOK, c.offerPage(u, c.withProductRequest(r, u, offerPageView{O: o}), ""))
 	}
 }
 

@@ -21,6 +21,7 @@ func (c *Console) routes() http.Handler {
 	c.sellerRoutes(m, c.as(mercato.RoleSeller))
 	c.buyerRoutes(m, c.as(mercato.RoleBuyer))
 	c.operatorRoutes(m, c.as(mercato.RoleOperator))
+	c.privateMarketplaceRoutes(m)
 	m.HandleFunc("/console/", c.signedIn(func(w http.ResponseWriter, r *http.Request, u *user) { c.notFound(w, r, u) }))
 	return m
 }
@@ -104,6 +105,8 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request, u *user) {
 		http.Redirect(w, r, "/console/buyer/agreements", http.StatusSeeOther)
 	case u.Is(mercato.RoleOperator):
 		http.Redirect(w, r, "/console/operator", http.StatusSeeOther)
+	case u.Is(mercato.RolePrivateMarketplaceAdmin):
+		http.Redirect(w, r, "/console/pmp", http.StatusSeeOther)
 	default:
 		c.renderError(w, r, u, http.StatusForbidden, "No console access",
 			"This account has no seller, buyer or operator role, so the console has nothing to show it.")
