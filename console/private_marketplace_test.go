@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"mercato"
+	"mercato/service"
 )
 
 const (
@@ -120,4 +121,44 @@ func requestID(t *testing.T, body string) string {
 	}
 	rest := body[i+len(`id="approve-`):]
 	return rest[:strings.Index(rest, `"`)]
+}
+
+// An organisation's payer sees the invoice of its linked account's agreement; the linked
+// account sees it on its agreement's page.
+func TestPayerSeesLinkedAccountsInvoices(t *testing.T) {
+	e := newEnv(t)
+	const payer, linked = "121212121212", "343434343434"
+	err := e.svc.ApplyScenario(e.ctx, mercato.Scenario{
+		Accounts: []mercato.Account{
+			{ID: payer, Name: "Org Payer", Roles: []mercato.Role{mercato.RoleBuyer}, TaxJurisdiction: "US-WA",
+				AccessKeys: []mercato.AccessKey{{ID: "AKIAORGPAYER00000001", Secret: "org-payer-secret"}}},
+			{ID: linked, Name: "Org Data Team", Roles: []mercato.Role{mercato.RoleBuyer}, TaxJurisdiction: "US-WA", Payer: payer,
+				AccessKeys: []mercato.AccessKey{{ID: "AKIAORGLINKED0000001", Secret: "org-linked-secret"}}},
+		},
+		Offers: []mercato.Offer{{ID: "offer-org", ProductID: "prod-acme-backup", Visibility: "private", Buyers: []string{linked},
+			ExpiresAt: e.svc.Now().AddDate(0, 1, 0), Terms: mercato.Terms{{FixedUpfront: &mercato.FixedUpfrontPricingTerm{
+				CurrencyCode: "USD", Duration: &mercato.Period{Months: 12}, Price: mercato.MustAmount("300")}}}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.svc.AcceptOffer(e.ctx, service.AcceptInput{OfferID: "offer-org", BuyerID: linked})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e.client()
+	p.signIn("AKIAORGPAYER00000001", "org-payer-secret")
+	page := p.get("/console/buyer/invoices")
+	if page.status != http.StatusOK || !strings.Contains(page.body, a.ID) || !strings.Contains(page.body, "(linked account)") ||
+		!strings.Contains(page.body, "319.50") { // 300.00 and 6.5% Washington tax
+		t.Errorf("the payer's invoices: %d\n%s", page.status, page.body)
+	}
+	l := e.client()
+	l.signIn("AKIAORGLINKED0000001", "org-linked-secret")
+	if page := l.get("/console/buyer/agreements/" + a.ID); !strings.Contains(page.body, "319.50") {
+		t.Errorf("the linked account's agreement page shows no invoice:\n%s", page.body)
+	}
+	if page := l.get("/console/buyer/invoices"); strings.Contains(page.body, a.ID) {
+		t.Errorf("the linked account is billed for %s", a.ID)
+	}
 }

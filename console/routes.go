@@ -81,6 +81,7 @@ func (c *Console) buyerRoutes(m *http.ServeMux, buyer func(pageHandler) http.Han
 	m.HandleFunc("GET /console/buyer/refunds", buyer(c.buyerRefunds))
 	m.HandleFunc("POST /console/buyer/refunds/{rid}/answer", buyer(c.answerRefund))
 	m.HandleFunc("GET /console/buyer/requests", buyer(c.buyerRequests))
+	m.HandleFunc("GET /console/buyer/invoices", buyer(c.buyerInvoices))
 	m.HandleFunc("GET /console/buyer/offers", buyer(c.buyerOffers))
 	m.HandleFunc("GET /console/buyer/offers/{id}", buyer(c.buyerOffer))
 	m.HandleFunc("POST /console/buyer/offers/{id}/accept", buyer(c.acceptOffer))

@@ -93,3 +93,33 @@ func TestScenarioPayerMustBeAnAccountAndNotLinked(t *testing.T) {
 		{ID: buyer, Name: "Buyer Corp", Roles: []mercato.Role{mercato.RoleBuyer}, Payer: payer}}})
 	errorOf(t, err, mercato.EInvalid)
 }
+
+// TestCheckFindsAnInvoiceBilledToAnotherAccount plants what would follow from a payer changed
+// behind the service's back: the invoice is billed to the old payer, and the check says so.
+func TestCheckFindsAnInvoiceBilledToAnotherAccount(t *testing.T) {
+	e := newEnv(t)
+	e.marketplace()
+	e.advanceTo(day(2026, 1, 10))
+	a := e.accept("offer-private", buyer)
+	e.advanceTo(day(2026, 1, 15))
+	inv := e.invoices(a.ID)[0]
+	if vs := e.violations(); len(vs) != 0 {
+		t.Fatalf("before planting: %v", vs)
+	}
+	e.plant(func(tx mercato.Tx) error {
+		if err := tx.PutAccount(mercato.Account{ID: payer, Name: "Payer", Roles: []mercato.Role{mercato.RoleBuyer}}); err != nil {
+			return err
+		}
+		acct, err := tx.GetAccount(buyer)
+		if err != nil {
+			return err
+		}
+		acct.Payer = payer
+		return tx.PutAccount(acct)
+	})
+	vs := e.violations()[service.RuleInvoicePayer]
+	want := "invoice " + inv.ID + ": is billed to " + buyer + ", but agreement " + a.ID + "'s buyer " + buyer + " is billed to " + payer
+	if len(vs) != 1 || vs[0].Subject+": "+vs[0].Detail != want {
+		t.Errorf("invoice-payer violations = %v\nwant %s", vs, want)
+	}
+}
