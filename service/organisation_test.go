@@ -71,10 +71,30 @@ func TestLinkedAccountBilledToPayer(t *testing.T) {
 		if balance(linked) != 0 {
 			t.Errorf("the linked account owes %s after the refund", balance(linked))
 		}
-		// the seller's refund events name the linked account that subscribed
-		evs, err := e.svc.Events(e.ctx, mercato.EventFilter{AccountID: linked})
-		if err != nil || len(evs) == 0 {
-			t.Errorf("the linked account got no events: %v", err)
+		// the payer is collected from: 1278.00 less the 213.00 credited
+		e.advanceTo(day(2026, 3, 1))
+		rs, err := e.svc.Receivables(e.ctx, mercato.ReceivableFilter{InvoiceIDs: []string{invs[0].ID}})
+		if err != nil || len(rs) != 1 || rs[0].BuyerID != payer || rs[0].Status != mercato.ReceivableCollected || rs[0].Collected != amt("1065") {
+			t.Errorf("receivable = %+v, %v", rs, err)
+		}
+		if balance(payer) != 0 || balance(linked) != 0 {
+			t.Errorf("after collection the payer owes %s, the linked account %s", balance(payer), balance(linked))
+		}
+		// the refund's event goes to the linked account that subscribed, not to the payer
+		told := func(account string) bool {
+			evs, err := e.svc.Events(e.ctx, mercato.EventFilter{AccountID: account})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range evs {
+				if ev.DetailType == "Purchase Agreement Billing Adjustment Completed - Acceptor" {
+					return true
+				}
+			}
+			return false
+		}
+		if !told(linked) || told(payer) {
+			t.Errorf("refund completed told to the linked account: %v, to the payer: %v", told(linked), told(payer))
 		}
 		if vs, err := e.svc.Check(e.ctx); err != nil || len(vs) != 0 {
 			t.Errorf("check: %v, %v", vs, err)
