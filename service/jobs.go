@@ -50,6 +50,7 @@ func (s *Service) jobHandlers() map[mercato.JobKind]jobHandler {
 		jobRefundCaseReview:        s.reviewRefundCase,
 		jobRefundCaseCancel:        s.cancelOnDate,
 		jobFulfillment:             s.postFulfillment,
+		jobExpireProductRequest:    s.expireProductRequest,
 	}
 }
 

@@ -97,6 +97,9 @@ func (s *Service) requestProduct(tx mercato.Tx, caller string, in ProductRequest
 	if err := tx.InsertProductRequest(r); err != nil {
 		return r, err
 	}
+	if err := putJob(tx, jobExpireProductRequest, "prodprocreq-expire:"+r.ID, r.ExpiresAt(), requestJob{r.ID}); err != nil {
+		return r, err
+	}
 	if err := audit(tx, now, caller, "CreateProductRequest", "ProductProcurementRequest", r.ID, "",
 		map[string]string{"productId": r.ProductID, "experienceId": m.ID}); err != nil {
 		return r, err
@@ -153,28 +156,61 @@ func decideProductRequest(tx mercato.Tx, caller string, in DecideProductRequestI
 	if err != nil {
 		return r, mercato.NotFound("ProductProcurementRequest", r.ID)
 	}
+	return r, settleProductRequest(tx, &r, &m, in.Approve, in.Reason, caller, now)
+}
+
+// settleProductRequest approves r (adding its product to m's allow-list) or declines it for
+// reason, records who did, and tells the buyer and the administrator. EConflict if r is decided.
+func settleProductRequest(tx mercato.Tx, r *mercato.ProductProcurementRequest, m *mercato.PrivateMarketplace,
+	approve bool, reason, actor string, now time.Time) error {
 	kind, to, action := mercato.EventProductRequestApproved, mercato.ProductRequestApproved, "ApproveProductRequest"
-	if !in.Approve {
+	if !approve {
 		kind, to, action = mercato.EventProductRequestDeclined, mercato.ProductRequestDeclined, "DeclineProductRequest"
-		r.Reason = in.Reason
+		r.Reason = reason
 	}
 	if err := r.Transition(to, now); err != nil {
-		return r, err
+		return err
 	}
-	if err := tx.UpdateProductRequest(r); err != nil {
-		return r, err
+	if err := tx.UpdateProductRequest(*r); err != nil {
+		return err
 	}
-	if in.Approve && !m.Allows(r.ProductID) {
+	if approve && !m.Allows(r.ProductID) {
 		m.Products = append(m.Products, r.ProductID)
-		if err := tx.PutPrivateMarketplace(m); err != nil {
-			return r, err
+		if err := tx.PutPrivateMarketplace(*m); err != nil {
+			return err
 		}
 	}
-	if err := audit(tx, now, caller, action, "ProductProcurementRequest", r.ID, "",
+	if err := audit(tx, now, actor, action, "ProductProcurementRequest", r.ID, "",
 		map[string]string{"productId": r.ProductID, "reason": r.Reason}); err != nil {
-		return r, err
+		return err
 	}
-	return r, tellProductRequest(tx, kind, &r, &m, now)
+	return tellProductRequest(tx, kind, r, m, now)
+}
+
+// jobExpireProductRequest declines a product request nobody decided in time, as AWS does after
+// 30 days.
+const jobExpireProductRequest mercato.JobKind = "expire-product-request"
+
+// expiredReason is the decline's reason when a request lapses.
+const expiredReason = "Not decided within 30 days of the request"
+
+// expireProductRequest declines the job's request at its due time if it is still pending.
+func (s *Service) expireProductRequest(ctx context.Context, j mercato.Job) error {
+	p, err := jobPayload[requestJob](j)
+	if err != nil {
+		return err
+	}
+	return s.store.Update(ctx, func(tx mercato.Tx) error {
+		r, err := tx.GetProductRequest(p.ID)
+		if err != nil || r.Status != mercato.ProductRequestPending {
+			return err
+		}
+		m, err := tx.GetPrivateMarketplace(r.MarketplaceID)
+		if err != nil {
+			return err
+		}
+		return settleProductRequest(tx, &r, &m, false, expiredReason, "system", j.DueAt)
+	})
 }
 
 // administered returns the private marketplace id if caller administers it; ENotFound

@@ -3,6 +3,7 @@ package service_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"mercato"
 	"mercato/service"
@@ -142,4 +143,39 @@ func TestAdministratorCuratesAllowList(t *testing.T) {
 	}
 	_, err := e.svc.AcceptOffer(e.ctx, service.AcceptInput{OfferID: "offer-private", BuyerID: buyer})
 	errorOf(t, err, mercato.EForbidden)
+}
+
+// A request nobody decides is declined 30 days after it was made, and the buyer is told why.
+func TestProductRequestLapsesAfter30Days(t *testing.T) {
+	e := newEnv(t)
+	governed(e)
+	r, err := e.svc.RequestProduct(e.ctx, buyer, service.ProductRequestInput{ProductID: product})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.advanceTo(r.CreatedAt.Add(30*24*time.Hour - time.Second))
+	if v, _ := e.svc.PrivateMarketplaces(e.ctx, buyer); len(v.Requests) != 1 || v.Requests[0].Status != mercato.ProductRequestPending {
+		t.Fatalf("a second before 30 days: %+v", v.Requests)
+	}
+	e.advanceTo(r.CreatedAt.Add(30 * 24 * time.Hour))
+	v, err := e.svc.PrivateMarketplaces(e.ctx, buyer)
+	if err != nil || len(v.Requests) != 1 || v.Requests[0].Status != mercato.ProductRequestDeclined ||
+		!v.Requests[0].DecidedAt.Equal(r.ExpiresAt()) || !strings.Contains(v.Requests[0].Reason, "30 days") {
+		t.Fatalf("after 30 days: %+v, %v", v.Requests, err)
+	}
+	if got := e.eventKinds(pmpAdmin, r.ID); strings.Join(got, ",") != "Product Request Created,Product Request Declined" {
+		t.Errorf("administrator's events: %v", got)
+	}
+	// a request decided before it lapses stays as decided
+	r2, err := e.svc.RequestProduct(e.ctx, buyer, service.ProductRequestInput{ProductID: product})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.DecideProductRequest(e.ctx, pmpAdmin, service.DecideProductRequestInput{RequestID: r2.ID, Approve: true}); err != nil {
+		t.Fatal(err)
+	}
+	e.advanceTo(r2.ExpiresAt().Add(time.Hour))
+	if got := e.eventKinds(buyer, r2.ID); strings.Join(got, ",") != "Product Request Created,Product Request Approved" {
+		t.Errorf("an approved request's events after its lapse date: %v", got)
+	}
 }

@@ -2,11 +2,10 @@ package service
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 
 	"mercato"
-
-	"reflect"
 )
 
 // checkPayers checks the organisations of the scenario's accounts, once all of them exist: a
