@@ -13,6 +13,9 @@ const (
 	RoleSeller   Role = "seller"
 	RoleBuyer    Role = "buyer"
 	RoleOperator Role = "operator"
+	// RolePrivateMarketplaceAdmin is a buyer organisation's administrator, who curates the
+	// products its governed buyer accounts may buy (see PrivateMarketplace).
+	RolePrivateMarketplaceAdmin Role = "privateMarketplaceAdmin"
 )
 
 // Account is a marketplace participant, identified by a 12-digit ID as on AWS.
@@ -23,6 +26,17 @@ type Account struct {
 	TaxJurisdiction string        `json:"taxJurisdiction,omitempty"` // e.g. US-WA, DE, JP
 	AccessKeys      []AccessKey   `json:"accessKeys,omitempty"`
 	Disbursement    *Disbursement `json:"disbursement,omitempty"`
+	// Payer is the organisation's payer account when this one is a linked account: invoices of
+	// what this account subscribes to are billed to the payer (see BilledTo).
+	Payer string `json:"payer,omitempty"`
+}
+
+// BilledTo returns the account that pays this account's invoices: its payer, or itself.
+func (a *Account) BilledTo() string {
+	if a.Payer != "" {
+		return a.Payer
+	}
+	return a.ID
 }
 
 // AccessKey is an AWS-style key pair; requests signed with it act as the account.
@@ -60,7 +74,7 @@ func (a *Account) Validate() error {
 		p.Add("roles", "at least one of seller, buyer, operator is required")
 	}
 	for _, r := range a.Roles {
-		if r != RoleSeller && r != RoleBuyer && r != RoleOperator {
+		if r != RoleSeller && r != RoleBuyer && r != RoleOperator && r != RolePrivateMarketplaceAdmin {
 			p.Add("roles", "unknown role %q", r)
 		}
 	}
@@ -79,6 +93,11 @@ func (a *Account) Validate() error {
 		default:
 			p.Add("disbursement", "cadence must be daily, or monthly with a day from 1 to 28")
 		}
+	}
+	if a.Payer != "" && !accountIDPattern.MatchString(a.Payer) {
+		p.Add("payer", "must be a 12-digit account ID")
+	} else if a.Payer == a.ID {
+		p.Add("payer", "an account cannot be its own payer")
 	}
 	validateBankAccounts(a, &p)
 	if a.TaxJurisdiction != "" {

@@ -13,6 +13,9 @@ type Scenario struct {
 	// EventDestinations are registered (or updated, by account and URL) before the agreements
 	// are applied, so that they receive the agreements' events.
 	EventDestinations []ScenarioEventDestination
+	// PrivateMarketplaces are created, or left alone if identical; applied before agreements,
+	// whose acceptances they govern.
+	PrivateMarketplaces []PrivateMarketplace
 	// Where maps an entry ("agreements[0]") to where it was written ("line 23"), so errors can
 	// name it.
 	Where map[string]string

@@ -27,6 +27,9 @@ func (u *user) IsSeller() bool { return u.Is(mercato.RoleSeller) }
 // IsBuyer reports whether the account buys.
 func (u *user) IsBuyer() bool { return u.Is(mercato.RoleBuyer) }
 
+// IsPMPAdmin reports whether the account administers private marketplaces.
+func (u *user) IsPMPAdmin() bool { return u.Is(mercato.RolePrivateMarketplaceAdmin) }
+
 // IsOperator reports whether the account operates the marketplace.
 func (u *user) IsOperator() bool { return u.Is(mercato.RoleOperator) }
 

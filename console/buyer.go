@@ -59,8 +59,9 @@ func (c *Console) buyerAgreementData(ctx context.Context, u *user, a mercato.Agr
 	v := buyerAgreementView{A: a, Product: n.Product(a.ProductID), Seller: n.Account(a.ProposerID), Terms: viewTerms(a.Terms),
 		SetUp:   a.Status == mercato.AgreementActive && c.hasFulfillment(ctx, a.ProductID),
 		Contact: c.contactOf(ctx, a.ProductID, a.ProposerID, a.Terms)}
-	// Invoices has no side of its own: the filter on the buyer keeps it to the caller's.
-	invoices, err := c.svc.Invoices(ctx, mercato.InvoiceFilter{AgreementID: a.ID, BuyerID: u.ID})
+	// a is the caller's (agreementAs checked): its invoices are the caller's to see, billed to
+	// the caller or, for a linked account, to its organisation's payer.
+	invoices, err := c.svc.Invoices(ctx, mercato.InvoiceFilter{AgreementID: a.ID})
 	if err != nil {
 		return v, err
 	}

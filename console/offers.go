@@ -111,6 +111,10 @@ type offerPageView struct {
 	Contact      sellerContact // the refund policy and the seller
 	Duplicate    string        // the agreement that makes an acceptance a duplicate contract, after a refusal
 	DuplicateURL string
+	// NotApproved says the buyer's private marketplace does not allow the offer's product;
+	// ProductRequest is the buyer's latest request for it, if any.
+	NotApproved    bool
+	ProductRequest *mercato.ProductProcurementRequest
 }
 
 // buyerOffer shows an offer the buyer can see, with its terms and the way to accept it.
@@ -118,7 +122,7 @@ func (c *Console) buyerOffer(w http.ResponseWriter, r *http.Request, u *user) {
 	o, ok := c.findOffer(w, r, u)
 	if ok {
 		v := offerPageView{O: o, Contact: c.contactOf(r.Context(), o.ProductID, o.SellerID, o.Offer.Terms)}
-		c.render(w, r, http.StatusOK, c.offerPage(u, v, ""))
+		c.render(w, r, http.StatusOK, c.offerPage(u, c.withProductRequest(r, u, v), ""))
 	}
 }
 

@@ -114,6 +114,11 @@ var notices = map[string]string{
 	"clock-advanced":          "The simulated clock moved forward; every job due on the way has run.",
 	"clock-advanced-failures": "The simulated clock moved forward, but jobs failed on the way: they are listed under Failed jobs, or are tried again when the clock reaches their next attempt.",
 	"job-retried":             "The job is pending again. It runs within seconds.",
+	"product-requested":       "Product requested. Your private marketplace administrator will approve or decline it; you are told either way.",
+	"pmp-product-added":       "Product added. The accounts of this private marketplace can now buy it.",
+	"pmp-product-removed":     "Product removed. The accounts of this private marketplace can no longer accept its offers; their agreements stay.",
+	"pmp-request-approved":    "Request approved. The product is added to the private marketplace and the buyer is told.",
+	"pmp-request-declined":    "Request declined. The buyer is told your reason.",
 }
 
 // manualNotices are the notices that say otherwise where due work waits for a move of the

@@ -22,6 +22,7 @@ func (c *Console) routes() http.Handler {
 	c.buyerRoutes(m, c.as(mercato.RoleBuyer))
 	c.operatorRoutes(m, c.as(mercato.RoleOperator))
 	c.eventRoutes(m) // every account's event destinations (events.go)
+	c.privateMarketplaceRoutes(m)
 	m.HandleFunc("/console/", c.signedIn(func(w http.ResponseWriter, r *http.Request, u *user) { c.notFound(w, r, u) }))
 	return m
 }
@@ -84,6 +85,7 @@ func (c *Console) buyerRoutes(m *http.ServeMux, buyer func(pageHandler) http.Han
 	m.HandleFunc("GET /console/buyer/refunds", buyer(c.buyerRefunds))
 	m.HandleFunc("POST /console/buyer/refunds/{rid}/answer", buyer(c.answerRefund))
 	m.HandleFunc("GET /console/buyer/requests", buyer(c.buyerRequests))
+	m.HandleFunc("GET /console/buyer/invoices", buyer(c.buyerInvoices))
 	m.HandleFunc("GET /console/buyer/offers", buyer(c.buyerOffers))
 	m.HandleFunc("GET /console/buyer/offers/{id}", buyer(c.buyerOffer))
 	m.HandleFunc("POST /console/buyer/offers/{id}/accept", buyer(c.acceptOffer))
@@ -108,6 +110,8 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request, u *user) {
 		http.Redirect(w, r, "/console/buyer/agreements", http.StatusSeeOther)
 	case u.Is(mercato.RoleOperator):
 		http.Redirect(w, r, "/console/operator", http.StatusSeeOther)
+	case u.Is(mercato.RolePrivateMarketplaceAdmin):
+		http.Redirect(w, r, "/console/pmp", http.StatusSeeOther)
 	default:
 		c.renderError(w, r, u, http.StatusForbidden, "No console access",
 			"This account has no seller, buyer or operator role, so the console has nothing to show it.")

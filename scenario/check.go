@@ -16,6 +16,8 @@ func (p *parser) check(sc *mercato.Scenario) {
 	p.checkOffers(sc.Offers, products)
 	p.checkAgreements(sc.Agreements, accounts)
 	p.checkEventDestinations(sc.EventDestinations)
+	p.checkPayers(sc.Accounts, accounts)
+	p.checkPrivateMarketplaces(sc.PrivateMarketplaces, accounts)
 }
 
 // rules records the problems of the entry name, if any, as one error ("invalid offer x (...)").

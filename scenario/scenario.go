@@ -1,11 +1,12 @@
 // Package scenario reads scenario files: YAML descriptions of the accounts, products, offers
 // and acceptances that the sandbox applies at once (see mercato.Scenario).
 //
-// A file is a mapping with the keys clock, accounts, products, offers, agreements and
-// eventDestinations; each list entry uses the wire names of the domain (the JSON names of
-// mercato.Account, mercato.Product, mercato.Offer, mercato.ScenarioAgreement and
-// mercato.ScenarioEventDestination; terms are the Agreement API's). Parse checks
-// what the file alone can tell; the service checks the rest against the marketplace.
+// A file is a mapping with the keys clock, accounts, products, offers, agreements,
+// eventDestinations and privateMarketplaces; each list entry uses the wire names of the domain
+// (the JSON names of mercato.Account, mercato.Product, mercato.Offer, mercato.ScenarioAgreement,
+// mercato.ScenarioEventDestination and mercato.PrivateMarketplace; terms are the Agreement
+// API's). Parse checks what the file alone can tell; the service checks the rest against the
+// marketplace.
 package scenario
 
 import (
@@ -23,7 +24,8 @@ import (
 )
 
 // sections are the top-level keys of a scenario file, in the order they are documented.
-var sections = []string{"clock", "accounts", "products", "offers", "agreements", "eventDestinations"}
+var sections = []string{"clock", "accounts", "products", "offers", "agreements", "eventDestinations",
+	"privateMarketplaces"}
 
 // Parse reads a scenario file. Amounts may be quoted or not and are read exactly; times are
 // RFC 3339 timestamps or plain dates (midnight UTC); durations are ISO 8601 (P12M).
@@ -143,6 +145,7 @@ func (p *parser) scenario(root *yaml.Node) mercato.Scenario {
 	sc.Offers = entries[mercato.Offer](p, "offers", s["offers"])
 	sc.Agreements = entries[mercato.ScenarioAgreement](p, "agreements", s["agreements"])
 	sc.EventDestinations = entries[mercato.ScenarioEventDestination](p, "eventDestinations", s["eventDestinations"])
+	sc.PrivateMarketplaces = entries[mercato.PrivateMarketplace](p, "privateMarketplaces", s["privateMarketplaces"])
 	p.check(&sc)
 	return sc
 }

@@ -53,9 +53,10 @@ func (in *AcceptInput) Validate() error {
 // due on acceptance and schedules the rest. While the buyer holds an active agreement for the
 // product, the product type decides (see ruleFor): AMI hourly and annual agreements are replaced
 // by the new one, their pending charges continuing; SaaS, AMI contracts and professional services
-// refuse the acceptance unless it names the agreement it replaces. Errors: EInvalid (bad input,
+// refuse the acceptance unless it names the agreement it replaces. A buyer that a private
+// marketplace governs may accept offers of the products it allows only. Errors: EInvalid (bad input,
 // expired offer), ENotFound (unknown offer or buyer), EForbidden (the account may not accept: not
-// a buyer, or not targeted by a private offer), EConflict (reason DUPLICATE_AGREEMENT: an active
+// a buyer, not targeted by a private offer, or a product its private marketplace does not allow), EConflict (reason DUPLICATE_AGREEMENT: an active
 // agreement for the product is in the way; the agreement to replace is not active).
 func (s *Service) AcceptOffer(ctx context.Context, in AcceptInput) (mercato.Agreement, error) {
 	if err := in.Validate(); err != nil {
@@ -115,6 +116,9 @@ func checkAcceptance(tx mercato.Tx, in AcceptInput, at time.Time) (acceptance, e
 // offers page runs it too, so that it offers only what acceptance allows.
 func judge(tx mercato.Tx, c *acceptance, replaces string, at time.Time, active []mercato.Agreement) error {
 	if err := checkBuyer(&c.buyer, &c.offer, at); err != nil {
+		return err
+	}
+	if err := buyerMayBuy(tx, c.buyer.ID, c.offer.ProductID, c.offer.ID); err != nil {
 		return err
 	}
 	if replaces == "" {

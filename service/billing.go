@@ -108,7 +108,7 @@ func putJob(tx mercato.Tx, kind mercato.JobKind, key string, due time.Time, payl
 // charges marked invoiced (inserted if new), the ledger postings and the audit record.
 func (s *Service) issueInvoice(tx mercato.Tx, a *mercato.Agreement, key string, charges []mercato.Charge, at time.Time) (mercato.Invoice, error) {
 	var b invoicing
-	inv, err := b.add(a, key, charges, at)
+	inv, err := b.add(tx, a, key, charges, at)
 	if err != nil {
 		return inv, err
 	}
@@ -123,6 +123,25 @@ type invoicing struct {
 	invoiced   []mercato.Charge // stored charges now invoiced (upfront, installments)
 	ledger     []mercato.LedgerTxn
 	audit      []mercato.AuditRecord
+	payers     map[string]string // buyer → the account its invoices are billed to
+}
+
+// payerOf returns the account that pays buyerID's invoices: its organisation's payer when it is
+// a linked account, itself otherwise. Credit memos, receivables and collections follow the
+// invoice, so the payer owes, pays and is refunded; the agreement keeps naming the buyer.
+func (b *invoicing) payerOf(tx mercato.Tx, buyerID string) (string, error) {
+	if p, ok := b.payers[buyerID]; ok {
+		return p, nil
+	}
+	acct, err := tx.GetAccount(buyerID)
+	if err != nil {
+		return "", fmt.Errorf("payer of %s: %w", buyerID, err)
+	}
+	if b.payers == nil {
+		b.payers = map[string]string{}
+	}
+	b.payers[buyerID] = acct.BilledTo()
+	return acct.BilledTo(), nil
 }
 
 // invoiceAudit is the detail of an invoice's audit record.
@@ -134,11 +153,17 @@ type invoiceAudit struct {
 	Currency    mercato.Currency `json:"currencyCode"`
 }
 
-// add prepares the invoice of charges of agreement a issued at time at.
-func (b *invoicing) add(a *mercato.Agreement, key string, charges []mercato.Charge, at time.Time) (mercato.Invoice, error) {
+// add prepares the invoice of charges of agreement a issued at time at, billed to the payer of
+// the agreement's buyer.
+func (b *invoicing) add(tx mercato.Tx, a *mercato.Agreement, key string, charges []mercato.Charge, at time.Time) (mercato.Invoice, error) {
 	j, _ := mercato.LookupJurisdiction(a.TaxJurisdiction)
 	inv := billing.NewInvoice(a, key, charges, at, j)
 	inv.ID = newID("inv-")
+	payer, err := b.payerOf(tx, a.AcceptorID)
+	if err != nil {
+		return inv, err
+	}
+	inv.BuyerID = payer
 	for _, c := range charges {
 		c.Status, c.InvoiceID = mercato.ChargeInvoiced, inv.ID
 		if c.ID == "" {
@@ -289,7 +314,7 @@ func (s *Service) closeBatch(ctx context.Context, p mercato.BillingPeriod, after
 			if len(charges) == 0 {
 				continue
 			}
-			if _, err := b.add(&as[i], key, charges, at); err != nil {
+			if _, err := b.add(tx, &as[i], key, charges, at); err != nil {
 				return err
 			}
 		}

@@ -35,6 +35,7 @@ const (
 	RulePayoutLines        = "payout-lines"          // a payout is the sum of its lines
 	RuleReplacedNotActive  = "replaced-not-active"   // an agreement that was replaced is not active
 	RuleOneActive          = "one-active-agreement"  // one active agreement per buyer and product where the type allows one
+	RuleInvoicePayer       = "invoice-payer"         // an invoice is billed to its buyer's payer, and its credit memos to the same account
 )
 
 // Check proves every money and agreement invariant on the store's data and returns the
@@ -83,6 +84,8 @@ type books struct {
 	payouts     []mercato.Payout
 	lines       map[string][]mercato.PayoutLine // by payout
 	agreements  []mercato.Agreement
+	payers      map[string]string // account → the account its invoices are billed to
+	byAgreement map[string]*mercato.Agreement
 	// horizon is the due time of the last settlement that ran: memos issued before it are
 	// settled, so their invoice's overpayment is refunded by then.
 	horizon  time.Time
@@ -132,6 +135,9 @@ func loadBooks(tx mercato.Tx) (*books, error) {
 		b.lines[l.PayoutID] = append(b.lines[l.PayoutID], l)
 	}
 	if b.agreements, err = tx.ListAgreements(mercato.AgreementFilter{}); err != nil {
+		return nil, err
+	}
+	if b.payers, err = loadPayers(tx); err != nil {
 		return nil, err
 	}
 	// The horizon comes from the settlement jobs that finished, not from the setting that
@@ -227,7 +233,49 @@ func (b *books) checkInvoice(inv *mercato.Invoice, add addFunc) {
 		add(RuleCreditedTotals, subject, "credited %s, reserved for refunds %s, pre-tax %s %s: want credited <= reserved <= pre-tax",
 			inv.Credited, inv.Refunded, inv.PreTax, c)
 	}
+	b.checkPayer(inv, memos, add)
 	b.checkReceivable(inv, memos, add)
+}
+
+// loadPayers maps every account to the account billed for it.
+func loadPayers(tx mercato.Tx) (map[string]string, error) {
+	accounts, err := tx.ListAccounts()
+	if err != nil {
+		return nil, err
+	}
+	payers := make(map[string]string, len(accounts))
+	for _, a := range accounts {
+		payers[a.ID] = a.BilledTo()
+	}
+	return payers, nil
+}
+
+// checkPayer proves that the invoice is billed to the payer of its agreement's buyer (the buyer
+// itself outside an organisation) and that its credit memos credit that same account. A payer is
+// set when an account is created and never changes, so the payer at issue is today's.
+func (b *books) checkPayer(inv *mercato.Invoice, memos []mercato.Invoice, add addFunc) {
+	if a := b.agreementOf(inv.AgreementID); a != nil {
+		if want := b.payers[a.AcceptorID]; want != "" && inv.BuyerID != want {
+			add(RuleInvoicePayer, "invoice "+inv.ID, "is billed to %s, but agreement %s's buyer %s is billed to %s",
+				inv.BuyerID, a.ID, a.AcceptorID, want)
+		}
+	}
+	for _, m := range memos {
+		if m.BuyerID != inv.BuyerID {
+			add(RuleInvoicePayer, "credit memo "+m.ID, "credits %s, but its invoice %s is billed to %s", m.BuyerID, inv.ID, inv.BuyerID)
+		}
+	}
+}
+
+// agreementOf returns the agreement with the ID, or nil.
+func (b *books) agreementOf(id string) *mercato.Agreement {
+	if b.byAgreement == nil {
+		b.byAgreement = make(map[string]*mercato.Agreement, len(b.agreements))
+		for i := range b.agreements {
+			b.byAgreement[b.agreements[i].ID] = &b.agreements[i]
+		}
+	}
+	return b.byAgreement[id]
 }
 
 // checkReceivable proves that what the buyer paid and was refunded agrees with the receivable:

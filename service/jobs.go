@@ -51,6 +51,7 @@ func (s *Service) jobHandlers() map[mercato.JobKind]jobHandler {
 		jobRefundCaseCancel:        s.cancelOnDate,
 		jobFulfillment:             s.postFulfillment,
 		jobApplyChangeSet:          s.applyChangeSet,
+		jobExpireProductRequest:    s.expireProductRequest,
 	}
 }
 

@@ -179,7 +179,7 @@ func (s *Service) approvePayment(tx mercato.Tx, r *mercato.PaymentRequest, actor
 		Revision: 1, Currency: r.Currency, Amount: r.Amount, Time: now, Description: r.Name,
 		PurchaseOrderReference: r.PurchaseOrderReference}
 	var b invoicing
-	if _, err := b.add(&a, c.Key, []mercato.Charge{c}, now); err != nil {
+	if _, err := b.add(tx, &a, c.Key, []mercato.Charge{c}, now); err != nil {
 		return err
 	}
 	if err := b.write(tx); err != nil {

@@ -52,6 +52,9 @@ func (s *Service) applyScenario(tx mercato.Tx, sc *mercato.Scenario, now time.Ti
 			return entryError(sc, fmt.Sprintf("accounts[%d]", i), err)
 		}
 	}
+	if err := checkPayers(tx, sc); err != nil {
+		return err
+	}
 	for i := range sc.Products {
 		if err := putProduct(tx, sc.Products[i]); err != nil {
 			return entryError(sc, fmt.Sprintf("products[%d]", i), err)
@@ -65,6 +68,11 @@ func (s *Service) applyScenario(tx mercato.Tx, sc *mercato.Scenario, now time.Ti
 	for i := range sc.EventDestinations {
 		if err := applyDestination(tx, sc.EventDestinations[i], now); err != nil {
 			return entryError(sc, fmt.Sprintf("eventDestinations[%d]", i), err)
+		}
+	}
+	for i := range sc.PrivateMarketplaces {
+		if err := putPrivateMarketplace(tx, sc.PrivateMarketplaces[i]); err != nil {
+			return entryError(sc, fmt.Sprintf("privateMarketplaces[%d]", i), err)
 		}
 	}
 	for i := range sc.Agreements {

@@ -4,7 +4,7 @@ import (
 	"mercato"
 )
 
-var accountCols = []string{"id", "name", "roles", "tax_jurisdiction", "disbursement"}
+var accountCols = []string{"id", "name", "roles", "tax_jurisdiction", "disbursement", "payer"}
 
 var (
 	upsertAccount    = upsertSQL("accounts", accountCols)
@@ -19,7 +19,7 @@ var (
 // PutAccount creates or replaces the account and its access keys. A key of another account is
 // EConflict.
 func (t *tx) PutAccount(a mercato.Account) error {
-	if _, err := t.exec(upsertAccount, a.ID, a.Name, jsonArg{a.Roles}, a.TaxJurisdiction, jsonArg{a.Disbursement}); err != nil {
+	if _, err := t.exec(upsertAccount, a.ID, a.Name, jsonArg{a.Roles}, a.TaxJurisdiction, jsonArg{a.Disbursement}, a.Payer); err != nil {
 		return t.fail(err, "put", "Account", a.ID)
 	}
 	if _, err := t.exec(deleteAccessKeys, a.ID); err != nil {
@@ -84,7 +84,7 @@ func (t *tx) ListAccounts() ([]mercato.Account, error) {
 
 func scanAccount(s scanner) (mercato.Account, error) {
 	var a mercato.Account
-	err := s.Scan(&a.ID, &a.Name, jsonCol{&a.Roles}, &a.TaxJurisdiction, jsonCol{&a.Disbursement})
+	err := s.Scan(&a.ID, &a.Name, jsonCol{&a.Roles}, &a.TaxJurisdiction, jsonCol{&a.Disbursement}, &a.Payer)
 	return a, err
 }
 

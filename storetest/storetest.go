@@ -71,6 +71,7 @@ func Run(t *testing.T, open func(t *testing.T) mercato.Store) {
 		{"RollbackRowsOnPanic", func(t *testing.T, s mercato.Store) { testRollbackOnPanic(t, s, s.UpdateRows) }},
 		{"ConflictKeepsTxUsable", testConflictKeepsTxUsable},
 		{"ViewIsReadOnly", testViewIsReadOnly},
+		{"PrivateMarketplaces", testPrivateMarketplaces},
 	}
 	tests = append(tests, revenueTests...)
 	tests = append(tests, catalogTests...)
