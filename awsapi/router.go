@@ -26,6 +26,7 @@ const DefaultMaxBodyBytes = 1 << 20
 // Operation is one API operation. Build it with Op.
 type Operation struct {
 	Name   string                                         // e.g. "DescribeAgreement"
+	Action string                                         // IAM action; "aws-marketplace:"+Name if empty
 	New    func() any                                     // returns a pointer to a new input struct
 	Handle func(ctx context.Context, in any) (any, error) // in comes from New; out may be nil
 }
@@ -180,6 +181,9 @@ func newService(s Service) (*targetRoutes, error) {
 		if op.Name == "" || op.New == nil || op.Handle == nil || strings.ContainsAny(op.Name, "./") {
 			return nil, fmt.Errorf("awsapi: service %s: incomplete operation %q", s.Target, op.Name)
 		}
+		if op.Action == "" {
+			op.Action = ActionPrefix + op.Name
+		}
 		if _, dup := svc.ops[op.Name]; dup {
 			return nil, fmt.Errorf("awsapi: service %s: operation %s registered twice", s.Target, op.Name)
 		}
@@ -269,6 +273,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.operation = op.Name
+	if az, ok := h.auth.(Authorizer); ok {
+		// Resources are not told apart yet: a policy's Resource must match "*".
+		if err := az.Authorize(r, op.Action, "*"); err != nil {
+			h.fail(r.Context(), w, rt, c, err)
+			return
+		}
+	}
 	ctx := context.WithValue(r.Context(), callKey{}, c)
 	resp, err := invoke(ctx, rt.proto, op, body)
 	if err != nil {

@@ -48,7 +48,7 @@ func (s *Service) ApplyScenario(ctx context.Context, sc mercato.Scenario) error 
 
 func (s *Service) applyScenario(tx mercato.Tx, sc *mercato.Scenario, now time.Time) error {
 	for i := range sc.Accounts {
-		if err := putAccount(tx, sc.Accounts[i]); err != nil {
+		if err := s.putAccount(tx, sc.Accounts[i]); err != nil {
 			return entryError(sc, fmt.Sprintf("accounts[%d]", i), err)
 		}
 	}
@@ -87,13 +87,17 @@ func entryError(sc *mercato.Scenario, entry string, err error) error {
 	return &out
 }
 
-// putAccount creates an account, or does nothing if an identical one exists.
-func putAccount(tx mercato.Tx, a mercato.Account) error {
-	if err := a.Validate(); err != nil {
+// putAccount creates an account, or does nothing if an identical one exists. Its keys' secrets
+// are stored encrypted.
+func (s *Service) putAccount(tx mercato.Tx, a mercato.Account) error {
+	if err := validateAccount(&a); err != nil {
 		return err
 	}
 	old, err := tx.GetAccount(a.ID)
 	if err == nil {
+		if err := s.openKeys(tx, &old); err != nil {
+			return err
+		}
 		return sameOrConflict("account", a.ID, old, a)
 	}
 	if mercato.ErrorCodeOf(err) != mercato.ENotFound {
@@ -103,6 +107,9 @@ func putAccount(tx mercato.Tx, a mercato.Account) error {
 		if owner, err := tx.AccountByAccessKey(k.ID); err == nil && owner.ID != a.ID {
 			return mercato.Errorf(mercato.EConflict, "access key %s belongs to account %s", k.ID, owner.ID)
 		}
+	}
+	if err := s.sealKeys(tx, &a); err != nil {
+		return err
 	}
 	return tx.PutAccount(a)
 }
