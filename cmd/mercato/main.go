@@ -23,7 +23,8 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), migrateCmd(), checkCmd(), clockCmd(), scenarioCmd(), reportCmd(), refundsCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), checkCmd(), clockCmd(), scenarioCmd(), reportCmd(), refundsCmd(),
+		accountsCmd(), keysCmd())
 	return root
 }
 
