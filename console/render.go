@@ -89,6 +89,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, p p
 // notices are the confirmations a redirect after a form names with ?notice=; fixed texts, so
 // that no link can make the console say something else.
 var notices = map[string]string{
+	"key-revoked":             "Key revoked. It signs nothing from now on; other nodes refuse it within seconds.",
 	"fulfillment-saved":       "Registration page saved. New subscribers are sent there with their registration token.",
 	"cancellation-sent":       "Cancellation request sent. The buyer has 7 days to approve or reject it; after that it is approved automatically.",
 	"cancellation-withdrawn":  "Cancellation request withdrawn. The agreement stays active.",

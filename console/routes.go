@@ -21,6 +21,7 @@ func (c *Console) routes() http.Handler {
 	c.sellerRoutes(m, c.as(mercato.RoleSeller))
 	c.buyerRoutes(m, c.as(mercato.RoleBuyer))
 	c.operatorRoutes(m, c.as(mercato.RoleOperator))
+	c.keysRoutes(m)
 	m.HandleFunc("/console/", c.signedIn(func(w http.ResponseWriter, r *http.Request, u *user) { c.notFound(w, r, u) }))
 	return m
 }
