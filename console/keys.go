@@ -13,11 +13,11 @@ import (
 type keysView struct {
 	Keys     []mercato.AccessKey
 	Managed  []string
-	Current  string            // the key this session signed in with
+	Current  string             // the key this session signed in with
 	Created  *mercato.AccessKey // with its secret
-	Replaced string            // the key a rotation revoked
-	Policy   string            // the policy field as last posted
-	Custom   string            // the custom policy document as last posted
+	Replaced string             // the key a rotation revoked
+	Policy   string             // the policy field as last posted
+	Custom   string             // the custom policy document as last posted
 }
 
 // keysRoutes registers the access keys page, which every signed-in account has.

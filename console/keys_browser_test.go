@@ -98,4 +98,6 @@ func (b *browser) open403(path, page string) {
 	b.loaded(status, http.StatusForbidden, err, path, page)
 }
 
-func jsString(s string) string { return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'" }
+func jsString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
