@@ -3,6 +3,7 @@ package awsapi
 import (
 	"context"
 	"net/http"
+	"reflect"
 )
 
 // Authorizer decides whether the caller of an authenticated request may perform an IAM action
@@ -44,4 +45,33 @@ type PermissionsFunc func(ctx context.Context, accessKeyID, action, resource str
 // Authorize calls f.
 func (f PermissionsFunc) Authorize(ctx context.Context, accessKeyID, action, resource string) error {
 	return f(ctx, accessKeyID, action, resource)
+}
+
+// authorizer returns the permission check of a call of op: the Authenticator's, if it is also an
+// Authorizer, for the operation's action on the resource its input names.
+func (h *Handler) authorizer(r *http.Request, op *Operation, caller string) func(in any) error {
+	az, ok := h.auth.(Authorizer)
+	if !ok {
+		return func(any) error { return nil }
+	}
+	return func(in any) error { return az.Authorize(r, op.Action, resourceOf(in, caller)) }
+}
+
+// resourceOf is the ARN of the resource a call acts on, as IAM policies name it: the agreement
+// an input names by its AgreementID field, else "*" (operations without a resource type).
+func resourceOf(in any, caller string) string {
+	v := reflect.ValueOf(in)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return "*"
+	}
+	f := v.Elem().FieldByName("AgreementID")
+	if !f.IsValid() || f.Kind() != reflect.String || f.String() == "" {
+		return "*"
+	}
+	return AgreementARN(caller, f.String())
+}
+
+// AgreementARN is the ARN of an agreement as IAM policies name it.
+func AgreementARN(account, agreementID string) string {
+	return "arn:aws:aws-marketplace:us-east-1:" + account + ":AWSMarketplace/Agreement/" + agreementID
 }

@@ -273,15 +273,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.operation = op.Name
-	if az, ok := h.auth.(Authorizer); ok {
-		// Resources are not told apart yet: a policy's Resource must match "*".
-		if err := az.Authorize(r, op.Action, "*"); err != nil {
-			h.fail(r.Context(), w, rt, c, err)
-			return
-		}
-	}
 	ctx := context.WithValue(r.Context(), callKey{}, c)
-	resp, err := invoke(ctx, rt.proto, op, body)
+	resp, err := invoke(ctx, rt.proto, op, body, h.authorizer(r, op, caller))
 	if err != nil {
 		h.fail(ctx, w, rt, c, err)
 		return
@@ -289,9 +282,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeBody(w, rt.proto, http.StatusOK, resp)
 }
 
-// invoke decodes and validates the input, runs the operation and encodes its output. A
-// panic becomes an error (a server fault).
-func invoke(ctx context.Context, proto Protocol, op *Operation, body []byte) (resp []byte, err error) {
+// invoke decodes the input, checks the caller's permission for it, validates it, runs the
+// operation and encodes its output. A panic becomes an error (a server fault).
+func invoke(ctx context.Context, proto Protocol, op *Operation, body []byte, authorize func(in any) error) (resp []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic in %s: %v\n%s", op.Name, p, debug.Stack())
@@ -303,6 +296,9 @@ func invoke(ctx context.Context, proto Protocol, op *Operation, body []byte) (re
 			return nil, long
 		}
 		return nil, serializationException(decodeErrorMessage(err))
+	}
+	if err := authorize(in); err != nil {
+		return nil, err
 	}
 	if v, ok := in.(Validator); ok {
 		if err := v.Validate(); err != nil {

@@ -93,6 +93,19 @@ func TestReadOnlyKeyRefusedOnWrite(t *testing.T) {
 			Filters: filters("PartyType", "Proposer", "AgreementType", "PurchaseAgreement")}); err != nil {
 			t.Errorf("SearchAgreements, which the Deny misses: %v", err)
 		}
+
+		// A policy may name agreements by ARN.
+		one := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"aws-marketplace:DescribeAgreement",` +
+			`"Resource":"arn:aws:aws-marketplace:*:*:AWSMarketplace/Agreement/` + agmtContract + `"}]}`
+		o := e.client(newKey(t, e.srv, seller, one))
+		if _, err := o.DescribeAgreement(ctx, &ma.DescribeAgreementInput{AgreementId: aws.String(agmtContract)}); err != nil {
+			t.Errorf("the agreement the policy names: %v", err)
+		}
+		_, err = o.DescribeAgreement(ctx, &ma.DescribeAgreementInput{AgreementId: aws.String(agmtFixed)})
+		ad = wantError[*types.AccessDeniedException](t, err)
+		if want := "on resource: arn:aws:aws-marketplace:us-east-1:" + seller.ID + ":AWSMarketplace/Agreement/" + agmtFixed + " because"; !strings.Contains(aws.ToString(ad.Message), want) {
+			t.Errorf("another agreement: %q, want it to name %q", aws.ToString(ad.Message), want)
+		}
 	})
 }
 
