@@ -20,6 +20,7 @@ func (p *Policy) Evaluate(action, resource string) Decision {
 		return Allowed
 	}
 	d := ImplicitDeny
+	action = strings.ToLower(action) // patterns are lower-cased when the policy is read
 	for _, s := range p.Statement {
 		if !s.matches(action, resource) {
 			continue
@@ -33,26 +34,36 @@ func (p *Policy) Evaluate(action, resource string) Decision {
 }
 
 func (s *Statement) matches(action, resource string) bool {
-	if s.Action != nil && !anyMatch(s.Action, action, true) {
+	if s.Action != nil && !anyMatch(s.Action, action) {
 		return false
 	}
-	if s.NotAction != nil && anyMatch(s.NotAction, action, true) {
+	if s.NotAction != nil && anyMatch(s.NotAction, action) {
 		return false
 	}
-	return anyMatch(s.Resource, resource, false)
+	return anyMatch(s.Resource, resource)
 }
 
-func anyMatch(patterns []string, v string, foldCase bool) bool {
+func anyMatch(patterns []string, v string) bool {
 	for _, p := range patterns {
-		if foldCase {
-			if Match(strings.ToLower(p), strings.ToLower(v)) {
-				return true
-			}
-		} else if Match(p, v) {
+		if Match(p, v) {
 			return true
 		}
 	}
 	return false
+}
+
+// foldActions lower-cases the action patterns once, since IAM matches actions regardless of case.
+func (p *Policy) foldActions() *Policy {
+	for i := range p.Statement {
+		s := &p.Statement[i]
+		for j := range s.Action {
+			s.Action[j] = strings.ToLower(s.Action[j])
+		}
+		for j := range s.NotAction {
+			s.NotAction[j] = strings.ToLower(s.NotAction[j])
+		}
+	}
+	return p
 }
 
 // Match reports whether v matches the IAM pattern p, where * matches any run of characters

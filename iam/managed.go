@@ -40,6 +40,12 @@ var managed = map[string]*Policy{
 	"AWSMarketplaceMeteringRegisterUsage": allowAll("aws-marketplace:RegisterUsage"),
 }
 
+func init() {
+	for _, p := range managed {
+		p.foldActions()
+	}
+}
+
 func allowAll(actions ...string) *Policy {
 	return &Policy{Version: Version2012, Statement: []Statement{{Effect: Allow, Action: actions, Resource: []string{"*"}}}}
 }

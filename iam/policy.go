@@ -101,7 +101,7 @@ func Parse(doc string) (*Policy, error) {
 		}
 		p.Statement = append(p.Statement, s)
 	}
-	return p, nil
+	return p.foldActions(), nil
 }
 
 func parseStatement(raw json.RawMessage, at string) (Statement, error) {

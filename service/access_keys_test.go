@@ -249,3 +249,26 @@ func TestAccountsAndPayouts(t *testing.T) {
 	errorOf(t, e.svc.SetPayout(e.ctx, buyer, buyer, mercato.Disbursement{Cadence: "daily"}), mercato.EForbidden)
 	errorOf(t, e.svc.SetPayout(e.ctx, buyer, in.ID, mercato.Disbursement{Cadence: "daily"}), mercato.ENotFound)
 }
+
+// BenchmarkSignedCallKeyCost is what a signed AWS call pays for its key on top of what it paid
+// before keys could change: the key's secret for SigV4 and its policy check, both from the
+// node's cache (one database read per key every keyTTL).
+func BenchmarkSignedCallKeyCost(b *testing.B) {
+	e := newEnv(&testing.T{})
+	e.keyedMarketplace()
+	k, err := e.svc.CreateAccessKey(e.ctx, seller, seller, "AWSMarketplaceSellerProductsReadOnly")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, _, err := e.svc.AccessKey(e.ctx, k.ID); err != nil {
+				b.Fatal(err)
+			}
+			if err := e.svc.Authorize(e.ctx, k.ID, "aws-marketplace:DescribeAgreement", "*"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
