@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -85,6 +86,38 @@ func TestBrowserKeys(t *testing.T) {
 	if _, _, err := b.env.svc.AccessKey(b.env.ctx, rotated); mercato.ErrorCodeOf(err) != mercato.ENotFound {
 		t.Errorf("the revoked key still signs: %v", err)
 	}
+
+	// The seller sets its payouts: monthly on the 15th, euros to a SWIFT account.
+	b.open("/console/seller/payouts", "seller_payouts")
+	b.click("#cadence-monthly")
+	b.clear("#payout-day")
+	b.fill("#payout-day", "29")
+	b.submitWant("#save-payout", "seller_payouts", http.StatusBadRequest)
+	b.wantText("#problem", "day from 1 to 28")
+	b.clear("#payout-day")
+	b.fill("#payout-day", "15")
+	b.setValue("#bank-type-1", "SWIFT")
+	b.setValue("#bank-currency-1", "EUR")
+	b.submit("#save-payout", "seller_payouts")
+	b.wantText("#notice", "Payout schedule and bank accounts saved")
+	b.shot("27-seller-payouts")
+	if a, _ := b.env.svc.Account(b.env.ctx, acme); a.Disbursement == nil || a.Disbursement.Day != 15 ||
+		!slices.Contains(a.Disbursement.BankAccounts, mercato.BankAccount{Type: "SWIFT", Currency: "EUR"}) {
+		t.Errorf("payouts after saving: %+v", a.Disbursement)
+	}
+	b.submit("#signout", "signin")
+
+	// The operator creates a channel partner's account.
+	b.signIn(operatorKey, operatorSec, "operator")
+	b.open("/console/operator/accounts", "operator_accounts")
+	b.fill("#account-id", "123412341234")
+	b.fill("#account-name", "Reseller GmbH")
+	b.click("#role-channelPartner")
+	b.fill("#account-tax", "DE")
+	b.submit("#create-account", "operator_accounts")
+	b.wantText("#notice", "Account created")
+	b.wantText("#account-123412341234", "channelPartner")
+	b.shot("28-operator-accounts")
 }
 
 // open403 is open for a page that answers 403.

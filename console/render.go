@@ -89,6 +89,8 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, p p
 // notices are the confirmations a redirect after a form names with ?notice=; fixed texts, so
 // that no link can make the console say something else.
 var notices = map[string]string{
+	"account-created":         "Account created. Give it its first access key with mercato keys create.",
+	"payout-saved":            "Payout schedule and bank accounts saved. They apply from the next payout.",
 	"key-revoked":             "Key revoked. It signs nothing from now on; other nodes refuse it within seconds.",
 	"fulfillment-saved":       "Registration page saved. New subscribers are sent there with their registration token.",
 	"cancellation-sent":       "Cancellation request sent. The buyer has 7 days to approve or reject it; after that it is approved automatically.",

@@ -22,6 +22,7 @@ func (c *Console) routes() http.Handler {
 	c.buyerRoutes(m, c.as(mercato.RoleBuyer))
 	c.operatorRoutes(m, c.as(mercato.RoleOperator))
 	c.keysRoutes(m)
+	c.accountRoutes(m)
 	m.HandleFunc("/console/", c.signedIn(func(w http.ResponseWriter, r *http.Request, u *user) { c.notFound(w, r, u) }))
 	return m
 }

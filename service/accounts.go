@@ -260,3 +260,22 @@ func policyError(err error) error {
 	}
 	return err
 }
+
+// Accounts lists every account, without its keys' secrets. Operators only: EForbidden otherwise.
+func (s *Service) Accounts(ctx context.Context, actor string) ([]mercato.Account, error) {
+	var out []mercato.Account
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		if err := requireOperator(tx, actor); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.ListAccounts()
+		return err
+	})
+	for i := range out {
+		for j := range out[i].AccessKeys {
+			out[i].AccessKeys[j].Secret = ""
+		}
+	}
+	return out, err
+}
