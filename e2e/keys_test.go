@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ma "github.com/aws/aws-sdk-go-v2/service/marketplaceagreement"
+	"github.com/aws/aws-sdk-go-v2/service/marketplacemetering"
 	"github.com/aws/aws-sdk-go-v2/service/marketplaceagreement/types"
 	"github.com/aws/smithy-go"
 )
@@ -147,6 +148,16 @@ func TestKeySecretShownOnce(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "Statement[0].Effect") {
 		t.Errorf("a malformed policy: err %v, output %s; want a refusal naming Statement[0].Effect", err, out)
 	}
+	// The Metering API (awsJson1_1) refuses in AWS's words too: a metering-only key resolves no
+	// customers.
+	m := meteringClient(srv, newKey(t, srv, seller, "AWSMarketplaceMeteringFullAccess"))
+	_, err = m.ResolveCustomer(context.Background(), &marketplacemetering.ResolveCustomerInput{RegistrationToken: aws.String("any")})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" ||
+		!strings.Contains(ae.ErrorMessage(), "is not authorized to perform: aws-marketplace:ResolveCustomer on resource: *") {
+		t.Errorf("a metering-only key resolving a customer: %v", err)
+	}
+
 	// A key restricted to aws-marketplace actions cannot mint an unrestricted key.
 	ro := newKey(t, srv, seller, "AWSMarketplaceSellerFullAccess")
 	cmd = exec.Command(binary, "keys", "create", seller.ID, "--server", srv.URL, "--access-key", ro.KeyID, "--secret-key", ro.Secret)
