@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"reflect"
+
+	"mercato"
 )
 
 // Authorizer decides whether the caller of an authenticated request may perform an IAM action
@@ -36,7 +38,11 @@ func (v *Verifier) Authorize(r *http.Request, action, resource string) error {
 	if v.Sandbox && sandboxKey.MatchString(a.accessKey) {
 		return nil
 	}
-	return v.Permissions.Authorize(r.Context(), a.accessKey, action, resource)
+	err := v.Permissions.Authorize(r.Context(), a.accessKey, action, resource)
+	if mercato.ErrorCodeOf(err) == mercato.ENotFound { // revoked since the signature was checked
+		return unrecognizedClient()
+	}
+	return err
 }
 
 // PermissionsFunc adapts a function to the Permissions interface.

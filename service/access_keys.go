@@ -64,8 +64,12 @@ func (s *Service) readCredential(ctx context.Context, keyID string) (*Credential
 		for _, k := range a.AccessKeys {
 			if k.ID == keyID && k.Active() {
 				c = &Credential{AccountID: a.ID, KeyID: k.ID, Secret: k.Secret, read: time.Now()}
-				c.Policy, err = iam.Resolve(k.Policy)
-				return err // policies are checked when stored; one that no longer reads denies all
+				if c.Policy, err = iam.Resolve(k.Policy); err != nil {
+					// Policies are checked when stored; one that no longer reads allows nothing.
+					s.log.Error("access key policy unreadable", "key", k.ID, "err", err)
+					c.Policy = &iam.Policy{Version: iam.Version2012}
+				}
+				return nil
 			}
 		}
 		return mercato.NotFound("AccessKey", keyID)

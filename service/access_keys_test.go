@@ -164,6 +164,7 @@ func TestScenarioKeys(t *testing.T) {
 	if _, secret, err := e.svc.AccessKey(e.ctx, "AKIASCENARIOFULL0001"); err != nil || secret != "scenario-secret-full" {
 		t.Errorf("scenario key: %q, %v", secret, err)
 	}
+
 	tests := []struct {
 		key, action string
 		want        mercato.ErrorCode
@@ -177,6 +178,33 @@ func TestScenarioKeys(t *testing.T) {
 			t.Errorf("%s %s: %q, want %q", tt.key, tt.action, got, tt.want)
 		}
 	}
+
+	// What changed online survives the scenario's next application: a revoked declared key stays
+	// revoked, a key created online stays, the seller's payouts stay.
+	if err := e.svc.RevokeAccessKey(e.ctx, seller, seller, "AKIASCENARIORO000001"); err != nil {
+		t.Fatal(err)
+	}
+	online, err := e.svc.CreateAccessKey(e.ctx, seller, seller, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.SetPayout(e.ctx, seller, seller, mercato.Disbursement{Cadence: "daily"}); err != nil {
+		t.Fatal(err)
+	}
+	e.apply(sc)
+	if _, _, err := e.svc.AccessKey(e.ctx, "AKIASCENARIORO000001"); mercato.ErrorCodeOf(err) != mercato.ENotFound {
+		t.Errorf("a revoked scenario key after the scenario applied again: %v", err)
+	}
+	if _, _, err := e.svc.AccessKey(e.ctx, online.ID); err != nil {
+		t.Errorf("a key created online after the scenario applied again: %v", err)
+	}
+	if a, _ := e.svc.Account(e.ctx, seller); a.Disbursement == nil || a.Disbursement.Cadence != "daily" {
+		t.Errorf("payouts after the scenario applied again: %+v", a.Disbursement)
+	}
+	changed := sc
+	changed.Accounts = []mercato.Account{sc.Accounts[0]}
+	changed.Accounts[0].AccessKeys = []mercato.AccessKey{{ID: "AKIASCENARIOFULL0001", Secret: "another-secret"}}
+	errorOf(t, e.svc.ApplyScenario(e.ctx, changed), mercato.EConflict)
 	a, err := e.svc.Account(e.ctx, seller)
 	if err != nil || !a.HasRole(mercato.RoleSeller) {
 		t.Errorf("a channel partner is a seller: %v, %v", a.Roles, err)

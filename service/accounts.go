@@ -12,7 +12,7 @@ import (
 // Audit actions of accounts and their keys.
 const (
 	auditCreateAccount   = "CreateAccount"
-	auditUpdateAccount   = "UpdateAccount"
+	auditSetPayout       = "SetPayout"
 	auditCreateAccessKey = "CreateAccessKey"
 	auditRevokeAccessKey = "RevokeAccessKey"
 )
@@ -66,31 +66,15 @@ func (s *Service) CreateAccount(ctx context.Context, actor string, in AccountInp
 	return a, err
 }
 
-// PayoutInput is a seller's payout schedule and bank accounts, as the seller sets them.
-type PayoutInput = mercato.Disbursement
-
 // SetPayout sets a seller's payout schedule (daily, or monthly on a day 1-28) and bank accounts.
 // The seller itself or an operator may. EForbidden for anyone else or an account that is no
 // seller; EInvalid for a bad schedule or bank account.
-func (s *Service) SetPayout(ctx context.Context, actor, accountID string, d PayoutInput) error {
+func (s *Service) SetPayout(ctx context.Context, actor, accountID string, d mercato.Disbursement) error {
 	return s.updateAccount(ctx, actor, accountID, func(a *mercato.Account) error {
 		if !a.HasRole(mercato.RoleSeller) {
 			return mercato.Errorf(mercato.EForbidden, "account %s is not a seller: it has no payouts", a.ID)
 		}
 		a.Disbursement = &d
-		return nil
-	})
-}
-
-// UpdateAccount changes an account's name, roles and tax jurisdiction. Operators only.
-func (s *Service) UpdateAccount(ctx context.Context, actor string, in AccountInput) error {
-	return s.updateAccount(ctx, actor, in.ID, func(a *mercato.Account) error {
-		if actor == a.ID {
-			if err := requireOperatorRole(a); err != nil {
-				return err
-			}
-		}
-		a.Name, a.Roles, a.TaxJurisdiction = in.Name, in.Roles, in.TaxJurisdiction
 		return nil
 	})
 }
@@ -112,8 +96,7 @@ func (s *Service) updateAccount(ctx context.Context, actor, id string, change fu
 		if err := tx.PutAccount(a); err != nil {
 			return err
 		}
-		return audit(tx, s.Now(), actor, auditUpdateAccount, "Account", a.ID, "", map[string]any{
-			"name": a.Name, "roles": a.Roles, "taxJurisdiction": a.TaxJurisdiction, "disbursement": a.Disbursement})
+		return audit(tx, s.Now(), actor, auditSetPayout, "Account", a.ID, "", a.Disbursement)
 	})
 }
 
@@ -238,15 +221,8 @@ func ownAccount(tx mercato.Tx, actor, id string) (mercato.Account, error) {
 // requireOperator returns EForbidden unless actor is an operator account.
 func requireOperator(tx mercato.Tx, actor string) error {
 	a, err := tx.GetAccount(actor)
-	if err != nil {
-		return mercato.Errorf(mercato.EForbidden, "only operators manage accounts")
-	}
-	return requireOperatorRole(&a)
-}
-
-func requireOperatorRole(a *mercato.Account) error {
-	if !a.HasRole(mercato.RoleOperator) {
-		return mercato.Errorf(mercato.EForbidden, "only operators manage accounts; %s is not one", a.ID)
+	if err != nil || !a.HasRole(mercato.RoleOperator) {
+		return mercato.Errorf(mercato.EForbidden, "only operators manage accounts; %s is not one", actor)
 	}
 	return nil
 }

@@ -98,7 +98,7 @@ func (s *Service) putAccount(tx mercato.Tx, a mercato.Account) error {
 		if err := s.openKeys(tx, &old); err != nil {
 			return err
 		}
-		return sameOrConflict("account", a.ID, old, a)
+		return sameOrConflict("account", a.ID, declared(old, a), a)
 	}
 	if mercato.ErrorCodeOf(err) != mercato.ENotFound {
 		return err
@@ -112,6 +112,28 @@ func (s *Service) putAccount(tx mercato.Tx, a mercato.Account) error {
 		return err
 	}
 	return tx.PutAccount(a)
+}
+
+// declared returns the stored account as the scenario would declare it, so that what changes
+// online is no conflict when the scenario is applied again (at every start of a server given
+// it): keys created online are left out, keys revoked online count as declared (they stay
+// revoked), and payouts the seller set count as the scenario's (they stay the seller's).
+func declared(stored, wanted mercato.Account) mercato.Account {
+	stored.Disbursement = wanted.Disbursement
+	keys := make([]mercato.AccessKey, 0, len(wanted.AccessKeys))
+	for _, w := range wanted.AccessKeys {
+		for _, k := range stored.AccessKeys {
+			if k.ID == w.ID {
+				k.Status, k.Created = w.Status, w.Created
+				keys = append(keys, k)
+			}
+		}
+	}
+	if len(keys) == 0 {
+		keys = nil
+	}
+	stored.AccessKeys = keys
+	return stored
 }
 
 // putProduct creates a product of an existing seller, or does nothing if an identical one exists.
