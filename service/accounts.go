@@ -67,8 +67,8 @@ func (s *Service) CreateAccount(ctx context.Context, actor string, in AccountInp
 }
 
 // SetPayout sets a seller's payout schedule (daily, or monthly on a day 1-28) and bank accounts.
-// The seller itself or an operator may. EForbidden for anyone else or an account that is no
-// seller; EInvalid for a bad schedule or bank account.
+// The seller itself or an operator may: ENotFound for anyone else, EForbidden for an account that
+// is no seller, EInvalid for a bad schedule or bank account.
 func (s *Service) SetPayout(ctx context.Context, actor, accountID string, d mercato.Disbursement) error {
 	return s.updateAccount(ctx, actor, accountID, func(a *mercato.Account) error {
 		if !a.HasRole(mercato.RoleSeller) {
@@ -79,8 +79,9 @@ func (s *Service) SetPayout(ctx context.Context, actor, accountID string, d merc
 	})
 }
 
-// updateAccount applies change to the account in one transaction with its audit record, after
-// checking that actor is the account itself or an operator.
+// updateAccount applies change to the account in one transaction with its audit record (a
+// SetPayout, its only change so far), after checking that actor is the account itself or an
+// operator.
 func (s *Service) updateAccount(ctx context.Context, actor, id string, change func(*mercato.Account) error) error {
 	return s.store.Update(ctx, func(tx mercato.Tx) error {
 		a, err := ownAccount(tx, actor, id)
