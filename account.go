@@ -3,6 +3,7 @@ package mercato
 import (
 	"regexp"
 	"slices"
+	"time"
 )
 
 // Role is what an account may do in the marketplace.
@@ -13,10 +14,16 @@ const (
 	RoleSeller   Role = "seller"
 	RoleBuyer    Role = "buyer"
 	RoleOperator Role = "operator"
+	// RoleChannelPartner is a seller that may also resell other sellers' products; it has every
+	// right of a seller.
+	RoleChannelPartner Role = "channelPartner"
 	// RolePrivateMarketplaceAdmin is a buyer organisation's administrator, who curates the
 	// products its governed buyer accounts may buy (see PrivateMarketplace).
 	RolePrivateMarketplaceAdmin Role = "privateMarketplaceAdmin"
 )
+
+// Roles lists every role, in the order forms offer them.
+var Roles = []Role{RoleSeller, RoleChannelPartner, RoleBuyer, RolePrivateMarketplaceAdmin, RoleOperator}
 
 // Account is a marketplace participant, identified by a 12-digit ID as on AWS.
 type Account struct {
@@ -39,11 +46,28 @@ func (a *Account) BilledTo() string {
 	return a.ID
 }
 
-// AccessKey is an AWS-style key pair; requests signed with it act as the account.
+// AccessKey is an AWS-style key pair; requests signed with it act as the account, within its
+// policy: empty is full access for the account's roles; otherwise an IAM JSON policy document or
+// the name of an AWS managed policy (package iam reads it). A revoked key signs nothing.
 type AccessKey struct {
-	ID     string `json:"id"`
-	Secret string `json:"secret"`
+	ID      string    `json:"id"`
+	Secret  string    `json:"secret"`
+	Policy  string    `json:"policy,omitempty"`
+	Status  KeyStatus `json:"status,omitempty"`   // "" is KeyActive
+	Created time.Time `json:"createdAt,omitzero"` // zero for keys declared in scenario files
 }
+
+// KeyStatus says whether a key may sign requests.
+type KeyStatus string
+
+// Key statuses. A revoked key stays listed (who had it, until when) but signs nothing.
+const (
+	KeyActive  KeyStatus = "Active"
+	KeyRevoked KeyStatus = "Revoked"
+)
+
+// Active reports whether the key may sign requests.
+func (k *AccessKey) Active() bool { return k.Status == "" || k.Status == KeyActive }
 
 // Disbursement is a seller's payout schedule: daily, or monthly on a day from 1 to 28, and the
 // bank accounts it is paid to (see disbursement.go).
@@ -59,7 +83,10 @@ var (
 )
 
 // HasRole reports whether the account has role r.
-func (a *Account) HasRole(r Role) bool { return slices.Contains(a.Roles, r) }
+// A channel partner is a seller too.
+func (a *Account) HasRole(r Role) bool {
+	return slices.Contains(a.Roles, r) || r == RoleSeller && slices.Contains(a.Roles, RoleChannelPartner)
+}
 
 // Validate reports every problem with the account.
 func (a *Account) Validate() error {
@@ -71,10 +98,10 @@ func (a *Account) Validate() error {
 		p.Add("name", "is required")
 	}
 	if len(a.Roles) == 0 {
-		p.Add("roles", "at least one of seller, buyer, operator is required")
+		p.Add("roles", "at least one of seller, channelPartner, buyer, privateMarketplaceAdmin, operator is required")
 	}
 	for _, r := range a.Roles {
-		if r != RoleSeller && r != RoleBuyer && r != RoleOperator && r != RolePrivateMarketplaceAdmin {
+		if !slices.Contains(Roles, r) {
 			p.Add("roles", "unknown role %q", r)
 		}
 	}
@@ -84,6 +111,9 @@ func (a *Account) Validate() error {
 		}
 		if len(k.Secret) < 8 {
 			p.Add("accessKeys.secret", "secret of %s must be at least 8 characters", k.ID)
+		}
+		if !k.Active() && k.Status != KeyRevoked {
+			p.Add("accessKeys.status", "status of %s must be Active or Revoked", k.ID)
 		}
 	}
 	if d := a.Disbursement; d != nil {

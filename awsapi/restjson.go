@@ -103,6 +103,14 @@ func (h *RestHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c.caller, c.operation = caller, rt.op.Name
 	ctx := context.WithValue(r.Context(), callKey{}, c)
+	if az, ok := h.rpc.auth.(Authorizer); ok {
+		// The Catalog and Discovery actions take no resource ARN here: a policy that names
+		// resources for them does not match, and denies.
+		if err := az.Authorize(r, "aws-marketplace:"+rt.op.Name, "*"); err != nil {
+			h.fail(ctx, w, rt, c, err)
+			return
+		}
+	}
 	resp, err := invokeRest(ctx, rt.op, r, body)
 	if err != nil {
 		h.fail(ctx, w, rt, c, err)

@@ -27,6 +27,7 @@ const DefaultMaxBodyBytes = 1 << 20
 // Operation is one API operation. Build it with Op.
 type Operation struct {
 	Name   string                                         // e.g. "DescribeAgreement"
+	Action string                                         // IAM action; "aws-marketplace:"+Name if empty
 	New    func() any                                     // returns a pointer to a new input struct
 	Handle func(ctx context.Context, in any) (any, error) // in comes from New; out may be nil
 }
@@ -186,6 +187,9 @@ func newService(s Service) (*targetRoutes, error) {
 		if op.Name == "" || op.New == nil || op.Handle == nil || strings.ContainsAny(op.Name, "./") {
 			return nil, fmt.Errorf("awsapi: service %s: incomplete operation %q", s.Target, op.Name)
 		}
+		if op.Action == "" {
+			op.Action = ActionPrefix + op.Name
+		}
 		if _, dup := svc.ops[op.Name]; dup {
 			return nil, fmt.Errorf("awsapi: service %s: operation %s registered twice", s.Target, op.Name)
 		}
@@ -291,7 +295,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	c.operation = op.Name
 	ctx := context.WithValue(r.Context(), callKey{}, c)
-	resp, err := invoke(ctx, rt.proto, op, body)
+	resp, err := invoke(ctx, rt.proto, op, body, h.authorizer(r, op, caller))
 	if err != nil {
 		h.fail(ctx, w, rt, c, err)
 		return
@@ -300,9 +304,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) {
 	writeBody(w, rt.proto, http.StatusOK, resp)
 }
 
-// invoke decodes and validates the input, runs the operation and encodes its output. A
-// panic becomes an error (a server fault).
-func invoke(ctx context.Context, proto Protocol, op *Operation, body []byte) (resp []byte, err error) {
+// invoke decodes the input, checks the caller's permission for it, validates it, runs the
+// operation and encodes its output. A panic becomes an error (a server fault).
+func invoke(ctx context.Context, proto Protocol, op *Operation, body []byte, authorize func(in any) error) (resp []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic in %s: %v\n%s", op.Name, p, debug.Stack())
@@ -314,6 +318,9 @@ func invoke(ctx context.Context, proto Protocol, op *Operation, body []byte) (re
 			return nil, long
 		}
 		return nil, serializationException(decodeErrorMessage(err))
+	}
+	if err := authorize(in); err != nil {
+		return nil, err
 	}
 	if v, ok := in.(Validator); ok {
 		if err := v.Validate(); err != nil {

@@ -81,6 +81,8 @@ const (
 type Verifier struct {
 	// Credentials resolves access key IDs. Required unless every caller uses Sandbox keys.
 	Credentials Credentials
+	// Permissions checks keys' policies (see Authorize); nil allows every key everything.
+	Permissions Permissions
 	// Sandbox lets an access key ID of exactly 12 digits act as that account without any
 	// verification (LocalStack style). Off by default; never enable it in production.
 	Sandbox bool

@@ -23,6 +23,16 @@ func (c *Console) funcs() template.FuncMap {
 		"dict":   dict,
 		"field":  fieldMessage,
 		"reason": reasonLabel,
+		// activeKeys counts the keys that may sign requests.
+		"activeKeys": func(keys []mercato.AccessKey) int {
+			n := 0
+			for i := range keys {
+				if keys[i].Active() {
+					n++
+				}
+			}
+			return n
+		},
 		// autoApproval is when a cancellation request sent at t is approved without an answer.
 		"autoApproval": func(t time.Time) time.Time { return t.Add(mercato.CancellationAutoApproval) },
 	}

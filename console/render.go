@@ -89,6 +89,9 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, p p
 // notices are the confirmations a redirect after a form names with ?notice=; fixed texts, so
 // that no link can make the console say something else.
 var notices = map[string]string{
+	"account-created":         "Account created. Give it its first access key with mercato keys create.",
+	"payout-saved":            "Payout schedule and bank accounts saved. They apply from the next payout.",
+	"key-revoked":             "Key revoked. It signs nothing from now on; other nodes refuse it within seconds.",
 	"fulfillment-saved":       "Registration page saved. New subscribers are sent there with their registration token.",
 	"destination-added":       "Destination added. Its events are delivered from now on, signed with the secret shown below.",
 	"destination-deleted":     "Destination deleted. Nothing more is delivered to it; its delivery log is kept.",

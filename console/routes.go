@@ -23,6 +23,8 @@ func (c *Console) routes() http.Handler {
 	c.operatorRoutes(m, c.as(mercato.RoleOperator))
 	c.eventRoutes(m) // every account's event destinations (events.go)
 	c.privateMarketplaceRoutes(m)
+	c.keysRoutes(m)
+	c.accountRoutes(m)
 	m.HandleFunc("/console/", c.signedIn(func(w http.ResponseWriter, r *http.Request, u *user) { c.notFound(w, r, u) }))
 	return m
 }

@@ -53,6 +53,9 @@ type sellerOffersView struct {
 	// ChangeSets are the seller's latest change sets, newest first, with their status.
 	ChangeSets []changeSetView
 	Currencies []string
+	// Denied is why the session's key may not open the Offers tab (AWS's AccessDeniedException
+	// message), or "".
+	Denied string
 }
 
 // sellerOffers lists the seller's offers with the form to create one.
@@ -66,6 +69,11 @@ func (c *Console) showSellerOffers(w http.ResponseWriter, r *http.Request, u *us
 
 // showSellerOffersWith shows the offers page with a registration page form as last posted.
 func (c *Console) showSellerOffersWith(w http.ResponseWriter, r *http.Request, u *user, status int, f offerForm, posted productSetup) {
+	if denied := c.offersDenied(r, u); denied != "" {
+		c.render(w, r, http.StatusForbidden, page{Name: "seller_offers", Title: "Offers", Nav: "seller-offers", User: u,
+			Data: sellerOffersView{Denied: denied}})
+		return
+	}
 	offers, err := c.svc.Offers(r.Context(), mercato.OfferFilter{SellerID: u.ID})
 	if err != nil {
 		c.fail(w, r, u, err)
@@ -97,6 +105,10 @@ func (c *Console) showSellerOffersWith(w http.ResponseWriter, r *http.Request, u
 
 // createOffer creates an offer from the form.
 func (c *Console) createOffer(w http.ResponseWriter, r *http.Request, u *user) {
+	if c.offersDenied(r, u) != "" {
+		c.showSellerOffers(w, r, u, http.StatusForbidden, offerForm{}) // shows why
+		return
+	}
 	f := readOfferForm(r)
 	if r.PostFormValue("draft") == "1" {
 		c.createDraft(w, r, u, f)

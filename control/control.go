@@ -32,7 +32,8 @@ type Handler struct {
 
 // New returns the handler; Register adds its routes to a mux.
 func New(svc *service.Service, log *slog.Logger) *Handler {
-	return &Handler{svc: svc, log: log, reportKeys: &awsapi.Verifier{Credentials: awsapi.CredentialsFunc(svc.AccessKey)}}
+	return &Handler{svc: svc, log: log, reportKeys: &awsapi.Verifier{Credentials: awsapi.CredentialsFunc(svc.AccessKey),
+		Permissions: awsapi.PermissionsFunc(svc.Authorize)}}
 }
 
 // Register adds the routes under prefix (e.g. "" or "/base"). Every request that changes state
@@ -49,7 +50,8 @@ func (h *Handler) register(routes *http.ServeMux, prefix string) {
 	h.registerRevenue(routes, prefix) // reports, metering key; simulated payments in sandbox mode
 	h.registerRefunds(routes, prefix) // refund requests, signed by the buyer, the seller or support
 	routes.HandleFunc("GET "+prefix+"/_mercato/exports/feeds", h.feeds)
-	h.registerEvents(routes, prefix) // event destinations (webhooks) and the events tail, signed by the account
+	h.registerEvents(routes, prefix)   // event destinations (webhooks) and the events tail, signed by the account
+	h.registerAccounts(routes, prefix) // accounts and their keys, signed by the account or an operator
 	if !h.svc.Sandbox() {
 		return
 	}

@@ -297,7 +297,7 @@ offers:
 		{"bad fulfillment URL", `products: [{id: p, seller: "111122223333", type: SaaS, title: T, fulfillmentUrl: "ftp://x.example/r"}]`,
 			"products[0] (line 1)", []string{"invalid product p (fulfillmentUrl: must be an absolute http or https URL"}},
 		{"account without roles", "accounts:\n  - {id: \"111122223333\", name: A}\n", "accounts[0] (line 2)",
-			[]string{"invalid account 111122223333 (roles: at least one of seller, buyer, operator is required)"}},
+			[]string{"invalid account 111122223333 (roles: at least one of seller, channelPartner, buyer, privateMarketplaceAdmin, operator is required)"}},
 		{"agreement without time", `agreements: [{offer: o, buyer: "444455556666"}]`, "agreements[0] (line 1)",
 			[]string{"invalid agreement (acceptedAt: is required)"}},
 		{"not a mapping", "- clock\n", "line 1", []string{"a scenario is a mapping"}},

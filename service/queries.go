@@ -110,38 +110,6 @@ func (s *Service) Offers(ctx context.Context, f mercato.OfferFilter) ([]mercato.
 	return out, err
 }
 
-// AccessKey returns the account an access key belongs to and the key's secret, for request
-// signature verification. ENotFound for an unknown key. Keys are remembered once found: an
-// account's keys never change (scenarios create accounts, they do not alter them).
-func (s *Service) AccessKey(ctx context.Context, keyID string) (accountID, secret string, err error) {
-	if k, ok := s.keys.Load(keyID); ok {
-		k := k.(accessKey)
-		return k.account, k.secret, nil
-	}
-	defer func() {
-		if err == nil {
-			s.keys.Store(keyID, accessKey{accountID, secret})
-		}
-	}()
-	err = s.view(ctx, func(tx mercato.Tx) error {
-		a, err := tx.AccountByAccessKey(keyID)
-		if err != nil {
-			return err
-		}
-		for _, k := range a.AccessKeys {
-			if k.ID == keyID {
-				accountID, secret = a.ID, k.Secret
-				return nil
-			}
-		}
-		return mercato.NotFound("AccessKey", keyID)
-	})
-	return accountID, secret, err
-}
-
-// accessKey is a remembered access key.
-type accessKey struct{ account, secret string }
-
 // Secret returns the marketplace's signing key (tokens, pagination), the same on every node
 // sharing the database.
 func (s *Service) Secret(ctx context.Context) ([]byte, error) { return s.secret(ctx) }

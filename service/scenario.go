@@ -48,7 +48,7 @@ func (s *Service) ApplyScenario(ctx context.Context, sc mercato.Scenario) error 
 
 func (s *Service) applyScenario(tx mercato.Tx, sc *mercato.Scenario, now time.Time) error {
 	for i := range sc.Accounts {
-		if err := putAccount(tx, sc.Accounts[i]); err != nil {
+		if err := s.putAccount(tx, sc.Accounts[i]); err != nil {
 			return entryError(sc, fmt.Sprintf("accounts[%d]", i), err)
 		}
 	}
@@ -100,14 +100,18 @@ func entryError(sc *mercato.Scenario, entry string, err error) error {
 	return &out
 }
 
-// putAccount creates an account, or does nothing if an identical one exists.
-func putAccount(tx mercato.Tx, a mercato.Account) error {
-	if err := a.Validate(); err != nil {
+// putAccount creates an account, or does nothing if an identical one exists. Its keys' secrets
+// are stored encrypted.
+func (s *Service) putAccount(tx mercato.Tx, a mercato.Account) error {
+	if err := validateAccount(&a); err != nil {
 		return err
 	}
 	old, err := tx.GetAccount(a.ID)
 	if err == nil {
-		return sameOrConflict("account", a.ID, old, a)
+		if err := s.openKeys(tx, &old); err != nil {
+			return err
+		}
+		return sameOrConflict("account", a.ID, declared(old, a), a)
 	}
 	if mercato.ErrorCodeOf(err) != mercato.ENotFound {
 		return err
@@ -117,7 +121,32 @@ func putAccount(tx mercato.Tx, a mercato.Account) error {
 			return mercato.Errorf(mercato.EConflict, "access key %s belongs to account %s", k.ID, owner.ID)
 		}
 	}
+	if err := s.sealKeys(tx, &a); err != nil {
+		return err
+	}
 	return tx.PutAccount(a)
+}
+
+// declared returns the stored account as the scenario would declare it, so that what changes
+// online is no conflict when the scenario is applied again (at every start of a server given
+// it): keys created online are left out, keys revoked online count as declared (they stay
+// revoked), and payouts the seller set count as the scenario's (they stay the seller's).
+func declared(stored, wanted mercato.Account) mercato.Account {
+	stored.Disbursement = wanted.Disbursement
+	keys := make([]mercato.AccessKey, 0, len(wanted.AccessKeys))
+	for _, w := range wanted.AccessKeys {
+		for _, k := range stored.AccessKeys {
+			if k.ID == w.ID {
+				k.Status, k.Created = w.Status, w.Created
+				keys = append(keys, k)
+			}
+		}
+	}
+	if len(keys) == 0 {
+		keys = nil
+	}
+	stored.AccessKeys = keys
+	return stored
 }
 
 // putProduct creates a product of an existing seller, or does nothing if an identical one exists.

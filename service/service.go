@@ -29,7 +29,8 @@ type Service struct {
 	advanceMu sync.Mutex // one simulated-clock move at a time
 	secretMu  sync.Mutex
 	secretKey []byte   // signs registration tokens; shared by all nodes through the settings
-	keys      sync.Map // access key ID -> accessKey, for signature verification
+	keys      sync.Map // access key ID -> *Credential, for signature verification (access_keys.go)
+	keyring   keyring  // encrypts access key secrets at rest (keyring.go)
 	// parties holds the parties of agreements (agreement ID -> [2]string{proposer, acceptor}),
 	// which never change once an agreement exists, so that a hot path need not read them.
 	parties     sync.Map

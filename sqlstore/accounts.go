@@ -9,9 +9,9 @@ var accountCols = []string{"id", "name", "roles", "tax_jurisdiction", "disbursem
 var (
 	upsertAccount    = upsertSQL("accounts", accountCols)
 	selectAccounts   = selectSQL("accounts", accountCols)
-	insertAccessKey  = insertNewSQL("access_keys", []string{"key_id", "account_id", "position", "secret"})
+	insertAccessKey  = insertNewSQL("access_keys", []string{"key_id", "account_id", "position", "secret", "policy", "status", "created_at"})
 	deleteAccessKeys = "DELETE FROM access_keys WHERE account_id = $1"
-	selectAccessKeys = "SELECT account_id, key_id, secret FROM access_keys"
+	selectAccessKeys = "SELECT account_id, key_id, secret, policy, status, created_at FROM access_keys"
 	selectKeyOwner   = "SELECT account_id FROM access_keys WHERE key_id = $1"
 	accessKeyOrder   = " ORDER BY account_id, position"
 )
@@ -26,7 +26,7 @@ func (t *tx) PutAccount(a mercato.Account) error {
 		return t.fail(err, "put access keys of", "Account", a.ID)
 	}
 	for i, k := range a.AccessKeys {
-		n, err := t.execCount(insertAccessKey, k.ID, a.ID, i, k.Secret)
+		n, err := t.execCount(insertAccessKey, k.ID, a.ID, i, k.Secret, k.Policy, string(k.Status), micros(k.Created))
 		if err != nil {
 			return t.fail(err, "put", "AccessKey", k.ID)
 		}
@@ -95,7 +95,9 @@ type ownedKey struct {
 
 func scanAccessKey(s scanner) (ownedKey, error) {
 	var k ownedKey
-	err := s.Scan(&k.accountID, &k.key.ID, &k.key.Secret)
+	var created int64
+	err := s.Scan(&k.accountID, &k.key.ID, &k.key.Secret, &k.key.Policy, &k.key.Status, &created)
+	k.key.Created = fromMicros(created)
 	return k, err
 }
 

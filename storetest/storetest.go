@@ -22,6 +22,7 @@ func Run(t *testing.T, open func(t *testing.T) mercato.Store) {
 		fn   func(*testing.T, mercato.Store)
 	}{
 		{"Accounts", testAccounts},
+		{"AccessKeyState", testAccessKeyState},
 		{"Products", testProducts},
 		{"Offers", testOffers},
 		{"OfferProposals", testOfferProposals},

@@ -34,12 +34,17 @@ an operator acting as the marketplace's support. Every call is signed with --acc
 --secret-key (or MERCATO_ACCESS_KEY_ID and MERCATO_SECRET_ACCESS_KEY); the account decides what
 a call does. Answers are JSON.`,
 	}
+	c.signFlags(cmd)
+	cmd.AddCommand(c.listCmd(), c.showCmd(), c.fileCmd(), c.approveCmd(), c.rejectCmd(), c.answerCmd())
+	return cmd
+}
+
+// signFlags adds the server and the signing key's flags.
+func (c *refundsCLI) signFlags(cmd *cobra.Command) {
 	c.r.flags(cmd)
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&c.accessKey, "access-key", envOr("MERCATO_ACCESS_KEY_ID", ""), "access key ID to sign with (env MERCATO_ACCESS_KEY_ID)")
 	pf.StringVar(&c.secretKey, "secret-key", envOr("MERCATO_SECRET_ACCESS_KEY", ""), "secret access key (env MERCATO_SECRET_ACCESS_KEY)")
-	cmd.AddCommand(c.listCmd(), c.showCmd(), c.fileCmd(), c.approveCmd(), c.rejectCmd(), c.answerCmd())
-	return cmd
 }
 
 // call signs and sends one call; body, when not nil, is sent as JSON. A POST always declares

@@ -168,6 +168,11 @@ func serve(ctx context.Context, o serveOptions) error {
 // starts where the last run stopped, else at the scenario's clock, else now.
 func newService(ctx context.Context, store mercato.Store, sandbox bool, sc *mercato.Scenario, log *slog.Logger, extra ...service.Option) (*service.Service, error) {
 	opts := append(append([]service.Option{service.WithLogger(log)}, storeConcurrency(store)...), extra...)
+	kek, err := keyEncryptionKey(sandbox, log)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, kek...)
 	if !sandbox {
 		return service.New(store, mercato.RealClock{}, opts...), nil
 	}
@@ -205,7 +210,8 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, proxies 
 	if err != nil {
 		return nil, err
 	}
-	auth := &awsapi.Verifier{Credentials: awsapi.CredentialsFunc(svc.AccessKey), Sandbox: o.trustAccountKeys}
+	auth := &awsapi.Verifier{Credentials: awsapi.CredentialsFunc(svc.AccessKey), Sandbox: o.trustAccountKeys,
+		Permissions: awsapi.PermissionsFunc(svc.Authorize)}
 	budget := awsapi.NewBodyBudget(bodyBudget)
 	aws, err := awsapi.NewHandler(awsapi.Config{Auth: auth, Logger: log, Budget: budget, Observe: m.observeRequest()},
 		awsapi.Agreement(awsapi.AgreementOperations(svc, pages)...),

@@ -1,0 +1,95 @@
+package iam
+
+import "strings"
+
+// Decision is the outcome of evaluating a request against a policy.
+type Decision int
+
+// Decisions. ImplicitDeny is "no statement allows it"; ExplicitDeny is "a Deny statement matches".
+const (
+	ImplicitDeny Decision = iota
+	Allowed
+	ExplicitDeny
+)
+
+// Evaluate decides whether the policy allows action on resource: an explicit Deny wins over
+// any Allow, and what nothing allows is an implicit deny. A nil policy allows everything (a key
+// without a policy has its role's full access).
+func (p *Policy) Evaluate(action, resource string) Decision {
+	if p == nil {
+		return Allowed
+	}
+	d := ImplicitDeny
+	action = strings.ToLower(action) // patterns are lower-cased when the policy is read
+	for _, s := range p.Statement {
+		if !s.matches(action, resource) {
+			continue
+		}
+		if s.Effect == Deny {
+			return ExplicitDeny
+		}
+		d = Allowed
+	}
+	return d
+}
+
+func (s *Statement) matches(action, resource string) bool {
+	if s.Action != nil && !anyMatch(s.Action, action) {
+		return false
+	}
+	if s.NotAction != nil && anyMatch(s.NotAction, action) {
+		return false
+	}
+	return anyMatch(s.Resource, resource)
+}
+
+func anyMatch(patterns []string, v string) bool {
+	for _, p := range patterns {
+		if Match(p, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// foldActions lower-cases the action patterns once, since IAM matches actions regardless of case.
+func (p *Policy) foldActions() *Policy {
+	for i := range p.Statement {
+		s := &p.Statement[i]
+		for j := range s.Action {
+			s.Action[j] = strings.ToLower(s.Action[j])
+		}
+		for j := range s.NotAction {
+			s.NotAction[j] = strings.ToLower(s.NotAction[j])
+		}
+	}
+	return p
+}
+
+// Match reports whether v matches the IAM pattern p, where * matches any run of characters
+// (none included) and ? any one character. It runs in O(len(p)·len(v)) without recursion, so a
+// hostile pattern cannot make it slow.
+func Match(p, v string) bool {
+	pi, vi := 0, 0
+	star, mark := -1, 0
+	for vi < len(v) {
+		switch {
+		case pi < len(p) && (p[pi] == '?' || p[pi] == v[vi]):
+			pi++
+			vi++
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, vi
+			pi++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			vi = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
