@@ -1,8 +1,10 @@
 package mercato
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 )
 
 // ProductType is the kind of software listed.
@@ -35,7 +37,10 @@ type Product struct {
 	ProductCode  string      `json:"productCode"` // what metering records name; defaults to ID
 	RefundPolicy string      `json:"refundPolicy,omitempty"`
 	Visibility   string      `json:"visibility"` // public | limited
-	Dimensions   []Dimension `json:"dimensions,omitempty"`
+	// AllowedBuyers is the allow-list of a limited product: the buyer accounts that may see it
+	// and accept its offers (seed 003, "AMI limited listing"). A public product ignores it.
+	AllowedBuyers []string    `json:"allowedBuyers,omitempty"`
+	Dimensions    []Dimension `json:"dimensions,omitempty"`
 	// FulfillmentURL is the seller's registration page for SaaS buyers: a buyer who subscribes
 	// is sent there with a form POST of x-amzn-marketplace-token. Empty: none.
 	FulfillmentURL string `json:"fulfillmentUrl,omitempty"`
@@ -126,6 +131,7 @@ func (p *Product) Validate() error {
 	if p.Visibility != "public" && p.Visibility != "limited" {
 		ps.Add("visibility", "must be public or limited")
 	}
+	checkAllowedBuyers(&ps, p.AllowedBuyers)
 	if msg := FulfillmentURLProblem(p.FulfillmentURL); msg != "" {
 		ps.Add("fulfillmentUrl", "%s", msg)
 	}
@@ -138,3 +144,28 @@ func (p *Product) Validate() error {
 	}
 	return ps.Err("invalid product " + p.ID)
 }
+
+// MaxAllowedBuyers bounds a limited product's allow-list, so that one product cannot grow without
+// limit.
+const MaxAllowedBuyers = 1000
+
+// checkAllowedBuyers reports a malformed, repeated or over-long allow-list.
+func checkAllowedBuyers(ps *Problems, buyers []string) {
+	if len(buyers) > MaxAllowedBuyers {
+		ps.Add("allowedBuyers", "holds %d accounts; at most %d", len(buyers), MaxAllowedBuyers)
+		return
+	}
+	seen := map[string]bool{}
+	for i, b := range buyers {
+		switch {
+		case !accountIDPattern.MatchString(b):
+			ps.Add(fmt.Sprintf("allowedBuyers[%d]", i), "%q is not a 12-digit account ID", b)
+		case seen[b]:
+			ps.Add(fmt.Sprintf("allowedBuyers[%d]", i), "account %s is allow-listed twice", b)
+		}
+		seen[b] = true
+	}
+}
+
+// Allows reports whether the product's allow-list names the account.
+func (p *Product) Allows(account string) bool { return slices.Contains(p.AllowedBuyers, account) }

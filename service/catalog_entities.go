@@ -194,6 +194,9 @@ func productDocument(p *mercato.Product) map[string]any {
 	if p.RefundPolicy != "" {
 		doc["SupportInformation"] = map[string]any{"Description": p.RefundPolicy}
 	}
+	if len(p.AllowedBuyers) > 0 {
+		doc["Targeting"] = map[string]any{"PositiveTargeting": map[string]any{"BuyerAccounts": p.AllowedBuyers}}
+	}
 	return doc
 }
 
