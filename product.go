@@ -1,7 +1,6 @@
 package mercato
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
@@ -159,9 +158,9 @@ func checkAllowedBuyers(ps *Problems, buyers []string) {
 	for i, b := range buyers {
 		switch {
 		case !accountIDPattern.MatchString(b):
-			ps.Add(fmt.Sprintf("allowedBuyers[%d]", i), "%q is not a 12-digit account ID", b)
+			ps.Add("allowedBuyers", "[%d] %q is not a 12-digit account ID", i, b)
 		case seen[b]:
-			ps.Add(fmt.Sprintf("allowedBuyers[%d]", i), "account %s is allow-listed twice", b)
+			ps.Add("allowedBuyers", "[%d] account %s is allow-listed twice", i, b)
 		}
 		seen[b] = true
 	}
