@@ -35,7 +35,7 @@ type Product struct {
 	Title        string      `json:"title"`
 	ProductCode  string      `json:"productCode"` // what metering records name; defaults to ID
 	RefundPolicy string      `json:"refundPolicy,omitempty"`
-	Visibility   string      `json:"visibility"` // public | limited
+	Visibility   string      `json:"visibility"` // public | limited | restricted
 	// AllowedBuyers is the allow-list of a limited product: the buyer accounts that may see it
 	// and accept its offers (seed 003, "AMI limited listing"). A public product ignores it.
 	AllowedBuyers []string    `json:"allowedBuyers,omitempty"`
@@ -127,8 +127,8 @@ func (p *Product) Validate() error {
 	if p.Title == "" {
 		ps.Add("title", "is required")
 	}
-	if p.Visibility != "public" && p.Visibility != "limited" {
-		ps.Add("visibility", "must be public or limited")
+	if p.Visibility != "public" && p.Visibility != "limited" && p.Visibility != "restricted" {
+		ps.Add("visibility", "must be public, limited or restricted")
 	}
 	checkAllowedBuyers(&ps, p.AllowedBuyers)
 	if msg := FulfillmentURLProblem(p.FulfillmentURL); msg != "" {

@@ -70,8 +70,11 @@ func offerEntity(o *mercato.Offer) CatalogEntity {
 func productEntity(p *mercato.Product) CatalogEntity {
 	kind := productKind(p.Type)
 	vis := "Public"
-	if p.Visibility != "public" {
+	switch p.Visibility {
+	case "limited":
 		vis = "Limited"
+	case "restricted":
+		vis = "Restricted"
 	}
 	return CatalogEntity{Type: kind + "@1.0", ID: p.ID, ARN: entityARN(p.SellerID, kind, p.ID), Name: p.Title,
 		Visibility: vis, Product: p}

@@ -129,8 +129,10 @@ func (p *catalogPlan) updateVisibility(ch *mercato.Change, pr *mercato.Product) 
 	switch d.TargetVisibility {
 	case "Public":
 		pr.Visibility = "public"
-	case "Limited", "Restricted":
+	case "Limited":
 		pr.Visibility = "limited"
+	case "Restricted": // AWS's: no new buyers, while agreements made stay
+		pr.Visibility = "restricted"
 	default:
 		return fieldError("Details.TargetVisibility", "must be Public, Limited or Restricted")
 	}

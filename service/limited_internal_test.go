@@ -24,6 +24,8 @@ func TestProductVisibleTo(t *testing.T) {
 		{"limited, empty allow-list", "limited", nil, listed, false},
 		{"limited, its seller", "limited", nil, seller, true},
 		{"limited, no account", "limited", []string{listed}, "", false},
+		{"restricted, even allow-listed", "restricted", []string{listed}, listed, false},
+		{"restricted, its seller", "restricted", nil, seller, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -112,3 +112,26 @@ func TestProductTargetingReplacesTheAllowList(t *testing.T) {
 	bad.Details = json.RawMessage(`{}`)
 	failsWith(t, e.changeSet(seller, bad), 0, "INVALID_INPUT", "PositiveTargeting")
 }
+
+// TestARestrictedProductTakesNoNewBuyers: UpdateVisibility to Restricted ends new purchases (the
+// allow-list included) while its agreements stay, as AWS restricts a product; DescribeEntity
+// says Restricted.
+func TestARestrictedProductTakesNoNewBuyers(t *testing.T) {
+	e := newEnv(t)
+	e.marketplace()
+	e.limit(buyer, buyer2)
+	a := e.accept("offer-private", buyer)
+	cs := e.changeSet(seller, mercato.Change{ChangeType: "UpdateVisibility", EntityType: "SaaSProduct@1.0", EntityID: product,
+		Details: json.RawMessage(`{"TargetVisibility": "Restricted"}`)})
+	if cs.Status != mercato.ChangeSetSucceeded {
+		t.Fatalf("restrict: %s %+v", cs.Status, cs.Changes)
+	}
+	_, err := e.svc.AcceptOffer(e.ctx, service.AcceptInput{OfferID: "offer-public", BuyerID: buyer2})
+	hidden(t, "an allow-listed buyer accepting a restricted product's offer", err)
+	if ent, err := e.svc.CatalogEntity(e.ctx, seller, "AWSMarketplace", product); err != nil || ent.Visibility != "Restricted" {
+		t.Errorf("entity visibility %q, %v", ent.Visibility, err)
+	}
+	if got, err := e.svc.Agreement(e.ctx, a.ID); err != nil || got.Status != mercato.AgreementActive {
+		t.Errorf("the existing agreement: %s, %v", got.Status, err)
+	}
+}
