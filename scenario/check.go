@@ -90,7 +90,7 @@ func (p *parser) checkProducts(products []mercato.Product, accounts map[string]*
 			continue
 		}
 		ps := problemsOf(pr.Validate())
-		if pr.Visibility == "public" && len(pr.AllowedBuyers) > 0 {
+		if pr.Visibility != "limited" && len(pr.AllowedBuyers) > 0 {
 			ps.Add("allowedBuyers", "only a limited product has an allow-list: add visibility: limited")
 		}
 		if a, ok := accounts[pr.SellerID]; ok && !a.HasRole(mercato.RoleSeller) {
