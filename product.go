@@ -3,6 +3,7 @@ package mercato
 import (
 	"net/url"
 	"regexp"
+	"slices"
 )
 
 // ProductType is the kind of software listed.
@@ -34,8 +35,11 @@ type Product struct {
 	Title        string      `json:"title"`
 	ProductCode  string      `json:"productCode"` // what metering records name; defaults to ID
 	RefundPolicy string      `json:"refundPolicy,omitempty"`
-	Visibility   string      `json:"visibility"` // public | limited
-	Dimensions   []Dimension `json:"dimensions,omitempty"`
+	Visibility   string      `json:"visibility"` // public | limited | restricted
+	// AllowedBuyers is the allow-list of a limited product: the buyer accounts that may see it
+	// and accept its offers (seed 003, "AMI limited listing"). A public product ignores it.
+	AllowedBuyers []string    `json:"allowedBuyers,omitempty"`
+	Dimensions    []Dimension `json:"dimensions,omitempty"`
 	// FulfillmentURL is the seller's registration page for SaaS buyers: a buyer who subscribes
 	// is sent there with a form POST of x-amzn-marketplace-token. Empty: none.
 	FulfillmentURL string `json:"fulfillmentUrl,omitempty"`
@@ -123,9 +127,10 @@ func (p *Product) Validate() error {
 	if p.Title == "" {
 		ps.Add("title", "is required")
 	}
-	if p.Visibility != "public" && p.Visibility != "limited" {
-		ps.Add("visibility", "must be public or limited")
+	if p.Visibility != "public" && p.Visibility != "limited" && p.Visibility != "restricted" {
+		ps.Add("visibility", "must be public, limited or restricted")
 	}
+	checkAllowedBuyers(&ps, p.AllowedBuyers)
 	if msg := FulfillmentURLProblem(p.FulfillmentURL); msg != "" {
 		ps.Add("fulfillmentUrl", "%s", msg)
 	}
@@ -138,3 +143,28 @@ func (p *Product) Validate() error {
 	}
 	return ps.Err("invalid product " + p.ID)
 }
+
+// MaxAllowedBuyers bounds a limited product's allow-list, so that one product cannot grow without
+// limit.
+const MaxAllowedBuyers = 1000
+
+// checkAllowedBuyers reports a malformed, repeated or over-long allow-list.
+func checkAllowedBuyers(ps *Problems, buyers []string) {
+	if len(buyers) > MaxAllowedBuyers {
+		ps.Add("allowedBuyers", "holds %d accounts; at most %d", len(buyers), MaxAllowedBuyers)
+		return
+	}
+	seen := map[string]bool{}
+	for i, b := range buyers {
+		switch {
+		case !accountIDPattern.MatchString(b):
+			ps.Add("allowedBuyers", "[%d] %q is not a 12-digit account ID", i, b)
+		case seen[b]:
+			ps.Add("allowedBuyers", "[%d] account %s is allow-listed twice", i, b)
+		}
+		seen[b] = true
+	}
+}
+
+// Allows reports whether the product's allow-list names the account.
+func (p *Product) Allows(account string) bool { return slices.Contains(p.AllowedBuyers, account) }

@@ -363,9 +363,9 @@ func (in *searchIn) Validate() error {
 	return nil
 }
 
-// matching returns the public products the search finds, by ID.
+// matching returns the products the caller may see that the search finds, by ID.
 func (d *discoveryAPI) matching(ctx context.Context, in *searchIn) ([]mercato.Product, map[string]mercato.Account, error) {
-	all, sellers, err := d.svc.DiscoverProducts(ctx)
+	all, sellers, err := d.svc.DiscoverProducts(ctx, caller(ctx))
 	if err != nil {
 		return nil, nil, err
 	}

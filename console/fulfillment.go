@@ -67,6 +67,10 @@ type productSetup struct {
 	Title     string
 	URL       string
 	Error     string
+	// Visibility (public or limited) and AllowedBuyers, the allow-list of a limited product,
+	// show the seller who may see the product.
+	Visibility    string
+	AllowedBuyers []string
 }
 
 // productSetups returns the registration pages of the seller's products among ids, with the
@@ -78,7 +82,7 @@ func (c *Console) productSetups(ctx context.Context, u *user, ids []string, post
 		if err != nil || p.SellerID != u.ID {
 			continue
 		}
-		s := productSetup{ProductID: p.ID, Title: p.Title, URL: p.FulfillmentURL}
+		s := productSetup{ProductID: p.ID, Title: p.Title, URL: p.FulfillmentURL, Visibility: p.Visibility, AllowedBuyers: p.AllowedBuyers}
 		if posted.ProductID == p.ID {
 			s.URL, s.Error = posted.URL, posted.Error
 		}

@@ -93,6 +93,9 @@ func (p *parser) checkProducts(products []mercato.Product, accounts map[string]*
 			continue
 		}
 		ps := problemsOf(pr.Validate())
+		if pr.Visibility != "limited" && len(pr.AllowedBuyers) > 0 {
+			ps.Add("allowedBuyers", "only a limited product has an allow-list: add visibility: limited")
+		}
 		if a, ok := accounts[pr.SellerID]; ok && !a.HasRole(mercato.RoleSeller) {
 			ps.Add("seller", "account %s has no seller role", a.ID)
 		}

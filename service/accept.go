@@ -93,10 +93,13 @@ func checkAcceptance(tx mercato.Tx, in AcceptInput, at time.Time) (acceptance, e
 		return c, err
 	}
 	if !c.offer.Released() {
-		return c, mercato.NotFound("Offer", in.OfferID) // a draft is the seller's alone
+		return c, hiddenOffer("Offer", in.OfferID, in.BuyerID) // a draft is the seller's alone
 	}
 	if c.product, err = tx.GetProduct(c.offer.ProductID); err != nil {
 		return c, err
+	}
+	if !productVisibleTo(&c.product, in.BuyerID) {
+		return c, hiddenOffer("Offer", in.OfferID, in.BuyerID)
 	}
 	var active []mercato.Agreement
 	if c.product.Type.OneActiveAgreement() {

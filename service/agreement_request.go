@@ -125,9 +125,12 @@ func (s *Service) quote(tx mercato.Tx, caller string, in CreateAgreementRequestI
 		return Quote{}, err
 	}
 	if len(offers) == 0 || !offers[0].Released() {
-		return Quote{}, mercato.NotFound("AgreementProposal", in.ProposalID)
+		return Quote{}, hiddenOffer("AgreementProposal", in.ProposalID, caller)
 	}
 	offer := offers[0]
+	if product, err := tx.GetProduct(offer.ProductID); err != nil || !productVisibleTo(&product, caller) {
+		return Quote{}, cmpErr(err, hiddenOffer("AgreementProposal", in.ProposalID, caller))
+	}
 	acc := AcceptInput{OfferID: offer.ID, BuyerID: caller, ReplacesAgreementID: in.SourceAgreementID}
 	c, err := checkAcceptance(tx, acc, now) // first: who may not accept it learns nothing of its terms
 	if err != nil {

@@ -70,8 +70,11 @@ func offerEntity(o *mercato.Offer) CatalogEntity {
 func productEntity(p *mercato.Product) CatalogEntity {
 	kind := productKind(p.Type)
 	vis := "Public"
-	if p.Visibility != "public" {
+	switch p.Visibility {
+	case "limited":
 		vis = "Limited"
+	case "restricted":
+		vis = "Restricted"
 	}
 	return CatalogEntity{Type: kind + "@1.0", ID: p.ID, ARN: entityARN(p.SellerID, kind, p.ID), Name: p.Title,
 		Visibility: vis, Product: p}
@@ -193,6 +196,9 @@ func productDocument(p *mercato.Product) map[string]any {
 		"Dimensions": dims, "ProductCode": p.ProductCode}
 	if p.RefundPolicy != "" {
 		doc["SupportInformation"] = map[string]any{"Description": p.RefundPolicy}
+	}
+	if len(p.AllowedBuyers) > 0 {
+		doc["Targeting"] = map[string]any{"PositiveTargeting": map[string]any{"BuyerAccounts": p.AllowedBuyers}}
 	}
 	return doc
 }

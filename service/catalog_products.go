@@ -2,6 +2,7 @@ package service
 
 import (
 	"fmt"
+	"slices"
 
 	"mercato"
 )
@@ -78,15 +79,35 @@ func (p *catalogPlan) addDimensions(ch *mercato.Change, pr *mercato.Product) err
 	return nil
 }
 
-// updateProductTargeting accepts the buyer accounts that may see a limited product; the
-// product's visibility is what decides who sees it, so only the shape is checked.
-func (p *catalogPlan) updateProductTargeting(ch *mercato.Change, _ *mercato.Product) error {
+// updateProductTargeting replaces a product's allow-list: the buyer accounts that may see it and
+// accept its offers while it is limited (productVisibleTo). Allow-listing is once per product, so
+// every offer of the product follows it. A public product keeps the list for when it is limited.
+func (p *catalogPlan) updateProductTargeting(ch *mercato.Change, pr *mercato.Product) error {
 	var d struct{ PositiveTargeting *targeting }
 	if err := decodeDetails(ch, &d); err != nil {
 		return err
 	}
-	pos := derefTargeting(d.PositiveTargeting)
-	return checkTargeting(&pos, &targeting{})
+	if d.PositiveTargeting == nil {
+		return fieldError("Details.PositiveTargeting", "is required: the allow-list as PositiveTargeting.BuyerAccounts")
+	}
+	pos := *d.PositiveTargeting
+	if len(pos.CountryCodes) > 0 {
+		return fieldError("Details.PositiveTargeting.CountryCodes", "is not supported for a product: target countries in its offers")
+	}
+	if len(pos.BuyerAccounts) > mercato.MaxAllowedBuyers {
+		return invalid("INVALID_BUYER_ACCOUNTS", "Details.PositiveTargeting.BuyerAccounts",
+			"Details.PositiveTargeting.BuyerAccounts holds %d accounts; at most %d", len(pos.BuyerAccounts), mercato.MaxAllowedBuyers)
+	}
+	seen := map[string]bool{}
+	for i, b := range pos.BuyerAccounts {
+		if !accountPattern.MatchString(b) || seen[b] {
+			return invalid("INVALID_BUYER_ACCOUNTS", fmt.Sprintf("Details.PositiveTargeting.BuyerAccounts[%d]", i),
+				"Details.PositiveTargeting.BuyerAccounts[%d] %q is not a 12-digit account ID, or is listed twice", i, b)
+		}
+		seen[b] = true
+	}
+	pr.AllowedBuyers = slices.Clone(pos.BuyerAccounts)
+	return nil
 }
 
 // releaseProduct makes a product public.
@@ -108,8 +129,10 @@ func (p *catalogPlan) updateVisibility(ch *mercato.Change, pr *mercato.Product) 
 	switch d.TargetVisibility {
 	case "Public":
 		pr.Visibility = "public"
-	case "Limited", "Restricted":
+	case "Limited":
 		pr.Visibility = "limited"
+	case "Restricted": // AWS's: no new buyers, while agreements made stay
+		pr.Visibility = "restricted"
 	default:
 		return fieldError("Details.TargetVisibility", "must be Public, Limited or Restricted")
 	}

@@ -25,18 +25,29 @@ const (
 )
 
 // visibleOffer returns the offer if the caller may see it through the Discovery API: released,
-// and public, targeting the caller, or the caller's own. Anything else is ENotFound, so that
-// drafts and others' private offers do not leak.
+// of a product the caller sees, and public, targeting the caller, or the caller's own. Anything
+// else is ENotFound, so that drafts, others' private offers and limited listings do not leak.
 func visibleOffer(tx mercato.Tx, caller, id string) (mercato.Offer, error) {
 	o, err := tx.GetOffer(id)
-	if mercato.ErrorCodeOf(err) == mercato.ENotFound || (err == nil && !offerVisibleTo(&o, caller)) {
-		return mercato.Offer{}, mercato.NotFound("Offer", id)
+	if mercato.ErrorCodeOf(err) == mercato.ENotFound {
+		return mercato.Offer{}, hiddenOffer("Offer", id, caller)
 	}
-	return o, err
+	if err != nil {
+		return o, err
+	}
+	p, err := tx.GetProduct(o.ProductID)
+	if err != nil {
+		return o, err
+	}
+	if !offerVisibleTo(&o, &p, caller) {
+		return mercato.Offer{}, hiddenOffer("Offer", id, caller)
+	}
+	return o, nil
 }
 
-func offerVisibleTo(o *mercato.Offer, caller string) bool {
-	return o.Released() && (!o.IsPrivate() || o.Targets(caller) || o.SellerID == caller)
+// offerVisibleTo reports whether the caller may see the offer of product p.
+func offerVisibleTo(o *mercato.Offer, p *mercato.Product, caller string) bool {
+	return o.Released() && productVisibleTo(p, caller) && (!o.IsPrivate() || o.Targets(caller) || o.SellerID == caller)
 }
 
 // DiscoverOffer returns an offer the caller may see. Errors: ENotFound.
@@ -88,8 +99,13 @@ func (s *Service) DiscoverOffers(ctx context.Context, caller, productID string) 
 		if err != nil {
 			return err
 		}
+		products := productCache{tx: tx, byID: map[string]mercato.Product{}}
 		for _, o := range offers {
-			if !offerVisibleTo(&o, caller) {
+			p, err := products.get(o.ProductID)
+			if err != nil {
+				return err
+			}
+			if !offerVisibleTo(&o, &p, caller) {
 				continue
 			}
 			d, err := s.discovered(tx, caller, o)
@@ -103,8 +119,7 @@ func (s *Service) DiscoverOffers(ctx context.Context, caller, productID string) 
 	return out, err
 }
 
-// DiscoverProduct returns a product the caller may see: a public one, or one with an offer the
-// caller may see, or its own. Errors: ENotFound.
+// DiscoverProduct returns a product the caller may see (productVisibleTo). Errors: ENotFound.
 func (s *Service) DiscoverProduct(ctx context.Context, caller, id string) (mercato.Product, mercato.Account, error) {
 	var p mercato.Product
 	var seller mercato.Account
@@ -117,7 +132,7 @@ func (s *Service) DiscoverProduct(ctx context.Context, caller, id string) (merca
 		if err != nil {
 			return err
 		}
-		if p.Visibility != "public" && p.SellerID != caller && !s.seesOfferOf(tx, caller, id) {
+		if !productVisibleTo(&p, caller) {
 			return mercato.NotFound("Product", id)
 		}
 		seller, err = tx.GetAccount(p.SellerID)
@@ -126,22 +141,26 @@ func (s *Service) DiscoverProduct(ctx context.Context, caller, id string) (merca
 	return p, seller, err
 }
 
-// seesOfferOf reports whether the caller may see an offer of the product.
-func (s *Service) seesOfferOf(tx mercato.Tx, caller, productID string) bool {
-	offers, err := tx.ListOffers(mercato.OfferFilter{ProductID: productID})
-	if err != nil {
-		return false
-	}
-	for _, o := range offers {
-		if offerVisibleTo(&o, caller) {
-			return true
-		}
-	}
-	return false
+// productCache reads each product of a listing once.
+type productCache struct {
+	tx   mercato.Tx
+	byID map[string]mercato.Product
 }
 
-// DiscoverProducts returns the public products of the marketplace, by ID.
-func (s *Service) DiscoverProducts(ctx context.Context) ([]mercato.Product, map[string]mercato.Account, error) {
+func (c *productCache) get(id string) (mercato.Product, error) {
+	if p, ok := c.byID[id]; ok {
+		return p, nil
+	}
+	p, err := c.tx.GetProduct(id)
+	if err == nil {
+		c.byID[id] = p
+	}
+	return p, err
+}
+
+// DiscoverProducts returns the products of the marketplace the caller may see (public ones, and
+// the limited listings that allow-list it or are its own), by ID.
+func (s *Service) DiscoverProducts(ctx context.Context, caller string) ([]mercato.Product, map[string]mercato.Account, error) {
 	var out []mercato.Product
 	sellers := map[string]mercato.Account{}
 	err := s.view(ctx, func(tx mercato.Tx) error {
@@ -150,7 +169,7 @@ func (s *Service) DiscoverProducts(ctx context.Context) ([]mercato.Product, map[
 			return err
 		}
 		for _, p := range all {
-			if p.Visibility != "public" {
+			if !productVisibleTo(&p, caller) {
 				continue
 			}
 			if _, ok := sellers[p.SellerID]; !ok {

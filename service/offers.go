@@ -98,8 +98,13 @@ func (s *Service) BuyerOffers(ctx context.Context, caller string) ([]BuyerOffer,
 			return err
 		}
 		now := s.Now()
+		products := productCache{tx: tx, byID: map[string]mercato.Product{}}
 		for _, o := range offers {
-			if o.SellerID == caller || !o.Released() || (o.IsPrivate() && !o.Targets(caller)) {
+			p, err := products.get(o.ProductID)
+			if err != nil {
+				return err
+			}
+			if o.SellerID == caller || !offerVisibleTo(&o, &p, caller) {
 				continue
 			}
 			v, err := judgeOffer(tx, &buyer, o, active, now)

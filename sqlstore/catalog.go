@@ -6,7 +6,7 @@ import (
 
 var (
 	productCols = []string{"id", "seller_id", "type", "title", "product_code", "refund_policy",
-		"visibility", "dimensions", "fulfillment_url", "customer_identifier"}
+		"visibility", "dimensions", "fulfillment_url", "customer_identifier", "allowed_buyers"}
 	offerCols = []string{"id", "proposal_id", "product_id", "seller_id", "visibility", "buyers",
 		"expires_at", "terms", "replaces_agreement_id", "renewal", "channel_partner", "state", "listing"}
 )
@@ -21,7 +21,7 @@ var (
 // PutProduct creates or replaces the product.
 func (t *tx) PutProduct(p mercato.Product) error {
 	_, err := t.exec(upsertProduct, p.ID, p.SellerID, string(p.Type), p.Title, p.ProductCode,
-		p.RefundPolicy, p.Visibility, jsonArg{p.Dimensions}, p.FulfillmentURL, p.CustomerIdentifier)
+		p.RefundPolicy, p.Visibility, jsonArg{p.Dimensions}, p.FulfillmentURL, p.CustomerIdentifier, jsonArg{p.AllowedBuyers})
 	return t.fail(err, "put", "Product", p.ID)
 }
 
@@ -40,7 +40,7 @@ func (t *tx) ProductByCode(code string) (mercato.Product, error) {
 func scanProduct(s scanner) (mercato.Product, error) {
 	var p mercato.Product
 	err := s.Scan(&p.ID, &p.SellerID, &p.Type, &p.Title, &p.ProductCode, &p.RefundPolicy,
-		&p.Visibility, jsonCol{&p.Dimensions}, &p.FulfillmentURL, &p.CustomerIdentifier)
+		&p.Visibility, jsonCol{&p.Dimensions}, &p.FulfillmentURL, &p.CustomerIdentifier, jsonCol{&p.AllowedBuyers})
 	return p, err
 }
 

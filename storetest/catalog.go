@@ -52,6 +52,7 @@ func testProducts(t *testing.T, s mercato.Store) {
 
 	p1.Title, p1.ProductCode, p1.Visibility = "Renamed", "code-1b", "limited"
 	p1.FulfillmentURL, p1.CustomerIdentifier = "", false
+	p1.AllowedBuyers = []string{"444455556666", "777788889999"} // a limited product's allow-list, in order
 	update(t, s, func(tx mercato.Tx) error { return tx.PutProduct(p1) })
 	same(t, "replaced product", p1, read(t, s, func(tx mercato.Tx) (mercato.Product, error) { return tx.ProductByCode("code-1b") }))
 	viewCode(t, s, "ProductByCode of the old code", mercato.ENotFound, func(tx mercato.Tx) error {
