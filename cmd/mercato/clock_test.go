@@ -83,7 +83,7 @@ func TestClockAdvanceZeroCountsItsRefunds(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := startServer(t, serveOptions{addr: freeAddr(t), db: "sqlite:" + filepath.Join(t.TempDir(), "z.db"),
-		sandbox: true, scenario: scenarioFile})
+		sandbox: true, manualJobs: true, scenario: scenarioFile}) // the adjustments wait for the move
 	seller := agreementClient(url, "AKIASELLER0000000001", "seller-secret-key")
 	invoice := firstInvoice(t, seller)
 	for i := range 3 {
