@@ -60,19 +60,7 @@ func TestLimitedListingThroughTheAgreementAPI(t *testing.T) {
 // TestLimitedListingWithBoto3 runs e2e/python/limited.py: boto3's Discovery client as a buyer
 // outside a limited listing's allow-list and as one on it. Skips as TestDiscoveryWithBoto3 does.
 func TestLimitedListingWithBoto3(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping the boto3 test")
-	}
-	python, err := exec.LookPath("python3")
-	if err == nil {
-		err = exec.Command(python, "-c", "import boto3; boto3.session.Session().client('marketplace-discovery', region_name='us-east-1')").Run()
-	}
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but python3 with a boto3 that knows marketplace-discovery is missing: %v", err)
-		}
-		t.Skipf("python3 with boto3 (marketplace-discovery) is not installed: %v", err)
-	}
+	python := boto3Discovery(t)
 
 	srv := startServer(t)
 	limitReports(t, srv, buyer1.ID)

@@ -11,10 +11,10 @@ import (
 	"time"
 )
 
-// TestDiscoveryWithBoto3 runs e2e/python/discovery.py, which drives the Catalog and Discovery
-// APIs with boto3 (the Go SDK has no Discovery client), against a server of its own. Without
-// python3 and boto3 it skips, except under CI (env CI set), where it fails. -short skips it.
-func TestDiscoveryWithBoto3(t *testing.T) {
+// boto3Discovery returns the python3 whose boto3 knows the Discovery API. Without it the test
+// skips, except under CI (env CI set), where it fails; -short skips it.
+func boto3Discovery(t *testing.T) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("-short: skipping the boto3 test")
 	}
@@ -28,6 +28,14 @@ func TestDiscoveryWithBoto3(t *testing.T) {
 		}
 		t.Skipf("python3 with boto3 (marketplace-discovery) is not installed: %v", err)
 	}
+	return python
+}
+
+// TestDiscoveryWithBoto3 runs e2e/python/discovery.py, which drives the Catalog and Discovery
+// APIs with boto3 (the Go SDK has no Discovery client), against a server of its own. Without
+// python3 and boto3 it skips, except under CI (env CI set), where it fails. -short skips it.
+func TestDiscoveryWithBoto3(t *testing.T) {
+	python := boto3Discovery(t)
 
 	srv := startServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
