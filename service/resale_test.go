@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"mercato"
+	"mercato/billing"
 	"mercato/service"
 )
 
@@ -77,4 +78,42 @@ func TestResaleDisbursedToBoth(t *testing.T) {
 			t.Errorf("marketplace fees = %s, want 42.00 less 21.00 refunded", got)
 		}
 	})
+}
+
+// TestCheckFindsAWrongResaleSplit plants the defects a resale's payout could have, each in
+// balanced books: an invoice that pays the maker the markup too, and a document paid out to a
+// third seller. Check names both under resale-split.
+func TestCheckFindsAWrongResaleSplit(t *testing.T) {
+	e := newEnv(t)
+	e.resaleMarketplace()
+	a := e.accept("offer-cppo", buyer)
+	e.advanceTo(day(2026, 1, 5))
+	if vs := e.violations(); len(vs) != 0 {
+		t.Fatalf("sound books: %v", vs)
+	}
+	inv := e.invoices(a.ID)[0]
+
+	greedy := inv
+	greedy.ID, greedy.Key, greedy.MakerAmount = "inv-planted", "planted", inv.PreTax
+	lt := billing.InvoiceLedger(&greedy)
+	lt.ID = "lt-planted"
+	third := mercato.PayoutLine{DocumentID: inv.ID, InvoiceID: inv.ID, SellerID: "333344445555", Currency: "USD",
+		Amount: amt("1"), Kind: mercato.InvoiceTypeInvoice, EligibleAt: day(2026, 1, 5)}
+	e.plant(func(tx mercato.Tx) error {
+		if err := tx.InsertInvoices(greedy); err != nil {
+			return err
+		}
+		if err := tx.InsertLedgerTxns(lt); err != nil {
+			return err
+		}
+		_, err := tx.InsertPayoutLines(third)
+		return err
+	})
+	subjects := map[string]bool{}
+	for _, v := range e.violations()[service.RuleResaleSplit] {
+		subjects[v.Subject] = true
+	}
+	if !subjects["invoice inv-planted"] || !subjects["document "+inv.ID] {
+		t.Errorf("resale-split violations name %v, want the planted invoice and the document paid to three", subjects)
+	}
 }
