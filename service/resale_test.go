@@ -117,3 +117,35 @@ func TestCheckFindsAWrongResaleSplit(t *testing.T) {
 		t.Errorf("resale-split violations name %v, want the planted invoice and the document paid to three", subjects)
 	}
 }
+
+// TestResaleAgreementBasedOffer: the partner replaces its resale agreement through the Catalog
+// API with an agreement-based offer; the new agreement keeps the maker's share.
+func TestResaleAgreementBasedOffer(t *testing.T) {
+	e := newEnv(t)
+	e.resaleMarketplace()
+	a := e.accept("offer-cppo", buyer)
+	cs := e.changeSet(partner,
+		named("R", "CreateReplacementOffer", "", `{"AgreementId": "`+a.ID+`"}`),
+		ch("UpdatePricingTerms", "$R.Entity.Identifier", `{"PricingModel": "Contract", "Terms": [{"Type": "FixedUpfrontPricingTerm", "CurrencyCode": "USD", "Price": "1500.00", "Duration": "P12M", "Grants": []}]}`),
+		ch("UpdateValidityTerms", "$R.Entity.Identifier", `{"Terms": [{"Type": "ValidityTerm", "AgreementDuration": "P12M"}]}`),
+		ch("UpdateAvailability", "$R.Entity.Identifier", `{"AvailabilityEndDate": "2026-02-28"}`),
+		ch("ReleaseOffer", "$R.Entity.Identifier", `{}`))
+	if cs.Status != mercato.ChangeSetSucceeded {
+		t.Fatalf("%s %+v", cs.Status, cs.Changes)
+	}
+	b := e.accept(cs.Changes[0].EntityID, buyer)
+	if b.ProposerID != partner || b.Resale == nil || b.Resale.ManufacturerID != seller || b.Resale.Wholesale != amt("1000") {
+		t.Fatalf("the agreement-based resale: %+v", b)
+	}
+	e.advanceTo(day(2026, 1, 2))
+	invs := e.invoices(b.ID)
+	if len(invs) != 1 {
+		t.Fatalf("the agreement-based resale has %d invoices, want 1", len(invs))
+	}
+	for _, inv := range invs {
+		// 1,500.00 × 1,000/1,500: the maker's 1,000.00 of what the buyer pays under the new terms.
+		if inv.MakerID != seller || inv.MakerAmount != amt("1000") {
+			t.Errorf("invoice %s gives maker %q %s", inv.ID, inv.MakerID, inv.MakerAmount)
+		}
+	}
+}
