@@ -149,3 +149,19 @@ func TestResaleAgreementBasedOffer(t *testing.T) {
 		}
 	}
 }
+
+// TestResaleEventsTellTheMaker: a resale's acceptance tells the partner as Proposer, the buyer as
+// Acceptor, and the maker, who is no party, as Manufacturer.
+func TestResaleEventsTellTheMaker(t *testing.T) {
+	e := newEnv(t)
+	e.resaleMarketplace()
+	from := e.outboxLen()
+	e.accept("offer-cppo", buyer)
+	got := e.outbox(from)
+	if len(got) < 3 {
+		t.Fatalf("%d events", len(got))
+	}
+	sameTold(t, "resale acceptance", got[:3],
+		told{partner, "Purchase Agreement Created - Proposer"}, told{buyer, "Purchase Agreement Created - Acceptor"},
+		told{seller, "Purchase Agreement Created - Manufacturer"})
+}
