@@ -343,8 +343,11 @@ func (b *books) checkPayouts(add addFunc) {
 		var sum mercato.Amount
 		for _, l := range b.lines[p.ID] {
 			sum += l.Amount
-			if l.Amount < 0 {
-				collected[k] += l.Amount // a memo paid out takes back from what was collected
+			if l.Kind == mercato.InvoiceTypeCreditMemo {
+				// A memo paid out takes back from what was collected. In a resale the maker's
+				// part of a memo may be a cent positive: rounded once from the start, the fee
+				// it gives back can pass the amount it returns in one memo (never in all).
+				collected[k] += l.Amount
 			}
 			net := nets[[2]string{l.DocumentID, l.SellerID}]
 			if r := b.receivables[l.InvoiceID]; l.Amount != net || r.Status != mercato.ReceivableCollected {
