@@ -134,3 +134,25 @@ func TestResaleInvoiceLedger(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A memo can give the maker back more fee than amount, by a cent: on 1,000.00 at 777.77/1,000
+// (maker 777.77, fee 27.22 of the invoice's 35.00), refunding 1.28 gives back round(0.99555) =
+// 1.00 and round(0.034842) = 0.03; another 0.01 brings the cumulative amount to round(1.003323)
+// = 1.00 and the fee to round(0.0351138) = 0.04: the second memo returns 0.00 and 0.01, so the
+// maker is owed a cent (its payout line is +0.01). The invoice's fee: round(0.0448) = 0.04, then
+// round(0.04515) = 0.05.
+func TestResaleCreditCanReturnMoreFeeThanAmount(t *testing.T) {
+	a := resaleAgreement("USD", "777.77", "1000")
+	inv := NewInvoice(a, "k", []mercato.Charge{{Amount: amt("1000")}}, day(2026, 1, 1), mercato.Jurisdiction{})
+	var got []split
+	for _, r := range []string{"1.28", "0.01"} {
+		memo := CreditMemo(&inv, amt(r), day(2026, 2, 1))
+		got = append(got, splitOf(&memo))
+		inv.Credited += memo.PreTax
+		inv.CreditedFee += memo.ListingFee
+	}
+	want := []split{{"1.00", "0.03", "0.28", "0.01"}, {"0.00", "0.01", "0.01", "0.00"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("credit memos (-want +got):\n%s", diff)
+	}
+}
