@@ -75,6 +75,9 @@ type Agreement struct {
 	ListingFeeRate     Rate            `json:"listingFeeRate"`  // fixed at acceptance
 	TaxJurisdiction    string          `json:"taxJurisdiction"` // the buyer's, at acceptance
 	EndReason          string          `json:"endReason,omitempty"`
+	// Resale is set when the agreement came from a channel-partner offer: the proposer is the
+	// partner (the seller of record) and Resale names the product's maker and its share.
+	Resale *Resale `json:"resale,omitempty"`
 }
 
 // Transition moves the agreement to status next at time t, or returns EConflict.

@@ -35,7 +35,11 @@ type Receivable struct {
 	PreTax     Amount `json:"amount"`
 	Tax        Amount `json:"tax"`
 	ListingFee Amount `json:"listingFee"`
-	Credited   Amount `json:"credited"` // pre-tax plus tax of the credit memos issued against it
+	// The product maker's part of the invoice in a resale (see Invoice).
+	MakerID     string `json:"manufacturerId,omitempty"`
+	MakerAmount Amount `json:"manufacturerAmount,omitempty"`
+	MakerFee    Amount `json:"manufacturerListingFee,omitempty"`
+	Credited    Amount `json:"credited"` // pre-tax plus tax of the credit memos issued against it
 }
 
 // Owed returns what the buyer must pay in all: the invoice's total less its credit memos.

@@ -128,6 +128,11 @@ type Invoice struct {
 	DueAt             time.Time       `json:"dueTime"`
 	InvoicingEntity   InvoicingEntity `json:"invoicingEntity"`
 	OriginalInvoiceID string          `json:"originalInvoiceId,omitempty"` // credit memos only
+	// MakerID, MakerAmount and MakerFee are the product maker's part of a resale's document:
+	// its share of the pre-tax amount and of the listing fee (see Resale); empty in a direct deal.
+	MakerID     string `json:"manufacturerId,omitempty"`
+	MakerAmount Amount `json:"manufacturerAmount,omitempty"`
+	MakerFee    Amount `json:"manufacturerListingFee,omitempty"`
 }
 
 // MaxAdjustment returns the pre-tax amount that may still be refunded.

@@ -23,6 +23,9 @@ type Offer struct {
 	Renewal bool `json:"renewal,omitempty"`
 	// ChannelPartner is the reseller account of a channel-partner private offer, if any.
 	ChannelPartner string `json:"channelPartner,omitempty"`
+	// Resale makes the offer a channel partner's resale of another seller's product: SellerID is
+	// the partner, who made the offer under the maker's resale authorization.
+	Resale *Resale `json:"resale,omitempty"`
 	// State is Draft until the seller releases the offer; buyers never see a draft.
 	State OfferState `json:"state,omitempty"`
 	// Listing is what the Catalog API keeps beside the terms (name, countries, dates).

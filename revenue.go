@@ -87,6 +87,7 @@ type PayoutLineFilter struct {
 // exclusive.
 type IssuedFilter struct {
 	SellerID string
+	MakerID  string // the product's maker in a resale
 	Type     InvoiceType
 	From, To time.Time
 }

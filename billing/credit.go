@@ -19,12 +19,14 @@ func CreditMemo(inv *mercato.Invoice, amount mercato.Amount, at time.Time) merca
 	if tax != 0 && len(inv.TaxLines) > 0 {
 		lines = []mercato.TaxLine{{Type: inv.TaxLines[0].Type, Rate: inv.TaxLines[0].Rate, Amount: tax}}
 	}
-	return mercato.Invoice{
+	memo := mercato.Invoice{
 		AgreementID: inv.AgreementID, Type: mercato.InvoiceTypeCreditMemo, SellerID: inv.SellerID,
 		BuyerID: inv.BuyerID, Currency: inv.Currency, PreTax: amount, Tax: tax, TaxLines: lines,
 		ListingFee: fee, BillingPeriod: inv.BillingPeriod, IssuedAt: at, DueAt: at,
-		InvoicingEntity: inv.InvoicingEntity, OriginalInvoiceID: inv.ID,
+		InvoicingEntity: inv.InvoicingEntity, OriginalInvoiceID: inv.ID, MakerID: inv.MakerID,
 	}
+	memo.MakerAmount, memo.MakerFee = ResaleCredit(inv, amount)
+	return memo
 }
 
 // share returns the part of total (of which back was already returned) that goes with amount of
@@ -65,6 +67,6 @@ func TaxCreditMemo(inv *mercato.Invoice, at time.Time) mercato.Invoice {
 		AgreementID: inv.AgreementID, Type: mercato.InvoiceTypeCreditMemo, SellerID: inv.SellerID,
 		BuyerID: inv.BuyerID, Currency: inv.Currency, Tax: tax, TaxLines: lines,
 		BillingPeriod: inv.BillingPeriod, IssuedAt: at, DueAt: at,
-		InvoicingEntity: inv.InvoicingEntity, OriginalInvoiceID: inv.ID,
+		InvoicingEntity: inv.InvoicingEntity, OriginalInvoiceID: inv.ID, MakerID: inv.MakerID,
 	}
 }

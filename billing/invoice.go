@@ -36,24 +36,31 @@ func NewInvoice(a *mercato.Agreement, key string, charges []mercato.Charge, issu
 	if np := a.Terms.NetPayment(); np != nil {
 		due = np.PaymentDuePeriod.AddTo(issuedAt)
 	}
-	return mercato.Invoice{
+	inv := mercato.Invoice{
 		AgreementID: a.ID, Key: key, Type: mercato.InvoiceTypeInvoice,
 		SellerID: a.ProposerID, BuyerID: a.AcceptorID, Currency: a.Currency,
 		PreTax: preTax, Tax: tax, TaxLines: lines,
 		ListingFee:    preTax.MulRate(a.ListingFeeRate, a.Currency),
 		BillingPeriod: period, IssuedAt: issuedAt, DueAt: due, InvoicingEntity: j.InvoicingEntity,
 	}
+	if a.Resale != nil {
+		inv.MakerID = a.Resale.ManufacturerID
+		inv.MakerAmount, inv.MakerFee = ResaleSplit(preTax, inv.ListingFee, a.ListingFeeRate, a.Resale, a.Currency)
+	}
+	return inv
 }
 
 // InvoiceLedger returns the postings of an issued invoice: the buyer owes the total; the seller
-// is owed the pre-tax amount less the listing fee; the marketplace earns the fee and owes the tax.
+// is owed the pre-tax amount less the listing fee (in a resale, the maker its part of that and
+// the channel partner the rest); the marketplace earns the fee and owes the tax.
 func InvoiceLedger(inv *mercato.Invoice) mercato.LedgerTxn {
 	c := inv.Currency
 	return mercato.LedgerTxn{
 		Time: inv.IssuedAt, Kind: "invoice", Ref: inv.ID,
 		Postings: nonZero([]mercato.Posting{
 			{Account: mercato.LedgerBuyerReceivable(inv.BuyerID), Currency: c, Amount: inv.Total()},
-			{Account: mercato.LedgerSellerPayable(inv.SellerID), Currency: c, Amount: -(inv.PreTax - inv.ListingFee)},
+			{Account: mercato.LedgerSellerPayable(inv.SellerID), Currency: c, Amount: -inv.ProposerNet()},
+			{Account: mercato.LedgerSellerPayable(inv.MakerID), Currency: c, Amount: -inv.MakerNet()},
 			{Account: mercato.LedgerMarketplaceFees, Currency: c, Amount: -inv.ListingFee},
 			{Account: mercato.LedgerTaxPayable, Currency: c, Amount: -inv.Tax},
 		}),

@@ -137,7 +137,7 @@ func resolveSeller(o *mercato.Offer, products map[string]*mercato.Product, ps *m
 		ps.Add("product", "product %s is not in this file, so the offer must name its seller", o.ProductID)
 	case !isAccountID(o.SellerID):
 		ps.Add("seller", "must be a 12-digit account ID")
-	case inFile && o.SellerID != pr.SellerID:
+	case inFile && o.SellerID != pr.SellerID && o.Resale == nil: // a channel partner resells another's product
 		ps.Add("seller", "%s is not the seller of product %s (%s is)", o.SellerID, pr.ID, pr.SellerID)
 	}
 }

@@ -95,6 +95,12 @@ func (p *catalogPlan) createReplacementOffer(ch *mercato.Change) error {
 	}
 	o := p.newOffer(a.ProductID, d.Name)
 	o.Visibility, o.Buyers, o.ReplacesAgreementID = "private", []string{a.AcceptorID}, a.ID
+	if a.Resale != nil {
+		// A channel partner's agreement-based offer resells under the same terms with the maker:
+		// the maker keeps its share of what the buyer pays.
+		r := *a.Resale
+		o.Resale = &r
+	}
 	ch.EntityID = o.ID
 	return nil
 }
@@ -444,12 +450,12 @@ func (p *catalogPlan) releasable(o *mercato.Offer) error {
 	if err := o.Validate(); err != nil {
 		return catalogOfferProblem(err)
 	}
-	if o.IsPrivate() {
+	if o.IsPrivate() && o.Resale == nil { // a channel partner resells under the maker's authorization
 		if err := p.mayOfferPrivately(); err != nil {
 			return err
 		}
 	}
-	pr, err := p.product(o.ProductID)
+	pr, err := p.offeredProduct(o)
 	if err != nil {
 		return err
 	}
@@ -461,6 +467,23 @@ func (p *catalogPlan) releasable(o *mercato.Offer) error {
 		return nil
 	}
 	return p.onlyPublicOffer(o)
+}
+
+// offeredProduct returns the product of the offer: the seller's own, or, for a channel
+// partner's resale, the maker's (read, never changed by the plan).
+func (p *catalogPlan) offeredProduct(o *mercato.Offer) (*mercato.Product, error) {
+	if o.Resale == nil {
+		return p.product(o.ProductID)
+	}
+	pr, err := p.tx.GetProduct(o.ProductID)
+	if err != nil {
+		return nil, err
+	}
+	if pr.SellerID != o.Resale.ManufacturerID {
+		return nil, invalid("INVALID_INPUT", "Entity.Identifier", "offer %s resells product %s, which %s does not make",
+			o.ID, pr.ID, o.Resale.ManufacturerID)
+	}
+	return &pr, nil
 }
 
 // hasPricing reports whether the terms say what the buyer pays (nothing included): pricing

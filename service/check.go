@@ -36,6 +36,7 @@ const (
 	RuleReplacedNotActive  = "replaced-not-active"   // an agreement that was replaced is not active
 	RuleOneActive          = "one-active-agreement"  // one active agreement per buyer and product where the type allows one
 	RuleInvoicePayer       = "invoice-payer"         // an invoice is billed to its buyer's payer, and its credit memos to the same account
+	RuleResaleSplit        = "resale-split"          // a resale's maker and partner get their shares; both with the fees make the collected amount
 )
 
 // Check proves every money and agreement invariant on the store's data and returns the
@@ -171,6 +172,11 @@ func (b *books) loadBalances(tx mercato.Tx) error {
 		if err := read(mercato.LedgerSellerPayable(inv.SellerID), inv.Currency); err != nil {
 			return err
 		}
+		if inv.MakerID != "" {
+			if err := read(mercato.LedgerSellerPayable(inv.MakerID), inv.Currency); err != nil {
+				return err
+			}
+		}
 	}
 	for _, p := range b.payouts {
 		if err := read(mercato.LedgerSellerPayable(p.SellerID), p.Currency); err != nil {
@@ -197,6 +203,7 @@ func (b *books) check() []Violation {
 	}
 	b.checkAccounts(add)
 	b.checkPayouts(add)
+	b.checkResales(add)
 	b.checkAgreements(add)
 	slices.SortStableFunc(out, func(x, y Violation) int { return strings.Compare(x.Rule, y.Rule) })
 	return out
@@ -332,11 +339,14 @@ func (b *books) checkAccounts(add addFunc) {
 	for _, inv := range b.invoices {
 		buyer := balanceKey(mercato.LedgerBuyerReceivable(inv.BuyerID), inv.Currency)
 		seller := balanceKey(mercato.LedgerSellerPayable(inv.SellerID), inv.Currency)
+		maker := balanceKey(mercato.LedgerSellerPayable(inv.MakerID), inv.Currency)
 		want[buyer] += inv.PreTax + inv.Tax
-		want[seller] -= inv.PreTax - inv.ListingFee
+		want[seller] -= inv.ProposerNet()
+		want[maker] -= inv.MakerNet()
 		for _, m := range b.memos[inv.ID] {
 			want[buyer] -= m.PreTax + m.Tax
-			want[seller] += m.PreTax - m.ListingFee
+			want[seller] += m.ProposerNet()
+			want[maker] += m.MakerNet()
 		}
 		for _, p := range b.payments[inv.ID] {
 			want[buyer] -= p.Amount
@@ -374,25 +384,23 @@ func (b *books) checkPayouts(add addFunc) {
 		seller string
 		c      mercato.Currency
 	}
-	nets := map[string]mercato.Amount{} // document -> net
-	for _, inv := range b.invoices {
-		nets[inv.ID] = inv.PreTax - inv.ListingFee
-		for _, m := range b.memos[inv.ID] {
-			nets[m.ID] = -(m.PreTax - m.ListingFee)
-		}
-	}
+	nets := b.lineNets() // document and seller -> net
 	paid, collected := map[sellerCurrency]mercato.Amount{}, map[sellerCurrency]mercato.Amount{}
 	for _, p := range b.payouts {
 		k := sellerCurrency{p.SellerID, p.Currency}
 		var sum mercato.Amount
 		for _, l := range b.lines[p.ID] {
 			sum += l.Amount
-			if l.Amount < 0 {
-				collected[k] += l.Amount // a memo paid out takes back from what was collected
+			if l.Kind == mercato.InvoiceTypeCreditMemo {
+				// A memo paid out takes back from what was collected. In a resale the maker's
+				// part of a memo may be a cent positive: rounded once from the start, the fee
+				// it gives back can pass the amount it returns in one memo (never in all).
+				collected[k] += l.Amount
 			}
-			if r := b.receivables[l.InvoiceID]; l.Amount != nets[l.DocumentID] || r.Status != mercato.ReceivableCollected {
+			net := nets[[2]string{l.DocumentID, l.SellerID}]
+			if r := b.receivables[l.InvoiceID]; l.Amount != net || r.Status != mercato.ReceivableCollected {
 				add(RulePayoutLines, "payout "+p.ID, "pays %s %s for %s of invoice %s, whose net is %s and whose receivable is %q",
-					l.Amount, p.Currency, l.DocumentID, l.InvoiceID, nets[l.DocumentID], r.Status)
+					l.Amount, p.Currency, l.DocumentID, l.InvoiceID, net, r.Status)
 			}
 		}
 		if sum != p.Amount || len(b.lines[p.ID]) != p.Lines {
@@ -406,7 +414,10 @@ func (b *books) checkPayouts(add addFunc) {
 	}
 	for _, inv := range b.invoices {
 		if r, ok := b.receivables[inv.ID]; ok && r.Status == mercato.ReceivableCollected {
-			collected[sellerCurrency{inv.SellerID, inv.Currency}] += inv.PreTax - inv.ListingFee
+			collected[sellerCurrency{inv.SellerID, inv.Currency}] += inv.ProposerNet()
+			if inv.MakerID != "" {
+				collected[sellerCurrency{inv.MakerID, inv.Currency}] += inv.MakerNet()
+			}
 		}
 	}
 	for k, v := range paid {

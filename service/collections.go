@@ -209,8 +209,7 @@ func (st *settlement) settle(tx mercato.Tx, r *mercato.Receivable, pay mercato.A
 		if pay > 0 {
 			r.CollectedAt = at
 		}
-		st.lines = append(st.lines, mercato.PayoutLine{DocumentID: r.InvoiceID, InvoiceID: r.InvoiceID, SellerID: r.SellerID,
-			Currency: r.Currency, Amount: r.PreTax - r.ListingFee, Kind: mercato.InvoiceTypeInvoice, EligibleAt: r.CollectedAt})
+		st.lines = append(st.lines, invoicePayoutLines(r)...)
 	}
 	if r.Status == mercato.ReceivableCollected && r.Credited != 0 {
 		if err := st.creditLines(tx, r); err != nil {
@@ -242,12 +241,36 @@ func (st *settlement) creditLines(tx mercato.Tx, r *mercato.Receivable) error {
 	if err != nil {
 		return err
 	}
-	for _, m := range memos {
-		st.lines = append(st.lines, mercato.PayoutLine{DocumentID: m.ID, InvoiceID: r.InvoiceID, SellerID: r.SellerID,
-			Currency: r.Currency, Amount: -(m.PreTax - m.ListingFee), Kind: mercato.InvoiceTypeCreditMemo,
-			EligibleAt: later(m.IssuedAt, r.CollectedAt)})
+	for i := range memos {
+		st.lines = append(st.lines, memoPayoutLines(r, &memos[i])...)
 	}
 	return nil
+}
+
+// invoicePayoutLines returns the payout lines of a collected invoice: its net to its seller, or in a
+// resale the partner's net to the partner and the maker's to the maker.
+func invoicePayoutLines(r *mercato.Receivable) []mercato.PayoutLine {
+	l := mercato.PayoutLine{DocumentID: r.InvoiceID, InvoiceID: r.InvoiceID, SellerID: r.SellerID, Currency: r.Currency,
+		Amount: r.PreTax - r.ListingFee - (r.MakerAmount - r.MakerFee), Kind: mercato.InvoiceTypeInvoice, EligibleAt: r.CollectedAt}
+	if r.MakerID == "" {
+		return []mercato.PayoutLine{l}
+	}
+	maker := l
+	maker.SellerID, maker.Amount = r.MakerID, r.MakerAmount-r.MakerFee
+	return []mercato.PayoutLine{l, maker}
+}
+
+// memoPayoutLines returns the (negative) payout lines of a credit memo of a collected invoice, one
+// per seller as its invoice's.
+func memoPayoutLines(r *mercato.Receivable, m *mercato.Invoice) []mercato.PayoutLine {
+	l := mercato.PayoutLine{DocumentID: m.ID, InvoiceID: r.InvoiceID, SellerID: r.SellerID, Currency: r.Currency,
+		Amount: -m.ProposerNet(), Kind: mercato.InvoiceTypeCreditMemo, EligibleAt: later(m.IssuedAt, r.CollectedAt)}
+	if m.MakerID == "" {
+		return []mercato.PayoutLine{l}
+	}
+	maker := l
+	maker.SellerID, maker.Amount = m.MakerID, -m.MakerNet()
+	return []mercato.PayoutLine{l, maker}
 }
 
 func later(a, b time.Time) time.Time {

@@ -174,7 +174,22 @@ type modelOffer struct {
 	usage       string         // the metered dimension
 	rate        mercato.Amount // its price
 	schedule    []time.Time    // dates of installments of 100.00
+	partner     string         // the channel partner reselling the product, if one does
 }
+
+// by returns who sells the offer: the channel partner of a resale, else the product's seller.
+func (o modelOffer) by() string {
+	if o.partner != "" {
+		return o.partner
+	}
+	return seller
+}
+
+// modelPartner resells prod-resold, made by seller, at 1,000.00 a year of which the maker's
+// wholesale price is 777.77: an awkward ratio, so that every split rounds.
+const modelPartner = "222233334444"
+
+var modelWholesale, modelResalePrice = amt("777.77"), amt("1000.00")
 
 var modelOffers = []modelOffer{
 	{id: "offer-public", product: product, kind: mercato.ProductSaaS, usage: "api_calls", rate: amt("0.001")},
@@ -186,6 +201,8 @@ var modelOffers = []modelOffer{
 		contract: true, schedule: []time.Time{day(2026, 3, 1), day(2026, 6, 1), day(2026, 9, 1), day(2026, 12, 1)}},
 	{id: "offer-ctr", product: "prod-ctr", kind: mercato.ProductContainer, upfront: amt("300.00"), contract: true, annual: true},
 	{id: "offer-data", product: "prod-data", kind: mercato.ProductData, upfront: amt("49.99"), contract: true, annual: true},
+	{id: "offer-cppo", product: "prod-resold", kind: mercato.ProductSaaS, private: true, buyers: []string{buyer, buyer2},
+		expires: day(2027, 1, 1), upfront: amt("1000.00"), contract: true, annual: true, partner: modelPartner},
 }
 
 // yearly is the offer's fixed price per year: its upfront price, or its installments (a
@@ -252,8 +269,9 @@ func modelScenario() mercato.Scenario {
 			{ID: seller, Name: "Acme", Roles: []mercato.Role{mercato.RoleSeller}},
 			{ID: buyer, Name: "Buyer Corp", Roles: []mercato.Role{mercato.RoleBuyer}, TaxJurisdiction: "US-WA"},
 			{ID: buyer2, Name: "Other Buyer", Roles: []mercato.Role{mercato.RoleBuyer}, TaxJurisdiction: "DE"},
+			{ID: modelPartner, Name: "Channel Co", Roles: []mercato.Role{mercato.RoleSeller}},
 		},
-		Products: []mercato.Product{listing(product, mercato.ProductSaaS, "api_calls"),
+		Products: []mercato.Product{listing(product, mercato.ProductSaaS, "api_calls"), listing("prod-resold", mercato.ProductSaaS),
 			listing("prod-ps", mercato.ProductProfessionalServices), listing("prod-ami", mercato.ProductAMI, "hours"),
 			listing("prod-ctr", mercato.ProductContainer), listing("prod-data", mercato.ProductData)},
 		Offers: []mercato.Offer{
@@ -284,6 +302,9 @@ func modelScenario() mercato.Scenario {
 					}}}}},
 			{ID: "offer-ctr", ProductID: "prod-ctr", Visibility: "public", Terms: mercato.Terms{{Validity: year}, upfront("300.00")}},
 			{ID: "offer-data", ProductID: "prod-data", Visibility: "public", Terms: mercato.Terms{{Validity: year}, upfront("49.99")}},
+			{ID: "offer-cppo", ProductID: "prod-resold", SellerID: modelPartner, Visibility: "private", Buyers: []string{buyer, buyer2},
+				ExpiresAt: day(2027, 1, 1), Resale: &mercato.Resale{Wholesale: modelWholesale, Price: modelResalePrice},
+				Terms: mercato.Terms{{Validity: year}, upfront("1000.00")}},
 		},
 	}
 }
@@ -453,7 +474,7 @@ func (m *model) adjust(n int) {
 		entries = append(entries, service.AdjustmentEntry{AgreementID: inv.AgreementID, OriginalInvoiceID: inv.ID,
 			Amount: a, Currency: inv.Currency, ReasonCode: "OTHER", ClientToken: tok})
 	}
-	res, err := m.svc.CreateAdjustments(m.ctx, seller, entries)
+	res, err := m.svc.CreateAdjustments(m.ctx, m.sellerOf(inv.AgreementID), entries)
 	if err != nil {
 		m.t.Fatalf("adjust %s: %v", inv.ID, err)
 	}
@@ -496,7 +517,7 @@ func (m *model) burst() {
 				entries[j] = service.AdjustmentEntry{AgreementID: inv.AgreementID, OriginalInvoiceID: inv.ID, Amount: amt("0.01"),
 					Currency: inv.Currency, ReasonCode: "OTHER", ClientToken: "b" + strconv.Itoa(m.tokens)}
 			}
-			res, err := m.svc.CreateAdjustments(m.ctx, seller, entries)
+			res, err := m.svc.CreateAdjustments(m.ctx, m.sellerOf(inv.AgreementID), entries)
 			if err != nil || len(res.Errors) > 0 {
 				m.t.Fatalf("burst on %s: %v %+v", inv.ID, err, res.Errors)
 			}
@@ -513,7 +534,7 @@ func (m *model) cancel() {
 		return
 	}
 	a := rapid.SampledFrom(m.agreements).Draw(m.t, "cancel agreement")
-	_, err := m.svc.CancelAgreement(m.ctx, service.CancelInput{AgreementID: a.id, Actor: seller})
+	_, err := m.svc.CancelAgreement(m.ctx, service.CancelInput{AgreementID: a.id, Actor: a.offer.by()})
 	switch {
 	case err == nil:
 		if a.ended {
@@ -532,7 +553,7 @@ func (m *model) stopReplaced() {
 		return
 	}
 	a := rapid.SampledFrom(m.agreements).Draw(m.t, "stop payments of")
-	_, err := m.svc.CancelReplacedCharges(m.ctx, seller, a.id)
+	_, err := m.svc.CancelReplacedCharges(m.ctx, a.offer.by(), a.id)
 	switch {
 	case a.replacedBy.id != "" && err != nil:
 		m.t.Fatalf("stopping the payments of replaced agreement %s: %v", a.id, err)
@@ -591,11 +612,11 @@ func (m *model) fileRefund() {
 	left := inv.PreTax - m.reserved[inv.ID]
 	amount := m.refundAmount(left)
 	byBuyer := a != nil && a.offer.private && rapid.Bool().Draw(m.t, "filed by the buyer")
-	filer := seller
+	filer := m.sellerOf(inv.AgreementID)
 	if byBuyer {
 		filer = inv.BuyerID
 	}
-	in := service.RefundRequestInput{BuyerID: inv.BuyerID, SellerID: seller, AgreementID: inv.AgreementID,
+	in := service.RefundRequestInput{BuyerID: inv.BuyerID, SellerID: m.sellerOf(inv.AgreementID), AgreementID: inv.AgreementID,
 		Kind: mercato.RefundKindRefund, InvoiceIDs: []string{inv.ID}, Amount: amount, CancellationDate: m.svc.Now().AddDate(0, 1, 0)}
 	c, err := m.svc.FileRefundRequest(m.ctx, filer, in)
 	switch {
@@ -632,7 +653,13 @@ func (m *model) approveWaiting() {
 	r := m.waiting[0]
 	m.waiting = m.waiting[1:]
 	fits := r.kind != mercato.RefundKindRefund || r.amount <= m.invoice(r.invoice).PreTax-m.reserved[r.invoice]
-	c, err := m.svc.ApproveRefundRequest(m.ctx, seller, r.id)
+	approver := seller
+	if r.agreement != nil {
+		approver = r.agreement.offer.by()
+	} else if r.invoice != "" {
+		approver = m.sellerOf(m.invoice(r.invoice).AgreementID)
+	}
+	c, err := m.svc.ApproveRefundRequest(m.ctx, approver, r.id)
 	switch {
 	case mercato.ErrorCodeOf(err) == mercato.EInternal:
 		m.t.Fatal(err)
@@ -675,10 +702,10 @@ func (m *model) fileOtherKind() {
 	now := m.svc.Now()
 	var taxLeft mercato.Amount
 	settledTax := false // no adjustment of the invoice is pending: its tax left is final
-	in := service.RefundRequestInput{BuyerID: a.buyer, SellerID: seller, AgreementID: a.id, Kind: kind}
+	in := service.RefundRequestInput{BuyerID: a.buyer, SellerID: a.offer.by(), AgreementID: a.id, Kind: kind}
 	filer := a.buyer
 	if rapid.Bool().Draw(m.t, "filed by the seller") && !kind.Replacing() {
-		filer = seller
+		filer = a.offer.by()
 	}
 	if a.offer.annual {
 		in.CancellationDate = now
@@ -731,7 +758,7 @@ func (m *model) fileOtherKind() {
 // otherKindOutcome is what the model expects of a request of kind about a, filed by filer at
 // now: its status, and whether everything invoiced for a is refunded.
 func (m *model) otherKindOutcome(a *modelAgreement, kind mercato.RefundKind, filer string, now time.Time) (mercato.RefundCaseStatus, bool) {
-	bySeller := filer == seller
+	bySeller := filer != a.buyer
 	switch kind {
 	case mercato.RefundKindCancellation:
 		if !a.offer.private && now.Sub(a.accepted) < 48*time.Hour {
@@ -848,6 +875,7 @@ func (m *model) verify() {
 		if inv.Type != mercato.InvoiceTypeInvoice {
 			continue
 		}
+		m.verifyResale(&inv)
 		if inv.Refunded != m.reserved[inv.ID] {
 			m.t.Fatalf("invoice %s: %s reserved for refunds, the model accepted %s", inv.ID, inv.Refunded, m.reserved[inv.ID])
 		}
@@ -868,19 +896,45 @@ var taxRate = map[string]mercato.Rate{buyer: mercato.Percent(650), buyer2: merca
 // pendingAdjustments sums, per invoice, the accepted adjustments not yet completed.
 func (m *model) pendingAdjustments() map[string]mercato.Amount {
 	out := map[string]mercato.Amount{}
-	q := service.AdjustmentQuery{Status: mercato.AdjustmentPending, Page: service.Page{Limit: service.MaxPageSize}}
-	for {
-		page, next, err := m.svc.Adjustments(m.ctx, seller, q)
-		if err != nil {
-			m.t.Fatal(err)
+	for _, s := range []string{seller, modelPartner} {
+		q := service.AdjustmentQuery{Status: mercato.AdjustmentPending, Page: service.Page{Limit: service.MaxPageSize}}
+		for {
+			page, next, err := m.svc.Adjustments(m.ctx, s, q)
+			if err != nil {
+				m.t.Fatal(err)
+			}
+			for _, ba := range page {
+				out[ba.OriginalInvoiceID] += ba.Amount
+			}
+			if next == "" {
+				break
+			}
+			q.Cursor = next
 		}
-		for _, ba := range page {
-			out[ba.OriginalInvoiceID] += ba.Amount
-		}
-		if next == "" {
-			return out
-		}
-		q.Cursor = next
+	}
+	return out
+}
+
+// sellerOf returns the seller of record of the agreement: the channel partner of a resale.
+func (m *model) sellerOf(agreementID string) string {
+	if a := m.agreementOf(agreementID); a != nil {
+		return a.offer.by()
+	}
+	return seller
+}
+
+// verifyResale checks an invoice's split against the model's own: a resale's gives the maker
+// the wholesale share of its pre-tax amount (777.77 of each 1,000.00), a direct deal's nothing.
+func (m *model) verifyResale(inv *mercato.Invoice) {
+	a := m.agreementOf(inv.AgreementID)
+	want := mercato.Amount(0)
+	maker := ""
+	if a != nil && a.offer.partner != "" {
+		want, maker = inv.PreTax.MulFrac(int64(modelWholesale), int64(modelResalePrice), inv.Currency), seller
+	}
+	if inv.MakerID != maker || inv.MakerAmount != want || inv.SellerID != m.sellerOf(inv.AgreementID) {
+		m.t.Fatalf("invoice %s: seller %s, maker %q gets %s; want seller %s, maker %q %s", inv.ID, inv.SellerID,
+			inv.MakerID, inv.MakerAmount, m.sellerOf(inv.AgreementID), maker, want)
 	}
 }
 

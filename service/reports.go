@@ -183,23 +183,17 @@ func reconcileSeller(tx mercato.Tx, q ReportQuery) ([]Reconciliation, error) {
 	if err != nil {
 		return nil, err
 	}
+	made, err := tx.InvoicesIssued(mercato.IssuedFilter{MakerID: q.SellerID, To: end})
+	if err != nil {
+		return nil, err
+	}
 	rs := map[mercato.Currency]*Reconciliation{}
 	for _, d := range docs {
-		r := rs[d.Currency]
-		if r == nil {
-			r = &Reconciliation{SellerID: q.SellerID, Currency: d.Currency, From: q.From, To: q.To}
-			rs[d.Currency] = r
-		}
-		if d.IssuedAt.Before(q.From) {
-			continue
-		}
-		if d.Type == mercato.InvoiceTypeCreditMemo {
-			r.Refunds += d.PreTax
-			r.Fees -= d.ListingFee
-		} else {
-			r.Invoiced += d.PreTax
-			r.Fees += d.ListingFee
-		}
+		// The seller of record's part: all of a direct deal's, a resale's less the maker's.
+		reconcileDocument(rs, q, &d, d.PreTax-d.MakerAmount, d.ListingFee-d.MakerFee)
+	}
+	for _, d := range made {
+		reconcileDocument(rs, q, &d, d.MakerAmount, d.MakerFee)
 	}
 	if err := disbursed(tx, q, rs); err != nil {
 		return nil, err
@@ -222,6 +216,26 @@ func reconcileSeller(tx mercato.Tx, q ReportQuery) ([]Reconciliation, error) {
 	}
 	slices.SortFunc(out, func(a, b Reconciliation) int { return strings.Compare(string(a.Currency), string(b.Currency)) })
 	return out, nil
+}
+
+// reconcileDocument adds the seller's part of a document, amount with its listing fee, to the
+// reconciliation of its currency, if the document is of the period.
+func reconcileDocument(rs map[mercato.Currency]*Reconciliation, q ReportQuery, d *mercato.Invoice, amount, fee mercato.Amount) {
+	r := rs[d.Currency]
+	if r == nil {
+		r = &Reconciliation{SellerID: q.SellerID, Currency: d.Currency, From: q.From, To: q.To}
+		rs[d.Currency] = r
+	}
+	if d.IssuedAt.Before(q.From) {
+		return
+	}
+	if d.Type == mercato.InvoiceTypeCreditMemo {
+		r.Refunds += amount
+		r.Fees -= fee
+	} else {
+		r.Invoiced += amount
+		r.Fees += fee
+	}
 }
 
 // disbursed adds what was disbursed in the period, and what was pending at its end: payout

@@ -197,7 +197,11 @@ func putOffer(tx mercato.Tx, o mercato.Offer) error {
 	if o.ProposalID == "" {
 		o.ProposalID = proposalID(o.ID)
 	}
-	if o.SellerID != p.SellerID {
+	if o.Resale != nil {
+		if err := checkResaleOffer(tx, &o, &p); err != nil {
+			return err
+		}
+	} else if o.SellerID != p.SellerID {
 		return mercato.Errorf(mercato.EInvalid, "offer seller %s is not the seller of product %s", o.SellerID, p.ID)
 	}
 	if o.Terms.IsPaid() && p.RefundPolicy == "" {

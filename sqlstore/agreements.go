@@ -9,7 +9,7 @@ import (
 var agreementCols = []string{"id", "offer_id", "product_id", "product_type", "proposer_id",
 	"acceptor_id", "private", "terms", "status", "acceptance_time", "start_time", "end_time",
 	"updated_at", "initial_agreement_id", "source_agreement_id", "currency", "value",
-	"listing_fee_rate", "tax_jurisdiction", "end_reason"}
+	"listing_fee_rate", "tax_jurisdiction", "end_reason", "resale"}
 
 var (
 	agreementWriteCols = append(agreementCols[:len(agreementCols):len(agreementCols)], "bills_monthly")
@@ -76,7 +76,7 @@ func agreementArgs(a *mercato.Agreement) []any {
 		a.AcceptorID, a.Private, jsonArg{a.Terms}, string(a.Status), micros(a.AcceptanceTime),
 		micros(a.StartTime), micros(a.EndTime), micros(a.UpdatedAt), a.InitialAgreementID,
 		a.SourceAgreementID, string(a.Currency), int64(a.Value), int64(a.ListingFeeRate),
-		a.TaxJurisdiction, a.EndReason, a.Terms.BillsMonthly()}
+		a.TaxJurisdiction, a.EndReason, jsonArg{a.Resale}, a.Terms.BillsMonthly()}
 }
 
 func scanAgreement(s scanner) (mercato.Agreement, error) {
@@ -85,6 +85,6 @@ func scanAgreement(s scanner) (mercato.Agreement, error) {
 		&a.AcceptorID, &a.Private, jsonCol{&a.Terms}, &a.Status, timeCol{&a.AcceptanceTime},
 		timeCol{&a.StartTime}, timeCol{&a.EndTime}, timeCol{&a.UpdatedAt}, &a.InitialAgreementID,
 		&a.SourceAgreementID, &a.Currency, &a.Value, &a.ListingFeeRate,
-		&a.TaxJurisdiction, &a.EndReason)
+		&a.TaxJurisdiction, &a.EndReason, jsonCol{&a.Resale})
 	return a, err
 }

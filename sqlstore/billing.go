@@ -15,7 +15,8 @@ var (
 		"purchase_order_reference"}
 	invoiceCols = []string{"id", "agreement_id", "key", "type", "seller_id", "buyer_id", "currency",
 		"pre_tax", "tax", "tax_lines", "listing_fee", "refunded", "credited", "credited_tax", "credited_fee", "period_year", "period_month",
-		"issued_at", "due_at", "entity_legal_name", "entity_branch_name", "original_invoice_id"}
+		"issued_at", "due_at", "entity_legal_name", "entity_branch_name", "original_invoice_id",
+		"maker_id", "maker_amount", "maker_fee"}
 )
 
 var (
@@ -77,7 +78,8 @@ func invoiceArgs(inv *mercato.Invoice) []any {
 		int64(inv.ListingFee), int64(inv.Refunded), int64(inv.Credited), int64(inv.CreditedTax),
 		int64(inv.CreditedFee), inv.BillingPeriod.Year, inv.BillingPeriod.Month,
 		micros(inv.IssuedAt), micros(inv.DueAt), inv.InvoicingEntity.LegalName,
-		inv.InvoicingEntity.BranchName, inv.OriginalInvoiceID}
+		inv.InvoicingEntity.BranchName, inv.OriginalInvoiceID, inv.MakerID, int64(inv.MakerAmount),
+		int64(inv.MakerFee)}
 }
 
 // GetInvoice returns the invoice with the ID.
@@ -197,6 +199,6 @@ func scanInvoice(s scanner) (mercato.Invoice, error) {
 		&inv.Currency, &inv.PreTax, &inv.Tax, jsonCol{&inv.TaxLines}, &inv.ListingFee,
 		&inv.Refunded, &inv.Credited, &inv.CreditedTax, &inv.CreditedFee, &inv.BillingPeriod.Year, &inv.BillingPeriod.Month, timeCol{&inv.IssuedAt},
 		timeCol{&inv.DueAt}, &inv.InvoicingEntity.LegalName, &inv.InvoicingEntity.BranchName,
-		&inv.OriginalInvoiceID)
+		&inv.OriginalInvoiceID, &inv.MakerID, &inv.MakerAmount, &inv.MakerFee)
 	return inv, err
 }

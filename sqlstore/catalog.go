@@ -8,7 +8,7 @@ var (
 	productCols = []string{"id", "seller_id", "type", "title", "product_code", "refund_policy",
 		"visibility", "dimensions", "fulfillment_url", "customer_identifier", "allowed_buyers"}
 	offerCols = []string{"id", "proposal_id", "product_id", "seller_id", "visibility", "buyers",
-		"expires_at", "terms", "replaces_agreement_id", "renewal", "channel_partner", "state", "listing"}
+		"expires_at", "terms", "replaces_agreement_id", "renewal", "channel_partner", "state", "listing", "resale"}
 )
 
 var (
@@ -48,7 +48,7 @@ func scanProduct(s scanner) (mercato.Product, error) {
 func (t *tx) PutOffer(o mercato.Offer) error {
 	_, err := t.exec(upsertOffer, o.ID, o.ProposalID, o.ProductID, o.SellerID, o.Visibility,
 		jsonArg{o.Buyers}, micros(o.ExpiresAt), jsonArg{o.Terms}, o.ReplacesAgreementID, o.Renewal,
-		o.ChannelPartner, string(o.State), jsonArg{o.Listing})
+		o.ChannelPartner, string(o.State), jsonArg{o.Listing}, jsonArg{o.Resale})
 	return t.fail(err, "put", "Offer", o.ID)
 }
 
@@ -73,6 +73,6 @@ func scanOffer(s scanner) (mercato.Offer, error) {
 	var o mercato.Offer
 	err := s.Scan(&o.ID, &o.ProposalID, &o.ProductID, &o.SellerID, &o.Visibility,
 		jsonCol{&o.Buyers}, timeCol{&o.ExpiresAt}, jsonCol{&o.Terms}, &o.ReplacesAgreementID,
-		&o.Renewal, &o.ChannelPartner, &o.State, jsonCol{&o.Listing})
+		&o.Renewal, &o.ChannelPartner, &o.State, jsonCol{&o.Listing}, jsonCol{&o.Resale})
 	return o, err
 }

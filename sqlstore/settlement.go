@@ -27,7 +27,7 @@ var (
 	// selectReceivables reads receivables with their invoice's amounts and what its credit memos
 	// (found through the partial index on original_invoice_id) took back.
 	selectReceivables = `SELECT r.invoice_id, r.agreement_id, r.buyer_id, r.seller_id, r.currency, r.due_at,
-		r.status, r.collected, r.collected_at, i.pre_tax, i.tax, i.listing_fee,
+		r.status, r.collected, r.collected_at, i.pre_tax, i.tax, i.listing_fee, i.maker_id, i.maker_amount, i.maker_fee,
 		CAST(COALESCE((SELECT SUM(m.pre_tax + m.tax) FROM invoices m
 			WHERE m.original_invoice_id = r.invoice_id AND m.original_invoice_id <> ''), 0) AS BIGINT)
 		FROM receivables r JOIN invoices i ON i.id = r.invoice_id`
@@ -212,6 +212,7 @@ func (t *tx) ListPayoutLines(f mercato.PayoutLineFilter) ([]mercato.PayoutLine, 
 func (t *tx) InvoicesIssued(f mercato.IssuedFilter) ([]mercato.Invoice, error) {
 	var w filter
 	w.eq("seller_id", f.SellerID)
+	w.eq("maker_id", f.MakerID)
 	w.eq("type", string(f.Type))
 	timeRange(&w, "issued_at", f.From, f.To)
 	invs, err := list(t, scanInvoice, selectInvoices+w.clause()+" ORDER BY issued_at, id", w.args...)
@@ -227,7 +228,7 @@ func (t *tx) LedgerBalanceBefore(account string, c mercato.Currency, at time.Tim
 func scanReceivable(s scanner) (mercato.Receivable, error) {
 	var r mercato.Receivable
 	err := s.Scan(&r.InvoiceID, &r.AgreementID, &r.BuyerID, &r.SellerID, &r.Currency, timeCol{&r.DueAt},
-		&r.Status, &r.Collected, timeCol{&r.CollectedAt}, &r.PreTax, &r.Tax, &r.ListingFee, &r.Credited)
+		&r.Status, &r.Collected, timeCol{&r.CollectedAt}, &r.PreTax, &r.Tax, &r.ListingFee, &r.MakerID, &r.MakerAmount, &r.MakerFee, &r.Credited)
 	return r, err
 }
 
