@@ -33,7 +33,8 @@ type ResaleAuthorization struct {
 	// Terms are the Catalog terms as the ISV gave them (Resale… term documents), returned by
 	// DescribeEntity as they were sent.
 	Terms     []json.RawMessage `json:"terms,omitempty"`
-	Buyers    []string          `json:"buyers,omitempty"` // empty: any buyer
+	Buyers    []string          `json:"buyers,omitempty"`    // empty: any buyer
+	MaxOffers int               `json:"maxOffers,omitempty"` // offers the reseller may release; 0: any number
 	ExpiresAt time.Time         `json:"expiresAt,omitzero"`
 	CreatedAt time.Time         `json:"createdAt"`
 	UpdatedAt time.Time         `json:"updatedAt"`
