@@ -16,6 +16,7 @@ var offerChanges = map[string]func(*catalogPlan, *mercato.Change) error{
 	"CreateOffer":                         (*catalogPlan).createOffer,
 	"CreateReplacementOffer":              (*catalogPlan).createReplacementOffer,
 	"CreateOfferUsingResaleAuthorization": (*catalogPlan).createOfferUsingResaleAuthorization,
+	"UpdateMarkup":                        (*catalogPlan).updateMarkup,
 	"UpdateInformation":                   (*catalogPlan).updateOfferInformation,
 	"UpdateTargeting":                     (*catalogPlan).updateTargeting,
 	"UpdateAvailability":                  (*catalogPlan).updateAvailability,

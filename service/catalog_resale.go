@@ -556,3 +556,92 @@ func resaleDocument(r *mercato.ResaleAuthorization) map[string]any {
 	}
 	return doc
 }
+
+// maxMarkupPercent bounds a markup: a partner marks a price up, at most tenfold.
+const maxMarkupPercent = 1000
+
+// updateMarkup prices a CPPO draft at the authorization's terms marked up by a percentage:
+// each wholesale amount (the fixed price, each scheduled payment) plus that percentage of it,
+// rounded to the currency's minor unit, half away from zero.
+func (p *catalogPlan) updateMarkup(ch *mercato.Change) error {
+	var d struct{ Markup *struct{ Percentage string } }
+	o, err := p.changing(ch, &d)
+	if err != nil {
+		return err
+	}
+	if o.Resale == nil || o.Resale.AuthorizationID == "" {
+		return invalid("INVALID_INPUT", "Entity.Identifier", "offer %s was not made with a resale authorization: price it with UpdatePricingTerms", o.ID)
+	}
+	if o.Released() {
+		return invalid("INVALID_STATE", "Details.Markup", "offer %s is released: its price cannot change", o.ID)
+	}
+	if d.Markup == nil {
+		return fieldError("Details.Markup", "is required")
+	}
+	pct, err := mercato.ParseAmount(d.Markup.Percentage)
+	if err != nil || pct < 0 || pct > maxMarkupPercent*mercato.AmountScale {
+		return fieldError("Details.Markup.Percentage", "%q is not a percentage from 0 to %d", d.Markup.Percentage, maxMarkupPercent)
+	}
+	r, err := p.heldAuthorization(o.Resale.AuthorizationID, "ResaleAuthorizationId")
+	if err != nil {
+		return err
+	}
+	terms, err := markedUpTerms(r, pct)
+	if err != nil {
+		return err
+	}
+	o.Terms = append(replaceTerms(replaceTerms(o.Terms, nil, "UpdatePricingTerms"), nil, "UpdatePaymentScheduleTerms"), terms...)
+	o.Terms.FillIDs(o.ID)
+	return nil
+}
+
+// markedUp returns a plus pct percent of it, rounded to the currency's minor unit.
+func markedUp(a, pct mercato.Amount, c mercato.Currency) mercato.Amount {
+	return a + a.MulFrac(int64(pct), 100*mercato.AmountScale, c)
+}
+
+// markedUpTerms turns the authorization's resale terms into the offer's, marked up by pct. A
+// payment schedule prices the contract by itself: the fixed price beside it is then zero.
+func markedUpTerms(r *mercato.ResaleAuthorization, pct mercato.Amount) (mercato.Terms, error) {
+	scheduled := hasResaleTerm(r.Terms, "ResalePaymentScheduleTerm")
+	var out mercato.Terms
+	for _, raw := range r.Terms {
+		var t resaleTerm
+		if err := json.Unmarshal(raw, &t); err != nil {
+			return nil, err
+		}
+		doc := map[string]any{"CurrencyCode": t.CurrencyCode}
+		kind := "UpdatePricingTerms"
+		switch t.Type {
+		case "ResaleFixedUpfrontPricingTerm":
+			price := mercato.Amount(0)
+			if !scheduled {
+				a, _ := mercato.ParseAmount(t.Price)
+				price = markedUp(a, pct, t.CurrencyCode)
+			}
+			doc["Type"], doc["Price"], doc["Duration"] = "FixedUpfrontPricingTerm", price.Format(t.CurrencyCode.MinorDigits()), t.Duration
+			if t.Grants != nil {
+				doc["Grants"] = t.Grants
+			}
+		case "ResalePaymentScheduleTerm":
+			kind = "UpdatePaymentScheduleTerms"
+			items := make([]any, 0, len(t.Schedule))
+			for _, it := range t.Schedule {
+				a, _ := mercato.ParseAmount(it.ChargeAmount)
+				when, _ := time.Parse(time.RFC3339, it.ChargeDate)
+				items = append(items, map[string]any{"ChargeDate": when.UTC().Format(time.DateOnly),
+					"ChargeAmount": markedUp(a, pct, t.CurrencyCode).Format(t.CurrencyCode.MinorDigits())})
+			}
+			doc["Type"], doc["Schedule"] = "PaymentScheduleTerm", items
+		default:
+			continue
+		}
+		b, _ := json.Marshal(doc)
+		term, err := decodeCatalogTerm(b, "Details.Markup", kind)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, term)
+	}
+	return out, nil
+}

@@ -182,3 +182,42 @@ func TestResalePaymentScheduleSetsTheWholesalePrice(t *testing.T) {
 		}
 	})
 }
+
+// TestUpdateMarkupPricesACPPO: UpdateMarkup prices the partner's offer at the authorization's
+// wholesale 1,000.00 plus 20%, so the released resale's price is 1,200.00 for the same 12
+// months; the authorization allows one offer, so a second is refused; an offer not made with
+// an authorization takes no markup.
+func TestUpdateMarkupPricesACPPO(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		e.marketplace()
+		e.channelPartners()
+		id := e.resaleAuthorization("2026-02-28")
+		if cs := e.changeSet(seller, ra("UpdateAvailability", id, `{"AvailabilityEndDate": "2026-02-28", "OffersMaxQuantity": 1}`)); cs.Status != mercato.ChangeSetSucceeded {
+			t.Fatalf("%s %+v", cs.Status, cs.Changes)
+		}
+		ref := "$O.Entity.Identifier"
+		marked := []mercato.Change{
+			named("O", "CreateOfferUsingResaleAuthorization", "", `{"ResaleAuthorizationId": "`+id+`", "Name": "Marked up"}`),
+			ch("UpdateMarkup", ref, `{"Markup": {"Percentage": "20"}}`),
+			ch("UpdateAvailability", ref, `{"AvailabilityEndDate": "2026-01-31"}`),
+			ch("ReleaseOffer", ref, `{}`),
+		}
+		cs := e.changeSet(partner, marked...)
+		if cs.Status != mercato.ChangeSetSucceeded {
+			t.Fatalf("%s %+v", cs.Status, cs.Changes)
+		}
+		offers, err := e.svc.Offers(e.ctx, mercato.OfferFilter{SellerID: partner})
+		if err != nil || len(offers) != 1 {
+			t.Fatalf("offers %+v, %v", offers, err)
+		}
+		o := offers[0]
+		fu := o.Terms[0].FixedUpfront
+		if len(o.Terms) != 1 || fu == nil || fu.Price != amt("1200") || fu.Duration == nil || fu.Duration.Months != 12 ||
+			o.Resale.Price != amt("1200") || o.Resale.Wholesale != amt("1000") {
+			t.Errorf("marked-up offer terms %+v, resale %+v", o.Terms, o.Resale)
+		}
+		failsWith(t, e.changeSet(partner, marked...), 3, "INVALID_RESALE_AUTHORIZATION", "allows 1 offers")
+		failsWith(t, e.changeSet(seller, named("O", "CreateOffer", "", `{"ProductId": "`+product+`", "Name": "Own"}`),
+			ch("UpdateMarkup", ref, `{"Markup": {"Percentage": "20"}}`)), 1, "INVALID_INPUT", "resale authorization")
+	})
+}
