@@ -428,6 +428,10 @@ func (p *catalogPlan) releasableResale(o *mercato.Offer) error {
 	if err != nil {
 		return err
 	}
+	if !o.IsPrivate() { // every channel-partner offer is private, as the scenario path requires
+		return invalid("INVALID_BUYER_ACCOUNTS", "PositiveTargeting.BuyerAccounts",
+			"PositiveTargeting.BuyerAccounts: offer %s resells a product and must target its buyers", o.ID)
+	}
 	if err := p.withinAuthorization(o, r); err != nil {
 		return err
 	}

@@ -135,6 +135,11 @@ func TestResaleAuthorizationRules(t *testing.T) {
 			ch("ReleaseOffer", "$O.Entity.Identifier", `{}`))
 		failsWith(t, e.changeSet(partner, other...), 4, "INVALID_BUYER_ACCOUNTS", buyer2)
 
+		public := append(cppo(id, "1200.00", "2026-01-31")[:3:3],
+			ch("UpdateTargeting", "$O.Entity.Identifier", `{"PositiveTargeting": {"BuyerAccounts": []}}`),
+			ch("ReleaseOffer", "$O.Entity.Identifier", `{}`))
+		failsWith(t, e.changeSet(partner, public...), 4, "INVALID_BUYER_ACCOUNTS", "must target its buyers")
+
 		restricted := e.changeSet(seller, ra("RestrictResaleAuthorization", id, `{}`))
 		if restricted.Status != mercato.ChangeSetSucceeded {
 			t.Fatalf("restrict: %s %+v", restricted.Status, restricted.Changes)
