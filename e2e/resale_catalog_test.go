@@ -61,6 +61,13 @@ func TestCPPOThroughTheCatalogWithTheSDK(t *testing.T) {
 	if !strings.HasPrefix(authorization, "resaleauthz-") {
 		t.Fatalf("the authorization's ID is %q", authorization)
 	}
+	own, err := isv.ListEntities(ctx(), &mc.ListEntitiesInput{Catalog: aws.String("AWSMarketplace"), EntityType: aws.String("ResaleAuthorization")})
+	must(t, err)
+	if len(own.EntitySummaryList) != 1 || own.EntitySummaryList[0].ResaleAuthorizationSummary == nil ||
+		aws.ToString(own.EntitySummaryList[0].ResaleAuthorizationSummary.ResellerAccountID) != partner.ID ||
+		own.EntitySummaryList[0].ResaleAuthorizationSummary.Status != types.ResaleAuthorizationStatusStringActive {
+		t.Errorf("the maker's resale authorizations: %+v", own.EntitySummaryList)
+	}
 	shared, err := reseller.ListEntities(ctx(), &mc.ListEntitiesInput{Catalog: aws.String("AWSMarketplace"),
 		EntityType: aws.String("ResaleAuthorization"), OwnershipType: types.OwnershipTypeShared})
 	must(t, err)
