@@ -28,8 +28,9 @@ type Store interface {
 // Tx is what a transaction can do. Get methods return ENotFound for unknown IDs.
 type Tx interface {
 	RefundTx
-	DeliveryTx           // event destinations and webhook deliveries (event_destination.go)
-	PrivateMarketplaceTx // private_marketplace.go
+	DeliveryTx            // event destinations and webhook deliveries (event_destination.go)
+	PrivateMarketplaceTx  // private_marketplace.go
+	ResaleAuthorizationTx // resale_authorization.go
 	PutAccount(Account) error
 	GetAccount(id string) (Account, error)
 	AccountByAccessKey(keyID string) (Account, error)

@@ -112,6 +112,18 @@ type entitySummary struct {
 	AmiProductSummary       *productSummary `json:"AmiProductSummary,omitempty"`
 	ContainerProductSummary *productSummary `json:"ContainerProductSummary,omitempty"`
 	DataProductSummary      *productSummary `json:"DataProductSummary,omitempty"`
+	// ResaleAuthorizationSummary is set for resale authorizations.
+	ResaleAuthorizationSummary *resaleSummary `json:"ResaleAuthorizationSummary,omitempty"`
+}
+
+type resaleSummary struct {
+	Name                  string `json:"Name,omitempty"`
+	ProductID             string `json:"ProductId"`
+	ManufacturerAccountID string `json:"ManufacturerAccountId"`
+	ResellerAccountID     string `json:"ResellerAccountID"`
+	Status                string `json:"Status"`
+	CreatedDate           string `json:"CreatedDate"`
+	AvailabilityEndDate   string `json:"AvailabilityEndDate,omitempty"`
 }
 
 type listEntitiesOut struct {
@@ -121,10 +133,11 @@ type listEntitiesOut struct {
 
 func (c *catalogAPI) listEntities(ctx context.Context, in *listEntitiesIn) (*listEntitiesOut, error) {
 	out := &listEntitiesOut{EntitySummaryList: []entitySummary{}}
+	list := c.svc.CatalogEntities
 	if in.OwnershipType == "SHARED" {
-		return out, nil // no entity is shared with another account
+		list = c.svc.SharedCatalogEntities // resale authorizations granted to the caller
 	}
-	all, err := c.svc.CatalogEntities(ctx, caller(ctx), in.EntityType)
+	all, err := list(ctx, caller(ctx), in.EntityType)
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +181,14 @@ func summarize(e *service.CatalogEntity) entitySummary {
 			os.AvailabilityEndDate = service.CatalogTime(o.ExpiresAt)
 		}
 		s.OfferSummary = os
+		return s
+	}
+	if r := e.ResaleAuthorization; r != nil {
+		s.ResaleAuthorizationSummary = &resaleSummary{Name: r.Name, ProductID: r.ProductID, ManufacturerAccountID: r.ManufacturerID,
+			ResellerAccountID: r.ResellerID, Status: string(r.State), CreatedDate: service.CatalogTime(r.CreatedAt)}
+		if !r.ExpiresAt.IsZero() {
+			s.ResaleAuthorizationSummary.AvailabilityEndDate = service.CatalogTime(r.ExpiresAt)
+		}
 		return s
 	}
 	ps := &productSummary{ProductTitle: e.Name, Visibility: e.Visibility}

@@ -19,6 +19,8 @@ type CatalogEntity struct {
 	LastModified time.Time
 	Offer        *mercato.Offer   // for offers
 	Product      *mercato.Product // for products
+	// ResaleAuthorization is set for resale authorizations.
+	ResaleAuthorization *mercato.ResaleAuthorization
 }
 
 // Kind is the entity type without its version (Offer, SaaSProduct ...).
@@ -40,6 +42,17 @@ func catalogEntityOf(tx mercato.Tx, caller, id, entityType string) (CatalogEntit
 	}
 	if entityType == "Offer@1.0" {
 		return CatalogEntity{}, notFound
+	}
+	if entityType == "" || entityType == resaleAuthorizationEntity {
+		r, err := tx.GetResaleAuthorization(id)
+		switch {
+		case err == nil && r.ManufacturerID == caller:
+			return resaleEntity(&r), nil
+		case err != nil && mercato.ErrorCodeOf(err) != mercato.ENotFound:
+			return CatalogEntity{}, err
+		case entityType != "":
+			return CatalogEntity{}, notFound
+		}
 	}
 	pr, err := tx.GetProduct(id)
 	switch {
@@ -91,6 +104,9 @@ func (s *Service) CatalogEntity(ctx context.Context, caller, catalog, id string)
 	err := s.view(ctx, func(tx mercato.Tx) error {
 		var err error
 		e, err = catalogEntityOf(tx, caller, entityID(id), "")
+		if mercato.ErrorCodeOf(err) == mercato.ENotFound {
+			e, err = heldResaleEntity(tx, caller, entityID(id)) // shared with its reseller
+		}
 		return err
 	})
 	return e, err
@@ -106,6 +122,15 @@ func (s *Service) CatalogEntities(ctx context.Context, caller, kind string) ([]C
 	}
 	var out []CatalogEntity
 	err := s.view(ctx, func(tx mercato.Tx) error {
+		if typ == resaleAuthorizationKind {
+			rs, err := tx.ListResaleAuthorizations(caller)
+			for i := range rs {
+				if rs[i].ManufacturerID == caller {
+					out = append(out, resaleEntity(&rs[i]))
+				}
+			}
+			return err
+		}
 		if typ == "" {
 			offers, err := tx.ListOffers(mercato.OfferFilter{SellerID: caller})
 			for i := range offers {
@@ -128,6 +153,9 @@ func (s *Service) CatalogEntities(ctx context.Context, caller, kind string) ([]C
 func (e *CatalogEntity) Document() map[string]any {
 	if e.Offer != nil {
 		return offerDocument(e.Offer)
+	}
+	if e.ResaleAuthorization != nil {
+		return resaleDocument(e.ResaleAuthorization)
 	}
 	return productDocument(e.Product)
 }

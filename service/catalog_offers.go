@@ -13,19 +13,21 @@ import (
 
 // Offer change types of the Catalog API, each a function of the plan.
 var offerChanges = map[string]func(*catalogPlan, *mercato.Change) error{
-	"CreateOffer":                (*catalogPlan).createOffer,
-	"CreateReplacementOffer":     (*catalogPlan).createReplacementOffer,
-	"UpdateInformation":          (*catalogPlan).updateOfferInformation,
-	"UpdateTargeting":            (*catalogPlan).updateTargeting,
-	"UpdateAvailability":         (*catalogPlan).updateAvailability,
-	"UpdatePricingTerms":         (*catalogPlan).updateTerms,
-	"UpdateLegalTerms":           (*catalogPlan).updateTerms,
-	"UpdateSupportTerms":         (*catalogPlan).updateTerms,
-	"UpdateValidityTerms":        (*catalogPlan).updateTerms,
-	"UpdatePaymentScheduleTerms": (*catalogPlan).updateTerms,
-	"UpdateRenewalTerms":         (*catalogPlan).updateTerms,
-	"UpdateNetPaymentTerms":      (*catalogPlan).updateTerms,
-	"ReleaseOffer":               (*catalogPlan).releaseOffer,
+	"CreateOffer":                         (*catalogPlan).createOffer,
+	"CreateReplacementOffer":              (*catalogPlan).createReplacementOffer,
+	"CreateOfferUsingResaleAuthorization": (*catalogPlan).createOfferUsingResaleAuthorization,
+	"UpdateMarkup":                        (*catalogPlan).updateMarkup,
+	"UpdateInformation":                   (*catalogPlan).updateOfferInformation,
+	"UpdateTargeting":                     (*catalogPlan).updateTargeting,
+	"UpdateAvailability":                  (*catalogPlan).updateAvailability,
+	"UpdatePricingTerms":                  (*catalogPlan).updateTerms,
+	"UpdateLegalTerms":                    (*catalogPlan).updateTerms,
+	"UpdateSupportTerms":                  (*catalogPlan).updateTerms,
+	"UpdateValidityTerms":                 (*catalogPlan).updateTerms,
+	"UpdatePaymentScheduleTerms":          (*catalogPlan).updateTerms,
+	"UpdateRenewalTerms":                  (*catalogPlan).updateTerms,
+	"UpdateNetPaymentTerms":               (*catalogPlan).updateTerms,
+	"ReleaseOffer":                        (*catalogPlan).releaseOffer,
 }
 
 // Limits of offer details.
@@ -446,6 +448,13 @@ func (p *catalogPlan) releasable(o *mercato.Offer) error {
 	}
 	if !hasPricing(o.Terms) {
 		return invalid("MISSING_PRICING_TERMS", "Terms", "offer %s has no pricing terms: add an UpdatePricingTerms change", o.ID)
+	}
+	// An agreement-based CPPO keeps the terms of the agreement it replaces, whose authorization
+	// was checked when it was released (or came from a scenario file).
+	if o.Resale != nil && o.Resale.AuthorizationID != "" && o.ReplacesAgreementID == "" {
+		if err := p.releasableResale(o); err != nil {
+			return err
+		}
 	}
 	if err := o.Validate(); err != nil {
 		return catalogOfferProblem(err)

@@ -19,7 +19,11 @@ type catalogPlan struct {
 	// they were first changed, which save keeps.
 	offers   map[string]*mercato.Offer
 	products map[string]*mercato.Product
-	order    []string
+	auths    map[string]*mercato.ResaleAuthorization
+	// authsReleased are the authorizations this change set releases: their terms may still
+	// be set by its later changes, as AWS's own examples do.
+	authsReleased map[string]bool
+	order         []string
 	// names maps a change's name to the entity it changed, for $Name.Entity.Identifier.
 	names    map[string]string
 	released []string // offers released by the change set
@@ -28,7 +32,7 @@ type catalogPlan struct {
 
 func newCatalogPlan(tx mercato.Tx, seller string, now time.Time) *catalogPlan {
 	return &catalogPlan{tx: tx, seller: seller, now: now, offers: map[string]*mercato.Offer{},
-		products: map[string]*mercato.Product{}, names: map[string]string{}, tags: map[string][]mercato.Tag{}}
+		products: map[string]*mercato.Product{}, auths: map[string]*mercato.ResaleAuthorization{}, authsReleased: map[string]bool{}, names: map[string]string{}, tags: map[string][]mercato.Tag{}}
 }
 
 // apply applies one change, resolving its references to earlier changes first.
@@ -37,9 +41,12 @@ func (p *catalogPlan) apply(ch *mercato.Change) error {
 		return err
 	}
 	var err error
-	if catalogEntityTypes[ch.EntityType] == "" {
+	switch kind := catalogEntityTypes[ch.EntityType]; {
+	case kind == resaleAuthorizationKind:
+		err = p.applyResaleAuthorization(ch)
+	case kind == "":
 		err = p.applyOffer(ch)
-	} else {
+	default:
 		err = p.applyProduct(ch)
 	}
 	if err != nil {
@@ -122,7 +129,12 @@ func (p *catalogPlan) product(id string) (*mercato.Product, error) {
 // save writes every entity the changes touched, and their tags.
 func (p *catalogPlan) save() error {
 	for _, id := range p.order {
-		if o, ok := p.offers[id]; ok {
+		if r, ok := p.auths[id]; ok {
+			r.UpdatedAt = p.now
+			if err := p.tx.PutResaleAuthorization(*r); err != nil {
+				return err
+			}
+		} else if o, ok := p.offers[id]; ok {
 			o.Listing.ModifiedAt = p.now
 			if err := p.tx.PutOffer(*o); err != nil {
 				return err
@@ -143,6 +155,9 @@ func (p *catalogPlan) save() error {
 func (p *catalogPlan) arn(id string) string {
 	if _, ok := p.offers[id]; ok {
 		return entityARN(p.seller, "Offer", id)
+	}
+	if _, ok := p.auths[id]; ok {
+		return entityARN(p.seller, "ResaleAuthorization", id)
 	}
 	return entityARN(p.seller, productKind(p.products[id].Type), id)
 }

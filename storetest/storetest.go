@@ -73,6 +73,7 @@ func Run(t *testing.T, open func(t *testing.T) mercato.Store) {
 		{"ConflictKeepsTxUsable", testConflictKeepsTxUsable},
 		{"ViewIsReadOnly", testViewIsReadOnly},
 		{"PrivateMarketplaces", testPrivateMarketplaces},
+		{"ResaleAuthorizations", testResaleAuthorizations},
 	}
 	tests = append(tests, revenueTests...)
 	tests = append(tests, catalogTests...)
