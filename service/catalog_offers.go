@@ -240,6 +240,18 @@ func checkTargeting(pos, neg *targeting) error {
 	return nil
 }
 
+// availabilityEndDay reads a change's Details.AvailabilityEndDate: a required date, YYYY-MM-DD.
+func availabilityEndDay(date *string) (time.Time, error) {
+	if date == nil {
+		return time.Time{}, fieldError("Details.AvailabilityEndDate", "is required")
+	}
+	day, err := time.Parse(time.DateOnly, *date)
+	if err != nil {
+		return time.Time{}, fieldError("Details.AvailabilityEndDate", "%q is not a date YYYY-MM-DD", *date)
+	}
+	return day, nil
+}
+
 // updateAvailability sets the last day a private offer may be accepted (until 23:59:59 UTC):
 // a later day extends it (an expired offer too); a day already past ends it now. An offer a
 // buyer has accepted is not ended this way: the agreement is, through a cancellation request.
@@ -249,12 +261,9 @@ func (p *catalogPlan) updateAvailability(ch *mercato.Change) error {
 	if err != nil {
 		return err
 	}
-	if d.AvailabilityEndDate == nil {
-		return fieldError("Details.AvailabilityEndDate", "is required")
-	}
-	day, err := time.Parse(time.DateOnly, *d.AvailabilityEndDate)
+	day, err := availabilityEndDay(d.AvailabilityEndDate)
 	if err != nil {
-		return fieldError("Details.AvailabilityEndDate", "%q is not a date YYYY-MM-DD", *d.AvailabilityEndDate)
+		return err
 	}
 	if !o.IsPrivate() {
 		return invalid("INVALID_AVAILABILITY_END_DATE", "Details.AvailabilityEndDate",

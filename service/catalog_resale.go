@@ -281,12 +281,9 @@ func (p *catalogPlan) updateResaleAvailability(ch *mercato.Change) error {
 	if err != nil {
 		return err
 	}
-	if d.AvailabilityEndDate == nil {
-		return fieldError("Details.AvailabilityEndDate", "is required")
-	}
-	day, err := time.Parse(time.DateOnly, *d.AvailabilityEndDate)
+	day, err := availabilityEndDay(d.AvailabilityEndDate)
 	if err != nil {
-		return fieldError("Details.AvailabilityEndDate", "%q is not a date YYYY-MM-DD", *d.AvailabilityEndDate)
+		return err
 	}
 	if d.OffersMaxQuantity != nil && *d.OffersMaxQuantity < 1 {
 		return fieldError("Details.OffersMaxQuantity", "must be at least 1")
