@@ -16,8 +16,8 @@ import (
 func TestBrowserOfferLifecycle(t *testing.T) {
 	path := chromium(t)
 	b := newBrowser(t, newEnv(t), path)
-	// Change sets are applied by a job due at once; the sandbox runs it when its clock moves,
-	// here by 0s, until the sandbox runs due jobs by itself.
+	// Change sets are applied by a job due at once; this test's service runs no scheduler (a
+	// server does), so a move of the clock by 0s runs it.
 	run := func() {
 		t.Helper()
 		if _, err := b.env.svc.Advance(b.env.ctx, b.env.svc.Now()); err != nil {
