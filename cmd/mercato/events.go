@@ -115,11 +115,7 @@ func (c *eventsCLI) tailCmd() *cobra.Command {
 }
 
 func destinationPath(id, action string) string {
-	p := "/_mercato/event-destinations/" + url.PathEscape(id)
-	if action != "" {
-		p += "/" + action
-	}
-	return p
+	return resourcePath("/_mercato/event-destinations", id, action)
 }
 
 // destinationsCmd manages the account's webhook destinations.

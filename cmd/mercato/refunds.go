@@ -67,8 +67,11 @@ func (c *refundsCLI) call(cmd *cobra.Command, method, path string, body any) err
 	return c.r.call(cmd, method, path, "application/json", data)
 }
 
-func refundPath(id, action string) string {
-	p := "/_mercato/refunds/" + url.PathEscape(id)
+func refundPath(id, action string) string { return resourcePath("/_mercato/refunds", id, action) }
+
+// resourcePath is the path of a control resource under base, and of an action on it if any.
+func resourcePath(base, id, action string) string {
+	p := base + "/" + url.PathEscape(id)
 	if action != "" {
 		p += "/" + action
 	}
