@@ -97,7 +97,10 @@ func benchDelivery(b *testing.B, store mercato.Store, per time.Duration) {
 		b.Fatal(err)
 	}
 	stopped := make(chan struct{})
-	go func() { svc.RunDeliveries(ctx, webhook.NewSender()); close(stopped) }()
+	go func() {
+		svc.RunDeliveries(ctx, webhook.NewSender(webhook.AddressPolicy{AllowInternal: true}))
+		close(stopped)
+	}()
 	defer func() { cancel(); <-stopped }() // before the store closes: no transaction is left open
 
 	const perTx, producers = 50, 4
@@ -166,7 +169,7 @@ func benchPosts(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sender := webhook.NewSender()
+	sender := webhook.NewSender(webhook.AddressPolicy{AllowInternal: true})
 	body := []byte(`{"version":"0","id":"x","detail-type":"Purchase Agreement Amended - Proposer","detail":{"agreement":{"id":"agmt-x"}}}`)
 	var next atomic.Int64
 	var wg sync.WaitGroup

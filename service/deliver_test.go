@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -159,7 +160,7 @@ const testSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 // deliver runs the deliverer until nothing is due.
 func (e *env) deliver() {
 	e.t.Helper()
-	if err := e.svc.DeliverDue(e.ctx, webhook.NewSender()); err != nil {
+	if err := e.svc.DeliverDue(e.ctx, webhook.NewSender(webhook.AddressPolicy{AllowInternal: true})); err != nil {
 		e.t.Fatalf("deliver: %v", err)
 	}
 }
@@ -397,6 +398,44 @@ func TestScenarioEventDestinations(t *testing.T) {
 	}
 }
 
+// TestProductionRefusesInternalDestinations: on a real clock a destination naming a loopback,
+// private or link-local address (or localhost) is refused, naming the url field and the
+// address, unless the operator allows its network; the sandbox takes them all.
+func TestProductionRefusesInternalDestinations(t *testing.T) {
+	store, err := sqlite.Open(filepath.Join(t.TempDir(), "prod.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	ctx := context.Background()
+	prod := service.New(store, mercato.RealClock{})
+	(&env{t: t, ctx: ctx, svc: prod, store: store}).marketplace()
+	for _, u := range []string{"http://127.0.0.1:9000/events", "http://localhost/events", "http://[::1]/e",
+		"http://169.254.169.254/latest/meta-data", "https://10.1.2.3/e", "http://[::ffff:192.168.1.1]/e"} {
+		_, err := prod.CreateEventDestination(ctx, seller, service.EventDestinationInput{URL: u})
+		var me *mercato.Error
+		if !errors.As(err, &me) || me.Code != mercato.EInvalid || len(me.Fields) != 1 || me.Fields[0].Name != "url" ||
+			!strings.Contains(me.Fields[0].Message, "internal address") {
+			t.Errorf("production, %s: %v", u, err)
+		}
+	}
+	if _, err := prod.CreateEventDestination(ctx, seller, service.EventDestinationInput{URL: "https://events.example.com/mercato"}); err != nil {
+		t.Errorf("production, a public name: %v", err)
+	}
+	tenNet := service.New(store, mercato.RealClock{}, service.WithDestinationPolicy(
+		webhook.AddressPolicy{Allowed: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}))
+	if _, err := tenNet.CreateEventDestination(ctx, seller, service.EventDestinationInput{URL: "https://10.1.2.3/e"}); err != nil {
+		t.Errorf("production allowing 10.0.0.0/8: %v", err)
+	}
+	if _, err := tenNet.CreateEventDestination(ctx, seller, service.EventDestinationInput{URL: "https://192.168.0.1/e"}); mercato.ErrorCodeOf(err) != mercato.EInvalid {
+		t.Errorf("production allowing 10.0.0.0/8 only, 192.168.0.1: %v", err)
+	}
+	sandbox := service.New(store, mercato.NewSimClock(time.Now()))
+	if _, err := sandbox.CreateEventDestination(ctx, seller, service.EventDestinationInput{URL: "http://127.0.0.1:9000/events"}); err != nil {
+		t.Errorf("sandbox, loopback: %v", err)
+	}
+}
+
 // TestProductionDeliversAtOnce: on a real clock, the deliverer is woken by the commit, so an
 // acceptance reaches the receiver well within a second.
 func TestProductionDeliversAtOnce(t *testing.T) {
@@ -404,7 +443,10 @@ func TestProductionDeliversAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, ctx: context.Background(), svc: service.New(store, mercato.RealClock{}), store: store}
+	// The receiver listens on loopback, which production refuses unless the operator allows it.
+	loopback := webhook.AddressPolicy{Allowed: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
+	e := &env{t: t, ctx: context.Background(), store: store,
+		svc: service.New(store, mercato.RealClock{}, service.WithDestinationPolicy(loopback))}
 	t.Cleanup(func() {
 		if err := e.svc.CheckBooks(context.Background()); err != nil {
 			t.Errorf("ledger: %v", err)
@@ -418,7 +460,7 @@ func TestProductionDeliversAtOnce(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
-	go e.svc.RunDeliveries(ctx, webhook.NewSender())
+	go e.svc.RunDeliveries(ctx, webhook.NewSender(loopback))
 	time.Sleep(50 * time.Millisecond) // let it settle into waiting
 	for i, o := range []struct{ offer, buyer string }{{"offer-public", buyer}, {"offer-public", buyer2}} {
 		committed := time.Now()

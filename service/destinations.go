@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"net/url"
 	"time"
 
 	"github.com/google/uuid"
@@ -38,6 +39,9 @@ func (s *Service) CreateEventDestination(ctx context.Context, caller string, in 
 	}
 	d := in.destination(s.Now())
 	if err := d.Validate(); err != nil {
+		return d, err
+	}
+	if err := s.checkDestinationHost(d.URL); err != nil {
 		return d, err
 	}
 	if caller != d.AccountID {
@@ -185,6 +189,21 @@ func (s *Service) RedeliverEvent(ctx context.Context, caller, destinationID, eve
 		s.deliveries.queued()
 	}
 	return err
+}
+
+// checkDestinationHost refuses, with EInvalid naming the url field, a destination whose host
+// is an address (or localhost) the service's policy refuses. A name is checked only when it is
+// resolved, at each delivery.
+func (s *Service) checkDestinationHost(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil // Validate has said so
+	}
+	var p mercato.Problems
+	if err := s.destinations.CheckHost(u.Hostname()); err != nil {
+		p.Add("url", "%v", err)
+	}
+	return p.Err("invalid event destination")
 }
 
 // applyDestination creates or updates the scenario's destination of an account: the one with

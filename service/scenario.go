@@ -66,7 +66,11 @@ func (s *Service) applyScenario(tx mercato.Tx, sc *mercato.Scenario, now time.Ti
 		}
 	}
 	for i := range sc.EventDestinations {
-		if err := applyDestination(tx, sc.EventDestinations[i], now); err != nil {
+		err := s.checkDestinationHost(sc.EventDestinations[i].URL)
+		if err == nil {
+			err = applyDestination(tx, sc.EventDestinations[i], now)
+		}
+		if err != nil {
 			return entryError(sc, fmt.Sprintf("eventDestinations[%d]", i), err)
 		}
 	}

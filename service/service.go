@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"mercato"
+	"mercato/webhook"
 )
 
 // Service is the marketplace's business logic over a store and a clock.
@@ -49,6 +50,9 @@ type Service struct {
 	lease time.Duration
 	// poster takes registration tokens to fulfillment URLs in the sandbox (fulfillment.go).
 	poster FulfillmentPoster
+	// destinations decides which hosts event destinations may name: internal addresses
+	// only in the sandbox, unless the operator allows their networks.
+	destinations webhook.AddressPolicy
 	// dueWork runs with the jobs (WithDueWork); moving says this node moves the simulated clock
 	// (its record in the database is renewed); scheduling counts the RunJobs running (autorun.go).
 	dueWork    []DueWork
@@ -62,6 +66,13 @@ type Service struct {
 
 // Option configures a Service.
 type Option func(*Service)
+
+// WithDestinationPolicy sets which hosts event destinations may name (by default internal
+// addresses are refused outside the sandbox); the sender that delivers to them should apply
+// the same policy at each connection.
+func WithDestinationPolicy(p webhook.AddressPolicy) Option {
+	return func(s *Service) { s.destinations = p }
+}
 
 // WithLogger sets the logger (the default discards).
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
@@ -103,6 +114,7 @@ func New(store mercato.Store, clock mercato.Clock, opts ...Option) *Service {
 	if sim, ok := clock.(*mercato.SimClock); ok {
 		s.sim = sim
 	}
+	s.destinations.AllowInternal = s.sim != nil
 	for _, o := range opts {
 		o(s)
 	}

@@ -57,9 +57,11 @@ type Sender struct {
 
 // NewSender returns a sender with a client of its own: keep-alive connections to many hosts,
 // no redirects followed (a receiver that moved says so with its status, which counts as a
-// failure), and every attempt bounded by mercato.DeliveryTimeout.
-func NewSender() *Sender {
+// failure), connections only to the addresses p permits, and every attempt bounded by
+// mercato.DeliveryTimeout.
+func NewSender(p AddressPolicy) *Sender {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = p.dialer().DialContext
 	tr.MaxIdleConnsPerHost = 64
 	tr.MaxIdleConns = 256
 	return &Sender{Client: &http.Client{

@@ -38,7 +38,7 @@ func TestSend(t *testing.T) {
 	}))
 	defer srv.Close()
 	key := []byte("0123456789abcdef01234567")
-	s := webhook.NewSender()
+	s := webhook.NewSender(webhook.AddressPolicy{AllowInternal: true})
 	body := []byte(`{"id":"evt-1"}`)
 	res := s.Send(context.Background(), webhook.Request{URL: srv.URL, Key: key, ID: "evt-1", Body: body})
 	if res.Err != nil || res.StatusCode != http.StatusNoContent {

@@ -38,6 +38,7 @@ type serveOptions struct {
 	manualJobs      bool
 	tlsCert, tlsKey string   // PEM files: serve HTTPS
 	trustedProxies  []string // CIDRs (or addresses) of the reverse proxies in front of the console
+	webhookNetworks []string // internal CIDRs (or addresses) event destinations may reach outside the sandbox
 	metricsAddr     string   // where /metrics is served: "" on addr, "off" nowhere, else its own address
 	exportDir       string   // where every seller's data feeds are exported, every exportEvery; "" for none
 	exportEvery     time.Duration
@@ -74,6 +75,9 @@ clock; with --manual-jobs it waits for the next move of the clock (POST /_mercat
 	f.StringSliceVar(&o.trustedProxies, "trusted-proxy", nil,
 		"CIDR or address of a reverse proxy in front of the server (repeatable): the console believes its\n"+
 			"X-Forwarded-Proto (Secure cookies) and X-Forwarded-For (sign-in throttling), from it only")
+	f.StringSliceVar(&o.webhookNetworks, "webhook-allow-network", nil,
+		"CIDR or address of an internal network that event destinations may reach (repeatable); outside\n"+
+			"the sandbox webhooks go to public addresses only (not loopback, private or link-local ones)")
 	f.StringVar(&o.metricsAddr, "metrics-addr", envOr("MERCATO_METRICS_ADDR", ""),
 		"serve /metrics on this address instead of --addr, or \"off\" for no metrics (env MERCATO_METRICS_ADDR)")
 	f.StringVar(&o.exportDir, "export-dir", envOr("MERCATO_EXPORT_DIR", ""),
@@ -98,10 +102,15 @@ func serve(ctx context.Context, o serveOptions) error {
 		return fmt.Errorf("--manual-jobs needs --sandbox: in production jobs run as they fall due")
 	}
 	// Flags are checked before the database is opened; the certificate is read once.
-	proxies, err := o.proxies()
+	proxies, err := prefixes("--trusted-proxy", o.trustedProxies)
 	if err != nil {
 		return err
 	}
+	allowed, err := prefixes("--webhook-allow-network", o.webhookNetworks)
+	if err != nil {
+		return err
+	}
+	destinations := webhook.AddressPolicy{AllowInternal: o.sandbox, Allowed: allowed}
 	tlsConf, err := o.tlsConfig()
 	if err != nil {
 		return err
@@ -137,7 +146,8 @@ func serve(ctx context.Context, o serveOptions) error {
 	}
 	defer store.Close()
 	m := newMetrics(o, store)
-	svc, err := newService(ctx, store, o.sandbox, sc, log, append(m.serviceOptions(), service.WithJobLease(o.lease))...)
+	svc, err := newService(ctx, store, o.sandbox, sc, log,
+		append(m.serviceOptions(), service.WithJobLease(o.lease), service.WithDestinationPolicy(destinations))...)
 	if err != nil {
 		return err
 	}
@@ -161,7 +171,7 @@ func serve(ctx context.Context, o serveOptions) error {
 		}
 		go exportFeeds(ctx, svc, o.exportDir, o.exportEvery, log)
 	}
-	return run(ctx, o.addr, tlsConf, h, svc, !o.manualJobs, log)
+	return run(ctx, o.addr, tlsConf, h, svc, !o.manualJobs, webhook.NewSender(destinations), log)
 }
 
 // newService builds the service on a real clock, or in sandbox mode on a simulated one that
@@ -247,7 +257,7 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, proxies 
 // run serves until ctx ends, then shuts down gracefully: in-flight requests finish.
 // It listens on addr, with TLS when conf is not nil, and runs the scheduler when autoJobs is
 // set (always in production; in the sandbox unless --manual-jobs).
-func run(ctx context.Context, addr string, conf *tls.Config, h http.Handler, svc *service.Service, autoJobs bool, log *slog.Logger) error {
+func run(ctx context.Context, addr string, conf *tls.Config, h http.Handler, svc *service.Service, autoJobs bool, sender *webhook.Sender, log *slog.Logger) error {
 	ln, err := listen(addr, conf)
 	if err != nil {
 		return err
@@ -259,7 +269,7 @@ func run(ctx context.Context, addr string, conf *tls.Config, h http.Handler, svc
 	} else {
 		close(jobsStopped)
 	}
-	go svc.RunDeliveries(ctx, webhook.NewSender()) // in the sandbox too: retries follow its clock
+	go svc.RunDeliveries(ctx, sender) // in the sandbox too: retries follow its clock
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("mercato listening", "addr", ln.Addr().String(), "sandbox", svc.Sandbox(), "autoJobs", autoJobs, "now", svc.Now())
@@ -367,15 +377,16 @@ func (o serveOptions) tlsConfig() (*tls.Config, error) {
 		NextProtos: []string{"http/1.1"}}, nil
 }
 
-// proxies parses --trusted-proxy: a CIDR, or an address standing for itself alone.
-func (o serveOptions) proxies() ([]netip.Prefix, error) {
+// prefixes parses the values of a flag of networks: each a CIDR, or an address standing for
+// itself alone.
+func prefixes(flag string, values []string) ([]netip.Prefix, error) {
 	var out []netip.Prefix
-	for _, p := range o.trustedProxies {
+	for _, p := range values {
 		pre, err := netip.ParsePrefix(p)
 		if err != nil {
 			a, aerr := netip.ParseAddr(p)
 			if aerr != nil {
-				return nil, fmt.Errorf("--trusted-proxy %q: want a CIDR such as 10.0.0.0/8 or an address", p)
+				return nil, fmt.Errorf("%s %q: want a CIDR such as 10.0.0.0/8 or an address", flag, p)
 			}
 			pre = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
 		}

@@ -158,6 +158,19 @@ func TestManualJobsNeedsSandbox(t *testing.T) {
 	}
 }
 
+// TestWebhookAllowNetworkIsParsed checks that a bad --webhook-allow-network is refused, named,
+// before the database is created.
+func TestWebhookAllowNetworkIsParsed(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	err := serve(context.Background(), serveOptions{addr: freeAddr(t), db: "sqlite:" + db, webhookNetworks: []string{"10.0.0.0/8", "intranet"}})
+	if err == nil || !strings.Contains(err.Error(), `--webhook-allow-network "intranet"`) {
+		t.Errorf("serve = %v, want the flag refused", err)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("the database was created (%v)", err)
+	}
+}
+
 // TestCheck checks that mercato check passes sound books, and names the currency and amount of
 // an imbalance.
 func TestCheck(t *testing.T) {
