@@ -47,6 +47,9 @@ const (
 	DeliveryRetryWindow = 72 * time.Hour
 	// DeliveryTimeout is how long an attempt waits for an answer.
 	DeliveryTimeout = 15 * time.Second
+	// DeliveryLogRetention is how long, in business time, finished deliveries and the
+	// attempts of the delivery log are kept; the events themselves are kept for good.
+	DeliveryLogRetention = 30 * 24 * time.Hour
 )
 
 // WebhookSecretPrefix starts every signing secret, as Standard Webhooks writes them.
@@ -257,6 +260,10 @@ type DeliveryTx interface {
 	RecordDeliveries(ds []Delivery, attempts []DeliveryAttempt) error
 	// ListDeliveryAttempts returns the attempts matching f, newest first.
 	ListDeliveryAttempts(f DeliveryAttemptFilter) ([]DeliveryAttempt, error)
+	// PruneDeliveryLog deletes, oldest first, up to limit finished (delivered or failed)
+	// deliveries queued before the time and up to limit attempts made before it, and returns
+	// how many rows it deleted. Pending deliveries are never deleted.
+	PruneDeliveryLog(before time.Time, limit int) (int, error)
 	// GetEvent returns the event with the UID; ENotFound if there is none.
 	GetEvent(uid string) (Event, error)
 }

@@ -42,6 +42,10 @@ const (
 	// up to maxRetryDelay.
 	firstRetry    = 30 * time.Second
 	maxRetryDelay = 12 * time.Hour
+	// pruneEvery is how often, in wall time, a node deletes the delivery log older than
+	// mercato.DeliveryLogRetention, pruneBatch rows of each table a transaction.
+	pruneEvery = time.Hour
+	pruneBatch = 5000
 )
 
 // DestinationFailingEvent is the detail type of the event that tells an account that one of
@@ -68,6 +72,7 @@ func (s *Service) DeliveryBacklog(ctx context.Context) (int, error) {
 func (s *Service) RunDeliveries(ctx context.Context, sender WebhookSender) {
 	var queueing sync.WaitGroup
 	defer queueing.Wait() // it returns once both loops have finished their work
+	queueing.Go(func() { s.pruneDeliveryLogs(ctx) })
 	queueing.Go(func() {
 		s.every(ctx, s.deliveries.wakeCh, func() error {
 			n, err := s.queueEvents(ctx)
@@ -85,6 +90,45 @@ func (s *Service) RunDeliveries(ctx context.Context, sender WebhookSender) {
 			}
 		}
 	})
+}
+
+// pruneDeliveryLogs prunes the delivery log at once and every pruneEvery until ctx ends.
+func (s *Service) pruneDeliveryLogs(ctx context.Context) {
+	t := time.NewTicker(pruneEvery)
+	defer t.Stop()
+	for {
+		if n, err := s.PruneDeliveryLog(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("pruning the delivery log", "err", err)
+		} else if n > 0 {
+			s.log.Info("delivery log pruned", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// PruneDeliveryLog deletes the finished deliveries and the attempts older, in business time,
+// than mercato.DeliveryLogRetention, in transactions of pruneBatch rows of each table so that
+// none holds the writer long, and returns how many rows it deleted. Pending deliveries stay
+// whatever their age; the events stay for good (and can be redelivered).
+func (s *Service) PruneDeliveryLog(ctx context.Context) (int, error) {
+	before := s.Now().Add(-mercato.DeliveryLogRetention)
+	total := 0
+	for {
+		var n int
+		err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
+			var err error
+			n, err = tx.PruneDeliveryLog(before, pruneBatch)
+			return err
+		})
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
 }
 
 // every runs work at once, then whenever woken and at every tick, until ctx ends.

@@ -474,3 +474,58 @@ func TestProductionDeliversAtOnce(t *testing.T) {
 		t.Logf("delivered %v after the commit", time.Since(committed))
 	}
 }
+
+// TestDeliveryLogRetention: the delivery log is kept for mercato.DeliveryLogRetention of
+// business time, then pruned; the events stay and can still be redelivered.
+func TestDeliveryLogRetention(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		rcv := newReceiver(t, testSecret)
+		e.marketplace()
+		d, err := e.svc.CreateEventDestination(e.ctx, seller, service.EventDestinationInput{URL: rcv.srv.URL, Secret: testSecret})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := e.accept("offer-public", buyer)
+		e.deliver()
+		logged := func() []mercato.DeliveryAttempt {
+			t.Helper()
+			log, err := e.svc.DeliveryLog(e.ctx, seller, d.ID, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return log
+		}
+		kept := logged()
+		if len(kept) == 0 {
+			t.Fatal("nothing was delivered")
+		}
+		e.advanceTo(e.svc.Now().Add(mercato.DeliveryLogRetention - time.Hour))
+		e.deliver()
+		if n, err := e.svc.PruneDeliveryLog(e.ctx); err != nil || n != 0 {
+			t.Errorf("prune within the retention: %d rows, %v", n, err)
+		}
+		if got := logged(); len(got) < len(kept) {
+			t.Errorf("%d attempts logged within the retention, want at least %d", len(got), len(kept))
+		}
+		e.advanceTo(e.svc.Now().Add(mercato.DeliveryLogRetention))
+		e.deliver()
+		n, err := e.svc.PruneDeliveryLog(e.ctx)
+		if err != nil || n < 2*len(kept) { // each delivered event: its delivery and its attempt
+			t.Errorf("prune past the retention: %d rows, %v; want at least %d", n, err, 2*len(kept))
+		}
+		cut := e.svc.Now().Add(-mercato.DeliveryLogRetention)
+		for _, at := range logged() { // the move itself made later events, which stay
+			if at.Time.Before(cut) || slices.ContainsFunc(kept, func(k mercato.DeliveryAttempt) bool { return k.ID == at.ID }) {
+				t.Errorf("attempt of %v left after pruning: %+v", at.Time, at)
+			}
+		}
+		before := len(rcv.types(a.ID))
+		if err := e.svc.RedeliverEvent(e.ctx, seller, d.ID, kept[len(kept)-1].EventUID); err != nil {
+			t.Fatalf("redeliver a pruned delivery's event: %v", err)
+		}
+		e.deliver()
+		if got := len(rcv.types(a.ID)); got != before+1 {
+			t.Errorf("the redelivered event arrived %d times more, want once", got-before)
+		}
+	})
+}

@@ -38,6 +38,10 @@ var (
 	releaseDestination = `UPDATE event_destinations SET lease_owner = '', lease_until = 0
 		WHERE id = $1 AND lease_owner = $2`
 	extendDestination = `UPDATE event_destinations SET lease_until = $3 WHERE id = $1 AND lease_owner = $2`
+	pruneDeliveries   = `DELETE FROM event_deliveries WHERE id IN (SELECT id FROM event_deliveries
+		WHERE status <> 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2)`
+	pruneAttempts = `DELETE FROM delivery_attempts WHERE id IN (SELECT id FROM delivery_attempts
+		WHERE time < $1 ORDER BY time LIMIT $2)`
 )
 
 // claimDestinations leases, to $1 until $2, up to $4 destinations with a pending delivery due by
@@ -254,6 +258,17 @@ func scanAttempt(s scanner) (mercato.DeliveryAttempt, error) {
 		timeCol{&a.WallTime}, &a.Status, &a.StatusCode, &a.Error, &us)
 	a.Duration = time.Duration(us) * time.Microsecond
 	return a, err
+}
+
+// PruneDeliveryLog deletes up to limit finished deliveries queued before, and up to limit
+// attempts made before (see mercato.DeliveryTx).
+func (t *tx) PruneDeliveryLog(before time.Time, limit int) (int, error) {
+	deliveries, err := t.execCount(pruneDeliveries, micros(before), limit)
+	if err != nil {
+		return 0, wrap(err, "prune deliveries")
+	}
+	attempts, err := t.execCount(pruneAttempts, micros(before), limit)
+	return int(deliveries + attempts), wrap(err, "prune delivery attempts")
 }
 
 // GetEvent returns the event with the UID; ENotFound if there is none.

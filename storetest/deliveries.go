@@ -21,6 +21,7 @@ var deliveryTests = []struct {
 	{"RecordDeliveries", testRecordDeliveries},
 	{"ClaimEventDestinations", testClaimEventDestinations},
 	{"ConcurrentQueueEvents", testConcurrentQueueEvents},
+	{"PruneDeliveryLog", testPruneDeliveryLog},
 }
 
 const hookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -334,4 +335,73 @@ func testConcurrentQueueEvents(t *testing.T, s mercato.Store) {
 	if len(seen) != 200 || len(slices.Compact(seen)) != 200 {
 		t.Errorf("queued %d events, %d distinct; want each of 200 once", len(seen), len(slices.Compact(slices.Clone(seen))))
 	}
+}
+
+// testPruneDeliveryLog deletes finished deliveries queued before the cut-off and attempts made
+// before it, oldest first, limit rows of each table a call; a pending delivery stays however
+// old, and so does what is newer.
+func testPruneDeliveryLog(t *testing.T, s mercato.Store) {
+	put(t, s, func(tx mercato.Tx) error { return tx.InsertEventDestination(destination("dest-a", seller)) })
+	old, recent, cut := at(time.Hour), at(100*time.Hour), at(50*time.Hour)
+	queued := []time.Time{old, old, recent, old}
+	status := []mercato.DeliveryStatus{mercato.DeliveryDelivered, mercato.DeliveryPending, mercato.DeliveryDelivered, mercato.DeliveryFailed}
+	var ds []mercato.Delivery
+	update(t, s, func(tx mercato.Tx) error {
+		for i := range queued {
+			if err := tx.InsertEvents(hookEvent("prune-"+time.Duration(i).String(), seller, "X", "k")); err != nil {
+				return err
+			}
+		}
+		events, err := tx.ListEvents(mercato.EventFilter{})
+		if err != nil {
+			return err
+		}
+		for i, e := range events[len(events)-len(queued):] {
+			ds = append(ds, mercato.Delivery{DestinationID: "dest-a", EventID: e.ID, OrderingKey: "k" + time.Duration(i).String(),
+				Status: mercato.DeliveryPending, CreatedAt: queued[i], NextAt: queued[i]})
+		}
+		return tx.InsertDeliveries(ds...)
+	})
+	due := read(t, s, func(tx mercato.Tx) ([]mercato.Delivery, error) { return tx.DueDeliveries("dest-a", recent, 0, 10) })
+	if len(due) != len(queued) {
+		t.Fatalf("%d deliveries due, want %d", len(due), len(queued))
+	}
+	var attempts []mercato.DeliveryAttempt
+	for i := range due {
+		due[i].Status, due[i].Attempts, due[i].NextAt = status[i], 1, recent.Add(time.Hour)
+		attempts = append(attempts, mercato.DeliveryAttempt{DeliveryID: due[i].ID, DestinationID: "dest-a",
+			EventUID: due[i].Event.UID, DetailType: "X", Time: queued[i], WallTime: queued[i], Status: status[i], StatusCode: 500})
+	}
+	update(t, s, func(tx mercato.Tx) error { return tx.RecordDeliveries(due, attempts) })
+
+	prune := func(limit int) int {
+		t.Helper()
+		var n int
+		update(t, s, func(tx mercato.Tx) error {
+			var err error
+			n, err = tx.PruneDeliveryLog(cut, limit)
+			return err
+		})
+		return n
+	}
+	// Old: deliveries 0 (delivered) and 3 (failed), attempts 0, 1 and 3; delivery 1 is pending.
+	if n := prune(1); n != 2 {
+		t.Errorf("first prune of 1 row a table deleted %d rows, want 2", n)
+	}
+	if n := prune(10); n != 3 {
+		t.Errorf("second prune deleted %d rows, want 3 (a delivery, two attempts)", n)
+	}
+	if n := prune(10); n != 0 {
+		t.Errorf("third prune deleted %d rows, want 0", n)
+	}
+	log := read(t, s, func(tx mercato.Tx) ([]mercato.DeliveryAttempt, error) {
+		return tx.ListDeliveryAttempts(mercato.DeliveryAttemptFilter{DestinationID: "dest-a"})
+	})
+	if len(log) != 1 || log[0].DeliveryID != due[2].ID {
+		t.Errorf("log after pruning: %+v, want the recent attempt only", log)
+	}
+	if got := backlog(t, s); got[1] != 1 {
+		t.Errorf("pending deliveries after pruning = %d, want 1 (the old pending one)", got[1])
+	}
+	same(t, "due after pruning", []int64{due[1].EventID}, dueEventIDs(t, s, "dest-a", recent.Add(time.Hour), 10))
 }
