@@ -28,12 +28,17 @@ const maxLoggedKeyID = 128
 
 // logRequest logs the request once, at Info, or at Warn when its signature was refused, and
 // passes it to the observer. Nothing secret is logged: no header, body or signature, only the
-// access key ID of a refused request (an identifier, which AWS logs too) and the reason.
+// access key ID of a refused request (an identifier, which AWS logs too) and the reason. Floods
+// of refusals and throttling are logged at a bounded rate (floodlog.go).
 func (h *Handler) logRequest(r *http.Request, c *call, latency time.Duration) {
 	rl := RequestLog{RequestID: c.requestID, Service: c.service, Operation: c.operation, Caller: c.caller,
 		Status: c.status, ErrorCode: c.errName, Latency: latency}
 	if h.observe != nil {
 		h.observe(rl)
+	}
+	admitted, suppressed := h.floods.admit(rl.Status, time.Now())
+	if !admitted {
+		return
 	}
 	level := slog.LevelInfo
 	attrs := make([]slog.Attr, 0, 10)
@@ -51,6 +56,9 @@ func (h *Handler) logRequest(r *http.Request, c *call, latency time.Duration) {
 	if rl.Status == http.StatusForbidden {
 		level = slog.LevelWarn
 		attrs = append(attrs, slog.String("accessKeyId", accessKeyID(r)), slog.String("reason", c.errMsg))
+	}
+	if suppressed > 0 {
+		attrs = append(attrs, slog.Int("suppressed", suppressed))
 	}
 	h.log.LogAttrs(context.WithoutCancel(r.Context()), level, "aws request", attrs...)
 }

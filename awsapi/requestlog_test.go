@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -157,4 +158,50 @@ func findLogLine(t *testing.T, logs, id string) logLine {
 		t.Fatalf("%d log lines for request %s, want 1:\n%s", len(found), id, logs)
 	}
 	return found[0]
+}
+
+// TestRequestLogBoundsFloods: a flood of unsigned requests is answered 403 each time and
+// observed each time (metrics), but logged only up to the burst; a later line says how many
+// were held back.
+func TestRequestLogBoundsFloods(t *testing.T) {
+	var observed atomic.Int64
+	env := newEnv(t, "", func(c *awsapi.Config) {
+		c.Observe = func(awsapi.RequestLog) { observed.Add(1) }
+	})
+	const flood = 300
+	send := func() {
+		req, err := http.NewRequest(http.MethodPost, env.endpoint()+"/", strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Amz-Target", "AWSMPCommerceService_v20200301.DescribeAgreement")
+		req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("unsigned request answered %d", resp.StatusCode)
+		}
+	}
+	start := time.Now()
+	for range flood {
+		send()
+	}
+	// The burst of 50, and 10 a second of the time the flood took.
+	most := 50 + int(time.Since(start).Seconds()*10) + 1
+	lines := func() []string { return strings.Split(strings.TrimSpace(env.log.String()), "\n") }
+	if n := len(lines()); n < 50 || n > most {
+		t.Errorf("%d lines logged for %d refused requests, want 50 to %d", n, flood, most)
+	}
+	if n := observed.Load(); n != flood {
+		t.Errorf("%d requests observed, want %d", n, flood)
+	}
+	time.Sleep(250 * time.Millisecond) // two lines' worth of the rate
+	send()
+	last := lines()[len(lines())-1]
+	if !strings.Contains(last, "suppressed=") || !strings.Contains(last, "status=403") {
+		t.Errorf("the line after the flood: %s", last)
+	}
 }

@@ -120,6 +120,7 @@ type Handler struct {
 	budget   *BodyBudget
 	log      *slog.Logger
 	observe  func(RequestLog)
+	floods   floodGates
 	services map[string]*targetRoutes
 }
 
@@ -141,7 +142,7 @@ func NewHandler(cfg Config, services ...Service) (*Handler, error) {
 		return nil, fmt.Errorf("awsapi: BasePath %q must start with /", cfg.BasePath)
 	}
 	h := &Handler{base: base, auth: cfg.Auth, maxBody: cfg.MaxBodyBytes, budget: cfg.Budget, log: cfg.Logger,
-		observe: cfg.Observe, services: make(map[string]*targetRoutes, len(services))}
+		observe: cfg.Observe, floods: newFloodGates(), services: make(map[string]*targetRoutes, len(services))}
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBodyBytes
 	}
