@@ -263,6 +263,9 @@ func (s *Service) applyAcceptance(tx mercato.Tx, sa mercato.ScenarioAgreement, n
 	}
 	at := sa.AcceptedAt.UTC()
 	if !at.After(now) {
+		if err := afterLastSettlement(tx, at); err != nil {
+			return err
+		}
 		_, err := s.accept(tx, in, at, "scenario")
 		return err
 	}
@@ -270,6 +273,20 @@ func (s *Service) applyAcceptance(tx mercato.Tx, sa mercato.ScenarioAgreement, n
 		return err
 	}
 	return putJob(tx, jobScenarioAccept, "accept:"+in.AgreementID, at, in)
+}
+
+// afterLastSettlement refuses a backdated acceptance that falls before the last settlement that
+// ran: the invoices it issues would lie behind every later settlement's window, and nothing
+// would ever collect them (the receivable-opened invariant). EInvalid names acceptedAt.
+func afterLastSettlement(tx mercato.Tx, at time.Time) error {
+	through, _, err := timeSetting(tx, settledThroughKey)
+	if err != nil || through.IsZero() || !at.Before(through) {
+		return err
+	}
+	var p mercato.Problems
+	p.Add("acceptedAt", "%s is before the last settlement, of %s, which its invoices would miss; date it at or after the settlement",
+		at.Format(time.RFC3339), through.UTC().Format(time.RFC3339))
+	return p.Err("invalid acceptance")
 }
 
 // scenarioAgreementID derives a stable ID for an acceptance without one, so that applying the
