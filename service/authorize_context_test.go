@@ -2,10 +2,12 @@ package service_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"mercato"
 	"mercato/iam"
+	"mercato/scenario"
 )
 
 // A key's policy conditions see the marketplace's clock (the simulated one in the sandbox), the
@@ -59,4 +61,40 @@ func TestAuthorizeSeesRequestContext(t *testing.T) {
 
 func offerARN(seller, id string) string {
 	return "arn:aws:aws-marketplace:us-east-1:" + seller + ":AWSMarketplace/Offer/" + id
+}
+
+// A scenario file's key may carry a policy with a Condition (such a policy used to be refused
+// when the scenario applied); the condition then decides.
+func TestScenarioKeyWithACondition(t *testing.T) {
+	e := newEnv(t)
+	sc, err := scenario.Parse([]byte(`accounts:
+  - id: "` + seller + `"
+    name: Acme
+    roles: [seller]
+    accessKeys:
+      - id: AKIACONDITION0000001
+        secret: condition-secret
+        policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"aws-marketplace:*","Resource":"*",
+          "Condition":{"StringEquals":{"aws:PrincipalAccount":"` + seller + `"},"DateLessThan":{"aws:CurrentTime":"2026-01-02T00:00:00Z"}}}]}'
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.apply(sc)
+	if err := e.svc.Authorize(e.ctx, "AKIACONDITION0000001", "aws-marketplace:ListEntities", "*"); err != nil {
+		t.Errorf("while the condition holds: %v", err)
+	}
+	e.advanceTo(day(2026, 1, 2))
+	if err := e.svc.Authorize(e.ctx, "AKIACONDITION0000001", "aws-marketplace:ListEntities", "*"); mercato.ErrorCodeOf(err) != mercato.EForbidden {
+		t.Errorf("once the date passed: %v, want EForbidden", err)
+	}
+
+	bad := sc
+	bad.Accounts = []mercato.Account{sc.Accounts[0]}
+	bad.Accounts[0].AccessKeys = []mercato.AccessKey{{ID: "AKIACONDITION0000002", Secret: "s",
+		Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:b","Resource":"*","Condition":{"DateBefore":{"aws:CurrentTime":"2026"}}}]}`}}
+	err = e.svc.ApplyScenario(e.ctx, bad)
+	if err == nil || !strings.Contains(err.Error(), "Statement[0].Condition.DateBefore") {
+		t.Errorf("an unknown operator: %v, want a refusal naming Statement[0].Condition.DateBefore", err)
+	}
 }
