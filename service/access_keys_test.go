@@ -295,7 +295,7 @@ func BenchmarkSignedCallKeyCost(b *testing.B) {
 			if _, _, err := e.svc.AccessKey(e.ctx, k.ID); err != nil {
 				b.Fatal(err)
 			}
-			if err := e.svc.Authorize(e.ctx, k.ID, "aws-marketplace:DescribeAgreement", "*"); err != nil {
+			if err := e.svc.Authorize(e.ctx, k.ID, "aws-marketplace:DescribeEntity", "*"); err != nil {
 				b.Fatal(err)
 			}
 		}
