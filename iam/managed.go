@@ -10,7 +10,8 @@ import (
 // AWSMarketplaceSellerProductsFullAccess v12, AWSMarketplaceSellerProductsReadOnly v5,
 // AWSMarketplaceSellerOfferManagement v2). Actions of other services, and those mercato does
 // not serve, never match a request; conditions on keys mercato cannot know (e.g.
-// iam:PassedToService) never hold.
+// iam:PassedToService) never hold. Statement IDs are labels only; one of another service's
+// statements is kept without its Sid.
 var managedDocs = map[string]string{
 	"AWSMarketplaceSellerFullAccess": `{"Version":"2012-10-17","Statement":[
 {"Sid":"MarketplaceManagement","Effect":"Allow","Action":["aws-marketplace-management:uploadFiles","aws-marketplace-management:viewReports",
@@ -44,7 +45,7 @@ var managedDocs = map[string]string{
 {"Sid":"AgreementPaymentRequestAccess","Effect":"Allow","Action":["aws-marketplace:SendAgreementPaymentRequest","aws-marketplace:GetAgreementPaymentRequest",
  "aws-marketplace:ListAgreementPaymentRequests","aws-marketplace:CancelAgreementPaymentRequest"],"Resource":"*",
  "Condition":{"StringEquals":{"aws-marketplace:PartyType":"Proposer"},"ForAllValues:StringEquals":{"aws-marketplace:AgreementType":["PurchaseAgreement"]}}},
-{"Sid":"AmazonQPartnerAssistantAccess","Effect":"Allow","Action":["q:StartConversation","q:SendMessage","q:GetConversation","q:ListConversations","q:PassRequest"],"Resource":"*"},
+{"Effect":"Allow","Action":["q:StartConversation","q:SendMessage","q:GetConversation","q:ListConversations","q:PassRequest"],"Resource":"*"},
 {"Sid":"VerificationAccess","Effect":"Allow","Action":["partnercentral:StartVerification","partnercentral:GetVerification"],"Resource":"*"},
 {"Sid":"AWSMarketplaceAgreementsCancellationAndAdjustmentAccess","Effect":"Allow","Action":["aws-marketplace:ListAgreementInvoiceLineItems",
  "aws-marketplace:ListBillingAdjustmentRequests","aws-marketplace:GetBillingAdjustmentRequest","aws-marketplace:BatchCreateBillingAdjustmentRequest",
