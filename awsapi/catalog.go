@@ -17,7 +17,7 @@ import (
 // Catalog returns the Marketplace Catalog API (restJson1, 2018-09-17) over svc.
 func Catalog(svc *service.Service, pages *PageTokens) RestService {
 	c := &catalogAPI{svc: svc, pages: pages}
-	return RestService{Name: "Marketplace Catalog", Errors: CatalogErrors, CapitalMessage: true, Operations: []RestOperation{
+	return RestService{Name: "Marketplace Catalog", Errors: CatalogErrors, CapitalMessage: true, Resources: c.resources, Operations: []RestOperation{
 		RestOp("StartChangeSet", http.MethodPost, "/StartChangeSet", c.startChangeSet),
 		RestOp("DescribeChangeSet", http.MethodGet, "/DescribeChangeSet", c.describeChangeSet),
 		RestOp("ListChangeSets", http.MethodPost, "/ListChangeSets", c.listChangeSets),

@@ -2,10 +2,13 @@ package awsapi
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"reflect"
+	"strconv"
 
 	"mercato"
+	"mercato/iam"
 )
 
 // Authorizer decides whether the caller of an authenticated request may perform an IAM action
@@ -28,21 +31,43 @@ const ActionPrefix = SigningName + ":"
 // Authorize implements Authorizer with v.Permissions: every key is allowed everything when it is
 // nil, and so are sandbox account keys, which carry no policy.
 func (v *Verifier) Authorize(r *http.Request, action, resource string) error {
-	if v.Permissions == nil {
+	if !v.checksPolicy(r) {
 		return nil
 	}
 	a, ex := parseAuthorization(r.Header.Get("Authorization"))
 	if ex != nil {
 		return ex
 	}
-	if v.Sandbox && sandboxKey.MatchString(a.accessKey) {
-		return nil
-	}
-	err := v.Permissions.Authorize(r.Context(), a.accessKey, action, resource)
+	ctx := iam.WithRequestKeys(r.Context(), transportKeys(r, a.region))
+	err := v.Permissions.Authorize(ctx, a.accessKey, action, resource)
 	if mercato.ErrorCodeOf(err) == mercato.ENotFound { // revoked since the signature was checked
 		return unrecognizedClient()
 	}
 	return err
+}
+
+// checksPolicy reports whether the request's key may have a policy to check: not when
+// Permissions is nil, nor for a sandbox account key. A malformed Authorization header is left
+// for Authorize to refuse.
+func (v *Verifier) checksPolicy(r *http.Request) bool {
+	if v.Permissions == nil {
+		return false
+	}
+	a, ex := parseAuthorization(r.Header.Get("Authorization"))
+	return ex != nil || !v.Sandbox || !sandboxKey.MatchString(a.accessKey)
+}
+
+// conditionKeys states aws-marketplace:PartyType and aws-marketplace:AgreementType as the
+// search's filters give them.
+func (in *searchInput) conditionKeys(k iam.Keys) {
+	for _, f := range in.Filters {
+		switch f.Name {
+		case "PartyType":
+			k.Set("aws-marketplace:PartyType", f.Values...)
+		case "AgreementType":
+			k.Set("aws-marketplace:AgreementType", f.Values...)
+		}
+	}
 }
 
 // PermissionsFunc adapts a function to the Permissions interface.
@@ -54,13 +79,60 @@ func (f PermissionsFunc) Authorize(ctx context.Context, accessKeyID, action, res
 }
 
 // authorizer returns the permission check of a call of op: the Authenticator's, if it is also an
-// Authorizer, for the operation's action on the resource its input names.
+// Authorizer, for the operation's action on the resources its input names (all must be
+// allowed), with the condition keys its input states.
 func (h *Handler) authorizer(r *http.Request, op *Operation, caller string) func(in any) error {
 	az, ok := h.auth.(Authorizer)
 	if !ok {
 		return func(any) error { return nil }
 	}
-	return func(in any) error { return az.Authorize(r, op.Action, resourceOf(in, caller)) }
+	return func(in any) error {
+		return authorizeAll(az, r, op.Action, []string{resourceOf(in, caller)}, in)
+	}
+}
+
+// authorizeAll asks az for action on each resource in turn, with the condition keys in states
+// (see conditionKeyer) in the request's context; the first refusal is the answer.
+func authorizeAll(az Authorizer, r *http.Request, action string, resources []string, in any) error {
+	if ck, ok := in.(conditionKeyer); ok {
+		keys := iam.Keys{}
+		ck.conditionKeys(keys)
+		r = r.WithContext(iam.WithRequestKeys(r.Context(), keys))
+	}
+	if len(resources) == 0 {
+		resources = []string{"*"}
+	}
+	for _, res := range resources {
+		if err := az.Authorize(r, action, res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// conditionKeyer is an input that states condition keys of its request (e.g. the change types
+// of a change set, the tags it asks for).
+type conditionKeyer interface {
+	conditionKeys(iam.Keys)
+}
+
+// transportKeys adds to the keys already in r's context the global condition keys its
+// transport tells truthfully: aws:SourceIp (the peer's address), aws:SecureTransport (whether
+// the request came over TLS to this server) and aws:RequestedRegion (the region it was signed
+// for).
+func transportKeys(r *http.Request, region string) iam.Keys {
+	keys := iam.Keys{}
+	for k, v := range iam.RequestKeys(r.Context()) {
+		keys[k] = v
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		keys.Set("aws:SourceIp", host)
+	}
+	keys.Set("aws:SecureTransport", strconv.FormatBool(r.TLS != nil))
+	if region != "" {
+		keys.Set("aws:RequestedRegion", region)
+	}
+	return keys
 }
 
 // resourceOf is the ARN of the resource a call acts on, as IAM policies name it: the agreement
@@ -80,4 +152,24 @@ func resourceOf(in any, caller string) string {
 // AgreementARN is the ARN of an agreement as IAM policies name it.
 func AgreementARN(account, agreementID string) string {
 	return "arn:aws:aws-marketplace:us-east-1:" + account + ":AWSMarketplace/Agreement/" + agreementID
+}
+
+// authorizer returns the permission check of a call of a restJson1 operation: the
+// Authenticator's, if it is also an Authorizer, for aws-marketplace:<operation> on each
+// resource the service finds in the input.
+func (h *RestHandler) authorizer(r *http.Request, rt *restRoute, caller string) func(in any) error {
+	az, ok := h.rpc.auth.(Authorizer)
+	if !ok {
+		return func(any) error { return nil }
+	}
+	return func(in any) error {
+		if v, ok := az.(*Verifier); ok && !v.checksPolicy(r) {
+			return nil // no policy to check: spare the reads that find the resources
+		}
+		var resources []string
+		if rt.svc.Resources != nil {
+			resources = rt.svc.Resources(r.Context(), caller, in)
+		}
+		return authorizeAll(az, r, ActionPrefix+rt.op.Name, resources, in)
+	}
 }

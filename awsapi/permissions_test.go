@@ -3,6 +3,11 @@ package awsapi_test
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -12,6 +17,7 @@ import (
 
 	"mercato"
 	"mercato/awsapi"
+	"mercato/iam"
 )
 
 // The handler asks the Verifier's Permissions for each call's IAM action (aws-marketplace: and
@@ -51,5 +57,62 @@ func TestPermissionsAskedPerCall(t *testing.T) {
 				t.Errorf("asked %+v\nwant %+v", asked, want)
 			}
 		})
+	}
+}
+
+// A restJson1 call is authorized, once its input is bound, on every resource its service finds
+// in the input, in order, until one is refused; the Permissions see the transport's condition
+// keys in the request's context.
+func TestRestPermissionsAskedPerResource(t *testing.T) {
+	type ask struct {
+		resource, ip, tls, region string
+	}
+	var asked []ask
+	perms := awsapi.PermissionsFunc(func(ctx context.Context, _, action, resource string) error {
+		k := iam.RequestKeys(ctx)
+		first := func(key string) string {
+			v, _ := k.Value(key)
+			return strings.Join(v, ",")
+		}
+		asked = append(asked, ask{resource, first("aws:SourceIp"), first("aws:securetransport"), first("AWS:RequestedRegion")})
+		if strings.HasSuffix(resource, "/refused") {
+			return &mercato.Error{Code: mercato.EForbidden, Message: "User: x is not authorized to perform: " + action + " on resource: " + resource}
+		}
+		return nil
+	})
+	v := &awsapi.Verifier{Credentials: awsapi.AccountKeys(seller), Permissions: perms}
+	h, err := awsapi.NewRestHandler(awsapi.Config{Auth: v, Logger: slog.New(slog.DiscardHandler)},
+		awsapi.RestService{Name: "catalog", Errors: awsapi.CatalogErrors, CapitalMessage: true,
+			Resources: func(_ context.Context, caller string, in any) []string {
+				var out []string
+				for _, id := range strings.Split(in.(*echoIn).Name, " ") {
+					out = append(out, "arn:aws:aws-marketplace:us-east-1:"+caller+":AWSMarketplace/Offer/"+id)
+				}
+				return out
+			},
+			Operations: []awsapi.RestOperation{awsapi.RestOp("Start", http.MethodPost, "/Start", echo)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	k := keyOf(seller)
+	arn := "arn:aws:aws-marketplace:us-east-1:" + seller.ID + ":AWSMarketplace/Offer/"
+
+	if status, _, out := restCall(t, http.MethodPost, srv.URL+"/Start", []byte(`{"Name": "one two"}`), &k); status != 200 {
+		t.Fatalf("allowed on both: %d %v", status, out)
+	}
+	want := []ask{{arn + "one", "127.0.0.1", "false", "us-east-1"}, {arn + "two", "127.0.0.1", "false", "us-east-1"}}
+	if !slices.Equal(asked, want) {
+		t.Errorf("asked %+v\nwant %+v", asked, want)
+	}
+
+	asked = nil
+	status, errType, out := restCall(t, http.MethodPost, srv.URL+"/Start", []byte(`{"Name": "one refused three"}`), &k)
+	if status != 403 || errType != "AccessDeniedException" || !strings.HasSuffix(out["Message"].(string), "on resource: "+arn+"refused") {
+		t.Errorf("refused on the second: %d %s %v", status, errType, out)
+	}
+	if len(asked) != 2 {
+		t.Errorf("asked %d resources, want 2 (the check stops at the refusal)", len(asked))
 	}
 }

@@ -38,6 +38,9 @@ type RestService struct {
 	// CapitalMessage writes error bodies as {"Message": ...} with no other member, as the
 	// Catalog's exceptions have; otherwise {"message": ..., "reason": ...}.
 	CapitalMessage bool
+	// Resources returns the ARNs of the resources a call's input names, each of which the
+	// caller's policy must allow (see permissions_catalog.go); nil, or none: "*".
+	Resources func(ctx context.Context, caller string, in any) []string
 }
 
 // RestHandler serves restJson1 services: each operation at its method and path under the
@@ -103,15 +106,7 @@ func (h *RestHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c.caller, c.operation = caller, rt.op.Name
 	ctx := context.WithValue(r.Context(), callKey{}, c)
-	if az, ok := h.rpc.auth.(Authorizer); ok {
-		// The Catalog and Discovery actions take no resource ARN here: a policy that names
-		// resources for them does not match, and denies.
-		if err := az.Authorize(r, "aws-marketplace:"+rt.op.Name, "*"); err != nil {
-			h.fail(ctx, w, rt, c, err)
-			return
-		}
-	}
-	resp, err := invokeRest(ctx, rt.op, r, body)
+	resp, err := invokeRest(ctx, rt.op, r, body, h.authorizer(r, rt, caller))
 	if err != nil {
 		h.fail(ctx, w, rt, c, err)
 		return
@@ -119,9 +114,10 @@ func (h *RestHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// invokeRest binds the input from the body and the query string, validates it, runs the
-// operation and encodes its output. A panic becomes a server fault.
-func invokeRest(ctx context.Context, op *RestOperation, r *http.Request, body []byte) (resp []byte, err error) {
+// invokeRest binds the input from the body and the query string, checks the caller's
+// permission for it, validates it, runs the operation and encodes its output. A panic becomes
+// a server fault.
+func invokeRest(ctx context.Context, op *RestOperation, r *http.Request, body []byte, authorize func(in any) error) (resp []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic in %s: %v\n%s", op.Name, p, debug.Stack())
@@ -135,6 +131,9 @@ func invokeRest(ctx context.Context, op *RestOperation, r *http.Request, body []
 		return nil, NewException(http.StatusBadRequest, "SerializationException", decodeErrorMessage(err))
 	}
 	bindQuery(in, r)
+	if err := authorize(in); err != nil {
+		return nil, err
+	}
 	if v, ok := in.(Validator); ok {
 		if err := v.Validate(); err != nil {
 			return nil, err

@@ -11,7 +11,7 @@ import (
 // any of the seller's offers.
 var offersTabActions = []struct{ action, resource string }{
 	{"aws-marketplace:ListEntities", "*"},
-	{"aws-marketplace:DescribeEntity", "*"},
+	{"aws-marketplace:DescribeEntity", "offer"}, // AWS's offer-management policy names entities by ARN
 	{"aws-marketplace:StartChangeSet", "offer"},
 }
 

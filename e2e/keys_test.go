@@ -60,14 +60,15 @@ func newKey(t *testing.T, srv *server, a account, policy string) account {
 	return account{ID: a.ID, KeyID: k.AccessKeyID, Secret: k.SecretAccessKey}
 }
 
-// TestReadOnlyKeyRefusedOnWrite: a key holding AWS's read-only managed policy reads agreements
-// and is refused a billing adjustment with AccessDeniedException worded as AWS words it, in
-// both protocols of the Agreement client; a key with an inline policy that denies one action
-// is refused that action with the explicit-deny wording.
+// TestReadOnlyKeyRefusedOnWrite: a key holding AWS's managed offer-management policy reads the
+// seller's agreements (as their proposer) and is refused a billing adjustment with
+// AccessDeniedException worded as AWS words it, in both protocols of the Agreement client; a
+// key with an inline policy that denies one action is refused that action with the
+// explicit-deny wording.
 func TestReadOnlyKeyRefusedOnWrite(t *testing.T) {
 	forEachProtocol(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		ro := newKey(t, e.srv, seller, "AWSMarketplaceSellerProductsReadOnly")
+		ro := newKey(t, e.srv, seller, "AWSMarketplaceSellerOfferManagement")
 		c := e.client(ro)
 		if _, err := c.DescribeAgreement(ctx, &ma.DescribeAgreementInput{AgreementId: aws.String(agmtContract)}); err != nil {
 			t.Fatalf("read-only key reading: %v", err)
@@ -224,8 +225,10 @@ func TestReadOnlyKeyRefusedAChangeSet(t *testing.T) {
 	if !errors.As(err, &ad) {
 		t.Fatalf("StartChangeSet with a read-only key: %v, want AccessDeniedException", err)
 	}
+	// A change that creates an entity acts on the change set being started.
 	want := "User: arn:aws:iam::" + seller.ID + ":user/" + ro.KeyID +
-		" is not authorized to perform: aws-marketplace:StartChangeSet on resource: *" +
+		" is not authorized to perform: aws-marketplace:StartChangeSet on resource: arn:aws:aws-marketplace:us-east-1:" +
+		seller.ID + ":AWSMarketplace/ChangeSet/*" +
 		" because no identity-based policy allows the aws-marketplace:StartChangeSet action"
 	if got := aws.ToString(ad.Message); got != want {
 		t.Errorf("message\n got %q\nwant %q", got, want)

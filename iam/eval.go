@@ -12,17 +12,32 @@ const (
 	ExplicitDeny
 )
 
-// Evaluate decides whether the policy allows action on resource: an explicit Deny wins over
-// any Allow, and what nothing allows is an implicit deny. A nil policy allows everything (a key
-// without a policy has its role's full access).
+// Request is what a policy decides on: an action on a resource (an ARN, or "*"), with the
+// request's condition keys.
+type Request struct {
+	Action   string
+	Resource string
+	Context  Context // nil: the request has no condition keys
+}
+
+// Evaluate decides whether the policy allows action on resource for a request without
+// condition keys (see EvaluateRequest).
 func (p *Policy) Evaluate(action, resource string) Decision {
+	return p.EvaluateRequest(Request{Action: action, Resource: resource})
+}
+
+// EvaluateRequest decides whether the policy allows the request: a statement applies when its
+// action, resource and every condition match; an explicit Deny wins over any Allow, and what
+// nothing allows is an implicit deny. A nil policy allows everything (a key without a policy
+// has its role's full access).
+func (p *Policy) EvaluateRequest(r Request) Decision {
 	if p == nil {
 		return Allowed
 	}
 	d := ImplicitDeny
-	action = strings.ToLower(action) // patterns are lower-cased when the policy is read
+	action := strings.ToLower(r.Action) // patterns are lower-cased when the policy is read
 	for _, s := range p.Statement {
-		if !s.matches(action, resource) {
+		if !s.matches(action, r.Resource) || !s.holds(r.Context) {
 			continue
 		}
 		if s.Effect == Deny {
@@ -41,6 +56,33 @@ func (s *Statement) matches(action, resource string) bool {
 		return false
 	}
 	return anyMatch(s.Resource, resource)
+}
+
+// holds reports whether every condition of the statement holds.
+func (s *Statement) holds(c Context) bool {
+	for i := range s.Condition {
+		if !s.Condition[i].Holds(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// UsesKey reports whether a condition of the policy reads a context key starting with prefix
+// (case-insensitive), so that a caller computes a costly key only for a policy that asks.
+func (p *Policy) UsesKey(prefix string) bool {
+	if p == nil {
+		return false
+	}
+	prefix = strings.ToLower(prefix)
+	for _, s := range p.Statement {
+		for _, c := range s.Condition {
+			if strings.HasPrefix(c.Key, prefix) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func anyMatch(patterns []string, v string) bool {

@@ -1,8 +1,9 @@
 // Package iam evaluates identity-based policies in the grammar of AWS IAM: a document with a
 // Version and Statements, each with an Effect (Allow or Deny), Action or NotAction (a string or
-// a list, with * and ? wildcards, matched case-insensitively as IAM does) and Resource (ARNs or
-// *, with wildcards). An explicit Deny wins over any Allow; what no statement allows is denied.
-// The package is pure: it parses and decides, and knows nothing of keys or requests.
+// a list, with * and ? wildcards, matched case-insensitively as IAM does), Resource (ARNs or
+// *, with wildcards) and an optional Condition (IAM's condition operators on the request's
+// context keys). An explicit Deny wins over any Allow; what no statement allows is denied.
+// The package is pure: it parses and decides; what a request's context holds is its caller's.
 package iam
 
 import (
@@ -44,6 +45,7 @@ type Statement struct {
 	Action    []string
 	NotAction []string
 	Resource  []string
+	Condition []Clause // all must hold; none: the statement is unconditional
 }
 
 // Error is a malformed policy; Field names the member at fault, e.g. "Statement[1].Effect".
@@ -82,6 +84,12 @@ func Parse(doc string) (*Policy, error) {
 	if len(doc) > MaxPolicyBytes {
 		return nil, fieldErr("policy", "must be at most %d bytes", MaxPolicyBytes)
 	}
+	return parseDocument(doc)
+}
+
+// parseDocument reads a policy document of any length (AWS's managed ones are longer than
+// MaxPolicyBytes).
+func parseDocument(doc string) (*Policy, error) {
 	var w wire
 	if err := strictUnmarshal([]byte(doc), &w); err != nil {
 		return nil, fieldErr("policy", "is not a JSON policy document: %v", err)
@@ -113,15 +121,16 @@ func parseStatement(raw json.RawMessage, at string) (Statement, error) {
 	if s.Effect != Allow && s.Effect != Deny {
 		return s, fieldErr(at+".Effect", "must be Allow or Deny, not %q", w.Effect)
 	}
-	// Identity-based policies name no principal, and mercato evaluates no conditions: refusing
-	// them is safer than ignoring a condition that was meant to narrow an Allow.
+	// Identity-based policies name no principal.
 	if w.Principal != nil {
 		return s, fieldErr(at+".Principal", "is not allowed in an identity-based policy")
 	}
-	if w.Condition != nil {
-		return s, fieldErr(at+".Condition", "is not supported")
-	}
 	var err error
+	if w.Condition != nil {
+		if s.Condition, err = parseCondition(w.Condition, at+".Condition"); err != nil {
+			return s, err
+		}
+	}
 	switch {
 	case w.Action != nil && w.NotAction != nil:
 		return s, fieldErr(at, "must have Action or NotAction, not both")

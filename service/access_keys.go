@@ -88,18 +88,22 @@ func (s *Service) AccessKey(ctx context.Context, keyID string) (accountID, secre
 }
 
 // Authorize checks that the key's policy allows action (e.g. "aws-marketplace:DescribeAgreement")
-// on resource (an ARN, or "*"). EForbidden, worded as AWS's AccessDeniedException, when it does
-// not; ENotFound for an unknown or revoked key.
+// on resource (an ARN, or "*"), its conditions seeing the request's context (see
+// requestContext; iam.WithRequestKeys adds a transport's keys). EForbidden, worded as AWS's
+// AccessDeniedException, when it does not; ENotFound for an unknown or revoked key.
 func (s *Service) Authorize(ctx context.Context, keyID, action, resource string) error {
 	c, err := s.Credential(ctx, keyID)
 	if err != nil {
 		return err
 	}
-	d := c.Policy.Evaluate(action, resource)
-	if d == iam.Allowed {
-		return nil
+	r := iam.Request{Action: action, Resource: resource}
+	if c.Policy.UsesKey("") { // only a policy with conditions needs the context
+		r.Context = s.requestContext(ctx, c, resource)
 	}
-	return &mercato.Error{Code: mercato.EForbidden, Message: iam.DeniedMessage(c.Principal(), action, resource, d)}
+	if d := c.Policy.EvaluateRequest(r); d != iam.Allowed {
+		return deny(c, action, resource, d)
+	}
+	return nil
 }
 
 // newAccessKey returns a new key with AWS's shapes: a 20-character ID starting AKIA, a

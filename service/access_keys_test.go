@@ -170,7 +170,8 @@ func TestScenarioKeys(t *testing.T) {
 		want        mercato.ErrorCode
 	}{
 		{"AKIASCENARIOFULL0001", "aws-marketplace:BatchCreateBillingAdjustmentRequest", ""},
-		{"AKIASCENARIORO000001", "aws-marketplace:DescribeAgreement", ""},
+		{"AKIASCENARIORO000001", "aws-marketplace:DescribeEntity", ""},
+		{"AKIASCENARIORO000001", "aws-marketplace:DescribeAgreement", mercato.EForbidden}, // AWS's read-only policy reads no agreements
 		{"AKIASCENARIORO000001", "aws-marketplace:BatchCreateBillingAdjustmentRequest", mercato.EForbidden},
 	}
 	for _, tt := range tests {
@@ -294,7 +295,7 @@ func BenchmarkSignedCallKeyCost(b *testing.B) {
 			if _, _, err := e.svc.AccessKey(e.ctx, k.ID); err != nil {
 				b.Fatal(err)
 			}
-			if err := e.svc.Authorize(e.ctx, k.ID, "aws-marketplace:DescribeAgreement", "*"); err != nil {
+			if err := e.svc.Authorize(e.ctx, k.ID, "aws-marketplace:DescribeEntity", "*"); err != nil {
 				b.Fatal(err)
 			}
 		}
