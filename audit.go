@@ -24,7 +24,7 @@ type AuditRecord struct {
 // detail type such as "Purchase Agreement Created - Proposer", the resources it is about and
 // its detail; Envelope renders it as EventBridge does.
 type Event struct {
-	ID int64 `json:"-"` // the outbox position: commit order, assigned by the database
+	ID int64 `json:"-"` // assigned by the database as the row is written (on PostgreSQL, not in commit order)
 	// UID is the event's own identifier: the envelope's id, and the webhook-id of every
 	// delivery of it.
 	UID        string          `json:"id"`

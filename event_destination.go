@@ -228,8 +228,16 @@ type DeliveryTx interface {
 	GetEventDestination(id string) (EventDestination, error)
 	// ListEventDestinations returns the account's destinations (all when empty) by ID.
 	ListEventDestinations(accountID string) ([]EventDestination, error)
-	// LastEventID returns the outbox position of the newest event, 0 when there is none.
+	// LastEventID returns the ID of the newest event, 0 when there is none.
 	LastEventID() (int64, error)
+	// LastQueuePosition returns the highest queue position given (see MarkEventsQueued), 0
+	// when none was.
+	LastQueuePosition() (int64, error)
+	// QueuedEventsAfter returns, in queue order, up to limit of the account's events queued
+	// at a position after the given one, and the position of the last returned (after, if
+	// none). Positions only grow in the order queueing transactions commit, so a follower
+	// that asks from the last position it read never misses an event.
+	QueuedEventsAfter(accountID string, after int64, limit int) ([]Event, int64, error)
 	// DeliveryBacklog returns how many events wait to be queued for delivery and how many
 	// deliveries are pending (never attempted, or waiting for a retry).
 	DeliveryBacklog() (unqueued, pending int, err error)
@@ -237,7 +245,9 @@ type DeliveryTx interface {
 	// and keeps any other transaction that calls it waiting until this one ends, so that
 	// deliveries are queued in the order their events became visible.
 	UnqueuedEvents(limit int) ([]Event, error)
-	// MarkEventsQueued records that the events with these IDs were queued for delivery.
+	// MarkEventsQueued records that the events with these IDs were queued for delivery, and
+	// gives them, in ID order, the queue positions after the highest given so far. Call it in
+	// the transaction of UnqueuedEvents, which keeps other queueing transactions waiting.
 	MarkEventsQueued(ids ...int64) error
 	// ClaimEventDestinations leases to owner until leaseUntil up to limit destinations that
 	// have a pending delivery due by now and that are not leased to another owner, or whose

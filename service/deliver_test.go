@@ -529,3 +529,52 @@ func TestDeliveryLogRetention(t *testing.T) {
 		}
 	})
 }
+
+// TestTailMissesNoLateCommit: an event whose transaction commits after a later-numbered one was
+// read still reaches a follower of the account's events. Event IDs come from a sequence when
+// the row is written, so on PostgreSQL a transaction that commits late leaves an ID below one
+// already read; the follower reads by queue position, given in commit order. (SQLite has one
+// writer at a time: IDs are in commit order there, and the held transaction would block.)
+func TestTailMissesNoLateCommit(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		if t.Name() == "TestTailMissesNoLateCommit/SQLite" {
+			t.Skip("one writer at a time: no transaction commits around another")
+		}
+		e.marketplace()
+		_, from, err := e.svc.EventsAfter(e.ctx, seller, -1, 100, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inserted, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			done <- e.store.Update(e.ctx, func(tx mercato.Tx) error {
+				err := tx.InsertEvents(mercato.Event{UID: "late-1", Time: e.svc.Now(), AccountID: seller, Source: "mercato",
+					DetailType: "Late", ResourceID: "late", Detail: []byte(`{}`)})
+				close(inserted)
+				<-release
+				return err
+			})
+		}()
+		<-inserted
+		a := e.accept("offer-public", buyer) // commits events numbered after late-1
+		e.deliver()
+		got, next, err := e.svc.EventsAfter(e.ctx, seller, from, 100, 0)
+		if err != nil || len(got) == 0 {
+			t.Fatalf("events of the acceptance: %v, %v", got, err)
+		}
+		for _, ev := range got {
+			if ev.UID == "late-1" || ev.ResourceID != a.ID && !strings.Contains(string(ev.Detail), a.ID) {
+				t.Errorf("before the late commit: %s %s", ev.DetailType, ev.ResourceID)
+			}
+		}
+		close(release)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		e.deliver()
+		rest, _, err := e.svc.EventsAfter(e.ctx, seller, next, 100, 0)
+		if err != nil || len(rest) != 1 || rest[0].UID != "late-1" {
+			t.Errorf("after the late commit: %+v, %v; want late-1", rest, err)
+		}
+	})
+}

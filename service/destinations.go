@@ -234,8 +234,10 @@ func applyDestination(tx mercato.Tx, in mercato.ScenarioEventDestination, now ti
 	return createDestination(tx, &d, "scenario")
 }
 
-// EventsAfter returns up to limit events of the caller's account written after the outbox
-// position after, oldest first, and the position to ask from next. When there are none yet it
+// EventsAfter returns up to limit events of the caller's account queued after the queue
+// position after, in queue order, and the position to ask from next. Events reach the queue
+// within moments of their commit (RunDeliveries queues them), and in an order no later commit
+// can go back on, so a follower that asks from the position it was given misses none. When there are none yet it
 // waits up to wait for some (a long poll). A negative after starts at the newest event: the
 // first call returns nothing but the position of what comes next.
 func (s *Service) EventsAfter(ctx context.Context, caller string, after int64, limit int, wait time.Duration) ([]mercato.Event, int64, error) {
@@ -243,7 +245,7 @@ func (s *Service) EventsAfter(ctx context.Context, caller string, after int64, l
 	if after < 0 {
 		err := s.view(ctx, func(tx mercato.Tx) error {
 			var err error
-			after, err = tx.LastEventID()
+			after, err = tx.LastQueuePosition()
 			return err
 		})
 		return nil, after, err
@@ -253,16 +255,14 @@ func (s *Service) EventsAfter(ctx context.Context, caller string, after int64, l
 	for {
 		changed := s.deliveries.waitChan()
 		var events []mercato.Event
+		next := after
 		err := s.view(ctx, func(tx mercato.Tx) error {
 			var err error
-			events, err = tx.ListEvents(mercato.EventFilter{AccountID: caller, AfterID: after, Limit: limit})
+			events, next, err = tx.QueuedEventsAfter(caller, after, limit)
 			return err
 		})
 		if err != nil || len(events) > 0 {
-			if len(events) > 0 {
-				after = events[len(events)-1].ID
-			}
-			return events, after, err
+			return events, next, err
 		}
 		// Another node's events wake no one here: look again every second.
 		select {

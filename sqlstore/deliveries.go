@@ -32,9 +32,12 @@ var (
 	deleteDestination    = "DELETE FROM event_destinations WHERE id = $1"
 	selectAttempts       = selectSQL("delivery_attempts", attemptCols)
 	lastEventID          = "SELECT MAX(id) FROM events"
-	deliveryBacklog      = `SELECT (SELECT COUNT(*) FROM events WHERE queued = 0),
+	deliveryBacklog      = `SELECT (SELECT COUNT(*) FROM events WHERE queue_position = 0),
 		(SELECT COUNT(*) FROM event_deliveries WHERE status = 'pending')`
-	selectUnqueued     = selectEvents + " WHERE queued = 0 ORDER BY id LIMIT $1"
+	selectUnqueued    = selectEvents + " WHERE queue_position = 0 ORDER BY id LIMIT $1"
+	lastQueuePosition = "SELECT MAX(queue_position) FROM events"
+	selectQueuedAfter = "SELECT queue_position, " + strings.Join(eventCols, ", ") +
+		" FROM events WHERE account_id = $1 AND queue_position > $2 ORDER BY queue_position LIMIT $3"
 	releaseDestination = `UPDATE event_destinations SET lease_owner = '', lease_until = 0
 		WHERE id = $1 AND lease_owner = $2`
 	extendDestination = `UPDATE event_destinations SET lease_until = $3 WHERE id = $1 AND lease_owner = $2`
@@ -156,11 +159,31 @@ func (t *tx) UnqueuedEvents(limit int) ([]mercato.Event, error) {
 	return events, wrap(err, "list unqueued events")
 }
 
-// MarkEventsQueued records that the events were queued.
+// MarkEventsQueued records that the events were queued, at the positions after the last one
+// given, in ID order.
 func (t *tx) MarkEventsQueued(ids ...int64) error {
-	_, err := t.updateRows("events", "queued = 1", "events.id = v.column1", []string{"BIGINT"}, len(ids),
-		func(i int, dst []any) []any { return append(dst, ids[i]) })
+	last, err := t.LastQueuePosition()
+	if err != nil {
+		return err
+	}
+	ids = slices.Sorted(slices.Values(ids))
+	_, err = t.updateRows("events", "queue_position = v.column2", "events.id = v.column1", []string{"BIGINT", "BIGINT"}, len(ids),
+		func(i int, dst []any) []any { return append(dst, ids[i], last+1+int64(i)) })
 	return wrap(err, "mark events queued")
+}
+
+// LastQueuePosition returns the highest queue position given, 0 when none was.
+func (t *tx) LastQueuePosition() (int64, error) {
+	p, err := getRow(t, scanNullInt, lastQueuePosition)
+	return p.Int64, wrap(err, "last queue position")
+}
+
+// QueuedEventsAfter returns up to limit of the account's events queued after the position, in
+// queue order, and the position of the last one (see mercato.DeliveryTx).
+func (t *tx) QueuedEventsAfter(accountID string, after int64, limit int) ([]mercato.Event, int64, error) {
+	events, err := list(t, func(s scanner) (mercato.Event, error) { return scanEventAfter(s, &after) },
+		selectQueuedAfter, accountID, after, limit)
+	return events, after, wrap(err, "list queued events of %s", accountID)
 }
 
 // ClaimEventDestinations leases up to limit destinations with a delivery due by now to owner

@@ -106,10 +106,13 @@ func (t *tx) ListEvents(f mercato.EventFilter) ([]mercato.Event, error) {
 	return events, wrap(err, "list events")
 }
 
-func scanEvent(s scanner) (mercato.Event, error) {
+func scanEvent(s scanner) (mercato.Event, error) { return scanEventAfter(s) }
+
+// scanEventAfter scans the columns before eventCols into lead, then the event.
+func scanEventAfter(s scanner, lead ...any) (mercato.Event, error) {
 	var e mercato.Event
-	err := s.Scan(&e.ID, timeCol{&e.Time}, &e.AccountID, &e.DetailType, &e.ResourceID, rawCol{&e.Detail},
-		&e.UID, &e.Source, jsonCol{&e.Resources})
+	err := s.Scan(append(lead, &e.ID, timeCol{&e.Time}, &e.AccountID, &e.DetailType, &e.ResourceID, rawCol{&e.Detail},
+		&e.UID, &e.Source, jsonCol{&e.Resources})...)
 	return e, err
 }
 

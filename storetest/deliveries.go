@@ -22,6 +22,7 @@ var deliveryTests = []struct {
 	{"ClaimEventDestinations", testClaimEventDestinations},
 	{"ConcurrentQueueEvents", testConcurrentQueueEvents},
 	{"PruneDeliveryLog", testPruneDeliveryLog},
+	{"QueuePositions", testQueuePositions},
 }
 
 const hookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -404,4 +405,57 @@ func testPruneDeliveryLog(t *testing.T, s mercato.Store) {
 		t.Errorf("pending deliveries after pruning = %d, want 1 (the old pending one)", got[1])
 	}
 	same(t, "due after pruning", []int64{due[1].EventID}, dueEventIDs(t, s, "dest-a", recent.Add(time.Hour), 10))
+}
+
+// queuedAfter is QueuedEventsAfter's UIDs and next position.
+func queuedAfter(t *testing.T, s mercato.Store, account string, after int64, limit int) ([]string, int64) {
+	t.Helper()
+	var uids []string
+	var next int64
+	view(t, s, func(tx mercato.Tx) error {
+		events, n, err := tx.QueuedEventsAfter(account, after, limit)
+		for _, e := range events {
+			uids = append(uids, e.UID)
+		}
+		next = n
+		return err
+	})
+	return uids, next
+}
+
+// testQueuePositions: events get queue positions in the order they are queued, not in ID
+// order, and an account's followers read them by position.
+func testQueuePositions(t *testing.T, s mercato.Store) {
+	if p := read(t, s, func(tx mercato.Tx) (int64, error) { return tx.LastQueuePosition() }); p != 0 {
+		t.Fatalf("LastQueuePosition of no events = %d", p)
+	}
+	put(t, s, func(tx mercato.Tx) error {
+		return tx.InsertEvents(hookEvent("q1", seller, "X", "a"), hookEvent("q2", buyer, "X", "a"),
+			hookEvent("q3", seller, "X", "a"), hookEvent("q4", seller, "X", "a"))
+	})
+	events := read(t, s, func(tx mercato.Tx) ([]mercato.Event, error) { return tx.UnqueuedEvents(10) })
+	if len(events) != 4 {
+		t.Fatalf("%d unqueued events, want 4", len(events))
+	}
+	// q4 is queued first, as if q1 to q3 had committed after it; then the others, given out of order.
+	update(t, s, func(tx mercato.Tx) error { return tx.MarkEventsQueued(events[3].ID) })
+	if uids, next := queuedAfter(t, s, seller, 0, 10); !slices.Equal(uids, []string{"q4"}) || next != 1 {
+		t.Errorf("seller's queued events = %v, next %d; want [q4], 1", uids, next)
+	}
+	update(t, s, func(tx mercato.Tx) error { return tx.MarkEventsQueued(events[2].ID, events[0].ID, events[1].ID) })
+	if p := read(t, s, func(tx mercato.Tx) (int64, error) { return tx.LastQueuePosition() }); p != 4 {
+		t.Errorf("LastQueuePosition = %d, want 4", p)
+	}
+	if uids, next := queuedAfter(t, s, seller, 1, 10); !slices.Equal(uids, []string{"q1", "q3"}) || next != 4 {
+		t.Errorf("seller's events after position 1 = %v, next %d; want [q1 q3], 4 (q2 is the buyer's)", uids, next)
+	}
+	if uids, next := queuedAfter(t, s, seller, 0, 2); !slices.Equal(uids, []string{"q4", "q1"}) || next != 2 {
+		t.Errorf("seller's first two = %v, next %d; want [q4 q1], 2", uids, next)
+	}
+	if uids, next := queuedAfter(t, s, seller, 4, 10); len(uids) != 0 || next != 4 {
+		t.Errorf("after the last = %v, next %d; want none, 4", uids, next)
+	}
+	if got := backlog(t, s); got[0] != 0 {
+		t.Errorf("%d events unqueued, want 0", got[0])
+	}
 }
