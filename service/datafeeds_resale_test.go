@@ -32,6 +32,7 @@ func TestResaleFeedsReconcileWithPayouts(t *testing.T) {
 		for _, tt := range []struct {
 			seller string
 			want   map[string]string // INVOICED balance-impacting events: type from>to -> amount
+			billed service.BilledLine
 			paid   string
 		}{
 			{seller, map[string]string{
@@ -39,7 +40,8 @@ func TestResaleFeedsReconcileWithPayouts(t *testing.T) {
 				"AWS_REV_SHARE maker>marketplace":        "-35.00",
 				"SELLER_REV_SHARE_REFUND maker>partner":  "-333.33",
 				"AWS_REV_SHARE_REFUND marketplace>maker": "11.67",
-			}, "643.34"},
+			}, service.BilledLine{Gross: amt("1000"), ListingFee: amt("35"), Refunds: amt("333.33"), RefundedFee: amt("11.67"),
+				Net: amt("643.34")}, "643.34"},
 			{partner, map[string]string{
 				"SELLER_REV_SHARE buyer>partner":           "1200.00",
 				"SELLER_REV_SHARE partner>maker":           "-1000.00", // the wholesale cost
@@ -47,7 +49,8 @@ func TestResaleFeedsReconcileWithPayouts(t *testing.T) {
 				"SELLER_REV_SHARE_REFUND partner>buyer":    "-400.00",
 				"SELLER_REV_SHARE_REFUND maker>partner":    "333.33",
 				"AWS_REV_SHARE_REFUND marketplace>partner": "2.33",
-			}, "128.66"},
+			}, service.BilledLine{Gross: amt("1200"), ListingFee: amt("7"), Refunds: amt("400"), RefundedFee: amt("2.33"),
+				WholesaleCost: amt("1000"), WholesaleRefund: amt("333.33"), Net: amt("128.66")}, "128.66"},
 		} {
 			feeds, err := e.svc.SellerFeeds(e.ctx, tt.seller)
 			if err != nil {
@@ -70,6 +73,16 @@ func TestResaleFeedsReconcileWithPayouts(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("%s's billing events (-want +got):\n%s", role[tt.seller], diff)
 			}
+			lines, err := e.svc.BilledRevenue(e.ctx, service.ReportQuery{SellerID: tt.seller})
+			if err != nil || len(lines) != 1 {
+				t.Fatalf("%s's billed revenue: %+v, %v", role[tt.seller], lines, err)
+			}
+			l := lines[0]
+			line := service.BilledLine{Gross: l.Gross, ListingFee: l.ListingFee, Refunds: l.Refunds, RefundedFee: l.RefundedFee,
+				WholesaleCost: l.WholesaleCost, WholesaleRefund: l.WholesaleRefund, Net: l.Net}
+			if diff := cmp.Diff(tt.billed, line); diff != "" || l.SellerID != tt.seller || l.ResellerID != partner || l.ManufacturerID != seller {
+				t.Errorf("%s's billed line (-want +got):\n%s\nseller %s, reseller %s, manufacturer %s", role[tt.seller], diff, l.SellerID, l.ResellerID, l.ManufacturerID)
+			}
 			var paid mercato.Amount
 			ps, err := e.svc.Payouts(e.ctx, mercato.PayoutFilter{SellerID: tt.seller})
 			if err != nil {
@@ -82,6 +95,12 @@ func TestResaleFeedsReconcileWithPayouts(t *testing.T) {
 				t.Errorf("%s: paid out %s (want %s); its feed invoices %s, disburses %s and %s in the details",
 					role[tt.seller], paid, tt.paid, invoiced, disbursed, details)
 			}
+		}
+
+		// The billed-revenue report: a line for each party, each its own side.
+		all, err := e.svc.BilledRevenue(e.ctx, service.ReportQuery{})
+		if err != nil || len(all) != 2 || all[0].Net+all[1].Net != amt("772") {
+			t.Errorf("every seller's billed revenue: %+v, %v; want two lines netting 772.00", all, err)
 		}
 
 		// The maker's feeds name the partner (proposer of the agreement, an account it deals with)
