@@ -1,6 +1,9 @@
 package service
 
 import (
+	"context"
+	"time"
+
 	"mercato"
 )
 
@@ -70,4 +73,68 @@ func manufacturedAgreements(tx mercato.Tx, caller string) ([]mercato.Agreement, 
 		}
 	}
 	return out, nil
+}
+
+// ResoldAgreement is what a product's maker sees of a partner's resale of it: the agreement as
+// AsManufacturer shows it, its own share of each document (amount and listing fee, never the
+// buyer's price), and its payout lines for them, paid out or pending.
+type ResoldAgreement struct {
+	Agreement mercato.Agreement
+	Documents []MakerDocument
+	Lines     []mercato.PayoutLine
+}
+
+// MakerDocument is the maker's share of one invoice or credit memo of a resale.
+type MakerDocument struct {
+	ID, InvoiceID string
+	Type          mercato.InvoiceType
+	IssuedAt      time.Time
+	Currency      mercato.Currency
+	Amount, Fee   mercato.Amount // positive for an invoice, negative for a credit memo
+}
+
+// ResoldAgreement returns a partner's resale of the caller's product. ENotFound for any other
+// agreement, the caller's own included (it sees those as their party).
+func (s *Service) ResoldAgreement(ctx context.Context, caller, id string) (ResoldAgreement, error) {
+	var out ResoldAgreement
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		a, err := tx.GetAgreement(id)
+		if err != nil {
+			return err
+		}
+		if !manufactures(&a, caller) {
+			return mercato.NotFound("Agreement", id)
+		}
+		out.Agreement = AsManufacturer(a)
+		docs, err := tx.ListInvoices(mercato.InvoiceFilter{AgreementID: id})
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if d.MakerID != caller {
+				continue
+			}
+			out.Documents = append(out.Documents, makerDocument(&d))
+			if d.Type != mercato.InvoiceTypeInvoice {
+				continue
+			}
+			lines, err := tx.ListPayoutLines(mercato.PayoutLineFilter{SellerID: caller, InvoiceID: d.ID})
+			if err != nil {
+				return err
+			}
+			out.Lines = append(out.Lines, lines...)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func makerDocument(d *mercato.Invoice) MakerDocument {
+	sign := mercato.Amount(1)
+	inv := d.ID
+	if d.Type == mercato.InvoiceTypeCreditMemo {
+		sign, inv = -1, d.OriginalInvoiceID
+	}
+	return MakerDocument{ID: d.ID, InvoiceID: inv, Type: d.Type, IssuedAt: d.IssuedAt, Currency: d.Currency,
+		Amount: sign * d.MakerAmount, Fee: sign * d.MakerFee}
 }
