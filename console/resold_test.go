@@ -74,3 +74,25 @@ func TestMakerSeesItsResales(t *testing.T) {
 		t.Errorf("Acme opens its own agreement as a resale: %d", r.status)
 	}
 }
+
+// TestResoldBrowser: in Chromium, Acme goes from its agreements to "Resold by partners", opens
+// the partner's resale and reads the partner and its own share, with no refund action.
+func TestResoldBrowser(t *testing.T) {
+	path := chromium(t)
+	e := newEnv(t)
+	e.resell()
+	b := newBrowser(t, e, path)
+	b.signIn(acmeKey, acmeSecret, "seller_agreements")
+	b.submit("#resold-by-partners", "seller_resold")
+	if n := b.eval(`String(document.querySelectorAll("#resold tbody tr").length)`); n != "1" {
+		t.Fatalf("the resold list shows %s rows, want 1", n)
+	}
+	b.shot("resold-list")
+	b.submit(`#resold a[href$="/`+resoldAgmt+`"]`, "seller_resold_agreement")
+	b.wantText("#summary", "Other Seller")
+	b.wantText("#share", "1,000.00 USD")
+	if n := b.eval(`String(document.querySelectorAll("#apply-adjustment").length)`); n != "0" {
+		t.Errorf("the maker's page of a resale offers a billing adjustment")
+	}
+	b.shot("resold-agreement")
+}
