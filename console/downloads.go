@@ -112,11 +112,13 @@ func (c *Console) reportCSV(w http.ResponseWriter, r *http.Request, u *user) {
 func (c *Console) billedTable(r *http.Request, q service.ReportQuery) (csvTable, error) {
 	lines, err := c.svc.BilledRevenue(r.Context(), q)
 	t := csvTable{header: []string{"invoice_id", "agreement_id", "buyer_id", "issued_time", "billing_period", "currency",
-		"gross", "listing_fee", "tax", "refunds", "refunded_fee", "refunded_tax", "net"}}
+		"gross", "listing_fee", "tax", "refunds", "refunded_fee", "refunded_tax", "net",
+		"wholesale_cost", "wholesale_refund", "reseller_id", "manufacturer_id"}}
 	for _, l := range lines {
 		t.rows = append(t.rows, []string{l.InvoiceID, l.AgreementID, l.BuyerID, csvTime(l.IssuedAt),
 			fmt.Sprintf("%04d-%02d", l.BillingPeriod.Year, l.BillingPeriod.Month), string(l.Currency), l.Gross.String(),
-			l.ListingFee.String(), l.Tax.String(), l.Refunds.String(), l.RefundedFee.String(), l.RefundedTax.String(), l.Net.String()})
+			l.ListingFee.String(), l.Tax.String(), l.Refunds.String(), l.RefundedFee.String(), l.RefundedTax.String(), l.Net.String(),
+			l.WholesaleCost.String(), l.WholesaleRefund.String(), l.ResellerID, l.ManufacturerID})
 	}
 	return t, err
 }

@@ -47,6 +47,8 @@ func (c *Console) sellerRoutes(m *http.ServeMux, seller func(pageHandler) http.H
 	const a = "/console/seller/agreements/{id}"
 	m.HandleFunc("GET /console/seller/agreements", seller(c.agreementList(service.Proposer, "seller_agreements", "Agreements", "/console/seller/agreements")))
 	m.HandleFunc("GET "+a, seller(c.sellerAgreement))
+	m.HandleFunc("GET "+resoldBase, seller(c.resoldList))
+	m.HandleFunc("GET "+resoldBase+"/{id}", seller(c.resoldAgreement))
 	m.HandleFunc("GET "+a+"/adjust", seller(c.adjustReason))
 	m.HandleFunc("POST "+a+"/adjust", seller(c.adjustReason))
 	m.HandleFunc("POST "+a+"/adjust/invoice", seller(c.adjustInvoice))

@@ -261,12 +261,14 @@ func (h *Handler) reportTable(r *http.Request, report string, q service.ReportQu
 
 func billedTable(lines []service.BilledLine) table {
 	t := table{columns: []string{"invoice_id", "agreement_id", "seller_id", "buyer_id", "issued_time", "billing_period",
-		"currency", "gross", "listing_fee", "tax", "refunds", "refunded_fee", "refunded_tax", "net"}}
+		"currency", "gross", "listing_fee", "tax", "refunds", "refunded_fee", "refunded_tax", "net",
+		"wholesale_cost", "wholesale_refund", "reseller_id", "manufacturer_id"}}
 	for _, l := range lines {
 		c := l.Currency
 		t.rows = append(t.rows, []string{l.InvoiceID, l.AgreementID, l.SellerID, l.BuyerID, formatTime(l.IssuedAt),
 			l.BillingPeriod.String(), string(c), l.Gross.FormatIn(c), l.ListingFee.FormatIn(c), l.Tax.FormatIn(c),
-			l.Refunds.FormatIn(c), l.RefundedFee.FormatIn(c), l.RefundedTax.FormatIn(c), l.Net.FormatIn(c)})
+			l.Refunds.FormatIn(c), l.RefundedFee.FormatIn(c), l.RefundedTax.FormatIn(c), l.Net.FormatIn(c),
+			l.WholesaleCost.FormatIn(c), l.WholesaleRefund.FormatIn(c), l.ResellerID, l.ManufacturerID})
 	}
 	return t
 }

@@ -2,6 +2,7 @@ package datafeed
 
 import (
 	"strconv"
+	"strings"
 
 	"mercato"
 )
@@ -22,31 +23,46 @@ type share struct {
 	amount    mercato.Amount
 	impacting bool
 	reference string // transaction_reference_id: the buyer's invoice, or the seller's for the fee
+	// key names the share in its event's ID when kind alone does not (a resale's wholesale
+	// share has the kind of the buyer's); kind when empty.
+	key string
 }
 
-// shares returns the shares of a document as AWS bills them, seen from the seller. A credit
-// memo's are refunds of its invoice's, of the opposite sign.
-func shares(d *mercato.Invoice) []share {
+// name is what the share's event IDs are made of.
+func (sh *share) name() string {
+	if sh.key != "" {
+		return sh.key
+	}
+	return sh.kind
+}
+
+// shares returns the shares of a document as AWS bills them, seen from the seller whose feed it
+// is: the seller of record's, or, in a resale, the maker's or the partner's (see resaleShares).
+// A credit memo's are refunds of its invoice's, of the opposite sign.
+func shares(d *mercato.Invoice, seller string) []share {
+	if d.MakerID != "" {
+		return resaleShares(d, seller)
+	}
 	fee := "fee-" + d.ID
 	if d.Type == mercato.InvoiceTypeCreditMemo {
 		// A refund belongs to its invoice's transactions: the buyer's, and the seller's fee.
 		inv := d.OriginalInvoiceID
 		return []share{
-			{"SELLER_REV_SHARE_REFUND", d.SellerID, d.BuyerID, -d.PreTax, true, inv},
-			{"AWS_REV_SHARE_REFUND", Marketplace, d.SellerID, d.ListingFee, true, "fee-" + inv},
-			{"AWS_TAX_SHARE_REFUND", Marketplace, d.BuyerID, -d.Tax, false, inv},
+			{"SELLER_REV_SHARE_REFUND", d.SellerID, d.BuyerID, -d.PreTax, true, inv, ""},
+			{"AWS_REV_SHARE_REFUND", Marketplace, d.SellerID, d.ListingFee, true, "fee-" + inv, ""},
+			{"AWS_TAX_SHARE_REFUND", Marketplace, d.BuyerID, -d.Tax, false, inv, ""},
 		}
 	}
 	return []share{
-		{"SELLER_REV_SHARE", d.BuyerID, d.SellerID, d.PreTax, true, d.ID},
-		{"AWS_REV_SHARE", d.SellerID, Marketplace, -d.ListingFee, true, fee},
-		{"AWS_TAX_SHARE", d.BuyerID, Marketplace, d.Tax, false, d.ID},
+		{"SELLER_REV_SHARE", d.BuyerID, d.SellerID, d.PreTax, true, d.ID, ""},
+		{"AWS_REV_SHARE", d.SellerID, Marketplace, -d.ListingFee, true, fee, ""},
+		{"AWS_TAX_SHARE", d.BuyerID, Marketplace, d.Tax, false, d.ID, ""},
 	}
 }
 
 // parentShare is the invoice's share a credit memo's share refunds.
-func parentShare(kind string) string {
-	return kind[:len(kind)-len("_REFUND")]
+func parentShare(name string) string {
+	return strings.TrimSuffix(name, "_REFUND")
 }
 
 // docEvents is what billing events need to know of a document beyond itself.
@@ -60,15 +76,15 @@ func billingEventFeed(src Source) Feed {
 	f := Feed{Name: "billing_event", Header: billingEventHeader}
 	docs := documents(src)
 	for _, d := range docs {
-		for _, sh := range shares(d.doc) {
-			if sh.amount == 0 && sh.kind != "SELLER_REV_SHARE" && sh.kind != "SELLER_REV_SHARE_REFUND" {
-				continue // no fee or no tax: AWS shows no event
+		for _, sh := range shares(d.doc, src.SellerID) {
+			if sh.amount == 0 && sh.name() != "SELLER_REV_SHARE" && sh.name() != "SELLER_REV_SHARE_REFUND" {
+				continue // no fee, no tax or no wholesale: AWS shows no event
 			}
 			parent := ""
 			if d.doc.Type == mercato.InvoiceTypeCreditMemo {
-				parent = eventID(d.invoiceID, parentShare(sh.kind))
+				parent = eventID(d.invoiceID, parentShare(sh.name()))
 			}
-			f.Rows = append(f.Rows, event(d, sh, eventID(d.doc.ID, sh.kind), "INVOICED", parent, "", sh.amount, ""))
+			f.Rows = append(f.Rows, event(d, sh, eventID(d.doc.ID, sh.name()), "INVOICED", parent, "", sh.amount, ""))
 		}
 	}
 	byID := make(map[string]docEvents, len(docs))
@@ -76,7 +92,7 @@ func billingEventFeed(src Source) Feed {
 		byID[d.doc.ID] = d
 	}
 	for i := range src.Payouts {
-		f.Rows = append(f.Rows, disbursementEvents(&src.Payouts[i], byID)...)
+		f.Rows = append(f.Rows, disbursementEvents(&src.Payouts[i], byID, src.SellerID)...)
 	}
 	return f
 }
@@ -101,7 +117,7 @@ func documents(src Source) []docEvents {
 
 // disbursementEvents returns a payout's DISBURSEMENT event and, for each document it pays, the
 // disbursed shares of the document: its balance-impacting shares, of the opposite sign.
-func disbursementEvents(p *mercato.Payout, docs map[string]docEvents) [][]string {
+func disbursementEvents(p *mercato.Payout, docs map[string]docEvents, seller string) [][]string {
 	id := "be-" + p.ID
 	rows := [][]string{withHistory([]string{id, Marketplace, p.SellerID, "", "", "DISBURSED", "DISBURSEMENT", "", "",
 		amount(-p.Amount), string(p.Currency), "1", ts(p.Time), "", "", "", "", "", p.ID, p.ID, "", "", ""}, p.Time, p.Time)}
@@ -110,11 +126,11 @@ func disbursementEvents(p *mercato.Payout, docs map[string]docEvents) [][]string
 		if !ok {
 			continue // a document of another seller cannot be on this seller's payout
 		}
-		for _, sh := range shares(d.doc) {
+		for _, sh := range shares(d.doc, seller) {
 			if !sh.impacting || sh.amount == 0 {
 				continue
 			}
-			row := event(d, sh, eventID(p.ID+"-"+d.doc.ID, sh.kind), "DISBURSED", eventID(d.doc.ID, sh.kind), id, -sh.amount, p.ID)
+			row := event(d, sh, eventID(p.ID+"-"+d.doc.ID, sh.name()), "DISBURSED", eventID(d.doc.ID, sh.name()), id, -sh.amount, p.ID)
 			row[12] = ts(p.Time) // invoice_date: when it was disbursed
 			rows = append(rows, row)
 		}

@@ -149,9 +149,13 @@ func agreementFeed(src Source) Feed {
 		if a.SourceAgreementID != "" {
 			intent = "REPLACE"
 		}
+		value := amount(a.Value)
+		if a.ProposerID != src.SellerID {
+			value = "" // a partner's resale of the seller's product: the buyer's price is the partner's
+		}
 		f.Rows = append(f.Rows, withHistory([]string{a.ID, a.OfferID, a.ProposerID, a.AcceptorID, ts(a.StartTime),
 			ts(a.EndTime), ts(a.AcceptanceTime), intent, a.SourceAgreementID, string(a.Status), a.EndReason,
-			string(a.Currency), amount(a.Value)}, a.AcceptanceTime, src.AsOf))
+			string(a.Currency), value}, a.AcceptanceTime, src.AsOf))
 	}
 	return f
 }

@@ -17,8 +17,21 @@ import (
 	"mercato/policy"
 )
 
-// DescribeAgreement returns an agreement to either party. ENotFound for anyone else.
+// DescribeAgreement returns an agreement to either party, and to the maker of a resold
+// agreement's product without the buyer's prices (see AsManufacturer). ENotFound for anyone else.
 func (s *Service) DescribeAgreement(ctx context.Context, caller, id string) (mercato.Agreement, error) {
+	var a mercato.Agreement
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		var err error
+		a, err = visibleOrManufactured(tx, caller, id)
+		return err
+	})
+	return a, err
+}
+
+// partyAgreement returns an agreement to either party only. ENotFound for anyone else, the
+// maker of a resold product included.
+func (s *Service) partyAgreement(ctx context.Context, caller, id string) (mercato.Agreement, error) {
 	var a mercato.Agreement
 	err := s.view(ctx, func(tx mercato.Tx) error {
 		var err error
@@ -32,7 +45,7 @@ func (s *Service) DescribeAgreement(ctx context.Context, caller, id string) (mer
 // whose terms state no refund policy gets its product's as a support term, as AWS reads it back
 // from the Catalog's UpdateSupportTerms (seed 001: every paid product states one).
 func (s *Service) AgreementTerms(ctx context.Context, caller, id string, p Page) (mercato.Terms, string, error) {
-	a, err := s.DescribeAgreement(ctx, caller, id)
+	a, err := s.partyAgreement(ctx, caller, id)
 	if err != nil {
 		return nil, "", err
 	}
@@ -72,7 +85,7 @@ const registrationTokenLife = 30 * time.Minute
 // AgreementEntitlements returns the entitlements of an agreement to either party: one for its
 // product, with a registration token valid for 30 minutes.
 func (s *Service) AgreementEntitlements(ctx context.Context, caller, id string) ([]Entitlement, error) {
-	a, err := s.DescribeAgreement(ctx, caller, id)
+	a, err := s.partyAgreement(ctx, caller, id)
 	if err != nil {
 		return nil, err
 	}

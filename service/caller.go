@@ -13,6 +13,9 @@ type Party string
 const (
 	Proposer Party = "Proposer" // the seller of record
 	Acceptor Party = "Acceptor" // the buyer
+	// Manufacturer is the product's maker in a resold agreement, which is no party to it: it
+	// may find and describe the agreement, nothing more (see manufacturer.go).
+	Manufacturer Party = "Manufacturer"
 )
 
 // Catalog and agreement type of every agreement the marketplace makes, as the API names them.

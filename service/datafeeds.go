@@ -37,10 +37,10 @@ func feedSource(tx mercato.Tx, src *datafeed.Source) error {
 	if src.Agreements, err = tx.ListAgreements(mercato.AgreementFilter{ProposerID: src.SellerID}); err != nil {
 		return err
 	}
-	if err := feedParties(tx, src, seller); err != nil {
+	if err := madeFeedSource(tx, src); err != nil {
 		return err
 	}
-	if src.Documents, err = tx.InvoicesIssued(mercato.IssuedFilter{SellerID: src.SellerID}); err != nil {
+	if err := feedParties(tx, src, seller); err != nil {
 		return err
 	}
 	if src.Payouts, err = tx.ListPayouts(mercato.PayoutFilter{SellerID: src.SellerID}); err != nil {
@@ -56,7 +56,7 @@ func feedSource(tx mercato.Tx, src *datafeed.Source) error {
 }
 
 // feedParties reads the products of the seller's offers and agreements and the accounts of its
-// buyers, each once, without their access keys.
+// buyers and of the partners that resold its products, each once, without their access keys.
 func feedParties(tx mercato.Tx, src *datafeed.Source, seller mercato.Account) error {
 	var products, buyers []string
 	for _, o := range src.Offers {
@@ -65,6 +65,9 @@ func feedParties(tx mercato.Tx, src *datafeed.Source, seller mercato.Account) er
 	for _, a := range src.Agreements {
 		products = append(products, a.ProductID)
 		buyers = append(buyers, a.AcceptorID)
+		if a.ProposerID != seller.ID { // a partner that resold the seller's product
+			buyers = append(buyers, a.ProposerID)
+		}
 	}
 	slices.Sort(products)
 	for _, id := range slices.Compact(products) {

@@ -70,6 +70,9 @@ func (s *Service) renew(tx mercato.Tx, a *mercato.Agreement, r *mercato.RenewalT
 	if err != nil {
 		return err
 	}
+	// A resale renews as a resale, the wholesale following the buyer's price, whatever its
+	// authorization's state now: that governs new offers only (see billing.RenewedResale).
+	next.Resale = billing.RenewedResale(a.Resale, next.Value, next.Currency)
 	if err := a.Transition(mercato.AgreementRenewed, at); err != nil {
 		return err
 	}

@@ -41,14 +41,22 @@ type BilledLine struct {
 	Refunds       mercato.Amount        `json:"refunds"`
 	RefundedFee   mercato.Amount        `json:"refundedFee"`
 	RefundedTax   mercato.Amount        `json:"refundedTax"`
-	Net           mercato.Amount        `json:"net"`
+	// In a resale, the partner's line bears the maker's wholesale share as a cost, and what the
+	// credit memos gave back of it; both lines name the reseller and the manufacturer (see
+	// resaleBilledLines).
+	WholesaleCost   mercato.Amount `json:"wholesaleCost"`
+	WholesaleRefund mercato.Amount `json:"wholesaleRefund"`
+	ResellerID      string         `json:"resellerId,omitempty"`
+	ManufacturerID  string         `json:"manufacturerId,omitempty"`
+	Net             mercato.Amount `json:"net"`
 }
 
-// BilledRevenue returns the invoices issued in the period, one line each, oldest first.
+// BilledRevenue returns the invoices issued in the period, one line each for each seller it
+// pays (the seller of record, and the product's maker in a resale), oldest first.
 func (s *Service) BilledRevenue(ctx context.Context, q ReportQuery) ([]BilledLine, error) {
 	var out []BilledLine
 	err := s.view(ctx, func(tx mercato.Tx) error {
-		docs, err := tx.InvoicesIssued(mercato.IssuedFilter{SellerID: q.SellerID, To: q.To})
+		docs, err := billedDocuments(tx, q)
 		if err != nil {
 			return err
 		}
@@ -62,7 +70,11 @@ func (s *Service) BilledRevenue(ctx context.Context, q ReportQuery) ([]BilledLin
 			if inv.Type != mercato.InvoiceTypeInvoice || inv.IssuedAt.Before(q.From) {
 				continue
 			}
-			out = append(out, billedLine(&inv, memos[inv.ID]))
+			if inv.MakerID == "" {
+				out = append(out, billedLine(&inv, memos[inv.ID]))
+				continue
+			}
+			out = append(out, resaleBilledLines(&inv, memos[inv.ID], q.SellerID)...)
 		}
 		return nil
 	})

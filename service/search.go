@@ -22,7 +22,8 @@ type SearchInput struct {
 	Page
 }
 
-// Filters an acceptor may use; a proposer may use every filter.
+// Filters an acceptor may use; a proposer may use every filter (a manufacturer's are in
+// manufacturer.go).
 var acceptorFilters = []string{"AgreementType", "PartyType", "Status", "BeforeEndTime", "AfterEndTime",
 	"ResourceIdentifier", "ResourceType", "OfferId", "OfferSetId"}
 
@@ -43,11 +44,7 @@ func (s *Service) SearchAgreements(ctx context.Context, caller string, in Search
 	if err != nil {
 		return nil, "", err
 	}
-	f := mercato.AgreementFilter{ProposerID: caller}
-	if in.Party == Acceptor {
-		f = mercato.AgreementFilter{AcceptorID: caller}
-	}
-	all, err := s.Agreements(ctx, f)
+	all, err := s.sideAgreements(ctx, caller, in.Party)
 	if err != nil {
 		return nil, "", err
 	}
@@ -57,15 +54,32 @@ func (s *Service) SearchAgreements(ctx context.Context, caller string, in Search
 	return page, next, nil
 }
 
+// sideAgreements returns every agreement the caller is on the given side of.
+func (s *Service) sideAgreements(ctx context.Context, caller string, party Party) ([]mercato.Agreement, error) {
+	switch party {
+	case Acceptor:
+		return s.Agreements(ctx, mercato.AgreementFilter{AcceptorID: caller})
+	case Manufacturer:
+		var out []mercato.Agreement
+		err := s.view(ctx, func(tx mercato.Tx) error {
+			var err error
+			out, err = manufacturedAgreements(tx, caller)
+			return err
+		})
+		return out, err
+	}
+	return s.Agreements(ctx, mercato.AgreementFilter{ProposerID: caller})
+}
+
 // matcher checks the filters and returns the predicate they make.
 func (in *SearchInput) matcher(caller string) (func(*mercato.Agreement) bool, error) {
 	var p mercato.Problems
 	switch in.Party {
-	case Proposer, Acceptor:
+	case Proposer, Acceptor, Manufacturer:
 	case "":
-		return nil, invalid("MISSING_PARTY_TYPE", "filters", "a PartyType filter (Proposer or Acceptor) is required")
+		return nil, invalid("MISSING_PARTY_TYPE", "filters", "a PartyType filter (Proposer, Acceptor or Manufacturer) is required")
 	default:
-		return nil, invalid("INVALID_PARTY_TYPE", "filters", "PartyType must be Proposer or Acceptor")
+		return nil, invalid("INVALID_PARTY_TYPE", "filters", "PartyType must be Proposer, Acceptor or Manufacturer, not %q", in.Party)
 	}
 	var preds []func(*mercato.Agreement) bool
 	for name, v := range in.Filters {
@@ -76,6 +90,9 @@ func (in *SearchInput) matcher(caller string) (func(*mercato.Agreement) bool, er
 		if in.Party == Acceptor && !slices.Contains(acceptorFilters, name) {
 			e := invalid("UNSUPPORTED_FILTERS", "filters", "filter %s is not supported for the Acceptor party type", name)
 			return nil, e
+		}
+		if in.Party == Manufacturer && !slices.Contains(manufacturerFilters, name) {
+			return nil, invalid("UNSUPPORTED_FILTERS", "filters", "filter %s is not supported for the Manufacturer party type", name)
 		}
 		pred, err := filterPredicate(name, v)
 		if err != nil {
@@ -180,8 +197,8 @@ func (in *SearchInput) sortKey() (func(*mercato.Agreement) string, error) {
 	case "EndTime":
 		get = func(a *mercato.Agreement) time.Time { return a.EndTime }
 	case "StartTime", "LastUpdateTime":
-		if in.Party != Proposer {
-			return nil, invalid("INVALID_SORT_BY", "sort.sortBy", "only a Proposer may sort by %s", by)
+		if in.Party == Acceptor {
+			return nil, invalid("INVALID_SORT_BY", "sort.sortBy", "only a Proposer or a Manufacturer may sort by %s", by)
 		}
 		get = func(a *mercato.Agreement) time.Time { return a.StartTime }
 		if by == "LastUpdateTime" {

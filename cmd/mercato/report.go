@@ -33,7 +33,8 @@ func reportCmd() *cobra.Command {
 		Short: "Print a seller's billed revenue, collections, disbursements or reconciliation",
 		Long: `Print a revenue report of a running server, as CSV or JSON:
 
-  billed         per invoice issued in the period: gross, listing fee, tax, refunds, net
+  billed         per invoice issued in the period: gross, listing fee, tax, refunds, net;
+                 in a resale a line for each party: its own fee, the partner's wholesale cost
   collections    buyers' payments on the seller's invoices in the period (refunds negative)
   disbursements  disbursements in the period, each with its lines (invoices, credit memos)
   reconcile      per currency: opening balance + invoiced - refunds - fees = disbursed +
