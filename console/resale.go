@@ -35,26 +35,7 @@ type resalePageView struct {
 	Offer          resaleOfferForm
 	ChangeSets     []changeSetView // the latest change sets of resale authorizations and CPPOs
 	Currencies     []string
-	Denied         string // AWS's AccessDeniedException message when the key may not start change sets
-}
-
-// resaleTabActions are the IAM actions the resale pages need; StartChangeSet on the entity kind
-// the page changes (ResaleAuthorization for the maker, Offer for the partner).
-var resaleTabActions = []string{"aws-marketplace:ListEntities", "aws-marketplace:DescribeEntity", "aws-marketplace:StartChangeSet"}
-
-// resaleDenied returns AWS's AccessDeniedException message for the first permission of the page
-// that the session's key lacks, or "" when it has them all, as the Offers tab does.
-func (c *Console) resaleDenied(r *http.Request, u *user, kind string) string {
-	for _, action := range resaleTabActions {
-		resource := "*"
-		if action == "aws-marketplace:StartChangeSet" {
-			resource = "arn:aws:aws-marketplace:us-east-1:" + u.ID + ":AWSMarketplace/" + kind + "/*"
-		}
-		if err := c.svc.Authorize(r.Context(), u.session.KeyID, action, resource); mercato.ErrorCodeOf(err) == mercato.EForbidden {
-			return err.Error()
-		}
-	}
-	return ""
+	Denied         string // why the key may not use the page, as the Offers tab says it (offers_permission.go)
 }
 
 // resaleViews names the parties and product of each authorization and formats its price.

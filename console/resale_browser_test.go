@@ -22,8 +22,7 @@ func TestBrowserResale(t *testing.T) {
 
 	// The maker creates the authorization as a draft, then releases it from the list.
 	b.signIn(acmeKey, acmeSecret, "seller_agreements")
-	b.click("#nav-resale")
-	b.open("/console/seller/resale", "resale_granted")
+	b.submit("#nav-resale", "resale_granted") // the navigation's link
 	b.setValue("#resale-product", "prod-acme-backup")
 	b.fill("#resale-reseller", partner)
 	b.fill("#resale-name", "Backup through Channel Co")

@@ -27,7 +27,7 @@ func (c *Console) grantedPage(w http.ResponseWriter, r *http.Request, u *user) {
 
 func (c *Console) showGranted(w http.ResponseWriter, r *http.Request, u *user, status int, f resaleForm, problem string) {
 	p := page{Name: "resale_granted", Title: "Resale authorizations", Nav: "seller-resale", User: u, Error: problem}
-	if denied := c.resaleDenied(r, u, "ResaleAuthorization"); denied != "" {
+	if denied := c.offersDenied(r, u); denied != "" {
 		p.Data = resalePageView{Denied: denied}
 		c.render(w, r, http.StatusForbidden, p)
 		return
@@ -52,7 +52,7 @@ func (c *Console) showGranted(w http.ResponseWriter, r *http.Request, u *user, s
 
 // createAuthorization starts the change set that creates the form's authorization.
 func (c *Console) createAuthorization(w http.ResponseWriter, r *http.Request, u *user) {
-	if c.resaleDenied(r, u, "ResaleAuthorization") != "" {
+	if c.offersDenied(r, u) != "" {
 		c.showGranted(w, r, u, http.StatusForbidden, resaleForm{}, "") // shows why
 		return
 	}
@@ -72,7 +72,7 @@ func (c *Console) createAuthorization(w http.ResponseWriter, r *http.Request, u 
 // path; the Catalog refuses one that is not the seller's.
 func (c *Console) changeAuthorization(changeType string) pageHandler {
 	return func(w http.ResponseWriter, r *http.Request, u *user) {
-		if c.resaleDenied(r, u, "ResaleAuthorization") != "" {
+		if c.offersDenied(r, u) != "" {
 			c.showGranted(w, r, u, http.StatusForbidden, resaleForm{}, "")
 			return
 		}

@@ -27,7 +27,7 @@ func (c *Console) sharedPage(w http.ResponseWriter, r *http.Request, u *user) {
 func (c *Console) showShared(w http.ResponseWriter, r *http.Request, u *user, status int, f resaleOfferForm, problem string) {
 	p := page{Name: "resale_shared", Title: "Shared with you", Nav: "seller-resale-shared", User: u, Error: problem,
 		Crumbs: []crumb{{"Resale authorizations", "/console/seller/resale"}}}
-	if denied := c.resaleDenied(r, u, "Offer"); denied != "" {
+	if denied := c.offersDenied(r, u); denied != "" {
 		p.Data = resalePageView{Denied: denied}
 		c.render(w, r, http.StatusForbidden, p)
 		return
@@ -49,7 +49,7 @@ func (c *Console) showShared(w http.ResponseWriter, r *http.Request, u *user, st
 // createResaleOffer starts the change set that makes, prices and (if asked) releases the
 // partner's offer with an authorization shared with it.
 func (c *Console) createResaleOffer(w http.ResponseWriter, r *http.Request, u *user) {
-	if c.resaleDenied(r, u, "Offer") != "" {
+	if c.offersDenied(r, u) != "" {
 		c.showShared(w, r, u, http.StatusForbidden, resaleOfferForm{}, "")
 		return
 	}
