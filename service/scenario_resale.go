@@ -37,6 +37,9 @@ func putScenarioResale(tx mercato.Tx, sa mercato.ScenarioResaleAuthorization, no
 	want.Buyers = slices.Compact(slices.Sorted(slices.Values(want.Buyers)))
 	old, err := tx.GetResaleAuthorization(want.ID)
 	if err == nil {
+		if resaleStateOrder[old.State] > resaleStateOrder[want.State] {
+			want.State = old.State // the maker has since released or restricted it through the Catalog
+		}
 		return sameOrConflict("resale authorization", want.ID, declaredResale(old), declaredResale(want))
 	}
 	if mercato.ErrorCodeOf(err) != mercato.ENotFound {
@@ -44,6 +47,10 @@ func putScenarioResale(tx mercato.Tx, sa mercato.ScenarioResaleAuthorization, no
 	}
 	return tx.PutResaleAuthorization(want)
 }
+
+// resaleStateOrder orders the states an authorization moves through, which only go forward.
+var resaleStateOrder = map[mercato.ResaleAuthorizationState]int{mercato.ResaleAuthorizationDraft: 0,
+	mercato.ResaleAuthorizationActive: 1, mercato.ResaleAuthorizationRestricted: 2}
 
 // declaredResale is what a scenario declares of an authorization: all but its times.
 func declaredResale(r mercato.ResaleAuthorization) mercato.ResaleAuthorization {

@@ -7,6 +7,7 @@ import (
 
 	"mercato"
 	"mercato/scenario"
+	"mercato/service"
 )
 
 // parseFile reads a scenario file.
@@ -107,5 +108,18 @@ func TestScenarioResaleAuthorizationRules(t *testing.T) {
 		if mercato.ErrorCodeOf(err) != c.code || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "resaleAuthorizations[0]") {
 			t.Errorf("%s: %v, want %s naming the entry and %q", c.name, err, c.code, c.want)
 		}
+	}
+
+	// Restricted by its maker through the Catalog, the authorization is left alone by the file.
+	if _, err := e.svc.StartChangeSet(e.ctx, "111122223333", service.StartChangeSetInput{Catalog: service.Catalog,
+		Changes: []mercato.Change{service.ResaleStateChange("RestrictResaleAuthorization", "resaleauthz-cppo-demo")}}); err != nil {
+		t.Fatal(err)
+	}
+	e.advanceTo(e.svc.Now())
+	if err := e.svc.ApplyScenario(e.ctx, sc); err != nil {
+		t.Errorf("applying the file after a restriction: %v", err)
+	}
+	if granted, _, _ := e.svc.ResaleAuthorizations(e.ctx, "111122223333"); len(granted) != 1 || granted[0].State != mercato.ResaleAuthorizationRestricted {
+		t.Errorf("after applying the file again: %+v", granted)
 	}
 }
