@@ -92,3 +92,30 @@ func TestResaleThroughTheCLI(t *testing.T) {
 		t.Errorf("an offer with a restricted authorization: %v", err)
 	}
 }
+
+// TestResaleExampleInTheSandbox: examples/cppo.yaml starts a sandbox in which the partner holds
+// the example's authorization, with the offer made with it, and makes a second one (its limit is
+// two); a third is refused.
+func TestResaleExampleInTheSandbox(t *testing.T) {
+	server := startServer(t, serveOptions{addr: freeAddr(t), db: "sqlite:" + filepath.Join(t.TempDir(), "c.db"), sandbox: true,
+		scenario: filepath.Join("..", "..", "examples", "cppo.yaml")})
+	const partnerKey, partnerSecret = "AKIACPPOPARTNER00001", "cppo-partner-secret"
+	if _, err := cli(t, server, "clock", "advance", "720h"); err != nil {
+		t.Fatal(err)
+	}
+	l, err := resaleCLIRun(t, server, partnerKey, partnerSecret, "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if held, _ := l["held"].([]any); len(held) != 1 || !strings.Contains(mustJSON(t, held), "resaleauthz-cppo-demo") {
+		t.Fatalf("held: %v", l)
+	}
+	if _, err := resaleCLIRun(t, server, partnerKey, partnerSecret, "offer", "--authorization", "resaleauthz-cppo-demo",
+		"--markup", "15", "--buyer", "444455556666", "--name", "Second", "--release"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := resaleCLIRun(t, server, partnerKey, partnerSecret, "offer", "--authorization", "resaleauthz-cppo-demo",
+		"--markup", "15", "--buyer", "444455556666", "--name", "Third", "--release"); err == nil || !strings.Contains(err.Error(), "allows 2 offers, all made") {
+		t.Errorf("a third offer: %v", err)
+	}
+}
