@@ -16,6 +16,9 @@ type Scenario struct {
 	// PrivateMarketplaces are created, or left alone if identical; applied before agreements,
 	// whose acceptances they govern.
 	PrivateMarketplaces []PrivateMarketplace
+	// ResaleAuthorizations are created, or left alone if identical; applied before the offers,
+	// which may name them.
+	ResaleAuthorizations []ScenarioResaleAuthorization
 	// Where maps an entry ("agreements[0]") to where it was written ("line 23"), so errors can
 	// name it.
 	Where map[string]string

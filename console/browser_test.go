@@ -236,7 +236,14 @@ func (b *browser) loaded(status, want int64, err error, what, page string) {
 func (b *browser) signIn(key, secret, page string) {
 	b.t.Helper()
 	b.open("/console/signin", "signin")
-	if focused := b.eval(`document.activeElement.id`); focused != "access-key-id" {
+	// Chromium applies autofocus at its next rendering step, which a loaded machine may reach
+	// after the load event: wait for it a little.
+	focused := b.eval(`document.activeElement.id`)
+	for deadline := time.Now().Add(2 * time.Second); focused != "access-key-id" && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		focused = b.eval(`document.activeElement.id`)
+	}
+	if focused != "access-key-id" {
 		b.t.Fatalf("the sign-in page focuses %q, want the access key ID", focused)
 	}
 	if err := chromedp.Do(b.ctx, chromedp.KeyEvent(key+kb.Tab+secret)); err != nil {

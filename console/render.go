@@ -114,6 +114,7 @@ var notices = map[string]string{
 	"offer-created":           "Offer created.",
 	"renewal-updated":         "Your renewal choice is saved: the agreement's end shows what happens next.",
 	"change-set-started":      "Change set started. Its status is under Change sets; the offers below show it once it has succeeded.",
+	"resale-started":          "Change set started. Its status is under Change sets; the authorizations and offers show it once it has succeeded.",
 	"clock-advanced":          "The simulated clock moved forward; every job due on the way has run.",
 	"clock-advanced-failures": "The simulated clock moved forward, but jobs failed on the way: they are listed under Failed jobs, or are tried again when the clock reaches their next attempt.",
 	"job-retried":             "The job is pending again. It runs within seconds.",

@@ -66,6 +66,7 @@ func (c *Console) sellerRoutes(m *http.ServeMux, seller func(pageHandler) http.H
 	m.HandleFunc("POST /console/seller/offers", seller(c.createOffer))
 	m.HandleFunc("POST /console/seller/products/{id}/fulfillment", seller(c.setFulfillmentURL))
 	c.catalogRoutes(m, seller)
+	c.resaleRoutes(m, seller)
 	m.HandleFunc("GET /console/seller/metering", seller(c.meteringPage))
 	m.HandleFunc("POST /console/seller/metering", seller(c.confirmMeteringError))
 	m.HandleFunc("GET /console/seller/reports", seller(c.reportsPage))

@@ -41,6 +41,7 @@ type sellerOfferView struct {
 	Terms   []termView
 	Expired bool
 	EndDate string // a private offer's availability end date (YYYY-MM-DD)
+	Maker   string // the product's maker, when the offer resells it
 }
 
 // sellerOffersView is the data of the seller's offers page.
@@ -91,6 +92,9 @@ func (c *Console) showSellerOffersWith(w http.ResponseWriter, r *http.Request, u
 		ov := sellerOfferView{Offer: o, Product: n.Product(o.ProductID), Terms: viewTerms(o.Terms), Expired: o.ExpiredAt(now)}
 		if o.IsPrivate() && !o.ExpiresAt.IsZero() {
 			ov.EndDate = service.AvailabilityEndDate(&o)
+		}
+		if o.Resale != nil {
+			ov.Maker = n.Account(o.Resale.ManufacturerID)
 		}
 		v.Offers = append(v.Offers, ov)
 		if !slices.Contains(v.Products, o.ProductID) {

@@ -13,6 +13,7 @@ import (
 func (p *parser) check(sc *mercato.Scenario) {
 	accounts := p.checkAccounts(sc.Accounts)
 	products := p.checkProducts(sc.Products, accounts)
+	p.checkResaleAuthorizations(sc, accounts, products)
 	p.checkOffers(sc.Offers, products)
 	p.checkAgreements(sc.Agreements, accounts)
 	p.checkEventDestinations(sc.EventDestinations)

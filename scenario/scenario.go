@@ -25,7 +25,7 @@ import (
 
 // sections are the top-level keys of a scenario file, in the order they are documented.
 var sections = []string{"clock", "accounts", "products", "offers", "agreements", "eventDestinations",
-	"privateMarketplaces"}
+	"privateMarketplaces", "resaleAuthorizations"}
 
 // Parse reads a scenario file. Amounts may be quoted or not and are read exactly; times are
 // RFC 3339 timestamps or plain dates (midnight UTC); durations are ISO 8601 (P12M).
@@ -142,7 +142,8 @@ func (p *parser) scenario(root *yaml.Node) mercato.Scenario {
 	}
 	sc.Accounts = entries[mercato.Account](p, "accounts", s["accounts"])
 	sc.Products = entries[mercato.Product](p, "products", s["products"])
-	sc.Offers = entries[mercato.Offer](p, "offers", s["offers"])
+	sc.ResaleAuthorizations = entries[mercato.ScenarioResaleAuthorization](p, "resaleAuthorizations", s["resaleAuthorizations"])
+	sc.Offers = p.offers(s["offers"])
 	sc.Agreements = entries[mercato.ScenarioAgreement](p, "agreements", s["agreements"])
 	sc.EventDestinations = entries[mercato.ScenarioEventDestination](p, "eventDestinations", s["eventDestinations"])
 	sc.PrivateMarketplaces = entries[mercato.PrivateMarketplace](p, "privateMarketplaces", s["privateMarketplaces"])

@@ -9,6 +9,11 @@ import (
 // maker (filled in when left out), its terms are valid, and the offer is private, as every
 // channel-partner offer is. Errors: EInvalid, ENotFound (the partner).
 func checkResaleOffer(tx mercato.Tx, o *mercato.Offer, p *mercato.Product) error {
+	if o.Resale.AuthorizationID != "" && o.Resale.Price == 0 { // named, not priced: the authorization decides
+		if err := resaleFromAuthorization(tx, o); err != nil {
+			return err
+		}
+	}
 	if o.Resale.ManufacturerID == "" {
 		o.Resale.ManufacturerID = p.SellerID
 	}

@@ -60,6 +60,11 @@ func (s *Service) applyScenario(tx mercato.Tx, sc *mercato.Scenario, now time.Ti
 			return entryError(sc, fmt.Sprintf("products[%d]", i), err)
 		}
 	}
+	for i := range sc.ResaleAuthorizations {
+		if err := putScenarioResale(tx, sc.ResaleAuthorizations[i], now); err != nil {
+			return entryError(sc, fmt.Sprintf("resaleAuthorizations[%d]", i), err)
+		}
+	}
 	for i := range sc.Offers {
 		if err := putOffer(tx, sc.Offers[i]); err != nil {
 			return entryError(sc, fmt.Sprintf("offers[%d]", i), err)
