@@ -3,6 +3,7 @@ package mercato
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -136,4 +137,14 @@ func (a *Account) Validate() error {
 		}
 	}
 	return p.Err("invalid account " + a.ID)
+}
+
+// Country returns the ISO 3166 alpha-2 country the account buys from: that of its tax
+// jurisdiction (US-WA: US), or US when it has none, as tax treats it (LookupJurisdiction).
+func (a *Account) Country() string {
+	if a.TaxJurisdiction == "" {
+		return "US"
+	}
+	country, _, _ := strings.Cut(a.TaxJurisdiction, "-")
+	return country
 }

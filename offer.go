@@ -46,6 +46,16 @@ func (o *Offer) IsPrivate() bool { return o.Visibility == "private" }
 // Targets reports whether a private offer targets the account.
 func (o *Offer) Targets(accountID string) bool { return slices.Contains(o.Buyers, accountID) }
 
+// AvailableIn reports whether buyers in the country may see and accept the offer under its
+// country targeting (the Catalog's UpdateTargeting): the country is one the offer names, or,
+// when it names none, not one it excludes.
+func (o *Offer) AvailableIn(country string) bool {
+	if len(o.Listing.Countries) > 0 {
+		return slices.Contains(o.Listing.Countries, country)
+	}
+	return !slices.Contains(o.Listing.ExcludedCountries, country)
+}
+
 // ExpiredAt reports whether a private offer may no longer be accepted at time t; public offers do
 // not expire.
 func (o *Offer) ExpiredAt(t time.Time) bool { return o.IsPrivate() && !t.Before(o.ExpiresAt) }

@@ -150,6 +150,9 @@ func checkBuyer(buyer *mercato.Account, o *mercato.Offer, at time.Time) error {
 	if !buyer.HasRole(mercato.RoleBuyer) || buyer.ID == o.SellerID {
 		return forbidden(o.ID, "wrong account: %s is not a buyer account that may accept offer %s", buyer.ID, o.ID)
 	}
+	if country := buyer.Country(); !o.AvailableIn(country) {
+		return forbidden(o.ID, "not available: offer %s is not available to buyers in %s, the country of account %s", o.ID, country, buyer.ID)
+	}
 	if !o.IsPrivate() {
 		return nil
 	}

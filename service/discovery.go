@@ -39,15 +39,24 @@ func visibleOffer(tx mercato.Tx, caller, id string) (mercato.Offer, error) {
 	if err != nil {
 		return o, err
 	}
-	if !offerVisibleTo(&o, &p, caller) {
+	viewer, err := tx.GetAccount(caller)
+	if err != nil {
+		return o, err
+	}
+	if !offerVisibleTo(&o, &p, &viewer) {
 		return mercato.Offer{}, hiddenOffer("Offer", id, caller)
 	}
 	return o, nil
 }
 
-// offerVisibleTo reports whether the caller may see the offer of product p.
-func offerVisibleTo(o *mercato.Offer, p *mercato.Product, caller string) bool {
-	return o.Released() && productVisibleTo(p, caller) && (!o.IsPrivate() || o.Targets(caller) || o.SellerID == caller)
+// offerVisibleTo reports whether the viewer may see the offer of product p: its own, or
+// released, of a product it sees, public or targeting it, and available in its country.
+func offerVisibleTo(o *mercato.Offer, p *mercato.Product, viewer *mercato.Account) bool {
+	if o.SellerID == viewer.ID {
+		return o.Released() && productVisibleTo(p, viewer.ID)
+	}
+	return o.Released() && productVisibleTo(p, viewer.ID) && (!o.IsPrivate() || o.Targets(viewer.ID)) &&
+		o.AvailableIn(viewer.Country())
 }
 
 // DiscoverOffer returns an offer the caller may see. Errors: ENotFound.
@@ -99,13 +108,17 @@ func (s *Service) DiscoverOffers(ctx context.Context, caller, productID string) 
 		if err != nil {
 			return err
 		}
+		viewer, err := tx.GetAccount(caller)
+		if err != nil {
+			return err
+		}
 		products := productCache{tx: tx, byID: map[string]mercato.Product{}}
 		for _, o := range offers {
 			p, err := products.get(o.ProductID)
 			if err != nil {
 				return err
 			}
-			if !offerVisibleTo(&o, &p, caller) {
+			if !offerVisibleTo(&o, &p, &viewer) {
 				continue
 			}
 			d, err := s.discovered(tx, caller, o)

@@ -104,7 +104,7 @@ func (s *Service) BuyerOffers(ctx context.Context, caller string) ([]BuyerOffer,
 			if err != nil {
 				return err
 			}
-			if o.SellerID == caller || !offerVisibleTo(&o, &p, caller) {
+			if o.SellerID == caller || !offerVisibleTo(&o, &p, &buyer) {
 				continue
 			}
 			v, err := judgeOffer(tx, &buyer, o, active, now)
