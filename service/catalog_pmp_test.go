@@ -9,7 +9,6 @@ import (
 	"mercato/service"
 )
 
-
 // xp is a change of an Experience@1.0, with Details as JSON text.
 func xp(changeType, id, details string) mercato.Change {
 	return mercato.Change{ChangeType: changeType, EntityType: "Experience@1.0", EntityID: id, Details: json.RawMessage(details)}
