@@ -11,9 +11,10 @@ import (
 // TestTwoReleasesRaceForAResaleAuthorizationsLastOffer: an authorization allows one offer; the
 // partner has two drafts and releases both at once, in two change sets applied concurrently.
 // Exactly one is released, the other fails naming ResaleAuthorizationId, round after round.
-// On PostgreSQL the two applications overlap; they are kept apart by Update's SERIALIZABLE
-// isolation (the loser is aborted and retried, and then counts the winner's offer): at READ
-// COMMITTED both releases succeed and this test fails.
+// On PostgreSQL the two applications overlap. The second waits for the authorization's lock
+// (LockResaleAuthorization) before it counts the offers made with it; Update's SERIALIZABLE
+// isolation alone also keeps the two apart (the loser is aborted, retried, and then counts the
+// winner's offer), but with neither, at READ COMMITTED, both releases succeed.
 func TestTwoReleasesRaceForAResaleAuthorizationsLastOffer(t *testing.T) {
 	eachStore(t, func(t *testing.T, e *env) {
 		e.marketplace()
