@@ -63,7 +63,7 @@ func (p *catalogPlan) applyExperience(ch *mercato.Change) error {
 		return p.disassociateAudience(ch)
 	case "CreateBrandingSettings", "UpdateBrandingSettings", "RestrictExperience", "ReviveExperience":
 		return invalid("UNSUPPORTED_CHANGE_TYPE", "ChangeType",
-			"ChangeType %s is not supported: mercato's private marketplaces have no branding and cannot be archived", ch.ChangeType)
+			"ChangeType %s is not supported: mercato's private marketplaces have no branding and cannot be archived (disable one with UpdateExperience)", ch.ChangeType)
 	}
 	return invalid("UNSUPPORTED_CHANGE_TYPE", "ChangeType", "ChangeType %s is not a change type of %s", ch.ChangeType, experienceEntity)
 }
@@ -101,8 +101,8 @@ func (p *catalogPlan) changingExperience(ch *mercato.Change, d any) (*mercato.Pr
 	return p.experience(ch.EntityID)
 }
 
-// createExperience makes a private marketplace the caller administers, with no audience and
-// no products: it governs nobody until AssociateAudience.
+// createExperience makes a private marketplace the caller administers, disabled (as AWS makes
+// it), with no audience and no products: it governs nobody until it is enabled and has one.
 func (p *catalogPlan) createExperience(ch *mercato.Change) error {
 	var d struct{ Name string }
 	if err := p.creating(ch, &d); err != nil {
@@ -120,7 +120,7 @@ func (p *catalogPlan) createExperience(ch *mercato.Change) error {
 			Message: fmt.Sprintf("caller not authorized to create an experience: account %s has no %s role", p.seller, mercato.RolePrivateMarketplaceAdmin)}
 	}
 	m := &mercato.PrivateMarketplace{ID: "exp-" + randomID(13), AdminID: p.seller, Name: d.Name,
-		Accounts: []string{}, Products: []string{}}
+		Accounts: []string{}, Products: []string{}, Disabled: true}
 	p.keepExperience(m)
 	ch.EntityID = m.ID
 	return nil
@@ -133,9 +133,8 @@ func checkExperienceName(field, name string) error {
 	return nil
 }
 
-// updateExperience renames an experience or sets its status. mercato's private marketplaces
-// are always enabled: Disabled is refused rather than ignored (disassociating the audience
-// lifts the marketplace's rule from its accounts).
+// updateExperience renames an experience or enables or disables it. A disabled one keeps its
+// audience and products but governs nobody.
 func (p *catalogPlan) updateExperience(ch *mercato.Change) error {
 	var d struct{ Name, Status *string }
 	m, err := p.changingExperience(ch, &d)
@@ -144,9 +143,8 @@ func (p *catalogPlan) updateExperience(ch *mercato.Change) error {
 	}
 	if d.Status != nil {
 		switch *d.Status {
-		case "Enabled":
-		case "Disabled":
-			return fieldError("Details.Status", "Disabled is not supported: a private marketplace of mercato governs its audience while it has one; use DisassociateAudience")
+		case "Enabled", "Disabled":
+			m.Disabled = *d.Status == "Disabled"
 		default:
 			return fieldError("Details.Status", "must be Enabled or Disabled")
 		}
@@ -170,20 +168,19 @@ func (p *catalogPlan) createProcurementPolicy(ch *mercato.Change) error {
 	return checkExperienceName("Details.Name", d.Name)
 }
 
-// updateProcurementPolicy sets whether governed users may request products. mercato always lets
-// them (the administrator decides each request), so Deny is refused.
+// updateProcurementPolicy sets whether governed buyers may request products.
 func (p *catalogPlan) updateProcurementPolicy(ch *mercato.Change) error {
 	var d struct {
 		Configuration struct{ PolicyResourceRequests string }
 	}
-	if _, err := p.changingExperience(ch, &d); err != nil {
+	m, err := p.changingExperience(ch, &d)
+	if err != nil {
 		return err
 	}
-	switch d.Configuration.PolicyResourceRequests {
-	case "Allow":
+	switch v := d.Configuration.PolicyResourceRequests; v {
+	case "Allow", "Deny":
+		m.RequestsDenied = v == "Deny"
 		return nil
-	case "Deny":
-		return fieldError("Details.Configuration.PolicyResourceRequests", "Deny is not supported: governed buyers may always request products")
 	}
 	return fieldError("Details.Configuration.PolicyResourceRequests", "must be Allow or Deny")
 }
@@ -383,7 +380,11 @@ func experienceEntities(tx mercato.Tx, caller string, policy bool) ([]CatalogEnt
 // experienceDocument writes an experience as its DetailsDocument: AWS's Name, Status and
 // ProcurementPolicies, with the audience's accounts.
 func experienceDocument(m *mercato.PrivateMarketplace) map[string]any {
-	return map[string]any{"Name": m.Name, "Status": "Enabled", "ProcurementPolicies": []string{policyID(m.ID)},
+	status := "Enabled"
+	if m.Disabled {
+		status = "Disabled"
+	}
+	return map[string]any{"Name": m.Name, "Status": status, "ProcurementPolicies": []string{policyID(m.ID)},
 		"BrandingSettings": []string{}, "Audience": map[string]any{"Principals": m.Accounts}}
 }
 
@@ -394,6 +395,10 @@ func policyDocument(m *mercato.PrivateMarketplace) map[string]any {
 		statements = append(statements, map[string]any{"Effect": "Allow",
 			"Resources": []any{map[string]any{"Type": "Product", "Ids": m.Products}}})
 	}
+	requests := "Allow"
+	if m.RequestsDenied {
+		requests = "Deny"
+	}
 	return map[string]any{"Name": m.Name, "Statements": statements,
-		"Configuration": map[string]any{"PolicyResourceRequests": "Allow"}}
+		"Configuration": map[string]any{"PolicyResourceRequests": requests}}
 }

@@ -104,8 +104,8 @@ func TestExperienceChangesMercatoCannotHonourAreRefused(t *testing.T) {
 		}{
 			{"an organisational unit", pmpAdmin, xp("AssociateAudience", id, `{"Principals": ["ou-abcd-01234567"]}`), "INVALID_INPUT", "Details.Principals[0]"},
 			{"a seller in the audience", pmpAdmin, xp("AssociateAudience", id, `{"Principals": ["`+seller+`"]}`), "INVALID_INPUT", "Details.Principals[0]"},
-			{"disabling", pmpAdmin, xp("UpdateExperience", id, `{"Status": "Disabled"}`), "INVALID_INPUT", "Details.Status"},
-			{"denying requests", pmpAdmin, xp("UpdateProcurementPolicy", id, `{"Configuration": {"PolicyResourceRequests": "Deny"}}`), "INVALID_INPUT", "PolicyResourceRequests"},
+			{"a status AWS has not", pmpAdmin, xp("UpdateExperience", id, `{"Status": "Archived"}`), "INVALID_INPUT", "Details.Status"},
+			{"requests neither allowed nor denied", pmpAdmin, xp("UpdateProcurementPolicy", id, `{"Configuration": {"PolicyResourceRequests": "Maybe"}}`), "INVALID_INPUT", "PolicyResourceRequests"},
 			{"branding", pmpAdmin, xp("CreateBrandingSettings", id, `{"Name": "b"}`), "UNSUPPORTED_CHANGE_TYPE", "ChangeType"},
 			{"a member the shape lacks", pmpAdmin, xp("AllowProductProcurement", id, `{"Products": [{"Ids": ["`+product+`"], "Note": "x"}]}`), "INVALID_INPUT", "Details.Note"},
 			{"a product twice", pmpAdmin, xp("AllowProductProcurement", id, `{"Products": [{"Ids": ["`+product+`"]}, {"Ids": ["`+product+`"]}]}`), "INVALID_INPUT", "Details.Products[1].Ids[0]"},
@@ -121,5 +121,62 @@ func TestExperienceChangesMercatoCannotHonourAreRefused(t *testing.T) {
 		other := e.changeSet(pmpAdmin, xp("CreateExperience", "", `{"Name": "other"}`))
 		failsWith(t, e.changeSet(pmpAdmin, xp("AssociateAudience", other.Changes[0].EntityID, `{"Principals": ["`+buyer+`"]}`)),
 			0, "ENTITY_ALREADY_EXISTS", "Details.Principals[0]")
+	})
+}
+
+// TestExperienceStatusAndRequestsThroughTheCatalog: a new experience is disabled, as AWS makes
+// it, and governs nobody until enabled; disabled again it keeps its audience but lets the buyer
+// buy; a policy that denies requests refuses the buyer's request, one that allows them takes it.
+func TestExperienceStatusAndRequestsThroughTheCatalog(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		e.marketplace()
+		e.apply(mercato.Scenario{
+			Products: []mercato.Product{{ID: "prod-notes", SellerID: seller, Type: mercato.ProductSaaS, Title: "Notes", RefundPolicy: "None."}},
+			Offers: []mercato.Offer{{ID: "offer-notes", ProductID: "prod-notes", Visibility: "public", Terms: mercato.Terms{
+				{RecurringPayment: &mercato.RecurringPaymentTerm{CurrencyCode: "USD", BillingPeriod: "Monthly", Price: amt("10.00")}}}}},
+		})
+		id := e.experience()
+		status := func(want string) {
+			t.Helper()
+			got, err := e.svc.CatalogEntity(e.ctx, pmpAdmin, "AWSMarketplace", id)
+			if doc, _ := json.Marshal(got.Document()); err != nil || !strings.Contains(string(doc), `"Status":"`+want+`"`) {
+				t.Fatalf("experience %s: %s, %v; want Status %s", id, doc, err, want)
+			}
+		}
+		apply := func(c mercato.Change) {
+			t.Helper()
+			if cs := e.changeSet(pmpAdmin, c); cs.Status != mercato.ChangeSetSucceeded {
+				t.Fatalf("%s: %s %+v", c.ChangeType, cs.Status, cs.Changes)
+			}
+		}
+		request := func() error {
+			_, err := e.svc.RequestProduct(e.ctx, buyer, service.ProductRequestInput{ProductID: product, Note: "for finance"})
+			return err
+		}
+
+		apply(xp("UpdateProcurementPolicy", id, `{"Configuration": {"PolicyResourceRequests": "Deny"}}`))
+		if err := request(); mercato.ErrorCodeOf(err) != mercato.EForbidden || !strings.Contains(err.Error(), "does not take product requests") {
+			t.Fatalf("a request where requests are denied: %v", err)
+		}
+		apply(xp("UpdateProcurementPolicy", id, `{"Configuration": {"PolicyResourceRequests": "Allow"}}`))
+		if err := request(); err != nil {
+			t.Fatalf("a request where requests are allowed: %v", err)
+		}
+
+		apply(xp("UpdateExperience", id, `{"Status": "Disabled"}`))
+		status("Disabled")
+		e.accept("offer-public", buyer)
+
+		apply(xp("UpdateExperience", id, `{"Status": "Enabled"}`))
+		status("Enabled")
+		if _, err := e.svc.AcceptOffer(e.ctx, service.AcceptInput{OfferID: "offer-notes", BuyerID: buyer}); mercato.ErrorCodeOf(err) != mercato.EForbidden {
+			t.Fatalf("enabled again, a product not allowed: %v, want EForbidden", err)
+		}
+
+		fresh := e.changeSet(pmpAdmin, xp("CreateExperience", "", `{"Name": "new"}`))
+		got, err := e.svc.CatalogEntity(e.ctx, pmpAdmin, "AWSMarketplace", fresh.Changes[0].EntityID)
+		if doc, _ := json.Marshal(got.Document()); err != nil || !strings.Contains(string(doc), `"Status":"Disabled"`) {
+			t.Errorf("a new experience: %s, %v; want Disabled", doc, err)
+		}
 	})
 }
