@@ -187,12 +187,7 @@ func (p *catalogPlan) updateProcurementPolicy(ch *mercato.Change) error {
 
 // procureProducts adds the products to the experience's allow-list, or removes them.
 func (p *catalogPlan) procureProducts(ch *mercato.Change, allow bool) error {
-	var d struct {
-		Products []struct {
-			Ids   []string
-			Notes string
-		}
-	}
+	var d struct{ Products []procurementProducts }
 	m, err := p.changingExperience(ch, &d)
 	if err != nil {
 		return err
@@ -211,12 +206,17 @@ func (p *catalogPlan) procureProducts(ch *mercato.Change, allow bool) error {
 	return nil
 }
 
-// procurementIds checks the product IDs of an allow or deny change: 1 to 50 in all, each once,
-// each a product of the marketplace.
-func (p *catalogPlan) procurementIds(products []struct {
+// procurementProducts is an entry of an allow or deny change's Products: product IDs, with
+// notes on the decision for the administrator's own records (mercato keeps them in the change
+// set, not on the marketplace).
+type procurementProducts struct {
 	Ids   []string
 	Notes string
-}) ([]string, error) {
+}
+
+// procurementIds checks the product IDs of an allow or deny change: 1 to 50 in all, each once,
+// each a product of the marketplace.
+func (p *catalogPlan) procurementIds(products []procurementProducts) ([]string, error) {
 	var ids []string
 	for i, pr := range products {
 		for j, id := range pr.Ids {
