@@ -15,6 +15,17 @@ type PrivateMarketplace struct {
 	Name     string   `json:"name,omitempty"`
 	Accounts []string `json:"accounts"` // the governed buyer accounts
 	Products []string `json:"products"` // the allow-list, by product ID
+	// Disabled says the administrator disabled the private marketplace: it governs nobody
+	// until enabled again, and keeps its audience and allow-list meanwhile.
+	Disabled bool `json:"disabled,omitempty"`
+	// RequestsDenied says its buyers may not request products.
+	RequestsDenied bool `json:"requestsDenied,omitempty"`
+}
+
+// Governs reports whether the private marketplace restricts what the account buys: it is
+// enabled and the account is in its audience.
+func (m *PrivateMarketplace) Governs(accountID string) bool {
+	return !m.Disabled && slices.Contains(m.Accounts, accountID)
 }
 
 // Allows reports whether the private marketplace lets its buyers buy the product.

@@ -60,6 +60,10 @@ type ResaleAuthorizationTx interface {
 	PutResaleAuthorization(ResaleAuthorization) error
 	// GetResaleAuthorization returns the one with the ID; ENotFound if none.
 	GetResaleAuthorization(id string) (ResaleAuthorization, error)
+	// LockResaleAuthorization returns the one with the ID, as last committed, and keeps other
+	// transactions that lock it waiting until this one ends: whoever counts the offers made
+	// with it to make another locks it first. ENotFound if none.
+	LockResaleAuthorization(id string) (ResaleAuthorization, error)
 	// ListResaleAuthorizations returns those the account grants (as manufacturer) or holds
 	// (as reseller), ordered by ID.
 	ListResaleAuthorizations(accountID string) ([]ResaleAuthorization, error)

@@ -21,6 +21,9 @@ type CatalogEntity struct {
 	Product      *mercato.Product // for products
 	// ResaleAuthorization is set for resale authorizations.
 	ResaleAuthorization *mercato.ResaleAuthorization
+	// Experience is set for experiences and their procurement policies (Policy).
+	Experience *mercato.PrivateMarketplace
+	Policy     bool
 }
 
 // Kind is the entity type without its version (Offer, SaaSProduct ...).
@@ -31,6 +34,17 @@ func (e *CatalogEntity) Kind() string { kind, _, _ := strings.Cut(e.Type, "@"); 
 func catalogEntityOf(tx mercato.Tx, caller, id, entityType string) (CatalogEntity, error) {
 	notFound := &mercato.Error{Code: mercato.ENotFound, Message: "no entity " + id + " of yours in the catalog",
 		ResourceID: id, ResourceType: "Entity"}
+	if entityType == "" || entityType == experienceEntity || entityType == procurementPolicyEntity {
+		e, ok, err := experienceEntityFor(tx, caller, id, entityType)
+		switch {
+		case err != nil:
+			return CatalogEntity{}, err
+		case ok:
+			return e, nil
+		case entityType != "":
+			return CatalogEntity{}, notFound
+		}
+	}
 	if entityType == "" || entityType == "Offer@1.0" {
 		o, err := tx.GetOffer(id)
 		switch {
@@ -122,6 +136,11 @@ func (s *Service) CatalogEntities(ctx context.Context, caller, kind string) ([]C
 	}
 	var out []CatalogEntity
 	err := s.view(ctx, func(tx mercato.Tx) error {
+		if typ == experienceKind || typ == procurementPolicyKind {
+			var err error
+			out, err = experienceEntities(tx, caller, typ == procurementPolicyKind)
+			return err
+		}
 		if typ == resaleAuthorizationKind {
 			rs, err := tx.ListResaleAuthorizations(caller)
 			for i := range rs {
@@ -156,6 +175,12 @@ func (e *CatalogEntity) Document() map[string]any {
 	}
 	if e.ResaleAuthorization != nil {
 		return resaleDocument(e.ResaleAuthorization)
+	}
+	if e.Experience != nil && e.Policy {
+		return policyDocument(e.Experience)
+	}
+	if e.Experience != nil {
+		return experienceDocument(e.Experience)
 	}
 	return productDocument(e.Product)
 }

@@ -20,6 +20,8 @@ type catalogPlan struct {
 	offers   map[string]*mercato.Offer
 	products map[string]*mercato.Product
 	auths    map[string]*mercato.ResaleAuthorization
+	// experiences are the private marketplaces the changes touched (Experience@1.0).
+	experiences map[string]*mercato.PrivateMarketplace
 	// authsReleased are the authorizations this change set releases: their terms may still
 	// be set by its later changes, as AWS's own examples do.
 	authsReleased map[string]bool
@@ -32,7 +34,7 @@ type catalogPlan struct {
 
 func newCatalogPlan(tx mercato.Tx, seller string, now time.Time) *catalogPlan {
 	return &catalogPlan{tx: tx, seller: seller, now: now, offers: map[string]*mercato.Offer{},
-		products: map[string]*mercato.Product{}, auths: map[string]*mercato.ResaleAuthorization{}, authsReleased: map[string]bool{}, names: map[string]string{}, tags: map[string][]mercato.Tag{}}
+		products: map[string]*mercato.Product{}, auths: map[string]*mercato.ResaleAuthorization{}, experiences: map[string]*mercato.PrivateMarketplace{}, authsReleased: map[string]bool{}, names: map[string]string{}, tags: map[string][]mercato.Tag{}}
 }
 
 // apply applies one change, resolving its references to earlier changes first.
@@ -44,6 +46,10 @@ func (p *catalogPlan) apply(ch *mercato.Change) error {
 	switch kind := catalogEntityTypes[ch.EntityType]; {
 	case kind == resaleAuthorizationKind:
 		err = p.applyResaleAuthorization(ch)
+	case kind == experienceKind:
+		err = p.applyExperience(ch)
+	case kind == procurementPolicyKind:
+		err = invalid("INVALID_INPUT", "Entity.Type", "Entity.Type: a procurement policy is changed through its experience (%s)", experienceEntity)
 	case kind == "":
 		err = p.applyOffer(ch)
 	default:
@@ -129,7 +135,11 @@ func (p *catalogPlan) product(id string) (*mercato.Product, error) {
 // save writes every entity the changes touched, and their tags.
 func (p *catalogPlan) save() error {
 	for _, id := range p.order {
-		if r, ok := p.auths[id]; ok {
+		if m, ok := p.experiences[id]; ok {
+			if err := p.tx.PutPrivateMarketplace(*m); err != nil {
+				return err
+			}
+		} else if r, ok := p.auths[id]; ok {
 			r.UpdatedAt = p.now
 			if err := p.tx.PutResaleAuthorization(*r); err != nil {
 				return err
@@ -158,6 +168,9 @@ func (p *catalogPlan) arn(id string) string {
 	}
 	if _, ok := p.auths[id]; ok {
 		return entityARN(p.seller, "ResaleAuthorization", id)
+	}
+	if _, ok := p.experiences[id]; ok {
+		return entityARN(p.seller, "Experience", id)
 	}
 	return entityARN(p.seller, productKind(p.products[id].Type), id)
 }

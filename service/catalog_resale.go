@@ -421,6 +421,11 @@ func (p *catalogPlan) heldAuthorization(id, field string) (*mercato.ResaleAuthor
 // it names, the offer ends no later than it, in its currency, at a price of at least the
 // wholesale price. It then fixes the resale's price, the buyer's price of the whole contract.
 func (p *catalogPlan) releasableResale(o *mercato.Offer) error {
+	// Two releases with one authorization count its offers one after the other, whatever the
+	// isolation: the second waits here until the first has committed.
+	if _, err := p.tx.LockResaleAuthorization(o.Resale.AuthorizationID); err != nil && mercato.ErrorCodeOf(err) != mercato.ENotFound {
+		return err
+	}
 	r, err := p.heldAuthorization(o.Resale.AuthorizationID, "ResaleAuthorizationId")
 	if err != nil {
 		return err

@@ -189,6 +189,16 @@ func (o modelOffer) by() string {
 // wholesale price is 777.77: an awkward ratio, so that every split rounds.
 const modelPartner = "222233334444"
 
+// modelLinked is a linked account of buyer's organisation: what it buys is invoiced to buyer
+// (its payer), taxed where it is (DE), and its agreements name it.
+const modelLinked = "565656565656"
+
+// modelBuyers are the accounts that accept offers.
+var modelBuyers = []string{buyer, buyer2, modelLinked}
+
+// modelPayer is the account billed for what each buyer buys.
+var modelPayer = map[string]string{buyer: buyer, buyer2: buyer2, modelLinked: buyer}
+
 var modelWholesale, modelResalePrice = amt("777.77"), amt("1000.00")
 
 var modelOffers = []modelOffer{
@@ -201,7 +211,7 @@ var modelOffers = []modelOffer{
 		contract: true, schedule: []time.Time{day(2026, 3, 1), day(2026, 6, 1), day(2026, 9, 1), day(2026, 12, 1)}},
 	{id: "offer-ctr", product: "prod-ctr", kind: mercato.ProductContainer, upfront: amt("300.00"), contract: true, annual: true},
 	{id: "offer-data", product: "prod-data", kind: mercato.ProductData, upfront: amt("49.99"), contract: true, annual: true},
-	{id: "offer-cppo", product: "prod-resold", kind: mercato.ProductSaaS, private: true, buyers: []string{buyer, buyer2},
+	{id: "offer-cppo", product: "prod-resold", kind: mercato.ProductSaaS, private: true, buyers: []string{buyer, buyer2, modelLinked},
 		expires: day(2027, 1, 1), upfront: amt("1000.00"), contract: true, annual: true, partner: modelPartner},
 }
 
@@ -270,6 +280,7 @@ func modelScenario() mercato.Scenario {
 			{ID: buyer, Name: "Buyer Corp", Roles: []mercato.Role{mercato.RoleBuyer}, TaxJurisdiction: "US-WA"},
 			{ID: buyer2, Name: "Other Buyer", Roles: []mercato.Role{mercato.RoleBuyer}, TaxJurisdiction: "DE"},
 			{ID: modelPartner, Name: "Channel Co", Roles: []mercato.Role{mercato.RoleSeller}},
+			{ID: modelLinked, Name: "Buyer Corp Data", Roles: []mercato.Role{mercato.RoleBuyer}, TaxJurisdiction: "DE", Payer: buyer},
 		},
 		Products: []mercato.Product{listing(product, mercato.ProductSaaS, "api_calls"), listing("prod-resold", mercato.ProductSaaS),
 			listing("prod-ps", mercato.ProductProfessionalServices), listing("prod-ami", mercato.ProductAMI, "hours"),
@@ -302,7 +313,7 @@ func modelScenario() mercato.Scenario {
 					}}}}},
 			{ID: "offer-ctr", ProductID: "prod-ctr", Visibility: "public", Terms: mercato.Terms{{Validity: year}, upfront("300.00")}},
 			{ID: "offer-data", ProductID: "prod-data", Visibility: "public", Terms: mercato.Terms{{Validity: year}, upfront("49.99")}},
-			{ID: "offer-cppo", ProductID: "prod-resold", SellerID: modelPartner, Visibility: "private", Buyers: []string{buyer, buyer2},
+			{ID: "offer-cppo", ProductID: "prod-resold", SellerID: modelPartner, Visibility: "private", Buyers: []string{buyer, buyer2, modelLinked},
 				ExpiresAt: day(2027, 1, 1), Resale: &mercato.Resale{Wholesale: modelWholesale, Price: modelResalePrice},
 				Terms: mercato.Terms{{Validity: year}, upfront("1000.00")}},
 		},
@@ -359,7 +370,7 @@ func (m *model) step() {
 // offer replaces the old one, unless it is the same offer).
 func (m *model) accept() {
 	o := rapid.SampledFrom(modelOffers).Draw(m.t, "offer")
-	b := rapid.SampledFrom([]string{buyer, buyer2}).Draw(m.t, "buyer")
+	b := rapid.SampledFrom(modelBuyers).Draw(m.t, "buyer")
 	now := m.svc.Now()
 	prev := m.activeFor(b, o.product)
 	want, replaces := true, (*modelAgreement)(nil)
@@ -382,6 +393,8 @@ func (m *model) accept() {
 		m.t.Fatalf("%s accepted %s (%s); the model refuses it (active: %v)", b, o.id, a.ID, prev)
 	case err != nil:
 		return
+	case a.AcceptorID != b:
+		m.t.Fatalf("%s accepted %s, but agreement %s names %s", b, o.id, a.ID, a.AcceptorID)
 	}
 	if replaces != nil {
 		replaces.ended, replaces.replacedBy = true, o
@@ -614,9 +627,9 @@ func (m *model) fileRefund() {
 	byBuyer := a != nil && a.offer.private && rapid.Bool().Draw(m.t, "filed by the buyer")
 	filer := m.sellerOf(inv.AgreementID)
 	if byBuyer {
-		filer = inv.BuyerID
+		filer = m.buyerOf(&inv)
 	}
-	in := service.RefundRequestInput{BuyerID: inv.BuyerID, SellerID: m.sellerOf(inv.AgreementID), AgreementID: inv.AgreementID,
+	in := service.RefundRequestInput{BuyerID: m.buyerOf(&inv), SellerID: m.sellerOf(inv.AgreementID), AgreementID: inv.AgreementID,
 		Kind: mercato.RefundKindRefund, InvoiceIDs: []string{inv.ID}, Amount: amount, CancellationDate: m.svc.Now().AddDate(0, 1, 0)}
 	c, err := m.svc.FileRefundRequest(m.ctx, filer, in)
 	switch {
@@ -882,7 +895,8 @@ func (m *model) verify() {
 		if got, want := memos[inv.ID]+pending[inv.ID], m.reserved[inv.ID]; got != want {
 			m.t.Fatalf("invoice %s: credit memos %s and pending %s, the model accepted %s", inv.ID, memos[inv.ID], pending[inv.ID], want)
 		}
-		if tax := inv.PreTax.MulRate(taxRate[inv.BuyerID], inv.Currency); inv.Tax != tax {
+		m.verifyPayer(&inv, all)
+		if tax := inv.PreTax.MulRate(taxRate[m.buyerOf(&inv)], inv.Currency); inv.Tax != tax {
 			m.t.Fatalf("invoice %s: tax %s on %s, want %s", inv.ID, inv.Tax, inv.PreTax, tax)
 		}
 	}
@@ -890,8 +904,31 @@ func (m *model) verify() {
 	m.verifyPayments(all)
 }
 
-// taxRate is each buyer's tax rate: Washington's sales tax, Germany's VAT.
-var taxRate = map[string]mercato.Rate{buyer: mercato.Percent(650), buyer2: mercato.Percent(1900)}
+// taxRate is each buyer's tax rate: Washington's sales tax, Germany's VAT. A linked account
+// is taxed where it is, not where its payer is.
+var taxRate = map[string]mercato.Rate{buyer: mercato.Percent(650), buyer2: mercato.Percent(1900), modelLinked: mercato.Percent(1900)}
+
+// buyerOf returns the buyer of the invoice's agreement, which for a linked account is not the
+// account billed.
+func (m *model) buyerOf(inv *mercato.Invoice) string {
+	if a := m.agreementOf(inv.AgreementID); a != nil {
+		return a.buyer
+	}
+	return inv.BuyerID
+}
+
+// verifyPayer checks that the invoice is billed to its buyer's payer and its credit memos too.
+func (m *model) verifyPayer(inv *mercato.Invoice, all []mercato.Invoice) {
+	b := m.buyerOf(inv)
+	if want := modelPayer[b]; inv.BuyerID != want {
+		m.t.Fatalf("invoice %s of %s's agreement %s is billed to %s, want its payer %s", inv.ID, b, inv.AgreementID, inv.BuyerID, want)
+	}
+	for _, cm := range all {
+		if cm.OriginalInvoiceID == inv.ID && cm.BuyerID != inv.BuyerID {
+			m.t.Fatalf("credit memo %s of invoice %s credits %s, want %s", cm.ID, inv.ID, cm.BuyerID, inv.BuyerID)
+		}
+	}
+}
 
 // pendingAdjustments sums, per invoice, the accepted adjustments not yet completed.
 func (m *model) pendingAdjustments() map[string]mercato.Amount {

@@ -18,7 +18,7 @@ const notApproved = "product %s is not approved for procurement in your private 
 // marketplace governs may buy only the products it allows. EForbidden (reason INVALID_ACCESS)
 // otherwise, naming the offer when offerID is set.
 func buyerMayBuy(tx mercato.Tx, buyerID, productID, offerID string) error {
-	m, err := tx.PrivateMarketplaceOf(buyerID)
+	m, err := governing(tx, buyerID)
 	switch {
 	case mercato.ErrorCodeOf(err) == mercato.ENotFound:
 		return nil
@@ -28,6 +28,16 @@ func buyerMayBuy(tx mercato.Tx, buyerID, productID, offerID string) error {
 		return nil
 	}
 	return forbidden(offerID, notApproved, productID, m.ID)
+}
+
+// governing returns the private marketplace that governs the buyer: the one whose audience it
+// is in, if that one is enabled. ENotFound if none does.
+func governing(tx mercato.Tx, buyerID string) (mercato.PrivateMarketplace, error) {
+	m, err := tx.PrivateMarketplaceOf(buyerID)
+	if err == nil && !m.Governs(buyerID) {
+		return m, mercato.NotFound("Experience", "governing "+buyerID)
+	}
+	return m, err
 }
 
 // ProductRequestInput is a governed buyer's request for a product, with a note to the
@@ -54,7 +64,8 @@ func (in *ProductRequestInput) Validate() error {
 
 // RequestProduct records the caller's request that its private marketplace allow a product and
 // tells the buyer and the administrator (Product Request Created). Errors: EInvalid (bad input),
-// ENotFound (unknown product), EForbidden (no private marketplace governs the caller), EConflict
+// ENotFound (unknown product), EForbidden (no enabled private marketplace governs the caller, or
+// it takes no requests), EConflict
 // (the product is allowed already, or the caller's request for it is pending).
 func (s *Service) RequestProduct(ctx context.Context, caller string, in ProductRequestInput) (mercato.ProductProcurementRequest, error) {
 	if err := in.Validate(); err != nil {
@@ -72,12 +83,15 @@ func (s *Service) RequestProduct(ctx context.Context, caller string, in ProductR
 func (s *Service) requestProduct(tx mercato.Tx, caller string, in ProductRequestInput, now time.Time) (mercato.ProductProcurementRequest, error) {
 	r := mercato.ProductProcurementRequest{ID: newID("prodprocreq-"), BuyerID: caller, ProductID: in.ProductID,
 		Note: in.Note, Status: mercato.ProductRequestPending, CreatedAt: now}
-	m, err := tx.PrivateMarketplaceOf(caller)
+	m, err := governing(tx, caller)
 	if mercato.ErrorCodeOf(err) == mercato.ENotFound {
 		return r, mercato.Errorf(mercato.EForbidden, "account %s is not governed by a private marketplace: it may buy any product", caller)
 	}
 	if err != nil {
 		return r, err
+	}
+	if m.RequestsDenied {
+		return r, mercato.Errorf(mercato.EForbidden, "private marketplace %s does not take product requests; ask its administrator", m.ID)
 	}
 	r.MarketplaceID = m.ID
 	if _, err := tx.GetProduct(in.ProductID); err != nil {
@@ -277,7 +291,7 @@ func (s *Service) PrivateMarketplaces(ctx context.Context, caller string) (Priva
 			}
 			v.Requests = append(v.Requests, rs...)
 		}
-		m, err := tx.PrivateMarketplaceOf(caller)
+		m, err := governing(tx, caller)
 		if mercato.ErrorCodeOf(err) == mercato.ENotFound {
 			return nil
 		}

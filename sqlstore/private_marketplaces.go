@@ -11,7 +11,7 @@ const (
 )
 
 var (
-	marketplaceCols    = []string{"id", "admin_id", "name", "products"}
+	marketplaceCols    = []string{"id", "admin_id", "name", "products", "disabled", "requests_denied"}
 	productRequestCols = []string{"id", "marketplace_id", "buyer_id", "product_id", "note", "status",
 		"reason", "created_at", "decided_at"}
 )
@@ -36,7 +36,7 @@ func (t *tx) PutPrivateMarketplace(m mercato.PrivateMarketplace) error {
 	if products == nil {
 		products = []string{}
 	}
-	if _, err := t.exec(upsertMarketplace, m.ID, m.AdminID, m.Name, jsonArg{products}); err != nil {
+	if _, err := t.exec(upsertMarketplace, m.ID, m.AdminID, m.Name, jsonArg{products}, m.Disabled, m.RequestsDenied); err != nil {
 		return t.fail(err, "put", marketplaceType, m.ID)
 	}
 	if _, err := t.exec(deleteGoverned, m.ID); err != nil {
@@ -92,7 +92,7 @@ func (t *tx) ListPrivateMarketplaces(adminID string) ([]mercato.PrivateMarketpla
 
 func scanMarketplace(s scanner) (mercato.PrivateMarketplace, error) {
 	var m mercato.PrivateMarketplace
-	err := s.Scan(&m.ID, &m.AdminID, &m.Name, jsonCol{&m.Products})
+	err := s.Scan(&m.ID, &m.AdminID, &m.Name, jsonCol{&m.Products}, &m.Disabled, &m.RequestsDenied)
 	return m, err
 }
 

@@ -27,6 +27,17 @@ func (t *tx) GetResaleAuthorization(id string) (mercato.ResaleAuthorization, err
 	return r, t.fail(err, "get", resaleAuthorizationType, id)
 }
 
+// LockResaleAuthorization takes the lock of the resale authorization (the dialect's LockKeys;
+// without it transactions do not overlap anyway), then returns it.
+func (t *tx) LockResaleAuthorization(id string) (mercato.ResaleAuthorization, error) {
+	if t.d.LockKeys != "" {
+		if _, err := t.exec(t.d.LockKeys, []int64{lockKey("resale-authorization", id)}); err != nil {
+			return mercato.ResaleAuthorization{}, wrap(err, "lock resale authorization %s", id)
+		}
+	}
+	return t.GetResaleAuthorization(id)
+}
+
 // ListResaleAuthorizations returns those the account grants or holds, ordered by ID.
 func (t *tx) ListResaleAuthorizations(accountID string) ([]mercato.ResaleAuthorization, error) {
 	rs, err := list(t, scanResaleAuthorization,

@@ -25,8 +25,9 @@ func testPrivateMarketplaces(t *testing.T, s mercato.Store) {
 	// An account is governed by one private marketplace; a rejected put leaves the tx usable.
 	other.Accounts = []string{buyer}
 	updateCode(t, s, "governing another's account", mercato.EConflict, func(tx mercato.Tx) error { return tx.PutPrivateMarketplace(other) })
-	// Putting again replaces the audience and the allow-list.
+	// Putting again replaces the audience, the allow-list and the settings.
 	m.Accounts, m.Products = []string{buyer2}, []string{"prod-1", "prod-2"}
+	m.Disabled, m.RequestsDenied = true, true
 	update(t, s, func(tx mercato.Tx) error { return tx.PutPrivateMarketplace(m) })
 	same(t, "replaced", m, read(t, s, func(tx mercato.Tx) (mercato.PrivateMarketplace, error) { return tx.GetPrivateMarketplace("exp-1") }))
 	viewCode(t, s, "an account no longer governed", mercato.ENotFound, func(tx mercato.Tx) error {

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"context"
 	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,4 +40,57 @@ func testResaleAuthorizations(t *testing.T, s mercato.Store) {
 	if got := read(t, s, list(buyer)); len(got) != 0 {
 		t.Errorf("ListResaleAuthorizations of a buyer named only as a target = %+v, want none", got)
 	}
+}
+
+// testLockResaleAuthorization checks that LockResaleAuthorization returns the authorization
+// (ENotFound for an unknown one), and that two UpdateRows transactions that lock one, read it
+// and write it run one after the other: the second reads what the first wrote, and neither
+// write is lost. On SQLite the second begins only once the first has committed.
+func testLockResaleAuthorization(t *testing.T, s mercato.Store) {
+	r := mercato.ResaleAuthorization{ID: "resaleauthz-1", ManufacturerID: seller, ResellerID: seller2, ProductID: "prod-1",
+		State: mercato.ResaleAuthorizationActive, MaxOffers: 1, Currency: "USD", CreatedAt: t0, UpdatedAt: t0}
+	update(t, s, func(tx mercato.Tx) error { return tx.PutResaleAuthorization(r) })
+	same(t, "LockResaleAuthorization", r, read(t, s, func(tx mercato.Tx) (mercato.ResaleAuthorization, error) {
+		return tx.LockResaleAuthorization(r.ID)
+	}))
+	updateCode(t, s, "LockResaleAuthorization of an unknown ID", mercato.ENotFound, func(tx mercato.Tx) error {
+		_, err := tx.LockResaleAuthorization("resaleauthz-none")
+		return err
+	})
+
+	const holdFor = 200 * time.Millisecond
+	locked := make(chan struct{})
+	var seen [2]int
+	raise := func(tx mercato.Tx, i int, hold func()) error {
+		got, err := tx.LockResaleAuthorization(r.ID)
+		if err != nil {
+			return err
+		}
+		seen[i] = got.MaxOffers
+		hold()
+		got.MaxOffers++
+		return tx.PutResaleAuthorization(got)
+	}
+	var errs [2]error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		errs[0] = s.UpdateRows(context.Background(), func(tx mercato.Tx) error {
+			return raise(tx, 0, func() { close(locked); time.Sleep(holdFor) })
+		})
+	})
+	wg.Go(func() {
+		<-locked
+		errs[1] = s.UpdateRows(context.Background(), func(tx mercato.Tx) error { return raise(tx, 1, func() {}) })
+	})
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("transaction %d failed: %v", i+1, err)
+		}
+	}
+	same(t, "MaxOffers read under the lock (first, second)", [2]int{1, 2}, seen)
+	same(t, "MaxOffers after both", 3, read(t, s, func(tx mercato.Tx) (int, error) {
+		got, err := tx.GetResaleAuthorization(r.ID)
+		return got.MaxOffers, err
+	}))
 }

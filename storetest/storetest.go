@@ -74,6 +74,7 @@ func Run(t *testing.T, open func(t *testing.T) mercato.Store) {
 		{"ViewIsReadOnly", testViewIsReadOnly},
 		{"PrivateMarketplaces", testPrivateMarketplaces},
 		{"ResaleAuthorizations", testResaleAuthorizations},
+		{"LockResaleAuthorization", testLockResaleAuthorization},
 	}
 	tests = append(tests, revenueTests...)
 	tests = append(tests, catalogTests...)
