@@ -12,7 +12,8 @@ import (
 const resoldAgmt = "agmt-resold"
 
 // resell adds Other Seller's resale of Acme Backup to Beispiel GmbH: 1,200.00 for 12 months,
-// of which Acme's wholesale price is 1,000.00, accepted on 10 January and invoiced then.
+// of which Acme's wholesale price is 1,000.00, accepted on 16 January (the console's now) and
+// invoiced then.
 func (e *env) resell() {
 	e.t.Helper()
 	err := e.svc.ApplyScenario(e.ctx, mercato.Scenario{
@@ -22,7 +23,7 @@ func (e *env) resell() {
 			Terms: mercato.Terms{{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: "USD", Price: mercato.MustAmount("1200.00"),
 				Duration: &mercato.Period{Months: 12}}}}}},
 		Agreements: []mercato.ScenarioAgreement{{ID: resoldAgmt, OfferID: "offer-resold", BuyerID: beispiel,
-			AcceptedAt: time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)}},
+			AcceptedAt: time.Date(2026, 1, 16, 0, 0, 0, 0, time.UTC)}},
 	})
 	if err != nil {
 		e.t.Fatal(err)

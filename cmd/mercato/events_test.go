@@ -216,14 +216,16 @@ func killedDelivery(t *testing.T, bin, db string) {
 	if err := os.WriteFile(file, []byte(deliveryScenario(rcv.srv.URL, buyers, time.Now().UTC().Add(-time.Hour))), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	p := startProcess(t, bin, db, file, "--lease", "1s")
+	// A production server: its receiver on loopback must be allowed.
+	hooks := []string{"--lease", "1s", "--webhook-allow-network", "127.0.0.0/8"}
+	p := startProcess(t, bin, db, file, hooks...)
 	if !rcv.await(10*time.Second, func(r *hookReceiver) bool { return r.arrived > 0 }) {
 		t.Fatalf("no delivery started:\n%s", p.output)
 	}
 	p.kill(t)
 	rcv.release()
 
-	p = startProcess(t, bin, db, "", "--lease", "1s")
+	p = startProcess(t, bin, db, "", hooks...)
 	restarted := time.Now()
 	if !rcv.await(20*time.Second, func(r *hookReceiver) bool { return len(slices.Compact(slices.Sorted(slices.Values(r.ids)))) == buyers }) {
 		t.Fatalf("after the restart, got %d events, want %d:\n%s", len(rcv.ids), buyers, p.output)
