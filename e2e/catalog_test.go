@@ -140,6 +140,23 @@ func discovery(t *testing.T, srv *server, a account, op string, in any) (int, ma
 	return resp.StatusCode, out
 }
 
+// offerTerms returns the terms of the offer, as the buyer reads them through Discovery's
+// GetOfferTerms, as the terms an agreement request asks for.
+func offerTerms(t *testing.T, srv *server, buyer account, offerID string) []matypes.RequestedTerm {
+	t.Helper()
+	status, terms := discovery(t, srv, buyer, "getOfferTerms", map[string]string{"offerId": offerID})
+	if status != http.StatusOK {
+		t.Fatalf("GetOfferTerms of %s: %d %v", offerID, status, terms)
+	}
+	var requested []matypes.RequestedTerm
+	for _, term := range terms["offerTerms"].([]any) {
+		for _, v := range term.(map[string]any) {
+			requested = append(requested, matypes.RequestedTerm{Id: aws.String(v.(map[string]any)["id"].(string))})
+		}
+	}
+	return requested
+}
+
 // TestCatalogPrivateOfferLifecycle is the acceptance path: a seller makes a private
 // offer with a flexible payment schedule in one change set; the targeted buyer finds its
 // agreement proposal ID through Discovery and accepts it through the Agreement API; another
@@ -163,15 +180,9 @@ func TestCatalogPrivateOfferLifecycle(t *testing.T) {
 	if status != http.StatusOK || got["agreementProposalId"] != proposalID(offerID) || got["offerName"] != "Storage, 2026 contract" {
 		t.Fatalf("buyer one's GetOffer: %d %v", status, got)
 	}
-	_, terms := discovery(t, srv, buyer1, "getOfferTerms", map[string]string{"offerId": offerID})
-	var requested []matypes.RequestedTerm
-	for _, term := range terms["offerTerms"].([]any) {
-		for _, v := range term.(map[string]any) {
-			requested = append(requested, matypes.RequestedTerm{Id: aws.String(v.(map[string]any)["id"].(string))})
-		}
-	}
+	requested := offerTerms(t, srv, buyer1, offerID)
 	if len(requested) != 5 {
-		t.Fatalf("GetOfferTerms returned %d terms, want 5: %v", len(requested), terms)
+		t.Fatalf("GetOfferTerms returned %d terms, want 5: %v", len(requested), requested)
 	}
 	agr := newEnv(t, srv, protocols[0])
 	quote, err := agr.buyer1.CreateAgreementRequest(ctx(), &ma.CreateAgreementRequestInput{Intent: matypes.IntentNew,

@@ -31,13 +31,7 @@ func TestCountryTargeting(t *testing.T) {
 	if status != http.StatusOK || got["agreementProposalId"] != proposalID(offerID) {
 		t.Fatalf("the US buyer's GetOffer: %d %v", status, got)
 	}
-	_, terms := discovery(t, srv, buyer1, "getOfferTerms", map[string]string{"offerId": offerID})
-	var requested []matypes.RequestedTerm
-	for _, term := range terms["offerTerms"].([]any) {
-		for _, v := range term.(map[string]any) {
-			requested = append(requested, matypes.RequestedTerm{Id: aws.String(v.(map[string]any)["id"].(string))})
-		}
-	}
+	requested := offerTerms(t, srv, buyer1, offerID)
 	agr := newEnv(t, srv, protocols[0])
 	_, err := agr.buyer2.CreateAgreementRequest(ctx(), &ma.CreateAgreementRequestInput{Intent: matypes.IntentNew,
 		AgreementProposalIdentifier: aws.String(proposalID(offerID)), RequestedTerms: requested})

@@ -127,13 +127,7 @@ func acceptThroughDiscovery(t *testing.T, srv *server, offerID string) string {
 	if status != http.StatusOK || got["agreementProposalId"] != proposalID(offerID) {
 		t.Fatalf("buyer one's GetOffer: %d %v", status, got)
 	}
-	_, terms := discovery(t, srv, buyer1, "getOfferTerms", map[string]string{"offerId": offerID})
-	var requested []matypes.RequestedTerm
-	for _, term := range terms["offerTerms"].([]any) {
-		for _, v := range term.(map[string]any) {
-			requested = append(requested, matypes.RequestedTerm{Id: aws.String(v.(map[string]any)["id"].(string))})
-		}
-	}
+	requested := offerTerms(t, srv, buyer1, offerID)
 	buyer := newEnv(t, srv, protocols[0]).buyer1
 	quote, err := buyer.CreateAgreementRequest(ctx(), &ma.CreateAgreementRequestInput{Intent: matypes.IntentNew,
 		AgreementProposalIdentifier: aws.String(proposalID(offerID)), RequestedTerms: requested})
