@@ -60,36 +60,42 @@ func newKey(t *testing.T, srv *server, a account, policy string) account {
 	return account{ID: a.ID, KeyID: k.AccessKeyID, Secret: k.SecretAccessKey}
 }
 
-// TestReadOnlyKeyRefusedOnWrite: a key holding AWS's managed offer-management policy reads the
-// seller's agreements (as their proposer) and is refused a billing adjustment with
-// AccessDeniedException worded as AWS words it, in both protocols of the Agreement client; a
+// TestReadOnlyKeyRefusedOnWrite: a read-only key (the policy of the issue's example: search and
+// describe agreements) reads the seller's agreements and is refused a billing adjustment with
+// AccessDeniedException worded as AWS words it, in both protocols of the Agreement client, as
+// is a key holding AWS's managed offer-management policy, which reads agreements as their
+// proposer only; a
 // key with an inline policy that denies one action is refused that action with the
 // explicit-deny wording.
 func TestReadOnlyKeyRefusedOnWrite(t *testing.T) {
 	forEachProtocol(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		ro := newKey(t, e.srv, seller, "AWSMarketplaceSellerOfferManagement")
-		c := e.client(ro)
-		if _, err := c.DescribeAgreement(ctx, &ma.DescribeAgreementInput{AgreementId: aws.String(agmtContract)}); err != nil {
-			t.Fatalf("read-only key reading: %v", err)
-		}
-		_, err := batch(t, c, entry("inv-any", "1.00", "e2e-read-only"))
-		ad := wantError[*types.AccessDeniedException](t, err)
-		want := "User: arn:aws:iam::" + seller.ID + ":user/" + ro.KeyID +
-			" is not authorized to perform: aws-marketplace:BatchCreateBillingAdjustmentRequest on resource: *" +
-			" because no identity-based policy allows the aws-marketplace:BatchCreateBillingAdjustmentRequest action"
-		if got := aws.ToString(ad.Message); got != want {
-			t.Errorf("message\n got %q\nwant %q", got, want)
-		}
-		if _, status := apiError(t, err); status != 403 {
-			t.Errorf("HTTP %d, want 403", status)
+		readOnly := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
+			`"Action":["aws-marketplace:SearchAgreements","aws-marketplace:DescribeAgreement"],"Resource":"*"}]}`
+		for _, policy := range []string{readOnly, "AWSMarketplaceSellerOfferManagement"} {
+			ro := newKey(t, e.srv, seller, policy)
+			c := e.client(ro)
+			if _, err := c.DescribeAgreement(ctx, &ma.DescribeAgreementInput{AgreementId: aws.String(agmtContract)}); err != nil {
+				t.Fatalf("%.40s key reading: %v", policy, err)
+			}
+			_, err := batch(t, c, entry("inv-any", "1.00", "e2e-read-only"))
+			ad := wantError[*types.AccessDeniedException](t, err)
+			want := "User: arn:aws:iam::" + seller.ID + ":user/" + ro.KeyID +
+				" is not authorized to perform: aws-marketplace:BatchCreateBillingAdjustmentRequest on resource: *" +
+				" because no identity-based policy allows the aws-marketplace:BatchCreateBillingAdjustmentRequest action"
+			if got := aws.ToString(ad.Message); got != want {
+				t.Errorf("%.40s key: message\n got %q\nwant %q", policy, got, want)
+			}
+			if _, status := apiError(t, err); status != 403 {
+				t.Errorf("%.40s key: HTTP %d, want 403", policy, status)
+			}
 		}
 
 		deny := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"aws-marketplace:*","Resource":"*"},` +
 			`{"Effect":"Deny","Action":"aws-marketplace:Describe*","Resource":"*"}]}`
 		d := e.client(newKey(t, e.srv, seller, deny))
-		_, err = d.DescribeAgreement(ctx, &ma.DescribeAgreementInput{AgreementId: aws.String(agmtContract)})
-		ad = wantError[*types.AccessDeniedException](t, err)
+		_, err := d.DescribeAgreement(ctx, &ma.DescribeAgreementInput{AgreementId: aws.String(agmtContract)})
+		ad := wantError[*types.AccessDeniedException](t, err)
 		if !strings.HasSuffix(aws.ToString(ad.Message), "with an explicit deny in an identity-based policy") {
 			t.Errorf("explicit deny worded %q", aws.ToString(ad.Message))
 		}
