@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"regexp"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -230,16 +231,28 @@ func checkBool(p string) error {
 func numeric(cmp func(int) bool, negated bool) *operator {
 	return &operator{negated: negated,
 		check: func(p string) error {
-			if _, ok := new(big.Rat).SetString(p); !ok {
+			if _, ok := parseNumber(p); !ok {
 				return fmt.Errorf("is not a number")
 			}
 			return nil
 		},
 		match: func(v, p string) bool {
-			a, ok := new(big.Rat).SetString(v)
-			b, _ := new(big.Rat).SetString(p)
+			a, ok := parseNumber(v)
+			b, _ := parseNumber(p)
 			return ok && cmp(a.Cmp(b))
 		}}
+}
+
+// decimalNumber is how IAM writes a number: an optional sign, digits, an optional fraction.
+// big.Rat would also take fractions (1/3), exponents and hexadecimal, which IAM refuses.
+var decimalNumber = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`)
+
+// parseNumber reads a decimal number exactly.
+func parseNumber(s string) (*big.Rat, bool) {
+	if !decimalNumber.MatchString(s) {
+		return nil, false
+	}
+	return new(big.Rat).SetString(s)
 }
 
 // date is a Date... operator; cmp holds for the sign of request - policy.

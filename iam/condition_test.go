@@ -62,6 +62,9 @@ func TestConditionOperators(t *testing.T) {
 		{"NumericGreaterThan 0.1+0.2 > 0.3 exactly? no", `{"NumericGreaterThan":{"n":"0.3"}}`, one("n", "0.30000000000000000001"), true},
 		{"NumericGreaterThanEquals", `{"NumericGreaterThanEquals":{"n":"5"}}`, one("n", "4"), false},
 		{"Numeric on a value that is no number", `{"NumericLessThan":{"n":"5"}}`, one("n", "four"), false},
+		{"Numeric on a fraction, which IAM does not write", `{"NumericLessThan":{"n":"5"}}`, one("n", "1/3"), false},
+		{"Numeric on an exponent", `{"NumericGreaterThan":{"n":"5"}}`, one("n", "1e9"), false},
+		{"NumericEquals with signs", `{"NumericEquals":{"n":"-0.50"}}`, one("n", "-.5"), true},
 		// Dates: ISO 8601 or epoch seconds on either side.
 		{"DateLessThan before", `{"DateLessThan":{"aws:CurrentTime":"2026-07-01T00:00:00Z"}}`, one("aws:CurrentTime", "2026-06-30T23:59:59Z"), true},
 		{"DateLessThan at", `{"DateLessThan":{"aws:CurrentTime":"2026-07-01T00:00:00Z"}}`, one("aws:CurrentTime", "2026-07-01T00:00:00Z"), false},

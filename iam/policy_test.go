@@ -72,6 +72,7 @@ func TestParseErrorsNameTheField(t *testing.T) {
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:b","Resource":"*"},{"Effect":"Allow","Action":"a:b","Resource":"*","Condition":{"StringEqualz":{"k":"v"}}}]}`, "Statement[1].Condition.StringEqualz"},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:b","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"tomorrow"}}}]}`, "Statement[0].Condition.DateLessThan.aws:CurrentTime"},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:b","Resource":"*","Condition":{"NumericLessThan":{"k":"ten"}}}]}`, "Statement[0].Condition.NumericLessThan.k"},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:b","Resource":"*","Condition":{"NumericLessThan":{"k":"1/3"}}}]}`, "Statement[0].Condition.NumericLessThan.k"},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:b","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"yes"}}}]}`, "Statement[0].Condition.Bool.aws:SecureTransport"},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:b","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/33"}}}]}`, "Statement[0].Condition.IpAddress.aws:SourceIp"},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:b","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"user/x"}}}]}`, "Statement[0].Condition.ArnLike.aws:PrincipalArn"},
