@@ -75,7 +75,7 @@ func BenchmarkMetricsCost(b *testing.B) {
 // /proc; -1 where there is none. Unlike the rate of requests, the CPU time a request costs the
 // server hardly depends on what else the machine runs.
 func processCPU(srv *server) time.Duration {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", srv.cmd.Process.Pid))
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", srv.Cmd.Process.Pid))
 	if err != nil {
 		return -1
 	}

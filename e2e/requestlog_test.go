@@ -33,7 +33,7 @@ func TestRequestIDsInAnswersAndLog(t *testing.T) {
 		// A request is logged once its answer is written: the last line may follow the answer.
 		var lines map[string]requestLine
 		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-			lines = logLines(t, e.srv.output.String())
+			lines = logLines(t, e.srv.Output.String())
 			if len(lines) >= len(exchanges) || time.Now().After(deadline) {
 				break
 			}

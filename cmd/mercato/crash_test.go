@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/marketplacemetering/types"
 
 	"mercato"
+	"mercato/internal/proc"
 	"mercato/storetest"
 )
 
@@ -117,106 +115,37 @@ func fileExists(p string) bool {
 }
 
 // process is a mercato serve process.
-type process struct {
-	url    string
-	cmd    *exec.Cmd
-	output *lockedBuffer
-	done   chan error
-}
-
-// lockedBuffer is a bytes.Buffer safe for the writes of the process's output copier and the
-// reads of the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type process struct{ *proc.Server }
 
 // startProcess runs bin serve in production mode on db, applying the scenario file if any, with
-// the extra flags, and waits until it is healthy.
+// the extra flags, and waits until it is healthy; it is killed when the test ends if still up.
 func startProcess(t *testing.T, bin, db, scenario string, extra ...string) *process {
 	t.Helper()
-	for attempt := 0; ; attempt++ { // a free port may be taken before the server binds it
-		addr := freeAddr(t)
-		args := []string{"serve", "--db", db, "--addr", addr}
-		if scenario != "" {
-			args = append(args, "--scenario", scenario)
-		}
-		args = append(args, extra...)
-		p := &process{url: "http://" + addr, cmd: exec.Command(bin, args...), output: &lockedBuffer{}, done: make(chan error, 1)}
-		p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
-		p.cmd.Env = append(os.Environ(), "MERCATO_ADDR=", "MERCATO_DB=")
-		if err := p.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		go func() { p.done <- p.cmd.Wait() }()
-		t.Cleanup(func() {
-			if p.cmd.ProcessState == nil {
-				_ = p.cmd.Process.Kill()
-				<-p.done
-			}
-		})
-		err := p.awaitHealthy()
-		if err == nil {
-			return p
-		}
-		if attempt == 2 || !strings.Contains(err.Error(), "address already in use") {
-			t.Fatalf("start mercato: %v", err)
-		}
+	args := []string{"serve", "--db", db}
+	if scenario != "" {
+		args = append(args, "--scenario", scenario)
 	}
-}
-
-func (p *process) awaitHealthy() error {
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		select {
-		case err := <-p.done:
-			p.done <- err
-			return fmt.Errorf("mercato exited (%v):\n%s", err, p.output)
-		default:
-		}
-		if resp, err := http.Get(p.url + "/_mercato/health"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
+	p, err := proc.Start(bin, append(args, extra...)...)
+	if err != nil {
+		t.Fatalf("start mercato: %v", err)
 	}
-	return fmt.Errorf("mercato not healthy after 30s:\n%s", p.output)
+	t.Cleanup(func() { _ = p.Kill() })
+	return &process{p}
 }
 
 // kill ends the process with SIGKILL, as a crash or the OOM killer would.
 func (p *process) kill(t *testing.T) {
 	t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := p.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	<-p.done
 }
 
 // stop asks the process to finish (SIGTERM) and fails the test unless it does within 15 s.
 func (p *process) stop(t *testing.T) {
 	t.Helper()
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-p.done:
-		if err != nil {
-			t.Errorf("mercato stopped with %v:\n%s", err, p.output)
-		}
-	case <-time.After(15 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-		t.Errorf("mercato did not stop within 15 s:\n%s", p.output)
+	if err := p.Stop(15 * time.Second); err != nil {
+		t.Errorf("mercato stopped with %v:\n%s", err, p.Output)
 	}
 }
 
@@ -280,7 +209,7 @@ func crashUnderLoad(t *testing.T, bin, db string, kills int) {
 	}
 	p := startProcess(t, bin, db, scenarioFile)
 	ctx := context.Background()
-	items, err := agreementClient(p.url, "AKIASELLER0000000001", "seller-secret-key").ListAgreementInvoiceLineItems(ctx,
+	items, err := agreementClient(p.URL, "AKIASELLER0000000001", "seller-secret-key").ListAgreementInvoiceLineItems(ctx,
 		&marketplaceagreement.ListAgreementInvoiceLineItemsInput{AgreementId: aws.String("agmt-x"), GroupBy: agreementtypes.LineItemGroupByInvoiceId})
 	if err != nil || len(items.AgreementInvoiceLineItemGroupSummaries) != 1 {
 		t.Fatalf("invoices: %+v, %v", items, err)
@@ -300,14 +229,14 @@ func crashUnderLoad(t *testing.T, bin, db string, kills int) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				adjustUntilStopped(loadCtx, p.url, invoiceID, fmt.Sprintf("k%d-w%d", kill, w), ack)
+				adjustUntilStopped(loadCtx, p.URL, invoiceID, fmt.Sprintf("k%d-w%d", kill, w), ack)
 			}()
 		}
 		for range 2 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				meterUntilStopped(loadCtx, p.url, batches, ack)
+				meterUntilStopped(loadCtx, p.URL, batches, ack)
 			}()
 		}
 		// Kill it once it has acknowledged some work and is in the middle of more.
@@ -325,7 +254,7 @@ func crashUnderLoad(t *testing.T, bin, db string, kills int) {
 	}
 
 	// The jobs the killed server held are the restarted server's once their lease runs out.
-	seller := agreementClient(p.url, "AKIASELLER0000000001", "seller-secret-key")
+	seller := agreementClient(p.URL, "AKIASELLER0000000001", "seller-secret-key")
 	restarted := time.Now()
 	awaitNonePending(t, seller)
 	t.Logf("no adjustment pending %v after the last restart", time.Since(restarted).Round(time.Millisecond))

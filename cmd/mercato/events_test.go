@@ -220,7 +220,7 @@ func killedDelivery(t *testing.T, bin, db string) {
 	hooks := []string{"--lease", "1s", "--webhook-allow-network", "127.0.0.0/8"}
 	p := startProcess(t, bin, db, file, hooks...)
 	if !rcv.await(10*time.Second, func(r *hookReceiver) bool { return r.arrived > 0 }) {
-		t.Fatalf("no delivery started:\n%s", p.output)
+		t.Fatalf("no delivery started:\n%s", p.Output)
 	}
 	p.kill(t)
 	rcv.release()
@@ -228,7 +228,7 @@ func killedDelivery(t *testing.T, bin, db string) {
 	p = startProcess(t, bin, db, "", hooks...)
 	restarted := time.Now()
 	if !rcv.await(20*time.Second, func(r *hookReceiver) bool { return len(slices.Compact(slices.Sorted(slices.Values(r.ids)))) == buyers }) {
-		t.Fatalf("after the restart, got %d events, want %d:\n%s", len(rcv.ids), buyers, p.output)
+		t.Fatalf("after the restart, got %d events, want %d:\n%s", len(rcv.ids), buyers, p.Output)
 	}
 	t.Logf("all %d delivered %v after the restart", buyers, time.Since(restarted))
 	for _, typ := range rcv.types {
