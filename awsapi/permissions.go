@@ -2,10 +2,8 @@ package awsapi
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"reflect"
-	"strconv"
 
 	"mercato"
 	"mercato/iam"
@@ -38,7 +36,7 @@ func (v *Verifier) Authorize(r *http.Request, action, resource string) error {
 	if ex != nil {
 		return ex
 	}
-	ctx := iam.WithRequestKeys(r.Context(), transportKeys(r, a.region))
+	ctx := iam.WithRequestKeys(r.Context(), v.transportKeys(r, a.region))
 	err := v.Permissions.Authorize(ctx, a.accessKey, action, resource)
 	if mercato.ErrorCodeOf(err) == mercato.ENotFound { // revoked since the signature was checked
 		return unrecognizedClient()
@@ -117,21 +115,15 @@ type conditionKeyer interface {
 }
 
 // transportKeys adds to the keys already in r's context the global condition keys its
-// transport tells truthfully: aws:SourceIp (the peer's address), aws:SecureTransport (whether
-// the request came over TLS to this server) and aws:RequestedRegion (the region it was signed
-// for).
-func transportKeys(r *http.Request, region string) iam.Keys {
+// transport tells truthfully (iam.Keys.SetTransport): the client's address and whether it used
+// TLS, believing X-Forwarded-For and X-Forwarded-Proto from the declared proxies only, and the
+// region the request was signed for.
+func (v *Verifier) transportKeys(r *http.Request, region string) iam.Keys {
 	keys := iam.Keys{}
 	for k, v := range iam.RequestKeys(r.Context()) {
 		keys[k] = v
 	}
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		keys.Set("aws:SourceIp", host)
-	}
-	keys.Set("aws:SecureTransport", strconv.FormatBool(r.TLS != nil))
-	if region != "" {
-		keys.Set("aws:RequestedRegion", region)
-	}
+	keys.SetTransport(v.Proxies.ClientAddr(r), v.Proxies.OverTLS(r), region)
 	return keys
 }
 

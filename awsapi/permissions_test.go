@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 
 	"mercato"
 	"mercato/awsapi"
+	"mercato/forwarded"
 	"mercato/iam"
 )
 
@@ -114,5 +116,40 @@ func TestRestPermissionsAskedPerResource(t *testing.T) {
 	}
 	if len(asked) != 2 {
 		t.Errorf("asked %d resources, want 2 (the check stops at the refusal)", len(asked))
+	}
+}
+
+// TestPolicySeesTheClientBehindAProxy: aws:SourceIp and aws:SecureTransport are the client's as
+// a declared proxy forwards them, and the peer's when the peer is no declared proxy, whatever
+// headers it sends.
+func TestPolicySeesTheClientBehindAProxy(t *testing.T) {
+	var ip, secure []string
+	perms := awsapi.PermissionsFunc(func(ctx context.Context, _, _, _ string) error {
+		k := iam.RequestKeys(ctx)
+		ip, _ = k.Value("aws:SourceIp")
+		secure, _ = k.Value("aws:SecureTransport")
+		return nil
+	})
+	req := func(peer string) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/", nil)
+		r.RemoteAddr = peer
+		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+keyOf(seller).ID+
+			"/20260101/us-east-1/aws-marketplace/aws4_request, SignedHeaders=host;x-amz-date, Signature="+strings.Repeat("0", 64))
+		r.Header.Set("X-Forwarded-For", "198.51.100.7")
+		r.Header.Set("X-Forwarded-Proto", "https")
+		return r
+	}
+	v := &awsapi.Verifier{Credentials: awsapi.AccountKeys(seller), Permissions: perms,
+		Proxies: forwarded.Proxies{netip.MustParsePrefix("10.0.0.0/8")}}
+	for _, c := range []struct{ peer, ip, secure string }{
+		{"10.0.0.5:443", "198.51.100.7", "true"},
+		{"203.0.113.9:443", "203.0.113.9", "false"},
+	} {
+		if err := v.Authorize(req(c.peer), "aws-marketplace:DescribeAgreement", "*"); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(ip, ",") != c.ip || strings.Join(secure, ",") != c.secure {
+			t.Errorf("from %s: aws:SourceIp %v, aws:SecureTransport %v; want %s, %s", c.peer, ip, secure, c.ip, c.secure)
+		}
 	}
 }

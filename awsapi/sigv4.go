@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"mercato"
+	"mercato/forwarded"
 )
 
 // Authenticator identifies the caller of a request. body is the complete request body,
@@ -91,6 +92,9 @@ type Verifier struct {
 	Now func() time.Time
 	// MaxSkew defaults to DefaultMaxSkew.
 	MaxSkew time.Duration
+	// Proxies are the declared reverse proxies in front of the server, whose X-Forwarded-For
+	// and X-Forwarded-Proto give policies' aws:SourceIp and aws:SecureTransport.
+	Proxies forwarded.Proxies
 
 	keys signingKeys // derived keys, by access key and scope
 }

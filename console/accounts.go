@@ -57,7 +57,7 @@ func (c *Console) createAccount(w http.ResponseWriter, r *http.Request, u *user)
 	for _, role := range r.PostForm["role"] {
 		in.Roles = append(in.Roles, mercato.Role(role))
 	}
-	if err := c.svc.Authorize(r.Context(), u.session.KeyID, "mercato:CreateAccount", "*"); err != nil {
+	if err := c.authorize(r, u, "mercato:CreateAccount", "*"); err != nil {
 		c.showAccounts(w, r, u, http.StatusForbidden, accountsView{Form: in}, err.Error())
 		return
 	}
@@ -94,7 +94,7 @@ func (c *Console) setPayout(w http.ResponseWriter, r *http.Request, u *user) {
 			d.BankAccounts = append(d.BankAccounts, mercato.BankAccount{Type: t, Currency: mercato.Currency(currencies[i])})
 		}
 	}
-	if err := c.svc.Authorize(r.Context(), u.session.KeyID, "mercato:UpdatePayout", "*"); err != nil {
+	if err := c.authorize(r, u, "mercato:UpdatePayout", "*"); err != nil {
 		c.showPayout(w, r, u, http.StatusForbidden, d, err.Error())
 		return
 	}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"mercato"
+	"mercato/forwarded"
 	"mercato/service"
 )
 
@@ -60,7 +61,7 @@ type Console struct {
 	keys    signer
 	secure  bool
 	ttl     time.Duration
-	proxies []netip.Prefix
+	proxies forwarded.Proxies
 	tries   *throttle        // failed sign-ins per key and per client address
 	wall    func() time.Time // the wall clock sessions and throttling count on
 	pages   map[string]*template.Template

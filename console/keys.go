@@ -99,5 +99,5 @@ func (c *Console) revokeKey(w http.ResponseWriter, r *http.Request, u *user) {
 // allowedKeyAction checks the session key's policy, as the signed API does: a key restricted to
 // AWS Marketplace actions may not mint itself a stronger key through the console either.
 func (c *Console) allowedKeyAction(r *http.Request, u *user, action string) error {
-	return c.svc.Authorize(r.Context(), u.session.KeyID, action, "*")
+	return c.authorize(r, u, action, "*")
 }

@@ -23,7 +23,7 @@ func (c *Console) offersDenied(r *http.Request, u *user) string {
 		if resource == "offer" {
 			resource = "arn:aws:aws-marketplace:us-east-1:" + u.ID + ":AWSMarketplace/Offer/*"
 		}
-		err := c.svc.Authorize(r.Context(), u.session.KeyID, p.action, resource)
+		err := c.authorize(r, u, p.action, resource)
 		if mercato.ErrorCodeOf(err) == mercato.EForbidden {
 			return err.Error()
 		}

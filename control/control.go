@@ -14,6 +14,7 @@ import (
 
 	"mercato"
 	"mercato/awsapi"
+	"mercato/forwarded"
 	"mercato/scenario"
 	"mercato/service"
 )
@@ -30,10 +31,11 @@ type Handler struct {
 	reportKeys *awsapi.Verifier
 }
 
-// New returns the handler; Register adds its routes to a mux.
-func New(svc *service.Service, log *slog.Logger) *Handler {
+// New returns the handler; Register adds its routes to a mux. Proxies are the declared
+// reverse proxies, believed for the client's address and transport that policies see.
+func New(svc *service.Service, log *slog.Logger, proxies forwarded.Proxies) *Handler {
 	return &Handler{svc: svc, log: log, reportKeys: &awsapi.Verifier{Credentials: awsapi.CredentialsFunc(svc.AccessKey),
-		Permissions: awsapi.PermissionsFunc(svc.Authorize)}}
+		Permissions: awsapi.PermissionsFunc(svc.Authorize), Proxies: proxies}}
 }
 
 // Register adds the routes under prefix (e.g. "" or "/base"). Every request that changes state

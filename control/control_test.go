@@ -31,7 +31,7 @@ func sandbox(t *testing.T) (string, mercato.Store) {
 	t.Cleanup(func() { store.Close() })
 	svc := service.New(store, mercato.NewSimClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
 	mux := http.NewServeMux()
-	control.New(svc, slog.New(slog.DiscardHandler)).Register(mux, "")
+	control.New(svc, slog.New(slog.DiscardHandler), nil).Register(mux, "")
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv.URL, store

@@ -2,6 +2,8 @@ package iam
 
 import (
 	"context"
+	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -18,6 +20,19 @@ type Keys map[string][]string
 
 // Set gives key its values, replacing any it had.
 func (k Keys) Set(key string, values ...string) { k[strings.ToLower(key)] = values }
+
+// SetTransport sets the global keys a transport tells truthfully: aws:SourceIp (the client's
+// address, when valid), aws:SecureTransport (whether it used TLS) and aws:RequestedRegion (the
+// region the request was signed for, when it names one).
+func (k Keys) SetTransport(sourceIP netip.Addr, secure bool, region string) {
+	if sourceIP.IsValid() {
+		k.Set("aws:SourceIp", sourceIP.String())
+	}
+	k.Set("aws:SecureTransport", strconv.FormatBool(secure))
+	if region != "" {
+		k.Set("aws:RequestedRegion", region)
+	}
+}
 
 // Value implements Context.
 func (k Keys) Value(key string) ([]string, bool) {

@@ -211,7 +211,7 @@ func storeConcurrency(store mercato.Store) []service.Option {
 func handler(ctx context.Context, svc *service.Service, o serveOptions, proxies []netip.Prefix, log *slog.Logger, m *serverMetrics) (http.Handler, error) {
 	mux := http.NewServeMux()
 	controls := http.NewServeMux()
-	control.New(svc, log).Register(controls, "")
+	control.New(svc, log, proxies).Register(controls, "")
 	key, err := svc.Secret(ctx)
 	if err != nil {
 		return nil, err
@@ -221,7 +221,7 @@ func handler(ctx context.Context, svc *service.Service, o serveOptions, proxies 
 		return nil, err
 	}
 	auth := &awsapi.Verifier{Credentials: awsapi.CredentialsFunc(svc.AccessKey), Sandbox: o.trustAccountKeys,
-		Permissions: awsapi.PermissionsFunc(svc.Authorize)}
+		Permissions: awsapi.PermissionsFunc(svc.Authorize), Proxies: proxies}
 	budget := awsapi.NewBodyBudget(bodyBudget)
 	aws, err := awsapi.NewHandler(awsapi.Config{Auth: auth, Logger: log, Budget: budget, Observe: m.observeRequest()},
 		awsapi.Agreement(awsapi.AgreementOperations(svc, pages)...),
