@@ -73,8 +73,9 @@ clock; with --manual-jobs it waits for the next move of the clock (POST /_mercat
 	f.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs --tls-key")
 	f.StringVar(&o.tlsKey, "tls-key", "", "the PEM private key file of --tls-cert")
 	f.StringSliceVar(&o.trustedProxies, "trusted-proxy", nil,
-		"CIDR or address of a reverse proxy in front of the server (repeatable): the console believes its\n"+
-			"X-Forwarded-Proto (Secure cookies) and X-Forwarded-For (sign-in throttling), from it only")
+		"CIDR or address of a reverse proxy in front of the server (repeatable): its X-Forwarded-Proto and\n"+
+			"X-Forwarded-For are believed, from it only, for Secure cookies, sign-in throttling and key policies'\n"+
+			"aws:SecureTransport and aws:SourceIp")
 	f.StringSliceVar(&o.webhookNetworks, "webhook-allow-network", nil,
 		"CIDR or address of an internal network that event destinations may reach (repeatable); outside\n"+
 			"the sandbox webhooks go to public addresses only (not loopback, private or link-local ones)")
