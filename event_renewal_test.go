@@ -1,0 +1,21 @@
+package mercato
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// The Renewal Terms Finalized events of a channel agreement go to its seller of record and its
+// buyer (not to the product's maker), each with the renewal's finalized price, when it was
+// finalized and the lockout ahead, as written by hand in the golden file.
+func TestRenewalTermsFinalizedShape(t *testing.T) {
+	reached, lockout := false, "2026-11-26T00:00:00Z"
+	summary := RenewalTermsSummary{TCV: "1260.00", Currency: "USD", TermsFinalizedTime: "2026-11-21T00:00:00Z",
+		LockoutReached: &reached, LockoutStartTime: &lockout}
+	got := envelopes(t, AgreementRenewal(EventAgreementRenewalTermsFinalized, testAgreement(), channel, summary, product,
+		"Example Seller", day("2026-11-21T00:00:00Z")))
+	if d := cmp.Diff(readGolden(t, "agreement-renewal-terms-finalized"), got); d != "" {
+		t.Errorf("events differ from testdata/events/agreement-renewal-terms-finalized.json (-want +got):\n%s", d)
+	}
+}
