@@ -91,11 +91,11 @@ func adjustableRenewal(a *mercato.Agreement, pct mercato.Amount, now time.Time) 
 	}
 	if until := r.AdjustableUntil(a.EndTime); !now.Before(until) || r.Adjustment.Finalized() {
 		return nil, invalid("UNSUPPORTED_ACTION", "increase",
-			"the renewal price of agreement %s could be adjusted until %s (%s)", a.ID, mercato.EventTime(until), closedBy(r, a.EndTime))
+			"increase can no longer be chosen: the renewal price of agreement %s could be adjusted until %s (%s)", a.ID, mercato.EventTime(until), closedBy(r, a.EndTime))
 	}
 	if pct < lo || pct > hi {
 		return nil, invalid("INVALID_REQUESTED_TERM_CONFIGURATION", "increase",
-			"must be within the renewal term's range, %s to %s percent; got %s", lo.Format(0), hi.Format(0), pct.Format(0))
+			"increase must be within the renewal term's range, %s to %s percent; got %s", lo.Format(0), hi.Format(0), pct.Format(0))
 	}
 	return r, nil
 }
@@ -192,9 +192,7 @@ func (s *Service) fixRenewal(tx mercato.Tx, a *mercato.Agreement, r *mercato.Ren
 // renewalSummary is the renewal block of agreement a's renewal events at time at: the renewal's
 // contract value at the increase that applies, when its terms were finalized, and the lockout.
 func renewalSummary(a *mercato.Agreement, r *mercato.RenewalTerm, at time.Time) (mercato.RenewalTermsSummary, error) {
-	next := *a
-	next.Terms = billing.RenewedTerms(a.Terms, billing.RenewalIncrease(r))
-	tcv, err := billing.ContractValue(&next)
+	tcv, err := renewalValue(a, r)
 	if err != nil {
 		return mercato.RenewalTermsSummary{}, err
 	}
@@ -210,6 +208,13 @@ func renewalSummary(a *mercato.Agreement, r *mercato.RenewalTerm, at time.Time) 
 		s.LockoutStartTime = &t
 	}
 	return s, nil
+}
+
+// renewalValue returns the contract value of agreement a's renewal at the increase that applies.
+func renewalValue(a *mercato.Agreement, r *mercato.RenewalTerm) (mercato.Amount, error) {
+	next := *a
+	next.Terms = billing.RenewedTerms(a.Terms, billing.RenewalIncrease(r))
+	return billing.ContractValue(&next)
 }
 
 // renewalNotice emits a renewal event of kind k about agreement a at time at.
@@ -246,7 +251,7 @@ func checkLockout(current, requested mercato.Terms, end, now time.Time) error {
 	for _, t := range requested {
 		if t.Renewal != nil && (t.Renewal.Configuration == nil || !t.Renewal.Configuration.EnableAutoRenew) {
 			return invalid("UNSUPPORTED_ACTION", "requestedTerms",
-				"auto-renewal can no longer be turned off: the renewal's lockout began at %s (%s before the end)",
+				"requestedTerms: auto-renewal can no longer be turned off: the renewal's lockout began at %s (%s before the end)",
 				mercato.EventTime(lockout), was.LockoutPeriod)
 		}
 	}
@@ -267,4 +272,64 @@ func keepAdjustment(current, amended mercato.Terms) {
 			t.Renewal.Adjustment = adj
 		}
 	}
+}
+
+// RenewalPlan is what an agreement's parties know of its coming renewal: whether it renews, the
+// increase that applies and where it comes from, the seller's window to adjust it, and the
+// renewal's price.
+type RenewalPlan struct {
+	AgreementID string
+	Renews      bool
+	// Min, Max and Default are the range the seller picks from; Ranged false for a fixed increase.
+	Ranged            bool
+	Min, Max, Default mercato.Amount
+	Chosen            *mercato.Amount // the seller's choice, if any
+	Increase          mercato.Amount  // the increase that applies (finalized, chosen, default or fixed)
+	AdjustableUntil   time.Time       // when the seller's window closes (ranged only)
+	Adjustable        bool            // whether the seller may adjust now
+	FinalizeTime      time.Time       // zero: finalized at the renewal itself
+	FinalizedAt       *time.Time
+	LockoutStart      time.Time // zero without a lockout
+	Value             mercato.Amount
+	Currency          mercato.Currency
+}
+
+// RenewalPlan returns the plan of agreement id's coming renewal to either party. Errors:
+// ENotFound (not the caller's agreement), EInvalid (the agreement has no renewal term).
+func (s *Service) RenewalPlan(ctx context.Context, caller, id string) (RenewalPlan, error) {
+	var out RenewalPlan
+	err := s.view(ctx, func(tx mercato.Tx) error {
+		a, err := visibleAgreement(tx, caller, id)
+		if err != nil {
+			return err
+		}
+		out, err = renewalPlan(tx, &a, s.Now())
+		return err
+	})
+	return out, err
+}
+
+func renewalPlan(tx mercato.Tx, a *mercato.Agreement, now time.Time) (RenewalPlan, error) {
+	r := renewalTermOf(a)
+	if r == nil {
+		return RenewalPlan{}, invalid("UNSUPPORTED_ACTION", "agreementId", "agreement %s has no renewal term", a.ID)
+	}
+	renews, err := renewalOf(tx, a)
+	if err != nil {
+		return RenewalPlan{}, err
+	}
+	p := RenewalPlan{AgreementID: a.ID, Renews: a.Status == mercato.AgreementActive && renews != nil,
+		Increase: billing.RenewalIncrease(r), FinalizeTime: r.FinalizeTime(a.EndTime),
+		LockoutStart: r.LockoutStart(a.EndTime), Currency: a.Currency}
+	p.Min, p.Max, p.Default, p.Ranged = r.IncreaseRange()
+	if p.Ranged {
+		p.AdjustableUntil = r.AdjustableUntil(a.EndTime)
+		_, err := adjustableRenewal(a, p.Min, now)
+		p.Adjustable = err == nil
+	}
+	if adj := r.Adjustment; adj != nil {
+		p.Chosen, p.FinalizedAt = adj.Increase, adj.FinalizedAt
+	}
+	p.Value, err = renewalValue(a, r)
+	return p, err
 }
