@@ -4,7 +4,7 @@ import "time"
 
 // RenewalAdjustment is the state of an agreement's coming renewal price: the seller's choice of
 // increase within the renewal term's PercentageRange, and, once the adjustment deadline passed,
-// the increase the renewal is finalized at. AWS keeps this behind its console; mercato keeps it
+// the increase the renewal is finalized at. No AWS API exposes it; mercato keeps it
 // with the agreement's renewal term, and each renewal starts without one.
 type RenewalAdjustment struct {
 	// Increase is the seller's choice, in percent; nil leaves the range's default.

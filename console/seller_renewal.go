@@ -25,7 +25,7 @@ func (c *Console) loadRenewal(ctx context.Context, u *user, v *sellerAgreementVi
 }
 
 // adjustRenewalPrice sets the price increase of the agreement's coming renewal within its
-// renewal term's range: the seller's choice that AWS takes in its console, before the
+// renewal term's range, before the
 // adjustment deadline.
 func (c *Console) adjustRenewalPrice(w http.ResponseWriter, r *http.Request, u *user) {
 	a, err := c.agreementAs(r, u, service.Proposer)

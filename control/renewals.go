@@ -11,7 +11,7 @@ import (
 
 // registerRenewals adds the renewal price endpoints, in every mode, each call signed with an
 // account's access key: the Agreement API has no call for a seller's choice of a renewal's
-// price increase within its PercentageRange (AWS takes it in its console), so mercato offers it
+// price increase within its PercentageRange (no AWS API models it), so mercato offers it
 // here.
 //
 //	GET  /_mercato/agreements/{id}/renewal             the renewal's plan, to either party

@@ -14,7 +14,7 @@ import (
 // choice the range's DefaultValue applies. At the deadline (or, without one, at the start of
 // the lockout) the renewal's terms are finalized: the increase is fixed on the agreement and
 // both parties hear "Purchase Agreement Renewal Terms Finalized" with the renewal's price. The
-// Agreement API has no call for the choice (AWS takes it in its console), so mercato offers it
+// Agreement API has no call for the choice (no AWS API models it), so mercato offers it
 // through its own endpoint, console and CLI.
 
 // jobRenewalTermsFinalized fixes a renewal's terms at its adjustment deadline.
