@@ -25,8 +25,7 @@ func (c *Console) loadRenewal(ctx context.Context, u *user, v *sellerAgreementVi
 }
 
 // adjustRenewalPrice sets the price increase of the agreement's coming renewal within its
-// renewal term's range, before the
-// adjustment deadline.
+// renewal term's range, before the adjustment deadline.
 func (c *Console) adjustRenewalPrice(w http.ResponseWriter, r *http.Request, u *user) {
 	a, err := c.agreementAs(r, u, service.Proposer)
 	if err != nil {

@@ -229,3 +229,52 @@ func TestRenewalTurnedOffBeforeLockout(t *testing.T) {
 		t.Errorf("events of an agreement that does not renew: %v", got)
 	}
 }
+
+// TestResoldRenewalAdjusted: on a channel partner's resale of 1,200.00 (wholesale 1,000.00) the
+// partner, seller of record, picks 5 %: the renewal is 1,260.00 and the maker's wholesale rises
+// in the same proportion (billing.RenewedResale): 1,000.00 × 1,260 / 1,200 = 1,050.00. The maker
+// may not adjust it.
+func TestResoldRenewalAdjusted(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		e.marketplace()
+		terms := mercato.Terms{
+			{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: "USD", Duration: &mercato.Period{Months: 12}, Price: amt("1200.00")}},
+			{Renewal: &mercato.RenewalTerm{PriceIncrease: renewalRange(), AdjustmentDeadline: &mercato.Period{Days: 45}}}}
+		auth := mercato.ResaleAuthorization{ID: "resaleauthz-ranged", ManufacturerID: seller, ResellerID: partner, ProductID: product,
+			State: mercato.ResaleAuthorizationActive, Wholesale: amt("1000.00"), Currency: "USD", ExpiresAt: day(2026, 6, 1)}
+		e.apply(mercato.Scenario{
+			Accounts: []mercato.Account{{ID: partner, Name: "Channel Co", Roles: []mercato.Role{mercato.RoleSeller}}},
+			Offers: []mercato.Offer{{ID: "offer-cppo-ranged", ProductID: product, SellerID: partner, Visibility: "private",
+				Buyers: []string{buyer}, ExpiresAt: day(2026, 3, 1), Terms: terms,
+				Resale: &mercato.Resale{AuthorizationID: auth.ID, Wholesale: amt("1000.00"), Price: amt("1200.00")}}},
+		})
+		putAuthorization(t, e, auth)
+		accepted := terms.Clone()
+		accepted[1].Renewal.Configuration = &mercato.RenewalConfiguration{EnableAutoRenew: true}
+		first, err := e.svc.AcceptOffer(e.ctx, service.AcceptInput{OfferID: "offer-cppo-ranged", BuyerID: buyer, Terms: accepted})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		in := service.AdjustRenewalInput{AgreementID: first.ID, Increase: amt("5")}
+		if _, err := e.svc.AdjustRenewal(e.ctx, seller, in); mercato.ErrorCodeOf(err) != mercato.ENotFound && mercato.ErrorCodeOf(err) != mercato.EForbidden {
+			t.Errorf("the maker adjusting the partner's renewal: %v", err)
+		}
+		if _, err := e.svc.AdjustRenewal(e.ctx, partner, in); err != nil {
+			t.Fatal(err)
+		}
+		e.advanceTo(day(2027, 1, 2))
+		renewals, err := e.svc.Agreements(e.ctx, mercato.AgreementFilter{OfferID: "offer-cppo-ranged", Status: mercato.AgreementActive})
+		if err != nil || len(renewals) != 1 {
+			t.Fatalf("renewals: %+v, %v", renewals, err)
+		}
+		want := mercato.Resale{AuthorizationID: auth.ID, ManufacturerID: seller, Wholesale: amt("1050.00"), Price: amt("1260.00")}
+		if r := renewals[0].Resale; r == nil || *r != want {
+			t.Errorf("renewal's resale %+v, want %+v", r, want)
+		}
+		if inv := e.invoices(renewals[0].ID); len(inv) != 1 || inv[0].PreTax != amt("1260.00") || inv[0].MakerAmount != amt("1050.00") {
+			t.Errorf("the renewal's invoices: %+v", inv)
+		}
+		checkClean(t, e)
+	})
+}
