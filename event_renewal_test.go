@@ -19,3 +19,14 @@ func TestRenewalTermsFinalizedShape(t *testing.T) {
 		t.Errorf("events differ from testdata/events/agreement-renewal-terms-finalized.json (-want +got):\n%s", d)
 	}
 }
+
+// The Ending and Amended events name when the lockout before the end begins, where the renewal
+// term has one: 30 days before an end on 2027-01-05 is 2026-12-06.
+func TestRenewalSummaryNamesTheLockout(t *testing.T) {
+	a := testAgreement()
+	a.Terms = Terms{{Renewal: &RenewalTerm{LockoutPeriod: &Period{Days: 30}, Configuration: &RenewalConfiguration{EnableAutoRenew: true}}}}
+	on, s := renewalState(a)
+	if !on || s.LockoutStartTime == nil || *s.LockoutStartTime != "2026-12-06T00:00:00Z" || s.DisabledBy != nil {
+		t.Errorf("renewal state: %v %+v", on, s)
+	}
+}
