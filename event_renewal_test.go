@@ -30,3 +30,14 @@ func TestRenewalSummaryNamesTheLockout(t *testing.T) {
 		t.Errorf("renewal state: %v %+v", on, s)
 	}
 }
+
+// An offer's renewal term cannot carry a renewal adjustment: that is state of an agreement.
+func TestOfferTermsRefuseAnAdjustment(t *testing.T) {
+	pct := MustAmount("5")
+	ts := Terms{{Renewal: &RenewalTerm{Adjustment: &RenewalAdjustment{Increase: &pct}}}}
+	var p Problems
+	ts.Validate("terms", &p)
+	if len(p) != 1 || p[0].Name != "terms[0].renewalTerm.adjustment" {
+		t.Errorf("problems: %+v", p)
+	}
+}
