@@ -107,5 +107,8 @@ func (s *Service) amend(tx mercato.Tx, caller string, req *mercato.AgreementRequ
 		return err
 	}
 	product := mercato.ProductRef{ID: p.ID, Title: p.Title}
-	return emit(tx, mercato.AgreementAmended(&a, mercato.AgreementParties(&a, p.SellerID), product, now))
+	if err := emit(tx, mercato.AgreementAmended(&a, mercato.AgreementParties(&a, p.SellerID), product, now)); err != nil {
+		return err
+	}
+	return s.finalizeLate(tx, &a, now)
 }

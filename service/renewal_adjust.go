@@ -165,6 +165,22 @@ func (s *Service) finalizeRenewal(ctx context.Context, j mercato.Job) error {
 	})
 }
 
+// finalizeLate finalizes at now the renewal of agreement a if its terms were due to be finalized
+// already but it did not renew then: its buyer turned auto-renewal back on after the deadline.
+func (s *Service) finalizeLate(tx mercato.Tx, a *mercato.Agreement, now time.Time) error {
+	r := renewalTermOf(a)
+	if r == nil || r.Adjustment.Finalized() {
+		return nil
+	}
+	if due := r.FinalizeTime(a.EndTime); due.IsZero() || now.Before(due) {
+		return nil
+	}
+	if renews, err := renewalOf(tx, a); err != nil || renews == nil {
+		return err
+	}
+	return s.fixRenewal(tx, a, r, now)
+}
+
 // fixRenewal finalizes renewal term r of agreement a at time at, with its audit record and
 // events.
 func (s *Service) fixRenewal(tx mercato.Tx, a *mercato.Agreement, r *mercato.RenewalTerm, at time.Time) error {

@@ -206,21 +206,27 @@ func TestRenewalPriceAdjustedWithinRange(t *testing.T) {
 	})
 }
 
-// TestRenewalTurnedOffBeforeLockout: a buyer may still turn auto-renewal off before the
-// lockout; the agreement then expires and its terms are never finalized.
-func TestRenewalTurnedOffBeforeLockout(t *testing.T) {
-	e := newEnv(t)
-	first := acceptRenewing(t, e)
-	e.advanceTo(day(2026, 11, 1))
-	a, _ := e.svc.Agreement(e.ctx, first)
-	q, err := e.svc.CreateAgreementRequest(e.ctx, buyer2, service.CreateAgreementRequestInput{Intent: "AMEND", SourceAgreementID: first,
-		Terms: []service.RequestedTerm{{ID: a.Terms[1].Renewal.ID, Renewal: &mercato.RenewalConfiguration{EnableAutoRenew: false}}}})
+// setAutoRenew amends buyer2's agreement to turn auto-renewal on or off.
+func setAutoRenew(t *testing.T, e *env, id string, on bool) {
+	t.Helper()
+	a, _ := e.svc.Agreement(e.ctx, id)
+	q, err := e.svc.CreateAgreementRequest(e.ctx, buyer2, service.CreateAgreementRequestInput{Intent: "AMEND", SourceAgreementID: id,
+		Terms: []service.RequestedTerm{{ID: a.Terms[1].Renewal.ID, Renewal: &mercato.RenewalConfiguration{EnableAutoRenew: on}}}})
 	if err == nil {
 		_, err = e.svc.AcceptAgreementRequest(e.ctx, buyer2, q.Request.ID, nil)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestRenewalTurnedOffBeforeLockout: a buyer may still turn auto-renewal off before the
+// lockout; the agreement then expires and its terms are never finalized.
+func TestRenewalTurnedOffBeforeLockout(t *testing.T) {
+	e := newEnv(t)
+	first := acceptRenewing(t, e)
+	e.advanceTo(day(2026, 11, 1))
+	setAutoRenew(t, e, first, false)
 	e.advanceTo(day(2027, 1, 2))
 	if a, _ := e.svc.Agreement(e.ctx, first); a.Status != mercato.AgreementExpired {
 		t.Errorf("agreement %s, want EXPIRED", a.Status)
@@ -277,4 +283,29 @@ func TestResoldRenewalAdjusted(t *testing.T) {
 		}
 		checkClean(t, e)
 	})
+}
+
+// TestRenewalTurnedBackOnAfterTheDeadline: off before the deadline (2026-11-17), nothing is
+// finalized then; on again on 2026-11-20, before the lockout, the terms are finalized at once at
+// the default 3.5 % and the renewal is 1,242.00.
+func TestRenewalTurnedBackOnAfterTheDeadline(t *testing.T) {
+	e := newEnv(t)
+	first := acceptRenewing(t, e)
+	e.advanceTo(day(2026, 11, 1))
+	setAutoRenew(t, e, first, false)
+	e.advanceTo(day(2026, 11, 20))
+	if got, _ := agreementEvents(t, e, seller); strings.Contains(strings.Join(got, ","), "Finalized") {
+		t.Fatalf("finalized while auto-renewal was off: %v", got)
+	}
+	setAutoRenew(t, e, first, true)
+	got, fin := agreementEvents(t, e, seller)
+	if n := len(got); n < 2 || got[n-2] != "2026-11-20 Purchase Agreement Amended - Proposer" ||
+		got[n-1] != "2026-11-20 Purchase Agreement Renewal Terms Finalized - Proposer" || fin.RenewalSummary.TCV != "1242.00" {
+		t.Errorf("events: %v, finalized %+v", got, fin)
+	}
+	e.advanceTo(day(2027, 1, 2))
+	if p := renewalOfAgreement(t, e, first).Terms[0].FixedUpfront.Price; p != amt("1242.00") {
+		t.Errorf("renewal price %s", p)
+	}
+	checkClean(t, e)
 }
