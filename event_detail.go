@@ -164,7 +164,7 @@ func AgreementCreated(a *Agreement, p Parties, intent string) Notice {
 // product and renewal are what the event carries beside the agreement.
 func AgreementAmended(a *Agreement, p Parties, product ProductRef, at time.Time) Notice {
 	return agreementNotice(EventAgreementAmended, a, p, at, func() EventDetail {
-		on, summary := renewalState(a.Terms)
+		on, summary := renewalState(a)
 		d := agreementDetail(a, AgreementRef{ID: a.ID, Intent: IntentAmend, Status: a.Status,
 			AcceptanceTime: EventTime(a.AcceptanceTime), StartTime: EventTime(a.StartTime), EndTime: EventTime(a.EndTime),
 			AutoRenewalEnabled: &on})
@@ -188,7 +188,7 @@ var EndingDays = []int{180, 120, 90, 60, 30}
 // days. proposerName is the seller's display name.
 func AgreementEnding(a *Agreement, p Parties, days int, product ProductRef, proposerName string, at time.Time) Notice {
 	return agreementNotice(EventAgreementEnding, a, p, at, func() EventDetail {
-		on, summary := renewalState(a.Terms)
+		on, summary := renewalState(a)
 		d := agreementDetail(a, AgreementRef{ID: a.ID, Status: a.Status, StartTime: EventTime(a.StartTime),
 			EndTime: EventTime(a.EndTime), DaysBeforeEndTime: days, AutoRenewalEnabled: &on})
 		d.RenewalSummary, d.Product, d.Proposer.Name = summary, &product, proposerName
@@ -196,18 +196,25 @@ func AgreementEnding(a *Agreement, p Parties, days int, product ProductRef, prop
 	})
 }
 
-// renewalState says whether the terms renew automatically, and the renewal summary the events
-// carry: mercato's renewal terms have no lockout, and only the buyer turns renewal off.
-func renewalState(ts Terms) (bool, *RenewalSummary) {
+// renewalState says whether agreement a renews automatically, and the renewal summary the
+// events carry: when the lockout before its end begins, if its renewal term has one; only the
+// buyer turns renewal off.
+func renewalState(a *Agreement) (bool, *RenewalSummary) {
 	s := &RenewalSummary{}
-	for _, t := range ts {
-		if r := t.Renewal; r != nil {
-			if r.Configuration != nil && r.Configuration.EnableAutoRenew {
-				return true, s
-			}
-			by := "ACCEPTOR"
-			s.DisabledBy = &by
+	for _, t := range a.Terms {
+		r := t.Renewal
+		if r == nil {
+			continue
 		}
+		if lockout := r.LockoutStart(a.EndTime); !lockout.IsZero() {
+			at := EventTime(lockout)
+			s.LockoutStartTime = &at
+		}
+		if r.Configuration != nil && r.Configuration.EnableAutoRenew {
+			return true, s
+		}
+		by := "ACCEPTOR"
+		s.DisabledBy = &by
 	}
 	return false, s
 }

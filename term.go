@@ -65,6 +65,9 @@ type RenewalTerm struct {
 	AdjustmentDeadline *Period               `json:"adjustmentDeadline,omitempty" yaml:"adjustmentDeadline,omitempty"`
 	MaxRenewals        *int                  `json:"maxRenewals,omitempty" yaml:"maxRenewals,omitempty"`
 	PriceIncrease      *PriceIncrease        `json:"priceIncrease,omitempty" yaml:"priceIncrease,omitempty"`
+	// Adjustment is the seller's choice for the coming renewal and its finalization (see
+	// renewal.go): state of an agreement's renewal, never part of an offer.
+	Adjustment *RenewalAdjustment `json:"adjustment,omitempty" yaml:"-"`
 }
 
 // RenewalConfiguration is the buyer's renewal choice.

@@ -116,6 +116,8 @@ func (t *Term) validate(f string, p *Problems) {
 		if t.VariablePayment.MaxTotalChargeAmount <= 0 {
 			p.Add(f+".variablePaymentTerm.maxTotalChargeAmount", "must be positive")
 		}
+	case t.Renewal != nil && t.Renewal.Adjustment != nil:
+		p.Add(f+".renewalTerm.adjustment", "is the seller's choice on an agreement's renewal, never part of an offer")
 	case t.NetPayment != nil:
 		switch t.NetPayment.PaymentDuePeriod.String() {
 		case "P15D", "P30D", "P45D", "P60D", "P90D", "P120D":

@@ -7,12 +7,18 @@ import (
 	"mercato"
 )
 
-// RenewalIncrease returns the price increase, in percent, a renewal term applies: its fixed
-// percentage, or the default of its range; zero without one.
+// RenewalIncrease returns the price increase, in percent, a renewal term applies: the one its
+// renewal was finalized at; else its fixed percentage, or within its range the seller's choice
+// or the range's default; zero without one.
 func RenewalIncrease(r *mercato.RenewalTerm) mercato.Amount {
+	adj := r.Adjustment
 	switch pi := r.PriceIncrease; {
+	case adj.Finalized():
+		return adj.FinalIncrease
 	case pi == nil:
 		return 0
+	case pi.PercentageRange != nil && adj != nil && adj.Increase != nil:
+		return *adj.Increase
 	case pi.FixedPercentage != nil:
 		return pi.FixedPercentage.Value
 	case pi.PercentageRange != nil:
@@ -46,10 +52,12 @@ func RenewedTerms(ts mercato.Terms, pct mercato.Amount) mercato.Terms {
 		switch {
 		case t.FreeTrial != nil:
 			continue
+		case t.Renewal != nil:
+			t.Renewal.Adjustment = nil // each renewal's price is chosen anew
 		case t.FixedUpfront != nil:
-			t.FixedUpfront.Price = raise(t.FixedUpfront.Price, pct).Round(t.FixedUpfront.CurrencyCode)
+			t.FixedUpfront.Price = RaisePrice(t.FixedUpfront.Price, pct, t.FixedUpfront.CurrencyCode)
 		case t.RecurringPayment != nil:
-			t.RecurringPayment.Price = raise(t.RecurringPayment.Price, pct).Round(t.RecurringPayment.CurrencyCode)
+			t.RecurringPayment.Price = RaisePrice(t.RecurringPayment.Price, pct, t.RecurringPayment.CurrencyCode)
 		case t.ConfigurableUpfront != nil:
 			for i := range t.ConfigurableUpfront.RateCards {
 				raiseCard(t.ConfigurableUpfront.RateCards[i].RateCard, pct, t.ConfigurableUpfront.CurrencyCode, true)
@@ -66,11 +74,18 @@ func RenewedTerms(ts mercato.Terms, pct mercato.Amount) mercato.Terms {
 
 func raiseCard(items []mercato.RateCardItem, pct mercato.Amount, c mercato.Currency, round bool) {
 	for i := range items {
-		items[i].Price = raise(items[i].Price, pct)
 		if round {
-			items[i].Price = items[i].Price.Round(c)
+			items[i].Price = RaisePrice(items[i].Price, pct, c)
+		} else {
+			items[i].Price = raise(items[i].Price, pct)
 		}
 	}
+}
+
+// RaisePrice returns price × (100 + pct) / 100 rounded once, half away from zero, to the
+// currency's minor unit: a renewal's price of a contract or subscription.
+func RaisePrice(price, pct mercato.Amount, c mercato.Currency) mercato.Amount {
+	return price.MulFrac(100*mercato.AmountScale+int64(pct), 100*mercato.AmountScale, c)
 }
 
 // raise returns a × (100 + pct) / 100 to 8 decimals, rounded half away from zero.

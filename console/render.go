@@ -113,6 +113,7 @@ var notices = map[string]string{
 	"refund-rejected":         "Refund request rejected. The buyer sees your reason.",
 	"offer-created":           "Offer created.",
 	"renewal-updated":         "Your renewal choice is saved: the agreement's end shows what happens next.",
+	"renewal-adjusted":        "Renewal price increase saved. You may change it until the adjustment deadline; without a choice the range's default applies.",
 	"change-set-started":      "Change set started. Its status is under Change sets; the offers below show it once it has succeeded.",
 	"resale-started":          "Change set started. Its status is under Change sets; the authorizations and offers show it once it has succeeded.",
 	"clock-advanced":          "The simulated clock moved forward; every job due on the way has run.",

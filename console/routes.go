@@ -59,6 +59,7 @@ func (c *Console) sellerRoutes(m *http.ServeMux, seller func(pageHandler) http.H
 	m.HandleFunc("POST "+a+"/cancellation", seller(c.sendCancellation))
 	m.HandleFunc("POST "+a+"/cancellation/{rid}/withdraw", seller(c.withdrawCancellation))
 	m.HandleFunc("POST "+a+"/pending-charges/cancel", seller(c.stopReplacedPayments))
+	m.HandleFunc("POST "+a+"/renewal", seller(c.adjustRenewalPrice))
 	m.HandleFunc("GET /console/seller/adjustments", seller(c.adjustmentsPage))
 	m.HandleFunc("GET /console/seller/refunds", seller(c.sellerRefunds))
 	m.HandleFunc("POST /console/seller/refunds", seller(c.fileSellerRefund))

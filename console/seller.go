@@ -47,6 +47,11 @@ type sellerAgreementView struct {
 	// until the seller stops them; StopError is why stopping them was refused.
 	PendingCharges []mercato.Charge
 	StopError      string
+	// Renewal is the plan of the coming renewal, if the agreement has a renewal term;
+	// RenewalError and RenewalInput are what the last adjustment form left.
+	Renewal      *service.RenewalPlan
+	RenewalError string
+	RenewalInput string
 }
 
 // cancelForm is the form to send a cancellation request, as last posted.
@@ -107,6 +112,9 @@ func (c *Console) sellerAgreementData(ctx context.Context, u *user, a mercato.Ag
 		return v, err
 	}
 	v.Pending = pendingCancellation(v.Cancellations)
+	if err := c.loadRenewal(ctx, u, &v); err != nil {
+		return v, err
+	}
 	if a.Status == mercato.AgreementReplaced {
 		if v.PendingCharges, err = c.svc.PendingCharges(ctx, u.ID, a.ID); err != nil {
 			return v, err

@@ -49,8 +49,9 @@ func (h *Handler) Register(mux *http.ServeMux, prefix string) {
 // register adds the routes to routes.
 func (h *Handler) register(routes *http.ServeMux, prefix string) {
 	routes.HandleFunc("GET "+prefix+"/_mercato/health", h.health)
-	h.registerRevenue(routes, prefix) // reports, metering key; simulated payments in sandbox mode
-	h.registerRefunds(routes, prefix) // refund requests, signed by the buyer, the seller or support
+	h.registerRevenue(routes, prefix)  // reports, metering key; simulated payments in sandbox mode
+	h.registerRefunds(routes, prefix)  // refund requests, signed by the buyer, the seller or support
+	h.registerRenewals(routes, prefix) // a renewal's plan, and the seller's adjustment of its price, signed by a party
 	routes.HandleFunc("GET "+prefix+"/_mercato/exports/feeds", h.feeds)
 	h.registerEvents(routes, prefix)   // event destinations (webhooks) and the events tail, signed by the account
 	h.registerAccounts(routes, prefix) // accounts and their keys, signed by the account or an operator

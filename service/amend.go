@@ -33,6 +33,9 @@ func (s *Service) quoteAmendment(tx mercato.Tx, caller string, in CreateAgreemen
 	if err != nil {
 		return Quote{}, err
 	}
+	if err := checkLockout(a.Terms, terms, a.EndTime, now); err != nil {
+		return Quote{}, err
+	}
 	req := mercato.AgreementRequest{ID: newID("ar-"), BuyerID: caller, Intent: "AMEND", OfferID: a.OfferID,
 		SourceAgreementID: a.ID, Terms: terms, ClientToken: in.ClientToken, CreatedAt: now, ExpiresAt: now.Add(agreementRequestLife)}
 	if err := tx.InsertAgreementRequest(req); err != nil {
@@ -84,6 +87,10 @@ func (s *Service) amend(tx mercato.Tx, caller string, req *mercato.AgreementRequ
 	if a.Status != mercato.AgreementActive {
 		return invalid("INVALID_SOURCE_AGREEMENT_STATUS", "agreementRequestId", "agreement %s is %s: only an active agreement is amended", a.ID, a.Status)
 	}
+	if err := checkLockout(a.Terms, req.Terms, a.EndTime, now); err != nil {
+		return err
+	}
+	keepAdjustment(a.Terms, req.Terms) // the seller may have adjusted the renewal since the quote
 	a.Terms = req.Terms
 	if err := tx.UpdateAgreement(a); err != nil {
 		return err
@@ -100,5 +107,8 @@ func (s *Service) amend(tx mercato.Tx, caller string, req *mercato.AgreementRequ
 		return err
 	}
 	product := mercato.ProductRef{ID: p.ID, Title: p.Title}
-	return emit(tx, mercato.AgreementAmended(&a, mercato.AgreementParties(&a, p.SellerID), product, now))
+	if err := emit(tx, mercato.AgreementAmended(&a, mercato.AgreementParties(&a, p.SellerID), product, now)); err != nil {
+		return err
+	}
+	return s.finalizeLate(tx, &a, now)
 }

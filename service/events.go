@@ -7,7 +7,6 @@ import (
 	"github.com/google/uuid"
 
 	"mercato"
-	"mercato/billing"
 )
 
 // jobAgreementEnding tells an agreement's parties that it ends in so many days.
@@ -58,7 +57,10 @@ func agreementStarted(tx mercato.Tx, a *mercato.Agreement, p *mercato.Product, i
 	if err := legacyStarted(tx, a, p, parties, intent); err != nil {
 		return err
 	}
-	return scheduleEnding(tx, a, a.AcceptanceTime)
+	if err := scheduleEnding(tx, a, a.AcceptanceTime); err != nil {
+		return err
+	}
+	return scheduleRenewalFinalized(tx, a, a.AcceptanceTime)
 }
 
 // agreementEnded tells the parties that agreement a ended at time now, as its status says, and
@@ -151,20 +153,16 @@ func endingNotice(tx mercato.Tx, a *mercato.Agreement, days int, at time.Time) e
 }
 
 // renewalUpcoming tells the seller, 30 days before agreement a ends, that it will renew, with
-// the renewal's contract value: nothing when it will not renew.
+// the renewal's contract value at the increase that applies: nothing when it will not renew.
 func renewalUpcoming(tx mercato.Tx, a *mercato.Agreement, parties mercato.Parties, product mercato.ProductRef,
 	proposerName string, at time.Time) error {
 	r, err := renewalOf(tx, a)
 	if err != nil || r == nil {
 		return err
 	}
-	next := *a
-	next.Terms = billing.RenewedTerms(a.Terms, billing.RenewalIncrease(r))
-	tcv, err := billing.ContractValue(&next)
+	summary, err := renewalSummary(a, r, at)
 	if err != nil {
 		return err
 	}
-	locked := false
-	summary := mercato.RenewalTermsSummary{TCV: tcv.FormatIn(a.Currency), Currency: string(a.Currency), LockoutReached: &locked}
 	return emit(tx, mercato.AgreementRenewal(mercato.EventAgreementRenewalUpcoming, a, parties, summary, product, proposerName, at))
 }

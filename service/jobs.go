@@ -52,6 +52,7 @@ func (s *Service) jobHandlers() map[mercato.JobKind]jobHandler {
 		jobFulfillment:             s.postFulfillment,
 		jobApplyChangeSet:          s.applyChangeSet,
 		jobExpireProductRequest:    s.expireProductRequest,
+		jobRenewalTermsFinalized:   s.finalizeRenewal,
 	}
 }
 

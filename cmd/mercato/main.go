@@ -26,7 +26,7 @@ func rootCmd() *cobra.Command {
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.AddCommand(serveCmd(), migrateCmd(), checkCmd(), clockCmd(), scenarioCmd(), reportCmd(), refundsCmd(),
-		versionCmd(), backupCmd(), exportCmd(), eventsCmd(), accountsCmd(), keysCmd(), resaleCmd())
+		versionCmd(), backupCmd(), exportCmd(), eventsCmd(), accountsCmd(), keysCmd(), resaleCmd(), renewalsCmd())
 	return root
 }
 
