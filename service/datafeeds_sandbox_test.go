@@ -125,7 +125,7 @@ func seedFeedMonth(tx mercato.Tx, from, to, m int, issued time.Time) (int, error
 		a := feedAgreement(i)
 		inv := mercato.Invoice{ID: fmt.Sprintf("inv-%06d-%02d", i, m), AgreementID: a.ID, Key: fmt.Sprintf("period:%02d", m),
 			Type: mercato.InvoiceTypeInvoice, SellerID: a.ProposerID, BuyerID: a.AcceptorID, Currency: a.Currency,
-			PreTax: amt("100.25"), ListingFee: amt("3.01"), BillingPeriod: mercato.BillingPeriod{Year: 2026, Month: m},
+			PreTax: amt("100.25"), ListingFee: amt("3.01"), BillingPeriod: mercato.PeriodOf(issued.AddDate(0, -1, 0)),
 			IssuedAt: issued, DueAt: issued.AddDate(0, 0, 30), InvoicingEntity: mercato.EntityUS}
 		if a.TaxJurisdiction != "" {
 			inv.Tax = amt("6.52")

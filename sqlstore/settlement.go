@@ -151,7 +151,8 @@ func timeRange(w *filter, col string, from, to time.Time) {
 // page's condition. An empty id selects all.
 func after(w *filter, timeCol, idCol string, at time.Time, id string) {
 	if id != "" {
-		w.where("("+timeCol+" > %s OR ("+timeCol+" = %s AND "+idCol+" > %s))", micros(at), micros(at), id)
+		// A row value, which both databases compare in the order of an index on the columns.
+		w.where("("+timeCol+", "+idCol+") > (%s, %s)", micros(at), id)
 	}
 }
 
@@ -233,6 +234,9 @@ func (t *tx) InvoicesIssued(f mercato.IssuedFilter) ([]mercato.Invoice, error) {
 	var w filter
 	w.eq("seller_id", f.SellerID)
 	w.eq("maker_id", f.MakerID)
+	if f.MakerID != "" {
+		w.where("maker_id <> ''") // lets the partial index serve the query
+	}
 	w.eq("type", string(f.Type))
 	timeRange(&w, "issued_at", f.From, f.To)
 	after(&w, "issued_at", "id", f.AfterTime, f.AfterID)
