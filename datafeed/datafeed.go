@@ -3,7 +3,10 @@
 // tax_item, with AWS's column names), so that the queries sellers run on AWS's feeds, such as
 // AWS's published billed-revenue and collections-and-disbursements reports, run on mercato's.
 //
-// It holds pure functions: what to export is gathered by the service (Service.SellerFeeds).
+// It makes rows and writes them: what to export is read by the service
+// (Service.WriteSellerFeeds), which gives Write a Stream whose documents and payouts are read a
+// page at a time as their rows are written to a Sink (a zip archive, a directory of files), so
+// that an export's memory does not grow with the seller's documents.
 //
 // How mercato's records map to billing events (amounts from the seller's point of view):
 //
