@@ -154,7 +154,7 @@ func seedFeedMonth(tx mercato.Tx, from, to, m int, issued time.Time) (int, error
 		}
 	}
 	for _, d := range docs {
-		lines = append(lines, feedLine(d))
+		lines = append(lines, feedLines(d)...)
 	}
 	if err := tx.InsertInvoices(docs...); err != nil {
 		return 0, err
@@ -163,18 +163,24 @@ func seedFeedMonth(tx mercato.Tx, from, to, m int, issued time.Time) (int, error
 	return len(docs), err
 }
 
-// feedLine is a document's payout line: the seller of record's, or the maker's in a resale.
-func feedLine(d mercato.Invoice) mercato.PayoutLine {
+// feedLines are a document's payout lines: the seller of record's and, in a resale, the
+// maker's.
+func feedLines(d mercato.Invoice) []mercato.PayoutLine {
 	l := mercato.PayoutLine{DocumentID: d.ID, InvoiceID: d.ID, SellerID: d.SellerID, Currency: d.Currency,
-		Amount: d.PreTax - d.ListingFee, Kind: d.Type, EligibleAt: d.IssuedAt}
-	if d.MakerID != "" {
-		// The maker's line: a document has one line, so the partner's is left out here.
-		l.SellerID, l.Amount = d.MakerID, d.MakerAmount-d.MakerFee
-	}
+		Amount: d.PreTax - d.ListingFee - d.MakerAmount + d.MakerFee, Kind: d.Type, EligibleAt: d.IssuedAt}
 	if d.Type == mercato.InvoiceTypeCreditMemo {
 		l.InvoiceID, l.Amount = d.OriginalInvoiceID, -l.Amount
 	}
-	return l
+	lines := []mercato.PayoutLine{l}
+	if d.MakerID != "" {
+		maker := l
+		maker.SellerID, maker.Amount = d.MakerID, d.MakerAmount-d.MakerFee
+		if d.Type == mercato.InvoiceTypeCreditMemo {
+			maker.Amount = -maker.Amount
+		}
+		lines = append(lines, maker)
+	}
+	return lines
 }
 
 // seedFeedPayouts pays out every party's pending lines, per currency, at t.

@@ -143,7 +143,7 @@ func TestStreamedFeedsReadOneSnapshot(t *testing.T) {
 				if err := tx.InsertInvoices(late); err != nil {
 					return err
 				}
-				if _, err := tx.InsertPayoutLines(feedLine(late)); err != nil {
+				if _, err := tx.InsertPayoutLines(feedLines(late)...); err != nil {
 					return err
 				}
 				return seedFeedPayouts(tx, 9, day(2026, 3, 1))
