@@ -73,6 +73,11 @@ type PaymentFilter struct {
 type PayoutFilter struct {
 	SellerID string
 	From, To time.Time
+	// AfterTime and AfterID, when AfterID is set, select the payouts after that one in the
+	// order (time, ID): the cursor of a keyset page.
+	AfterTime time.Time
+	AfterID   string
+	Limit     int // at most this many, when positive
 }
 
 // PayoutLineFilter selects payout lines; zero fields match all.
@@ -81,6 +86,11 @@ type PayoutLineFilter struct {
 	PayoutID  string
 	InvoiceID string
 	Pending   bool // only lines no payout holds
+	// AfterTime and AfterDocumentID, when AfterDocumentID is set, select the lines after that
+	// one in the order (eligibility time, document): the cursor of a keyset page.
+	AfterTime       time.Time
+	AfterDocumentID string
+	Limit           int // at most this many, when positive
 }
 
 // IssuedFilter selects invoices by issue time; zero fields match all. From is inclusive, To
@@ -90,4 +100,9 @@ type IssuedFilter struct {
 	MakerID  string // the product's maker in a resale
 	Type     InvoiceType
 	From, To time.Time
+	// AfterTime and AfterID, when AfterID is set, select the invoices after that one in the
+	// order (issue time, ID): the cursor of a keyset page.
+	AfterTime time.Time
+	AfterID   string
+	Limit     int // at most this many, when positive
 }

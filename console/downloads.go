@@ -149,18 +149,16 @@ func (c *Console) disbursementsTable(r *http.Request, q service.ReportQuery) (cs
 
 // feedsZip downloads the seller's data feeds as a zip of CSV files.
 func (c *Console) feedsZip(w http.ResponseWriter, r *http.Request, u *user) {
-	feeds, err := c.svc.SellerFeeds(r.Context(), u.ID)
-	var buf bytes.Buffer
-	if err == nil {
-		err = datafeed.WriteZip(&buf, feeds)
-	}
+	// Written to a temporary file, not to memory, and sent once complete.
+	archive, err := datafeed.SpoolZip(func(sink datafeed.Sink) error { return c.svc.WriteSellerFeeds(r.Context(), u.ID, sink) })
 	if err != nil {
 		c.fail(w, r, u, err)
 		return
 	}
+	defer archive.Close()
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", `attachment; filename="data-feeds.zip"`)
-	w.Write(buf.Bytes()) //nolint:errcheck // the browser went away
+	http.ServeContent(w, r, "", time.Time{}, archive)
 }
 
 // csvTime formats a time for a download: RFC 3339, UTC.

@@ -1,10 +1,9 @@
 package control
 
 import (
-	"bytes"
 	"net/http"
+	"time"
 
-	"mercato"
 	"mercato/datafeed"
 )
 
@@ -21,19 +20,15 @@ func (h *Handler) feeds(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
-	feeds, err := h.svc.SellerFeeds(r.Context(), seller)
+	// Written to a temporary file first, so that a failure is an error answer rather than half
+	// an archive, and memory does not hold the archive.
+	archive, err := datafeed.SpoolZip(func(sink datafeed.Sink) error { return h.svc.WriteSellerFeeds(r.Context(), seller, sink) })
 	if err != nil {
 		h.fail(w, err)
 		return
 	}
-	// Built in memory first, so that a failure is an error answer rather than half an archive.
-	var buf bytes.Buffer
-	if err := datafeed.WriteZip(&buf, feeds); err != nil {
-		h.fail(w, mercato.Errorf(mercato.EInternal, "writing the feeds: %v", err))
-		return
-	}
+	defer archive.Close()
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+seller+`-data-feeds.zip"`)
-	w.WriteHeader(http.StatusOK)
-	w.Write(buf.Bytes()) //nolint:errcheck // the client went away
+	http.ServeContent(w, r, "", time.Time{}, archive)
 }

@@ -72,70 +72,74 @@ type docEvents struct {
 	productID string
 }
 
-func billingEventFeed(src Source) Feed {
-	f := Feed{Name: "billing_event", Header: billingEventHeader}
-	docs := documents(src)
-	for _, d := range docs {
-		for _, sh := range shares(d.doc, src.SellerID) {
+// billingEventRows writes the INVOICED events of each document, in the documents' order, then
+// each payout's DISBURSED events.
+func billingEventRows(src *Stream, emit func([]string) error) error {
+	product := agreementProducts(src.Agreements)
+	err := src.EachDocument(func(doc *mercato.Invoice) error {
+		d := documentOf(doc, product)
+		for _, sh := range shares(doc, src.SellerID) {
 			if sh.amount == 0 && sh.name() != "SELLER_REV_SHARE" && sh.name() != "SELLER_REV_SHARE_REFUND" {
 				continue // no fee, no tax or no wholesale: AWS shows no event
 			}
 			parent := ""
-			if d.doc.Type == mercato.InvoiceTypeCreditMemo {
+			if doc.Type == mercato.InvoiceTypeCreditMemo {
 				parent = eventID(d.invoiceID, parentShare(sh.name()))
 			}
-			f.Rows = append(f.Rows, event(d, sh, eventID(d.doc.ID, sh.name()), "INVOICED", parent, "", sh.amount, ""))
+			if err := emit(event(d, sh, eventID(doc.ID, sh.name()), "INVOICED", parent, "", sh.amount, "")); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	byID := make(map[string]docEvents, len(docs))
-	for _, d := range docs {
-		byID[d.doc.ID] = d
-	}
-	for i := range src.Payouts {
-		f.Rows = append(f.Rows, disbursementEvents(&src.Payouts[i], byID, src.SellerID)...)
-	}
-	return f
+	return src.EachPayout(func(p *mercato.Payout) error { return disbursementEvents(src, p, product, emit) })
 }
 
-// documents returns the seller's documents with their invoice and product.
-func documents(src Source) []docEvents {
-	product := make(map[string]string, len(src.Agreements))
-	for _, a := range src.Agreements {
+// agreementProducts returns the product of each agreement, by agreement ID.
+func agreementProducts(agreements []mercato.Agreement) map[string]string {
+	product := make(map[string]string, len(agreements))
+	for _, a := range agreements {
 		product[a.ID] = a.ProductID
 	}
-	out := make([]docEvents, 0, len(src.Documents))
-	for i := range src.Documents {
-		d := &src.Documents[i]
-		inv := d.ID
-		if d.Type == mercato.InvoiceTypeCreditMemo {
-			inv = d.OriginalInvoiceID
-		}
-		out = append(out, docEvents{doc: d, invoiceID: inv, productID: product[d.AgreementID]})
-	}
-	return out
+	return product
 }
 
-// disbursementEvents returns a payout's DISBURSEMENT event and, for each document it pays, the
-// disbursed shares of the document: its balance-impacting shares, of the opposite sign.
-func disbursementEvents(p *mercato.Payout, docs map[string]docEvents, seller string) [][]string {
+// documentOf returns a document with its invoice and product.
+func documentOf(d *mercato.Invoice, product map[string]string) docEvents {
+	inv := d.ID
+	if d.Type == mercato.InvoiceTypeCreditMemo {
+		inv = d.OriginalInvoiceID
+	}
+	return docEvents{doc: d, invoiceID: inv, productID: product[d.AgreementID]}
+}
+
+// disbursementEvents writes a payout's DISBURSEMENT event and, for each of the seller's
+// documents it pays, the disbursed shares of the document: its balance-impacting shares, of
+// the opposite sign.
+func disbursementEvents(src *Stream, p *mercato.Payout, product map[string]string, emit func([]string) error) error {
 	id := "be-" + p.ID
-	rows := [][]string{withHistory([]string{id, Marketplace, p.SellerID, "", "", "DISBURSED", "DISBURSEMENT", "", "",
-		amount(-p.Amount), string(p.Currency), "1", ts(p.Time), "", "", "", "", "", p.ID, p.ID, "", "", ""}, p.Time, p.Time)}
-	for _, l := range p.LineItems {
-		d, ok := docs[l.DocumentID]
-		if !ok {
-			continue // a document of another seller cannot be on this seller's payout
-		}
-		for _, sh := range shares(d.doc, seller) {
+	err := emit(withHistory([]string{id, Marketplace, p.SellerID, "", "", "DISBURSED", "DISBURSEMENT", "", "",
+		amount(-p.Amount), string(p.Currency), "1", ts(p.Time), "", "", "", "", "", p.ID, p.ID, "", "", ""}, p.Time, p.Time))
+	if err != nil {
+		return err
+	}
+	return src.EachPaidDocument(p, func(doc *mercato.Invoice) error {
+		d := documentOf(doc, product)
+		for _, sh := range shares(doc, src.SellerID) {
 			if !sh.impacting || sh.amount == 0 {
 				continue
 			}
-			row := event(d, sh, eventID(p.ID+"-"+d.doc.ID, sh.name()), "DISBURSED", eventID(d.doc.ID, sh.name()), id, -sh.amount, p.ID)
+			row := event(d, sh, eventID(p.ID+"-"+doc.ID, sh.name()), "DISBURSED", eventID(doc.ID, sh.name()), id, -sh.amount, p.ID)
 			row[12] = ts(p.Time) // invoice_date: when it was disbursed
-			rows = append(rows, row)
+			if err := emit(row); err != nil {
+				return err
+			}
 		}
-	}
-	return rows
+		return nil
+	})
 }
 
 // event returns a billing event row of a document's share.
@@ -161,48 +165,53 @@ var taxItemHeader = append([]string{"tax_item_id", "invoice_id", "line_item_id",
 	"customer_exemption_certificate_id_domain", "customer_exemption_certificate_level",
 	"customer_exemption_code", "customer_exemption_domain", "transaction_reference_id"}, history...)
 
-// taxItemFeed has a row per tax line of each taxed invoice, and a row per credit memo that
+// taxItemRows writes a row per tax line of each taxed invoice, and a row per credit memo that
 // gave tax back; a refund shares its invoice's line item ID. The marketplace collects the tax
 // (tax_liable_party AWS): mercato taxes only where the marketplace is the facilitator.
-func taxItemFeed(src Source) Feed {
-	f := Feed{Name: "tax_item", Header: taxItemHeader}
+func taxItemRows(src *Stream, emit func([]string) error) error {
+	product := agreementProducts(src.Agreements)
 	jurisdictions := make(map[string]string, len(src.Agreements))
 	for _, a := range src.Agreements {
 		jurisdictions[a.ID] = a.TaxJurisdiction
 	}
-	for _, d := range documents(src) {
-		doc := d.doc
+	return src.EachDocument(func(doc *mercato.Invoice) error {
 		if doc.Tax == 0 {
-			continue
+			return nil
 		}
-		j := jurisdictions[doc.AgreementID]
-		country, region := jurisdiction(j)
-		row := func(n int, code, typ string, rate mercato.Rate, amt mercato.Amount) []string {
-			rateText := ""
-			if rate != 0 {
-				rateText = mercato.Amount(rate).Format(0)
-			}
-			return withHistory([]string{doc.ID + "-" + strconv.Itoa(n), doc.ID, d.invoiceID + "-tax", d.invoiceID, "AWS", code,
-				d.productID, "", ts(doc.IssuedAt), doc.BuyerID, country, region, "", "", j, typ, levelOf(region), j,
-				"", rateText, amount(amt), string(doc.Currency), "", ts(doc.IssuedAt), "", "", "", "", "", doc.ID},
-				doc.IssuedAt, doc.IssuedAt)
+		return taxItems(documentOf(doc, product), jurisdictions[doc.AgreementID], emit)
+	})
+}
+
+// taxItems writes the tax items of a taxed document in jurisdiction j.
+func taxItems(d docEvents, j string, emit func([]string) error) error {
+	doc := d.doc
+	country, region := jurisdiction(j)
+	row := func(n int, code, typ string, rate mercato.Rate, amt mercato.Amount) []string {
+		rateText := ""
+		if rate != 0 {
+			rateText = mercato.Amount(rate).Format(0)
 		}
-		if doc.Type == mercato.InvoiceTypeCreditMemo {
-			code := "REFUND"
-			if doc.PreTax == 0 {
-				code = "TAXONLYREFUND"
-			}
-			f.Rows = append(f.Rows, row(1, code, taxType(doc), 0, -doc.Tax))
-			continue
+		return withHistory([]string{doc.ID + "-" + strconv.Itoa(n), doc.ID, d.invoiceID + "-tax", d.invoiceID, "AWS", code,
+			d.productID, "", ts(doc.IssuedAt), doc.BuyerID, country, region, "", "", j, typ, levelOf(region), j,
+			"", rateText, amount(amt), string(doc.Currency), "", ts(doc.IssuedAt), "", "", "", "", "", doc.ID},
+			doc.IssuedAt, doc.IssuedAt)
+	}
+	if doc.Type == mercato.InvoiceTypeCreditMemo {
+		code := "REFUND"
+		if doc.PreTax == 0 {
+			code = "TAXONLYREFUND"
 		}
-		if len(doc.TaxLines) == 0 {
-			f.Rows = append(f.Rows, row(1, "AWS", "", 0, doc.Tax))
-		}
-		for i, l := range doc.TaxLines {
-			f.Rows = append(f.Rows, row(i+1, "AWS", l.Type, l.Rate, l.Amount))
+		return emit(row(1, code, taxType(doc), 0, -doc.Tax))
+	}
+	if len(doc.TaxLines) == 0 {
+		return emit(row(1, "AWS", "", 0, doc.Tax))
+	}
+	for i, l := range doc.TaxLines {
+		if err := emit(row(i+1, "AWS", l.Type, l.Rate, l.Amount)); err != nil {
+			return err
 		}
 	}
-	return f
+	return nil
 }
 
 // taxType is the type of a document's first tax line, if any.

@@ -3,7 +3,10 @@
 // tax_item, with AWS's column names), so that the queries sellers run on AWS's feeds, such as
 // AWS's published billed-revenue and collections-and-disbursements reports, run on mercato's.
 //
-// It holds pure functions: what to export is gathered by the service (Service.SellerFeeds).
+// It makes rows and writes them: what to export is read by the service
+// (Service.WriteSellerFeeds), which gives Write a Stream whose documents and payouts are read a
+// page at a time as their rows are written to a Sink (a zip archive, a directory of files), so
+// that an export's memory does not grow with the seller's documents.
 //
 // How mercato's records map to billing events (amounts from the seller's point of view):
 //
@@ -67,12 +70,14 @@ var history = []string{"valid_from", "insert_date", "update_date", "delete_date"
 // offers): valid since before anything that refers to them.
 var epoch = time.Unix(0, 0).UTC()
 
-// Build returns the seller's feeds, in the order of Names.
+// Build returns the seller's feeds, in the order of Names, with every row in memory: for a
+// Source already in memory. Exports of any size Write a Stream to a Sink.
 func Build(src Source) []Feed {
-	return []Feed{
-		accountFeed(src), productFeed(src), offerFeed(src), offerTargetFeed(src), agreementFeed(src),
-		billingEventFeed(src), taxItemFeed(src),
+	var c Collector
+	if err := Write(memoryStream(src), &c); err != nil {
+		panic(err) // unreachable: neither the memory stream nor the collector fails
 	}
+	return c.Feeds
 }
 
 // ts formats a time as AWS's feeds do (ISO 8601, UTC); a zero time is empty.
@@ -91,59 +96,72 @@ func withHistory(row []string, validFrom, updated time.Time) []string {
 	return append(row, ts(validFrom), ts(updated), ts(updated), "")
 }
 
-func accountFeed(src Source) Feed {
-	f := Feed{Name: "account", Header: append([]string{"account_id", "aws_account_id", "encrypted_account_id",
-		"mailing_address_id", "tax_address_id", "tax_legal_name", "tax_registration_number"}, history...)}
+var accountHeader = append([]string{"account_id", "aws_account_id", "encrypted_account_id",
+	"mailing_address_id", "tax_address_id", "tax_legal_name", "tax_registration_number"}, history...)
+
+func accountRows(src *Stream, emit func([]string) error) error {
 	accounts := slices.Clone(src.Accounts)
 	accounts = append(accounts, mercato.Account{ID: Marketplace, Name: "Marketplace"})
 	for _, a := range accounts {
-		f.Rows = append(f.Rows, withHistory([]string{a.ID, a.ID, a.ID, "", "", a.Name, ""}, epoch, src.AsOf))
+		if err := emit(withHistory([]string{a.ID, a.ID, a.ID, "", "", a.Name, ""}, epoch, src.AsOf)); err != nil {
+			return err
+		}
 	}
-	return f
+	return nil
 }
 
-func productFeed(src Source) Feed {
-	f := Feed{Name: "product", Header: append([]string{"product_id", "manufacturer_account_id", "product_code", "title"}, history...)}
+var productHeader = append([]string{"product_id", "manufacturer_account_id", "product_code", "title"}, history...)
+
+func productRows(src *Stream, emit func([]string) error) error {
 	for _, p := range src.Products {
 		code := p.ProductCode
 		if code == "" {
 			code = p.ID
 		}
-		f.Rows = append(f.Rows, withHistory([]string{p.ID, p.SellerID, code, p.Title}, epoch, src.AsOf))
+		if err := emit(withHistory([]string{p.ID, p.SellerID, code, p.Title}, epoch, src.AsOf)); err != nil {
+			return err
+		}
 	}
-	return f
+	return nil
 }
 
 // offerRevision is the revision every offer has in the feeds: mercato keeps no older ones.
 const offerRevision = "1"
 
-func offerFeed(src Source) Feed {
-	f := Feed{Name: "offer", Header: append([]string{"offer_id", "offer_revision", "name", "expiration_date",
-		"opportunity_id", "opportunity_name", "opportunity_description", "seller_account_id"}, history...)}
+var offerHeader = append([]string{"offer_id", "offer_revision", "name", "expiration_date",
+	"opportunity_id", "opportunity_name", "opportunity_description", "seller_account_id"}, history...)
+
+func offerRows(src *Stream, emit func([]string) error) error {
 	for _, o := range src.Offers {
 		// seller_account_id is empty where the product's seller made the offer, as in AWS's feed.
-		f.Rows = append(f.Rows, withHistory([]string{o.ID, offerRevision, o.ID, ts(o.ExpiresAt), "", "", "",
-			o.ChannelPartner}, epoch, src.AsOf))
-	}
-	return f
-}
-
-func offerTargetFeed(src Source) Feed {
-	f := Feed{Name: "offer_target", Header: append([]string{"offer_target_id", "offer_id", "offer_revision",
-		"target_type", "polarity", "value"}, history...)}
-	for _, o := range src.Offers {
-		for _, b := range o.Buyers {
-			f.Rows = append(f.Rows, withHistory([]string{o.ID + ":" + b, o.ID, offerRevision, "BuyerAccounts", "Positive", b},
-				epoch, src.AsOf))
+		if err := emit(withHistory([]string{o.ID, offerRevision, o.ID, ts(o.ExpiresAt), "", "", "",
+			o.ChannelPartner}, epoch, src.AsOf)); err != nil {
+			return err
 		}
 	}
-	return f
+	return nil
 }
 
-func agreementFeed(src Source) Feed {
-	f := Feed{Name: "agreement", Header: append([]string{"agreement_id", "offer_id", "proposer_account_id",
-		"acceptor_account_id", "start_time", "end_time", "acceptance_time", "intent", "preceding_agreement_id",
-		"status", "status_reason_code", "currency_code", "estimated_agreement_value"}, history...)}
+var offerTargetHeader = append([]string{"offer_target_id", "offer_id", "offer_revision",
+	"target_type", "polarity", "value"}, history...)
+
+func offerTargetRows(src *Stream, emit func([]string) error) error {
+	for _, o := range src.Offers {
+		for _, b := range o.Buyers {
+			err := emit(withHistory([]string{o.ID + ":" + b, o.ID, offerRevision, "BuyerAccounts", "Positive", b}, epoch, src.AsOf))
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+var agreementHeader = append([]string{"agreement_id", "offer_id", "proposer_account_id",
+	"acceptor_account_id", "start_time", "end_time", "acceptance_time", "intent", "preceding_agreement_id",
+	"status", "status_reason_code", "currency_code", "estimated_agreement_value"}, history...)
+
+func agreementRows(src *Stream, emit func([]string) error) error {
 	for _, a := range src.Agreements {
 		intent := "NEW"
 		if a.SourceAgreementID != "" {
@@ -153,11 +171,14 @@ func agreementFeed(src Source) Feed {
 		if a.ProposerID != src.SellerID {
 			value = "" // a partner's resale of the seller's product: the buyer's price is the partner's
 		}
-		f.Rows = append(f.Rows, withHistory([]string{a.ID, a.OfferID, a.ProposerID, a.AcceptorID, ts(a.StartTime),
+		err := emit(withHistory([]string{a.ID, a.OfferID, a.ProposerID, a.AcceptorID, ts(a.StartTime),
 			ts(a.EndTime), ts(a.AcceptanceTime), intent, a.SourceAgreementID, string(a.Status), a.EndReason,
 			string(a.Currency), value}, a.AcceptanceTime, src.AsOf))
+		if err != nil {
+			return err
+		}
 	}
-	return f
+	return nil
 }
 
 // period returns the start and end (exclusive) of a document's billing period.

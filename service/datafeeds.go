@@ -8,21 +8,55 @@ import (
 	"mercato/datafeed"
 )
 
-// SellerFeeds returns a seller's records as AWS Marketplace's seller data feeds (package
-// datafeed), read in one snapshot at the current business time. It is a read for the seller
-// and for operators: transports check who asks, as for the revenue reports. It holds all the
-// seller's documents in memory at once. Errors: ENotFound (no such account), EInvalid (not a
-// seller).
-func (s *Service) SellerFeeds(ctx context.Context, sellerID string) ([]datafeed.Feed, error) {
-	src := datafeed.Source{SellerID: sellerID, AsOf: s.Now()}
-	err := s.view(ctx, func(tx mercato.Tx) error { return feedSource(tx, &src) })
-	if err != nil {
-		return nil, err
-	}
-	return datafeed.Build(src), nil
+// WriteSellerFeeds writes a seller's records to sink as AWS Marketplace's seller data feeds
+// (package datafeed), read in one snapshot at the current business time. The records the size
+// of the seller's catalog (accounts, products, offers, agreements) are read first; documents
+// and payouts are read a page at a time as their rows are written, so that the memory an
+// export takes does not grow with them. It is a read for the seller and for operators:
+// transports check who asks, as for the revenue reports. Errors: ENotFound (no such account),
+// EInvalid (not a seller), and sink's.
+func (s *Service) WriteSellerFeeds(ctx context.Context, sellerID string, sink datafeed.Sink) error {
+	src := datafeed.Stream{Source: datafeed.Source{SellerID: sellerID, AsOf: s.Now()}}
+	out := &begunSink{Sink: sink}
+	return s.view(ctx, func(tx mercato.Tx) error {
+		// A store retries a transaction the database interrupted; the rows written in the
+		// first attempt cannot be taken back, so the export fails instead of writing twice.
+		if out.begun {
+			return mercato.Errorf(mercato.EThrottled, "the export of %s was interrupted by the database; retry it", sellerID)
+		}
+		if err := feedSource(tx, &src.Source); err != nil {
+			return err
+		}
+		pages := feedPages{tx: tx, seller: sellerID}
+		src.EachDocument, src.EachPayout, src.EachPaidDocument = pages.documents, pages.payouts, pages.paidDocuments
+		return datafeed.Write(src, out)
+	})
 }
 
-// feedSource reads what the seller's feeds are built from into src.
+// begunSink is a Sink that notes whether a feed was begun.
+type begunSink struct {
+	datafeed.Sink
+	begun bool
+}
+
+// Begin notes that a feed was begun and begins it.
+func (b *begunSink) Begin(name string, header []string) error {
+	b.begun = true
+	return b.Sink.Begin(name, header)
+}
+
+// SellerFeeds returns a seller's feeds as WriteSellerFeeds writes them, every row in memory:
+// for small exports and tests. Errors: as WriteSellerFeeds's.
+func (s *Service) SellerFeeds(ctx context.Context, sellerID string) ([]datafeed.Feed, error) {
+	var c datafeed.Collector
+	if err := s.WriteSellerFeeds(ctx, sellerID, &c); err != nil {
+		return nil, err
+	}
+	return c.Feeds, nil
+}
+
+// feedSource reads into src the records of the seller's feeds the size of its catalog: its
+// account, offers and agreements, and the products and accounts they name.
 func feedSource(tx mercato.Tx, src *datafeed.Source) error {
 	seller, err := tx.GetAccount(src.SellerID)
 	if err != nil {
@@ -40,19 +74,7 @@ func feedSource(tx mercato.Tx, src *datafeed.Source) error {
 	if err := madeFeedSource(tx, src); err != nil {
 		return err
 	}
-	if err := feedParties(tx, src, seller); err != nil {
-		return err
-	}
-	if src.Payouts, err = tx.ListPayouts(mercato.PayoutFilter{SellerID: src.SellerID}); err != nil {
-		return err
-	}
-	for i := range src.Payouts {
-		p := &src.Payouts[i]
-		if p.LineItems, err = tx.ListPayoutLines(mercato.PayoutLineFilter{PayoutID: p.ID}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return feedParties(tx, src, seller)
 }
 
 // feedParties reads the products of the seller's offers and agreements and the accounts of its

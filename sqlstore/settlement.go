@@ -147,6 +147,23 @@ func timeRange(w *filter, col string, from, to time.Time) {
 	}
 }
 
+// after selects the rows after the cursor (at, id) in the order (timeCol, idCol): a keyset
+// page's condition. An empty id selects all.
+func after(w *filter, timeCol, idCol string, at time.Time, id string) {
+	if id != "" {
+		// A row value, which both databases compare in the order of an index on the columns.
+		w.where("("+timeCol+", "+idCol+") > (%s, %s)", micros(at), id)
+	}
+}
+
+// limit returns the LIMIT of a query returning at most n rows, or "" when n is not positive.
+func limit(w *filter, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return " LIMIT " + w.arg(n)
+}
+
 // InsertPayoutLines stores the lines of documents that have none.
 func (t *tx) InsertPayoutLines(ls ...mercato.PayoutLine) (int, error) {
 	n, err := t.insertRows("payout_lines", payoutLineCols, len(ls), func(i int, dst []any) []any {
@@ -191,7 +208,9 @@ func (t *tx) ListPayouts(f mercato.PayoutFilter) ([]mercato.Payout, error) {
 	var w filter
 	w.eq("seller_id", f.SellerID)
 	timeRange(&w, "time", f.From, f.To)
-	ps, err := list(t, scanPayout, selectPayouts+w.clause()+" ORDER BY time, id", w.args...)
+	after(&w, "time", "id", f.AfterTime, f.AfterID)
+	query := selectPayouts + w.clause() + " ORDER BY time, id" + limit(&w, f.Limit)
+	ps, err := list(t, scanPayout, query, w.args...)
 	return ps, wrap(err, "list payouts")
 }
 
@@ -204,7 +223,9 @@ func (t *tx) ListPayoutLines(f mercato.PayoutLineFilter) ([]mercato.PayoutLine, 
 	if f.Pending {
 		w.where("payout_id = ''")
 	}
-	ls, err := list(t, scanPayoutLine, selectPayoutLines+w.clause()+" ORDER BY eligible_at, document_id", w.args...)
+	after(&w, "eligible_at", "document_id", f.AfterTime, f.AfterDocumentID)
+	query := selectPayoutLines + w.clause() + " ORDER BY eligible_at, document_id" + limit(&w, f.Limit)
+	ls, err := list(t, scanPayoutLine, query, w.args...)
 	return ls, wrap(err, "list payout lines")
 }
 
@@ -213,9 +234,14 @@ func (t *tx) InvoicesIssued(f mercato.IssuedFilter) ([]mercato.Invoice, error) {
 	var w filter
 	w.eq("seller_id", f.SellerID)
 	w.eq("maker_id", f.MakerID)
+	if f.MakerID != "" {
+		w.where("maker_id <> ''") // lets the partial index serve the query
+	}
 	w.eq("type", string(f.Type))
 	timeRange(&w, "issued_at", f.From, f.To)
-	invs, err := list(t, scanInvoice, selectInvoices+w.clause()+" ORDER BY issued_at, id", w.args...)
+	after(&w, "issued_at", "id", f.AfterTime, f.AfterID)
+	query := selectInvoices + w.clause() + " ORDER BY issued_at, id" + limit(&w, f.Limit)
+	invs, err := list(t, scanInvoice, query, w.args...)
 	return invs, wrap(err, "list invoices issued")
 }
 

@@ -77,6 +77,7 @@ func Run(t *testing.T, open func(t *testing.T) mercato.Store) {
 		{"LockResaleAuthorization", testLockResaleAuthorization},
 	}
 	tests = append(tests, revenueTests...)
+	tests = append(tests, pageTests...)
 	tests = append(tests, catalogTests...)
 	tests = append(tests, deliveryTests...)
 	for _, tc := range tests {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"archive/zip"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -50,11 +49,7 @@ of the seller or an operator.`,
 			if o.accessKey != "" {
 				r.sign = signer(o.accessKey, o.secretKey)
 			}
-			data, err := r.send(cmd, http.MethodGet, "/_mercato/exports/feeds?seller="+url.QueryEscape(o.seller), "", nil)
-			if err != nil {
-				return err
-			}
-			names, err := unzipFeeds(data, to)
+			names, err := downloadFeeds(cmd, &r, o.seller, to)
 			if err != nil {
 				return err
 			}
@@ -75,15 +70,38 @@ of the seller or an operator.`,
 // the disk.
 const maxFeedFile = 4 << 30
 
-// unzipFeeds writes the feeds of a zip archive to dir, each under its base name, and returns
-// their names. Only the feeds' own names are accepted.
-func unzipFeeds(data []byte, dir string) ([]string, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+// downloadFeeds downloads the seller's feeds into dir and returns their names. The archive goes
+// to a temporary file in dir, not to memory, as large as it may be, and is removed once read.
+func downloadFeeds(cmd *cobra.Command, r *remote, seller, dir string) (names []string, err error) {
+	resp, err := r.do(cmd, http.MethodGet, "/_mercato/exports/feeds?seller="+url.QueryEscape(seller), "", nil)
 	if err != nil {
-		return nil, fmt.Errorf("reading the server's archive: %w", err)
+		return nil, err
 	}
+	defer resp.Body.Close()
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, err
+	}
+	tmp, err := os.CreateTemp(dir, ".feeds-*.zip.partial")
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}()
+	size, err := io.Copy(tmp, resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("downloading the feeds: %w", err)
+	}
+	return unzipFeeds(tmp, size, dir)
+}
+
+// unzipFeeds writes the feeds of a zip archive of size bytes to dir, each under its base name,
+// and returns their names. Only the feeds' own names are accepted.
+func unzipFeeds(archive io.ReaderAt, size int64, dir string) ([]string, error) {
+	zr, err := zip.NewReader(archive, size)
+	if err != nil {
+		return nil, fmt.Errorf("reading the server's archive: %w", err)
 	}
 	var names []string
 	for _, f := range zr.File {
@@ -148,20 +166,29 @@ func exportFeeds(ctx context.Context, svc *service.Service, dir string, interval
 	}
 }
 
-// exportAll writes each seller's feeds to dir/SELLER/.
+// exportAll writes each seller's feeds to dir/SELLER/, streamed from the database to the files.
 func exportAll(ctx context.Context, svc *service.Service, dir string) error {
 	sellers, err := svc.Sellers(ctx)
 	if err != nil {
 		return err
 	}
 	for _, s := range sellers {
-		feeds, err := svc.SellerFeeds(ctx, s)
-		if err != nil {
+		if err := exportSeller(ctx, svc, s, filepath.Join(dir, s)); err != nil {
 			return fmt.Errorf("seller %s: %w", s, err)
 		}
-		if err := datafeed.WriteDir(filepath.Join(dir, s), feeds); err != nil {
-			return fmt.Errorf("seller %s: %w", s, err)
-		}
+	}
+	return nil
+}
+
+// exportSeller writes a seller's feeds to dir, leaving no partial file if it fails.
+func exportSeller(ctx context.Context, svc *service.Service, seller, dir string) error {
+	sink, err := datafeed.NewDirSink(dir)
+	if err != nil {
+		return err
+	}
+	if err := svc.WriteSellerFeeds(ctx, seller, sink); err != nil {
+		sink.Abort()
+		return err
 	}
 	return nil
 }

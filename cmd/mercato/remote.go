@@ -44,6 +44,17 @@ func (r *remote) call(cmd *cobra.Command, method, path, contentType string, body
 // send sends a request and returns the JSON answer; a non-2xx answer is an error with the
 // server's message.
 func (r *remote) send(cmd *cobra.Command, method, path, contentType string, body []byte) ([]byte, error) {
+	resp, err := r.do(cmd, method, path, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+
+// do sends a request and returns the answer, whose body the caller reads and closes; a non-2xx
+// answer is an error with the server's message.
+func (r *remote) do(cmd *cobra.Command, method, path, contentType string, body []byte) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(cmd.Context(), method, strings.TrimRight(r.server, "/")+path, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
@@ -60,21 +71,21 @@ func (r *remote) send(cmd *cobra.Command, method, path, contentType string, body
 	if err != nil {
 		return nil, err
 	}
+	if resp.StatusCode/100 == 2 {
+		return resp, nil
+	}
 	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return nil, err
 	}
-	if resp.StatusCode/100 != 2 {
-		var e struct {
-			Error struct{ Message string } `json:"error"`
-		}
-		if json.Unmarshal(out, &e) == nil && e.Error.Message != "" {
-			return nil, fmt.Errorf("%s (HTTP %d)", e.Error.Message, resp.StatusCode)
-		}
-		return nil, fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(out))
+	var e struct {
+		Error struct{ Message string } `json:"error"`
 	}
-	return out, nil
+	if json.Unmarshal(out, &e) == nil && e.Error.Message != "" {
+		return nil, fmt.Errorf("%s (HTTP %d)", e.Error.Message, resp.StatusCode)
+	}
+	return nil, fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(out))
 }
 
 // moveClock moves the server's clock as the request says, prints the answer (the new time, the
