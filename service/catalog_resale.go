@@ -468,7 +468,9 @@ func (p *catalogPlan) releasableResale(o *mercato.Offer) error {
 	if err := p.withinAuthorization(o, r); err != nil {
 		return err
 	}
-	value, err := billing.ContractValue(&mercato.Agreement{Terms: o.Terms, StartTime: p.now, Currency: o.Terms.Currency()})
+	// A configurable contract's value is the buyer's to configure: its rates are checked below.
+	priced := slices.DeleteFunc(o.Terms.Clone(), func(t mercato.Term) bool { return t.ConfigurableUpfront != nil })
+	value, err := billing.ContractValue(&mercato.Agreement{Terms: priced, StartTime: p.now, Currency: o.Terms.Currency()})
 	if err != nil {
 		return catalogOfferProblem(err)
 	}
