@@ -249,3 +249,66 @@ func hasKinds(ts mercato.Terms, kinds ...string) bool {
 	}
 	return true
 }
+
+// replacement returns the changes by which the partner replaces agreement with an offer made
+// with the authorization, marked up by pct, available until 2026-01-31, released.
+func replacement(agreement, authorization, pct string) []mercato.Change {
+	ref := "$R.Entity.Identifier"
+	return []mercato.Change{
+		named("R", "CreateReplacementOfferUsingResaleAuthorization", "", `{"AgreementId": "`+agreement+`", "ResaleAuthorizationId": "`+authorization+`"}`),
+		ch("UpdateInformation", ref, `{"Name": "Renewed early", "Description": "Replaces the current contract"}`),
+		ch("UpdateMarkup", ref, `{"Markup": {"Percentage": "`+pct+`"}}`),
+		ch("UpdateAvailability", ref, `{"AvailabilityEndDate": "2026-01-31"}`),
+		ch("ReleaseOffer", ref, `{}`),
+	}
+}
+
+// TestReplacementOfferUsingResaleAuthorization: the partner replaces its buyer's CPPO agreement
+// (1,200.00 for 1,000.00 wholesale) with an offer made with a second authorization of the
+// product at 1,000.00 marked up 50%: the buyer accepts it, the first agreement is replaced, and
+// the new one's invoice of 1,500.00 gives the maker its 1,000.00. The partner cannot replace
+// the maker's own agreement, nor price the replacement below wholesale.
+func TestReplacementOfferUsingResaleAuthorization(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		e.marketplace()
+		e.channelPartners()
+		first := e.resaleAuthorization("2026-02-28")
+		made := e.changeSet(partner, cppo(first, "1200.00", "2026-01-31")...)
+		old := e.accept(made.Changes[0].EntityID, buyer)
+		direct := e.accept("offer-public", buyer2)
+		second := e.resaleAuthorization("2026-02-28")
+
+		failsWith(t, e.changeSet(partner, replacement(direct.ID, second, "50")...), 0, "INVALID_AGREEMENT_ID", "Details.AgreementId")
+		failsWith(t, e.changeSet(otherPartner, replacement(old.ID, second, "50")...), 0, "INVALID_RESALE_AUTHORIZATION", "Details.ResaleAuthorizationId")
+		below := replacement(old.ID, second, "0")
+		below[2] = ch("UpdatePricingTerms", "$R.Entity.Identifier", `{"PricingModel": "Contract", "Terms": [{"Type": "FixedUpfrontPricingTerm", "CurrencyCode": "USD", "Price": "999.99", "Duration": "P12M"}]}`)
+		failsWith(t, e.changeSet(partner, below...), 4, "INVALID_PRICE", "wholesale price 1000")
+
+		cs := e.changeSet(partner, replacement(old.ID, second, "50")...)
+		if cs.Status != mercato.ChangeSetSucceeded {
+			t.Fatalf("the replacement: %s %+v", cs.Status, cs.Changes)
+		}
+		o := e.offerOf(cs.Changes[0].EntityID)
+		if o.ReplacesAgreementID != old.ID || o.Resale == nil || o.Resale.AuthorizationID != second || o.Resale.Price != amt("1500") ||
+			len(o.Buyers) != 1 || o.Buyers[0] != buyer {
+			t.Fatalf("the replacement offer %+v (resale %+v)", o, o.Resale)
+		}
+		b := e.accept(o.ID, buyer)
+		if b.ProposerID != partner || b.Resale == nil || b.Resale.AuthorizationID != second || b.Resale.Wholesale != amt("1000") {
+			t.Fatalf("the new agreement %+v (resale %+v)", b, b.Resale)
+		}
+		replaced, err := e.svc.DescribeAgreement(e.ctx, partner, old.ID)
+		if err != nil || replaced.Status != mercato.AgreementReplaced {
+			t.Errorf("the old agreement is %s (%v), want REPLACED", replaced.Status, err)
+		}
+		e.advanceTo(day(2026, 1, 2))
+		for _, inv := range e.invoices(b.ID) {
+			if inv.PreTax != amt("1500") || inv.MakerID != seller || inv.MakerAmount != amt("1000") {
+				t.Errorf("invoice %s of %s gives maker %q %s", inv.ID, inv.PreTax, inv.MakerID, inv.MakerAmount)
+			}
+		}
+		if vs := e.violations(); len(vs) != 0 {
+			t.Errorf("check: %v", vs)
+		}
+	})
+}
