@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"mercato"
-	"mercato/billing"
 )
 
 // resaleAuthorizationEntity is the Catalog's entity type of resale authorizations.
@@ -441,7 +440,7 @@ func (p *catalogPlan) heldAuthorization(id, field string) (*mercato.ResaleAuthor
 	if why := r.Usable(p.now); why != "" {
 		return nil, invalid("INVALID_RESALE_AUTHORIZATION", field, "%s %s %s", field, id, why)
 	}
-	if len(r.Terms) == 0 {
+	if !hasResalePricing(&r) {
 		return nil, invalid("INVALID_RESALE_AUTHORIZATION", field, "%s %s has no pricing terms", field, id)
 	}
 	return &r, nil
@@ -469,8 +468,7 @@ func (p *catalogPlan) releasableResale(o *mercato.Offer) error {
 		return err
 	}
 	// A configurable contract's value is the buyer's to configure: its rates are checked below.
-	priced := slices.DeleteFunc(o.Terms.Clone(), func(t mercato.Term) bool { return t.ConfigurableUpfront != nil })
-	value, err := billing.ContractValue(&mercato.Agreement{Terms: priced, StartTime: p.now, Currency: o.Terms.Currency()})
+	value, err := resaleContractValue(o.Terms, p.now)
 	if err != nil {
 		return catalogOfferProblem(err)
 	}

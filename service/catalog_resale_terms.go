@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"mercato"
+	"mercato/billing"
 )
 
 // resaleTermTypes says which change type of a ResaleAuthorization@1.0 sets each term type. A
@@ -249,4 +251,20 @@ func atLeastWholesale(o *mercato.Offer, r *mercato.ResaleAuthorization, kind str
 		}
 	}
 	return nil
+}
+
+// resaleContractValue returns what the buyer pays for the whole contract under terms, as of at,
+// less the configurable contract's lines, whose value is the buyer's to configure (the maker's
+// rates price them, line by line).
+func resaleContractValue(terms mercato.Terms, at time.Time) (mercato.Amount, error) {
+	priced := slices.DeleteFunc(terms.Clone(), func(t mercato.Term) bool { return t.ConfigurableUpfront != nil })
+	return billing.ContractValue(&mercato.Agreement{Terms: priced, StartTime: at, Currency: terms.Currency()})
+}
+
+// hasResalePricing reports whether the authorization has a term that prices the contract.
+func hasResalePricing(r *mercato.ResaleAuthorization) bool {
+	return slices.ContainsFunc(r.Terms, func(raw json.RawMessage) bool {
+		ct := resaleTermTypes[resaleTermType(raw)]
+		return ct == "UpdatePricingTerms" || ct == "UpdatePaymentScheduleTerms"
+	})
 }
