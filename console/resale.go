@@ -70,7 +70,8 @@ func (c *Console) resaleChangeSets(r *http.Request, u *user) ([]changeSetView, e
 }
 
 func isResaleChange(ch mercato.Change) bool {
-	return ch.EntityType == "ResaleAuthorization@1.0" || ch.ChangeType == "CreateOfferUsingResaleAuthorization"
+	return ch.EntityType == "ResaleAuthorization@1.0" || ch.ChangeType == "CreateOfferUsingResaleAuthorization" ||
+		ch.ChangeType == "CreateReplacementOfferUsingResaleAuthorization"
 }
 
 // startResaleChanges starts a change set and returns to the page, where its status shows; a
