@@ -116,6 +116,10 @@ func termCurrency(t *mercato.Term) mercato.Currency {
 	return ""
 }
 
+// WholesaleRates returns the maker's per-unit rates an authorization's terms set, or nil: what
+// its CPPOs pay the maker per unit of usage and of a configured contract.
+func WholesaleRates(r *mercato.ResaleAuthorization) *mercato.ResaleRates { return resaleRates(r) }
+
 // resaleRates returns the maker's rates an authorization's terms set (nil if none): every
 // usage dimension's rate, and the configurable contract's rate cards.
 func resaleRates(r *mercato.ResaleAuthorization) *mercato.ResaleRates {
