@@ -42,6 +42,10 @@ type Charge struct {
 	Status                 ChargeStatus `json:"status"`
 	InvoiceID              string       `json:"invoiceId,omitempty"`
 	PurchaseOrderReference string       `json:"purchaseOrderReference,omitempty"`
+	// Dimension and Quantity are what a usage charge prices (empty and 0 for other kinds): a
+	// resale's maker is owed its own rate for that quantity (see billing.ResaleInvoiceSplit).
+	Dimension string `json:"dimension,omitempty"`
+	Quantity  int64  `json:"quantity,omitempty"`
 }
 
 // InvoiceType tells an invoice from a credit memo.

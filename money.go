@@ -141,6 +141,17 @@ func (a Amount) MulFrac(num, den int64, c Currency) Amount {
 	return Amount(divRound(p, q).Int64() * unit)
 }
 
+// MulFracExact returns a × num / den rounded to the amount's own precision (8 decimals), half
+// away from zero, computed exactly: for per-unit rates, which may be fractions of a minor unit.
+// den must be positive.
+func (a Amount) MulFracExact(num, den int64) Amount {
+	if v, ok := mulFrac64(int64(a), num, den); ok {
+		return Amount(v)
+	}
+	p := new(big.Int).Mul(big.NewInt(int64(a)), big.NewInt(num))
+	return Amount(divRound(p, big.NewInt(den)).Int64())
+}
+
 // MulQuantity returns price × quantity, where quantity is a non-negative count with up to 8
 // decimals expressed as an Amount, rounded to the currency's minor unit.
 func (a Amount) MulQuantity(q Amount, c Currency) Amount {

@@ -152,9 +152,13 @@ func MonthlyCharges(a *mercato.Agreement, p mercato.BillingPeriod, usage []merca
 				continue
 			}
 			amt := price.MulFrac(tot.Quantity, 1, a.Currency)
+			n := len(out)
 			out = appendPeriodCharge(out, a, u.ID, mercato.ChargeUsage, amt, at, from, to,
 				fmt.Sprintf("usage:%s:%s:%s", u.ID, tot.Dimension, p),
 				fmt.Sprintf("%d %s at %s", tot.Quantity, tot.Dimension, price))
+			if len(out) > n {
+				out[n].Dimension, out[n].Quantity = tot.Dimension, tot.Quantity
+			}
 		}
 	}
 	return out

@@ -45,7 +45,7 @@ func NewInvoice(a *mercato.Agreement, key string, charges []mercato.Charge, issu
 	}
 	if a.Resale != nil {
 		inv.MakerID = a.Resale.ManufacturerID
-		inv.MakerAmount, inv.MakerFee = ResaleSplit(preTax, inv.ListingFee, a.ListingFeeRate, a.Resale, a.Currency)
+		inv.MakerAmount, inv.MakerFee = ResaleInvoiceSplit(a, charges, inv.ListingFee)
 	}
 	return inv
 }

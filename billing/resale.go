@@ -43,3 +43,87 @@ func refundedShare(total, done, base mercato.Amount, c mercato.Currency) mercato
 	}
 	return total.MulFrac(int64(done), int64(base), c)
 }
+
+// ResaleInvoiceSplit returns the product maker's part of the invoice of charges issued under a
+// resale agreement a, whose listing fee is fee. Each line is split on its own, with one rounding
+// per line:
+//   - a usage line of a dimension the maker rates (a.Resale.Rates.Usage) gives it its rate times
+//     the line's quantity, rounded to the currency's minor unit;
+//   - a configurable contract's line whose selector the maker rates (a.Resale.Rates.Contract)
+//     gives it the sum of its price times the buyer's quantity of each dimension, rounded once;
+//   - the other lines (fixed prices, installments, fees) are split together in the ratio of the
+//     wholesale contract value to the buyer's, as ResaleSplit does.
+//
+// A line never gives the maker more than the line. The maker's fee is its amount × the
+// agreement's fee rate, rounded, and never more than fee. The partner takes the rest of both.
+// For a resale without rates (a fixed or scheduled contract) this is ResaleSplit of the total.
+func ResaleInvoiceSplit(a *mercato.Agreement, charges []mercato.Charge, fee mercato.Amount) (amount, makerFee mercato.Amount) {
+	r, c := a.Resale, a.Currency
+	if r == nil {
+		return 0, 0
+	}
+	var rest, preTax mercato.Amount
+	for i := range charges {
+		preTax += charges[i].Amount
+		if line, ok := ratedLine(a, &charges[i]); ok {
+			amount += min(line, charges[i].Amount)
+		} else {
+			rest += charges[i].Amount
+		}
+	}
+	if r.Price > 0 {
+		amount += min(rest.MulFrac(int64(r.Wholesale), int64(r.Price), c), rest)
+	}
+	amount = min(amount, preTax)
+	return amount, min(amount.MulRate(a.ListingFeeRate, c), fee)
+}
+
+// ratedLine returns what the maker's own rates give it for a charge, rounded once, and whether
+// its rates price the charge at all.
+func ratedLine(a *mercato.Agreement, ch *mercato.Charge) (mercato.Amount, bool) {
+	r, c := a.Resale, a.Currency
+	switch ch.Kind {
+	case mercato.ChargeUsage:
+		rate, ok := r.UsageRate(ch.Dimension)
+		if !ok {
+			return 0, false
+		}
+		return rate.MulFrac(ch.Quantity, 1, c), true
+	case mercato.ChargeUpfront:
+		t := configurableTerm(a.Terms, ch.TermID)
+		if t == nil || t.Configuration == nil {
+			return 0, false
+		}
+		return configuredWholesale(r.ContractRates(), t.Configuration, c)
+	}
+	return 0, false
+}
+
+// configurableTerm returns the agreement's configurable upfront term with the ID, or nil.
+func configurableTerm(ts mercato.Terms, id string) *mercato.ConfigurableUpfrontPricingTerm {
+	for i := range ts {
+		if t := ts[i].ConfigurableUpfront; t != nil && t.ID == id {
+			return t
+		}
+	}
+	return nil
+}
+
+// configuredWholesale prices the buyer's configuration at the maker's rate card of its selector:
+// the exact sum of price × quantity, rounded once. It is false if the maker has no such rate
+// card; a dimension the card lacks is worth nothing to the maker.
+func configuredWholesale(cards []mercato.ConfigurableUpfrontRateCard, cfg *mercato.ConfigurableUpfrontConfiguration, c mercato.Currency) (mercato.Amount, bool) {
+	for _, rc := range cards {
+		if rc.Selector.Value != cfg.SelectorValue {
+			continue
+		}
+		var exact mercato.Amount
+		for _, d := range cfg.Dimensions {
+			if price, ok := priceOf(rc.RateCard, d.DimensionKey); ok && d.DimensionValue > 0 {
+				exact += price * mercato.Amount(d.DimensionValue)
+			}
+		}
+		return exact.Round(c), true
+	}
+	return 0, false
+}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"cmp"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -46,7 +47,7 @@ func (c *Console) resaleViews(r *http.Request, uses []service.ResaleAuthorizatio
 		v := resaleView{ResaleAuthorizationUse: a, Maker: n.Account(a.ManufacturerID), Partner: n.Account(a.ResellerID),
 			Product: n.Product(a.ProductID)}
 		if len(a.Terms) > 0 {
-			v.Wholesale = formatMoney(a.Wholesale, a.Currency)
+			v.Wholesale = wholesaleText(&a.ResaleAuthorization)
 		}
 		if !a.ExpiresAt.IsZero() {
 			v.LastDay = a.ExpiresAt.Add(-1).UTC().Format("2006-01-02")
@@ -54,6 +55,28 @@ func (c *Console) resaleViews(r *http.Request, uses []service.ResaleAuthorizatio
 		out = append(out, v)
 	}
 	return out
+}
+
+// wholesaleText formats what an authorization pays its maker: the contract's price, and each
+// per-unit rate ("1,000.00 USD; api_calls 0.10 USD per unit").
+func wholesaleText(a *mercato.ResaleAuthorization) string {
+	rates := service.WholesaleRates(a)
+	if rates == nil {
+		return formatMoney(a.Wholesale, a.Currency)
+	}
+	var parts []string
+	if a.Wholesale != 0 {
+		parts = append(parts, formatMoney(a.Wholesale, a.Currency))
+	}
+	for _, it := range rates.Usage {
+		parts = append(parts, fmt.Sprintf("%s %s %s per unit", it.DimensionKey, it.Price.FormatIn(a.Currency), a.Currency))
+	}
+	for _, rc := range rates.Contract {
+		for _, it := range rc.RateCard {
+			parts = append(parts, fmt.Sprintf("%s %s %s per unit for %s", it.DimensionKey, it.Price.FormatIn(a.Currency), a.Currency, rc.Selector.Value))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // resaleChangeSets returns the seller's latest change sets that touch resale: authorizations and
@@ -70,7 +93,8 @@ func (c *Console) resaleChangeSets(r *http.Request, u *user) ([]changeSetView, e
 }
 
 func isResaleChange(ch mercato.Change) bool {
-	return ch.EntityType == "ResaleAuthorization@1.0" || ch.ChangeType == "CreateOfferUsingResaleAuthorization"
+	return ch.EntityType == "ResaleAuthorization@1.0" || ch.ChangeType == "CreateOfferUsingResaleAuthorization" ||
+		ch.ChangeType == "CreateReplacementOfferUsingResaleAuthorization"
 }
 
 // startResaleChanges starts a change set and returns to the page, where its status shows; a

@@ -459,8 +459,9 @@ func (p *catalogPlan) releasable(o *mercato.Offer) error {
 		return invalid("MISSING_PRICING_TERMS", "Terms", "offer %s has no pricing terms: add an UpdatePricingTerms change", o.ID)
 	}
 	// An agreement-based CPPO keeps the terms of the agreement it replaces, whose authorization
-	// was checked when it was released (or came from a scenario file).
-	if o.Resale != nil && o.Resale.AuthorizationID != "" && o.ReplacesAgreementID == "" {
+	// was checked when it was released (or came from a scenario file); one made with an
+	// authorization is priced afresh and checked against it.
+	if o.Resale != nil && o.Resale.AuthorizationID != "" && (o.ReplacesAgreementID == "" || o.Resale.Reauthorized) {
 		if err := p.releasableResale(o); err != nil {
 			return err
 		}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"mercato"
-	"mercato/billing"
 )
 
 // resaleAuthorizationEntity is the Catalog's entity type of resale authorizations.
@@ -29,6 +28,8 @@ var resaleChanges = map[string]func(*catalogPlan, *mercato.Change) error{
 	"UpdateInformation":           (*catalogPlan).updateResaleInformation,
 	"UpdatePricingTerms":          (*catalogPlan).updateResalePricing,
 	"UpdatePaymentScheduleTerms":  (*catalogPlan).updateResalePricing,
+	"UpdateLegalTerms":            (*catalogPlan).updateResalePricing,
+	"UpdateSupportTerms":          (*catalogPlan).updateResalePricing,
 	"UpdateAvailability":          (*catalogPlan).updateResaleAvailability,
 	"UpdateBuyerTargetingTerms":   (*catalogPlan).updateResaleTargeting,
 	"ReleaseResaleAuthorization":  (*catalogPlan).releaseResaleAuthorization,
@@ -162,14 +163,11 @@ type resaleTerm struct {
 	Schedule     []struct{ ChargeDate, ChargeAmount string } // ResalePaymentScheduleTerm
 }
 
-// resaleTermTypes says which change type sets each term type of an authorization.
-var resaleTermTypes = map[string]string{
-	"ResaleFixedUpfrontPricingTerm": "UpdatePricingTerms",
-	"ResalePaymentScheduleTerm":     "UpdatePaymentScheduleTerms",
-}
-
-// updateResalePricing sets the ISV's price (the wholesale price) of the whole contract: a fixed
-// upfront price, or a payment schedule whose payments add up to it. The terms are kept as sent.
+// updateResalePricing sets terms of an authorization, one of each type the change type sets
+// (resaleTermTypes): the ISV's price (the wholesale price) of the whole contract, a fixed
+// upfront price or a payment schedule whose payments add up to it; its per-unit rates of usage
+// and of a configurable contract; a free trial; its legal and support terms. The terms are kept
+// as sent.
 func (p *catalogPlan) updateResalePricing(ch *mercato.Change) error {
 	var d struct {
 		PricingModel string
@@ -187,36 +185,66 @@ func (p *catalogPlan) updateResalePricing(ch *mercato.Change) error {
 			return err
 		}
 	}
-	if len(d.Terms) != 1 {
-		return fieldError("Details.Terms", "must hold exactly one term")
+	if len(d.Terms) < 1 || len(d.Terms) > len(resaleTermTypes) {
+		return fieldError("Details.Terms", "must hold 1 to %d terms", len(resaleTermTypes))
 	}
-	var t resaleTerm
-	if err := strictJSON(d.Terms[0], &t); err != nil {
-		return fieldError("Details.Terms[0]"+jsonErrorField(err), "%s", jsonErrorMessage(err))
+	seen := map[string]bool{}
+	for i, raw := range d.Terms {
+		field := fmt.Sprintf("Details.Terms[%d]", i)
+		typ := resaleTermType(raw)
+		if resaleTermTypes[typ] != ch.ChangeType {
+			return fieldError(field+".Type", "%q is not a resale term type that %s sets (%s)", typ, ch.ChangeType, resaleTermTypesOf(ch.ChangeType))
+		}
+		if seen[typ] {
+			return fieldError(field+".Type", "%s appears twice", typ)
+		}
+		seen[typ] = true
+		if err := p.setResaleTerm(r, raw, typ, field); err != nil {
+			return err
+		}
 	}
-	if resaleTermTypes[t.Type] != ch.ChangeType {
-		return fieldError("Details.Terms[0].Type", "%q is not a resale term type that %s sets (ResaleFixedUpfrontPricingTerm, ResalePaymentScheduleTerm)", t.Type, ch.ChangeType)
+	return nil
+}
+
+// setResaleTerm checks one term and sets it on the authorization, in its currency.
+func (p *catalogPlan) setResaleTerm(r *mercato.ResaleAuthorization, raw json.RawMessage, typ, field string) error {
+	var currency mercato.Currency
+	var total mercato.Amount
+	if typ == "ResaleFixedUpfrontPricingTerm" || typ == "ResalePaymentScheduleTerm" {
+		var t resaleTerm
+		if err := strictJSON(raw, &t); err != nil {
+			return fieldError(field+jsonErrorField(err), "%s", jsonErrorMessage(err))
+		}
+		var err error
+		if total, err = resaleTermTotal(&t, field); err != nil {
+			return err
+		}
+		currency = t.CurrencyCode
+	} else {
+		t, err := wholesaleTerm(raw, field)
+		if err != nil {
+			return err
+		}
+		currency = termCurrency(&t)
 	}
-	total, err := resaleTermTotal(&t)
-	if err != nil {
-		return err
+	if currency != "" && r.Currency != "" && r.Currency != currency {
+		return fieldError(field+".CurrencyCode", "is %s; the authorization's other terms are in %s", currency, r.Currency)
 	}
-	if r.Currency != "" && r.Currency != t.CurrencyCode {
-		return fieldError("Details.Terms[0].CurrencyCode", "is %s; the authorization's other terms are in %s", t.CurrencyCode, r.Currency)
+	if currency != "" {
+		r.Currency = currency
 	}
-	r.Currency = t.CurrencyCode
-	r.Terms = replaceResaleTerm(r.Terms, t.Type, d.Terms[0])
+	r.Terms = replaceResaleTerm(r.Terms, typ, raw)
 	// A payment schedule is the price paid in parts: it rules when present.
-	if t.Type == "ResalePaymentScheduleTerm" || !hasResaleTerm(r.Terms, "ResalePaymentScheduleTerm") {
+	if typ == "ResalePaymentScheduleTerm" || (typ == "ResaleFixedUpfrontPricingTerm" && !hasResaleTerm(r.Terms, "ResalePaymentScheduleTerm")) {
 		r.Wholesale = total
 	}
 	return nil
 }
 
 // resaleTermTotal checks a resale term and returns what it asks for the whole contract.
-func resaleTermTotal(t *resaleTerm) (mercato.Amount, error) {
+func resaleTermTotal(t *resaleTerm, field string) (mercato.Amount, error) {
 	if !t.CurrencyCode.Valid() {
-		return 0, fieldError("Details.Terms[0].CurrencyCode", "%q is not an ISO 4217 currency code", t.CurrencyCode)
+		return 0, fieldError(field+".CurrencyCode", "%q is not an ISO 4217 currency code", t.CurrencyCode)
 	}
 	amount := func(field, s string) (mercato.Amount, error) {
 		a, err := mercato.ParseAmount(s)
@@ -230,22 +258,22 @@ func resaleTermTotal(t *resaleTerm) (mercato.Amount, error) {
 	}
 	if t.Type == "ResaleFixedUpfrontPricingTerm" {
 		if t.Schedule != nil {
-			return 0, fieldError("Details.Terms[0].Schedule", "is not a member of %s", t.Type)
+			return 0, fieldError(field+".Schedule", "is not a member of %s", t.Type)
 		}
-		return amount("Details.Terms[0].Price", t.Price)
+		return amount(field+".Price", t.Price)
 	}
 	if t.Price != "" || t.Duration != "" || t.Grants != nil {
-		return 0, fieldError("Details.Terms[0]", "%s holds CurrencyCode and Schedule only", t.Type)
+		return 0, fieldError(field, "%s holds CurrencyCode and Schedule only", t.Type)
 	}
 	if len(t.Schedule) < 1 || len(t.Schedule) > mercato.MaxInstallments {
-		return 0, fieldError("Details.Terms[0].Schedule", "must hold 1 to %d payments", mercato.MaxInstallments)
+		return 0, fieldError(field+".Schedule", "must hold 1 to %d payments", mercato.MaxInstallments)
 	}
 	var total mercato.Amount
 	for i, it := range t.Schedule {
 		if _, err := time.Parse(time.RFC3339, it.ChargeDate); err != nil {
-			return 0, fieldError(fmt.Sprintf("Details.Terms[0].Schedule[%d].ChargeDate", i), "%q is not an ISO 8601 time", it.ChargeDate)
+			return 0, fieldError(fmt.Sprintf("%s.Schedule[%d].ChargeDate", field, i), "%q is not an ISO 8601 time", it.ChargeDate)
 		}
-		a, err := amount(fmt.Sprintf("Details.Terms[0].Schedule[%d].ChargeAmount", i), it.ChargeAmount)
+		a, err := amount(fmt.Sprintf("%s.Schedule[%d].ChargeAmount", field, i), it.ChargeAmount)
 		if err != nil {
 			return 0, err
 		}
@@ -389,7 +417,9 @@ func (p *catalogPlan) createOfferUsingResaleAuthorization(ch *mercato.Change) er
 	o := p.newOffer(r.ProductID, d.Name)
 	o.Listing.Description = d.Description
 	o.Visibility, o.Buyers = "private", slices.Clone(r.Buyers)
-	o.Resale = &mercato.Resale{AuthorizationID: r.ID, ManufacturerID: r.ManufacturerID, Wholesale: r.Wholesale}
+	o.Resale = &mercato.Resale{AuthorizationID: r.ID, ManufacturerID: r.ManufacturerID, Wholesale: r.Wholesale, Rates: resaleRates(r)}
+	o.Terms = authorizedTerms(r)
+	o.Terms.FillIDs(o.ID)
 	ch.EntityID = o.ID
 	return nil
 }
@@ -410,7 +440,7 @@ func (p *catalogPlan) heldAuthorization(id, field string) (*mercato.ResaleAuthor
 	if why := r.Usable(p.now); why != "" {
 		return nil, invalid("INVALID_RESALE_AUTHORIZATION", field, "%s %s %s", field, id, why)
 	}
-	if len(r.Terms) == 0 {
+	if !hasResalePricing(&r) {
 		return nil, invalid("INVALID_RESALE_AUTHORIZATION", field, "%s %s has no pricing terms", field, id)
 	}
 	return &r, nil
@@ -437,7 +467,8 @@ func (p *catalogPlan) releasableResale(o *mercato.Offer) error {
 	if err := p.withinAuthorization(o, r); err != nil {
 		return err
 	}
-	value, err := billing.ContractValue(&mercato.Agreement{Terms: o.Terms, StartTime: p.now, Currency: o.Terms.Currency()})
+	// A configurable contract's value is the buyer's to configure: its rates are checked below.
+	value, err := resaleContractValue(o.Terms, p.now)
 	if err != nil {
 		return catalogOfferProblem(err)
 	}
@@ -445,7 +476,12 @@ func (p *catalogPlan) releasableResale(o *mercato.Offer) error {
 		return invalid("INVALID_PRICE", "Terms", "offer %s's price %s is below the wholesale price %s of resale authorization %s",
 			o.ID, value, r.Wholesale, r.ID)
 	}
+	rates := resaleRates(r)
+	if err := checkRatedPrices(o, r, rates); err != nil {
+		return err
+	}
 	o.Resale.ManufacturerID, o.Resale.Wholesale, o.Resale.Price = r.ManufacturerID, r.Wholesale, value
+	o.Resale.Rates = rates
 	return nil
 }
 
@@ -568,7 +604,9 @@ const maxMarkupPercent = 1000
 
 // updateMarkup prices a CPPO draft at the authorization's terms marked up by a percentage:
 // each wholesale amount (the fixed price, each scheduled payment) plus that percentage of it,
-// rounded to the currency's minor unit, half away from zero.
+// rounded to the currency's minor unit, half away from zero; each per-unit rate (usage, a
+// configurable contract's rate cards) plus that percentage, rounded to 8 decimals. A free
+// trial, legal and support terms of the authorization are taken as they are.
 func (p *catalogPlan) updateMarkup(ch *mercato.Change) error {
 	var d struct{ Markup *struct{ Percentage string } }
 	o, err := p.changing(ch, &d)
@@ -596,7 +634,12 @@ func (p *catalogPlan) updateMarkup(ch *mercato.Change) error {
 	if err != nil {
 		return err
 	}
-	o.Terms = append(replaceTerms(replaceTerms(o.Terms, nil, "UpdatePricingTerms"), nil, "UpdatePaymentScheduleTerms"), terms...)
+	for _, kind := range termsSetByResale {
+		if kind == "UpdatePricingTerms" || kind == "UpdatePaymentScheduleTerms" || slices.ContainsFunc(terms, func(t mercato.Term) bool { return catalogTermKinds[t.Kind()] == kind }) {
+			o.Terms = replaceTerms(o.Terms, nil, kind)
+		}
+	}
+	o.Terms = append(o.Terms, terms...)
 	o.Terms.FillIDs(o.ID)
 	return nil
 }
@@ -639,6 +682,13 @@ func markedUpTerms(r *mercato.ResaleAuthorization, pct mercato.Amount) (mercato.
 					"ChargeAmount": markedUp(a, pct, t.CurrencyCode).Format(t.CurrencyCode.MinorDigits())})
 			}
 			doc["Type"], doc["Schedule"] = "PaymentScheduleTerm", items
+		case "ResaleConfigurableUpfrontPricingTerm", "ResaleUsageBasedPricingTerm", "ResaleFreeTrialPricingTerm", "ResaleLegalTerm", "ResaleSupportTerm":
+			term, err := markedUpWholesale(raw, pct)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, term)
+			continue
 		default:
 			continue
 		}

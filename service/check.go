@@ -91,6 +91,8 @@ type books struct {
 	// settled, so their invoice's overpayment is refunded by then.
 	horizon  time.Time
 	balances map[string]mercato.Amount // ledger account + currency -> balance
+	// resaleCharges are the charges of each invoice of a resale priced at the maker's rates.
+	resaleCharges map[string][]mercato.Charge
 }
 
 func loadBooks(tx mercato.Tx) (*books, error) {
@@ -139,6 +141,9 @@ func loadBooks(tx mercato.Tx) (*books, error) {
 		return nil, err
 	}
 	if b.payers, err = loadPayers(tx); err != nil {
+		return nil, err
+	}
+	if err := b.loadResaleCharges(tx); err != nil {
 		return nil, err
 	}
 	// The horizon comes from the settlement jobs that finished, not from the setting that

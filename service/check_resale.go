@@ -25,21 +25,36 @@ func (b *books) lineNets() map[[2]string]mercato.Amount {
 	return nets
 }
 
+// loadResaleCharges reads the charges of the agreements whose makers are paid their own rates:
+// proving their invoices' split needs each line's kind, dimension and quantity.
+func (b *books) loadResaleCharges(tx mercato.Tx) error {
+	b.resaleCharges = map[string][]mercato.Charge{}
+	for i := range b.agreements {
+		if r := b.agreements[i].Resale; r == nil || !r.Rated() {
+			continue
+		}
+		cs, err := tx.ListCharges(mercato.ChargeFilter{AgreementID: b.agreements[i].ID, Status: mercato.ChargeInvoiced})
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			b.resaleCharges[c.InvoiceID] = append(b.resaleCharges[c.InvoiceID], c)
+		}
+	}
+	return nil
+}
+
 // checkResales proves the split of every channel-partner invoice: its maker is the agreement's
-// manufacturer and its share is the one billing.ResaleSplit gives for the agreement's terms; its
+// manufacturer and its share is the one billing.ResaleInvoiceSplit gives for the agreement's
+// terms and the invoice's charges (billing.ResaleSplit of the whole, without maker's rates); its
 // credit memos give back no more of the maker's share than it had (all of it once the invoice is
 // refunded in full); no direct deal's document names a maker; and, per document, what the maker
 // and the partner are paid out plus the listing fee is the document's pre-tax amount, to the cent.
 func (b *books) checkResales(add addFunc) {
-	resales := map[string]*mercato.Resale{}
-	rates := map[string]mercato.Rate{}
-	for _, a := range b.agreements {
-		resales[a.ID], rates[a.ID] = a.Resale, a.ListingFeeRate
-	}
 	lines := b.linesByDocument()
 	for i := range b.invoices {
 		inv := &b.invoices[i]
-		b.checkResaleInvoice(inv, resales[inv.AgreementID], rates[inv.AgreementID], add)
+		b.checkResaleInvoice(inv, b.agreementOf(inv.AgreementID), add)
 		b.checkResaleLines(inv, 1, lines[inv.ID], add)
 		for j := range b.memos[inv.ID] {
 			b.checkResaleLines(&b.memos[inv.ID][j], -1, lines[b.memos[inv.ID][j].ID], add)
@@ -48,15 +63,22 @@ func (b *books) checkResales(add addFunc) {
 }
 
 // checkResaleInvoice proves an invoice's maker part and its memos' against the agreement.
-func (b *books) checkResaleInvoice(inv *mercato.Invoice, r *mercato.Resale, rate mercato.Rate, add addFunc) {
+func (b *books) checkResaleInvoice(inv *mercato.Invoice, a *mercato.Agreement, add addFunc) {
 	subject := "invoice " + inv.ID
+	var r *mercato.Resale
+	if a != nil {
+		r = a.Resale
+	}
 	if r == nil {
 		if inv.MakerID != "" || inv.MakerAmount != 0 || inv.MakerFee != 0 {
 			add(RuleResaleSplit, subject, "a direct deal's invoice gives %s %s (fee %s) to maker %q", inv.MakerAmount, inv.Currency, inv.MakerFee, inv.MakerID)
 		}
 		return
 	}
-	amount, fee := billing.ResaleSplit(inv.PreTax, inv.ListingFee, rate, r, inv.Currency)
+	amount, fee := billing.ResaleSplit(inv.PreTax, inv.ListingFee, a.ListingFeeRate, r, inv.Currency)
+	if r.Rated() {
+		amount, fee = billing.ResaleInvoiceSplit(a, b.resaleCharges[inv.ID], inv.ListingFee)
+	}
 	if inv.MakerID != r.ManufacturerID || inv.MakerAmount != amount || inv.MakerFee != fee {
 		add(RuleResaleSplit, subject, "gives maker %q %s %s with fee %s; the resale gives %s %s with fee %s",
 			inv.MakerID, inv.MakerAmount, inv.Currency, inv.MakerFee, r.ManufacturerID, amount, fee)

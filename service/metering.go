@@ -431,6 +431,16 @@ func (b *batch) resolveProduct(code string, records []UsageRecordInput) error {
 	return nil
 }
 
+// meterOf returns the account that meters an agreement's usage: the product's maker, which is
+// the seller of record of a direct deal and the manufacturer of a resale (the channel partner
+// sells the product; the maker runs it, and meters it).
+func meterOf(a *mercato.Agreement) string {
+	if a.Resale != nil {
+		return a.Resale.ManufacturerID
+	}
+	return a.ProposerID
+}
+
 // resolveLicense finds the agreement of a license, which must be of the batch's product and
 // the caller's.
 func (b *batch) resolveLicense(arn string) error {
@@ -441,7 +451,7 @@ func (b *batch) resolveLicense(arn string) error {
 	if err != nil {
 		return err
 	}
-	if a == nil || a.ProposerID != b.caller {
+	if a == nil || meterOf(a) != b.caller {
 		return meterError(mercato.EInvalid, mercato.ReasonInvalidLicense, "license %s is not a license of your products", arn)
 	}
 	if b.product == nil {

@@ -201,6 +201,10 @@ var modelPayer = map[string]string{buyer: buyer, buyer2: buyer2, modelLinked: bu
 
 var modelWholesale, modelResalePrice = amt("777.77"), amt("1000.00")
 
+// modelMakerRate is the maker's rate per call of prod-resold-use, which the partner resells at
+// 0.01: a third, so that the maker's part of every usage line rounds.
+var modelMakerRate = amt("0.00333333")
+
 var modelOffers = []modelOffer{
 	{id: "offer-public", product: product, kind: mercato.ProductSaaS, usage: "api_calls", rate: amt("0.001")},
 	{id: "offer-private", product: product, kind: mercato.ProductSaaS, private: true, buyers: []string{buyer}, expires: day(2026, 3, 1), contract: true, annual: true},
@@ -213,6 +217,8 @@ var modelOffers = []modelOffer{
 	{id: "offer-data", product: "prod-data", kind: mercato.ProductData, upfront: amt("49.99"), contract: true, annual: true},
 	{id: "offer-cppo", product: "prod-resold", kind: mercato.ProductSaaS, private: true, buyers: []string{buyer, buyer2, modelLinked},
 		expires: day(2027, 1, 1), upfront: amt("1000.00"), contract: true, annual: true, partner: modelPartner},
+	{id: "offer-cppo-use", product: "prod-resold-use", kind: mercato.ProductSaaS, private: true, buyers: []string{buyer, buyer2, modelLinked},
+		expires: day(2027, 1, 1), usage: "calls", rate: amt("0.01"), partner: modelPartner},
 }
 
 // yearly is the offer's fixed price per year: its upfront price, or its installments (a
@@ -282,7 +288,7 @@ func modelScenario() mercato.Scenario {
 			{ID: modelPartner, Name: "Channel Co", Roles: []mercato.Role{mercato.RoleSeller}},
 			{ID: modelLinked, Name: "Buyer Corp Data", Roles: []mercato.Role{mercato.RoleBuyer}, TaxJurisdiction: "DE", Payer: buyer},
 		},
-		Products: []mercato.Product{listing(product, mercato.ProductSaaS, "api_calls"), listing("prod-resold", mercato.ProductSaaS),
+		Products: []mercato.Product{listing(product, mercato.ProductSaaS, "api_calls"), listing("prod-resold", mercato.ProductSaaS), listing("prod-resold-use", mercato.ProductSaaS, "calls"),
 			listing("prod-ps", mercato.ProductProfessionalServices), listing("prod-ami", mercato.ProductAMI, "hours"),
 			listing("prod-ctr", mercato.ProductContainer), listing("prod-data", mercato.ProductData)},
 		Offers: []mercato.Offer{
@@ -316,6 +322,10 @@ func modelScenario() mercato.Scenario {
 			{ID: "offer-cppo", ProductID: "prod-resold", SellerID: modelPartner, Visibility: "private", Buyers: []string{buyer, buyer2, modelLinked},
 				ExpiresAt: day(2027, 1, 1), Resale: &mercato.Resale{Wholesale: modelWholesale, Price: modelResalePrice},
 				Terms: mercato.Terms{{Validity: year}, upfront("1000.00")}},
+			{ID: "offer-cppo-use", ProductID: "prod-resold-use", SellerID: modelPartner, Visibility: "private", Buyers: []string{buyer, buyer2, modelLinked},
+				ExpiresAt: day(2027, 1, 1), Resale: &mercato.Resale{Rates: &mercato.ResaleRates{
+					Usage: []mercato.RateCardItem{{DimensionKey: "calls", Price: modelMakerRate}}}},
+				Terms: mercato.Terms{usage("calls", "0.01")}},
 		},
 	}
 }
@@ -961,13 +971,17 @@ func (m *model) sellerOf(agreementID string) string {
 }
 
 // verifyResale checks an invoice's split against the model's own: a resale's gives the maker
-// the wholesale share of its pre-tax amount (777.77 of each 1,000.00), a direct deal's nothing.
+// the wholesale share of its pre-tax amount (777.77 of each 1,000.00), or for a usage resale its
+// rate for the calls billed (each 0.01 of the invoice is a call), a direct deal's nothing.
 func (m *model) verifyResale(inv *mercato.Invoice) {
 	a := m.agreementOf(inv.AgreementID)
 	want := mercato.Amount(0)
 	maker := ""
 	if a != nil && a.offer.partner != "" {
 		want, maker = inv.PreTax.MulFrac(int64(modelWholesale), int64(modelResalePrice), inv.Currency), seller
+		if a.offer.usage != "" {
+			want = modelMakerRate.MulFrac(int64(inv.PreTax/amt("0.01")), 1, inv.Currency)
+		}
 	}
 	if inv.MakerID != maker || inv.MakerAmount != want || inv.SellerID != m.sellerOf(inv.AgreementID) {
 		m.t.Fatalf("invoice %s: seller %s, maker %q gets %s; want seller %s, maker %q %s", inv.ID, inv.SellerID,

@@ -140,6 +140,9 @@ func explicitResalePrice(r *mercato.ResaleAuthorization, price mercato.Amount) (
 		if err := json.Unmarshal(raw, &t); err != nil {
 			return mercato.Change{}, err
 		}
+		if t.Type == "ResaleUsageBasedPricingTerm" || t.Type == "ResaleConfigurableUpfrontPricingTerm" {
+			return mercato.Change{}, fieldError("Markup", "resale authorization %s is priced per unit: mark it up by a percentage", r.ID)
+		}
 		if t.Type == "ResalePaymentScheduleTerm" {
 			return mercato.Change{}, fieldError("Markup", "resale authorization %s is priced with a payment schedule: mark it up by a percentage", r.ID)
 		}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"mercato"
-	"mercato/billing"
 )
 
 // putScenarioResale creates the resale authorization a scenario declares, or does nothing if
@@ -97,7 +96,7 @@ func resaleFromAuthorization(tx mercato.Tx, o *mercato.Offer) error {
 	if err := offerWithinAuthorization(tx, o, &r); err != nil {
 		return err
 	}
-	value, err := billing.ContractValue(&mercato.Agreement{Terms: o.Terms, StartTime: r.CreatedAt, Currency: o.Terms.Currency()})
+	value, err := resaleContractValue(o.Terms, r.CreatedAt)
 	if err != nil {
 		return err
 	}
@@ -105,7 +104,11 @@ func resaleFromAuthorization(tx mercato.Tx, o *mercato.Offer) error {
 		return mercato.Errorf(mercato.EInvalid, "terms: offer %s's price %s is below the wholesale price %s of resale authorization %s",
 			o.ID, value, r.Wholesale, r.ID)
 	}
-	o.Resale = &mercato.Resale{AuthorizationID: r.ID, ManufacturerID: r.ManufacturerID, Wholesale: r.Wholesale, Price: value}
+	rates := resaleRates(&r)
+	if err := checkRatedPrices(o, &r, rates); err != nil {
+		return err
+	}
+	o.Resale = &mercato.Resale{AuthorizationID: r.ID, ManufacturerID: r.ManufacturerID, Wholesale: r.Wholesale, Price: value, Rates: rates}
 	return nil
 }
 

@@ -12,7 +12,7 @@ import (
 var (
 	chargeCols = []string{"id", "agreement_id", "key", "kind", "term_id", "revision", "currency",
 		"amount", "time", "period_start", "period_end", "description", "status", "invoice_id",
-		"purchase_order_reference"}
+		"purchase_order_reference", "dimension", "quantity"}
 	invoiceCols = []string{"id", "agreement_id", "key", "type", "seller_id", "buyer_id", "currency",
 		"pre_tax", "tax", "tax_lines", "listing_fee", "refunded", "credited", "credited_tax", "credited_fee", "period_year", "period_month",
 		"issued_at", "due_at", "entity_legal_name", "entity_branch_name", "original_invoice_id",
@@ -53,14 +53,16 @@ func (t *tx) ListCharges(f mercato.ChargeFilter) ([]mercato.Charge, error) {
 func chargeArgs(c *mercato.Charge) []any {
 	return []any{c.ID, c.AgreementID, c.Key, string(c.Kind), c.TermID, c.Revision,
 		string(c.Currency), int64(c.Amount), micros(c.Time), micros(c.PeriodStart),
-		micros(c.PeriodEnd), c.Description, string(c.Status), c.InvoiceID, c.PurchaseOrderReference}
+		micros(c.PeriodEnd), c.Description, string(c.Status), c.InvoiceID, c.PurchaseOrderReference,
+		c.Dimension, c.Quantity}
 }
 
 func scanCharge(s scanner) (mercato.Charge, error) {
 	var c mercato.Charge
 	err := s.Scan(&c.ID, &c.AgreementID, &c.Key, &c.Kind, &c.TermID, &c.Revision,
 		&c.Currency, &c.Amount, timeCol{&c.Time}, timeCol{&c.PeriodStart},
-		timeCol{&c.PeriodEnd}, &c.Description, &c.Status, &c.InvoiceID, &c.PurchaseOrderReference)
+		timeCol{&c.PeriodEnd}, &c.Description, &c.Status, &c.InvoiceID, &c.PurchaseOrderReference,
+		&c.Dimension, &c.Quantity)
 	return c, err
 }
 

@@ -21,6 +21,8 @@ func testCharges(t *testing.T, s mercato.Store) {
 	c1.PurchaseOrderReference = "PO-1"
 	c2 := charge("ch-2", "agmt-1", "k2", at(24*time.Hour))
 	c3 := charge("ch-0", "agmt-2", "k1", at(24*time.Hour)) // same key, other agreement
+	// A usage charge keeps what it prices, beyond int32 (a month of metered records).
+	c3.Kind, c3.Dimension, c3.Quantity = mercato.ChargeUsage, "api_calls", 5_000_000_000
 	put(t, s,
 		func(tx mercato.Tx) error { return tx.InsertAgreement(a1) },
 		func(tx mercato.Tx) error { return tx.InsertAgreement(a2) },
