@@ -13,21 +13,22 @@ import (
 
 // Offer change types of the Catalog API, each a function of the plan.
 var offerChanges = map[string]func(*catalogPlan, *mercato.Change) error{
-	"CreateOffer":                         (*catalogPlan).createOffer,
-	"CreateReplacementOffer":              (*catalogPlan).createReplacementOffer,
-	"CreateOfferUsingResaleAuthorization": (*catalogPlan).createOfferUsingResaleAuthorization,
-	"UpdateMarkup":                        (*catalogPlan).updateMarkup,
-	"UpdateInformation":                   (*catalogPlan).updateOfferInformation,
-	"UpdateTargeting":                     (*catalogPlan).updateTargeting,
-	"UpdateAvailability":                  (*catalogPlan).updateAvailability,
-	"UpdatePricingTerms":                  (*catalogPlan).updateTerms,
-	"UpdateLegalTerms":                    (*catalogPlan).updateTerms,
-	"UpdateSupportTerms":                  (*catalogPlan).updateTerms,
-	"UpdateValidityTerms":                 (*catalogPlan).updateTerms,
-	"UpdatePaymentScheduleTerms":          (*catalogPlan).updateTerms,
-	"UpdateRenewalTerms":                  (*catalogPlan).updateTerms,
-	"UpdateNetPaymentTerms":               (*catalogPlan).updateTerms,
-	"ReleaseOffer":                        (*catalogPlan).releaseOffer,
+	"CreateOffer":                                    (*catalogPlan).createOffer,
+	"CreateReplacementOffer":                         (*catalogPlan).createReplacementOffer,
+	"CreateOfferUsingResaleAuthorization":            (*catalogPlan).createOfferUsingResaleAuthorization,
+	"CreateReplacementOfferUsingResaleAuthorization": (*catalogPlan).createReplacementOfferUsingResaleAuthorization,
+	"UpdateMarkup":                                   (*catalogPlan).updateMarkup,
+	"UpdateInformation":                              (*catalogPlan).updateOfferInformation,
+	"UpdateTargeting":                                (*catalogPlan).updateTargeting,
+	"UpdateAvailability":                             (*catalogPlan).updateAvailability,
+	"UpdatePricingTerms":                             (*catalogPlan).updateTerms,
+	"UpdateLegalTerms":                               (*catalogPlan).updateTerms,
+	"UpdateSupportTerms":                             (*catalogPlan).updateTerms,
+	"UpdateValidityTerms":                            (*catalogPlan).updateTerms,
+	"UpdatePaymentScheduleTerms":                     (*catalogPlan).updateTerms,
+	"UpdateRenewalTerms":                             (*catalogPlan).updateTerms,
+	"UpdateNetPaymentTerms":                          (*catalogPlan).updateTerms,
+	"ReleaseOffer":                                   (*catalogPlan).releaseOffer,
 }
 
 // Limits of offer details.

@@ -6,12 +6,6 @@ import (
 	"mercato"
 )
 
-// The change type is registered with the offer changes here, beside its rule; the longest name
-// of the table would realign every entry of its literal.
-func init() {
-	offerChanges["CreateReplacementOfferUsingResaleAuthorization"] = (*catalogPlan).createReplacementOfferUsingResaleAuthorization
-}
-
 // createReplacementOfferUsingResaleAuthorization makes a channel partner's draft agreement-based
 // offer (a CPPO) that replaces a buyer's active agreement under an authorization the partner
 // holds: private to that buyer, for the authorization's product, starting with the
