@@ -204,8 +204,10 @@ type Delivery struct {
 
 // DeliveryAttempt is one attempt to deliver an event: the delivery log.
 type DeliveryAttempt struct {
-	ID            int64          `json:"id"`
-	DeliveryID    int64          `json:"deliveryId"`
+	ID int64 `json:"id"`
+	// DeliveryID is the queued delivery the attempt was made for; none (0) for an attempt
+	// that delivered the event at once, which needed no queue row.
+	DeliveryID    int64          `json:"deliveryId,omitempty"`
 	DestinationID string         `json:"destinationId"`
 	EventUID      string         `json:"eventId"`
 	DetailType    string         `json:"detailType"`

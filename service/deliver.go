@@ -74,7 +74,7 @@ func (s *Service) RunDeliveries(ctx context.Context, sender WebhookSender) {
 	defer queueing.Wait() // it returns once both loops have finished their work
 	queueing.Go(func() { s.pruneDeliveryLogs(ctx) })
 	queueing.Go(func() {
-		s.every(ctx, s.deliveries.wakeCh, func() error {
+		s.every(ctx, s.deliveries.wakeCh, deliveryGather, func() error {
 			n, err := s.queueEvents(ctx)
 			if n > 0 {
 				s.deliveries.queued()
@@ -82,7 +82,8 @@ func (s *Service) RunDeliveries(ctx context.Context, sender WebhookSender) {
 			return err
 		})
 	})
-	s.every(ctx, s.deliveries.deliverCh, func() error {
+	// The queueing pass that wakes the deliveries gathered its work already: they start at once.
+	s.every(ctx, s.deliveries.deliverCh, 0, func() error {
 		for {
 			n, err := s.deliverClaimed(ctx, sender)
 			if err != nil || n == 0 {
@@ -131,8 +132,9 @@ func (s *Service) PruneDeliveryLog(ctx context.Context) (int, error) {
 	}
 }
 
-// every runs work at once, then whenever woken and at every tick, until ctx ends.
-func (s *Service) every(ctx context.Context, wake <-chan struct{}, work func() error) {
+// every runs work at once, then whenever woken (after letting work gather for gather) and at
+// every tick, until ctx ends.
+func (s *Service) every(ctx context.Context, wake <-chan struct{}, gather time.Duration, work func() error) {
 	t := time.NewTicker(deliveryTick)
 	defer t.Stop()
 	for {
@@ -144,7 +146,7 @@ func (s *Service) every(ctx context.Context, wake <-chan struct{}, work func() e
 			return
 		case <-t.C:
 		case <-wake:
-			time.Sleep(deliveryGather)
+			time.Sleep(gather)
 		}
 	}
 }

@@ -228,6 +228,19 @@ func TestWebhooksInOrderPerAgreementWithRetries(t *testing.T) {
 		if !slices.Equal(codes, []int{204, 500}) { // newest first
 			t.Errorf("attempts of the completion answered %v, want [204 500]", codes)
 		}
+		// Only what was not delivered at once was queued: the failed completion (both its
+		// attempts name its queued delivery) and the cancellation request held behind it, queued
+		// after it; every other event was delivered at its first attempt with no queue row.
+		queued := map[string][]int64{}
+		for _, at := range log {
+			if at.DeliveryID != 0 {
+				queued[at.DetailType] = append(queued[at.DetailType], at.DeliveryID)
+			}
+		}
+		held := queued["Agreement Cancellation Request Pending Approval - Proposer"]
+		if c := queued[completed]; len(queued) != 2 || len(c) != 2 || c[0] != c[1] || len(held) != 1 || held[0] <= c[0] {
+			t.Errorf("attempts of queued deliveries %v; want the completion's two, then the held cancellation request", queued)
+		}
 		for _, ev := range rcv.events() {
 			if ev.Account != seller || ev.Region != "us-east-1" || ev.Source == "" {
 				t.Errorf("envelope %+v", ev)
