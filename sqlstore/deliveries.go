@@ -175,9 +175,43 @@ func (t *tx) MarkEventsQueued(ids ...int64) error {
 		return err
 	}
 	ids = slices.Sorted(slices.Values(ids))
+	if runs := idRuns(ids); len(runs) <= maxQueueRuns {
+		// Runs of consecutive IDs (the usual case: IDs come from one sequence) take one plain
+		// range update each, cheaper than joining a list of (ID, position) pairs.
+		for _, r := range runs {
+			offset := last + 1 + int64(r.from) - ids[r.from]
+			if _, err := t.exec(queueRun, offset, ids[r.from], ids[r.to-1]); err != nil {
+				return wrap(err, "mark events queued")
+			}
+		}
+		return nil
+	}
 	_, err = t.updateRows("events", "queue_position = v.column2", "events.id = v.column1", []string{"BIGINT", "BIGINT"}, len(ids),
 		func(i int, dst []any) []any { return append(dst, ids[i], last+1+int64(i)) })
 	return wrap(err, "mark events queued")
+}
+
+// maxQueueRuns is the most runs of consecutive IDs that MarkEventsQueued updates one
+// statement each; more take one statement of (ID, position) pairs.
+const maxQueueRuns = 8
+
+// queueRun gives the events with IDs $2 to $3, every one of them being queued, the positions
+// ID + $1.
+const queueRun = "UPDATE events SET queue_position = id + $1 WHERE id >= $2 AND id <= $3"
+
+// idRun is ids[from:to] of a sorted list, consecutive numbers.
+type idRun struct{ from, to int }
+
+// idRuns splits sorted, distinct IDs into runs of consecutive numbers.
+func idRuns(ids []int64) []idRun {
+	var runs []idRun
+	for i := range ids {
+		if i == 0 || ids[i] != ids[i-1]+1 {
+			runs = append(runs, idRun{from: i, to: i})
+		}
+		runs[len(runs)-1].to = i + 1
+	}
+	return runs
 }
 
 // LastQueuePosition returns the highest queue position given, 0 when none was.

@@ -460,6 +460,23 @@ func testQueuePositions(t *testing.T, s mercato.Store) {
 	if got := backlog(t, s); got[0] != 0 {
 		t.Errorf("%d events unqueued, want 0", got[0])
 	}
+
+	// IDs with gaps (r2 left unqueued) still take positions in ID order, after the last.
+	put(t, s, func(tx mercato.Tx) error {
+		return tx.InsertEvents(hookEvent("r1", seller, "X", "a"), hookEvent("r2", seller, "X", "a"),
+			hookEvent("r3", seller, "X", "a"), hookEvent("r4", seller, "X", "a"))
+	})
+	more := read(t, s, func(tx mercato.Tx) ([]mercato.Event, error) { return tx.UnqueuedEvents(10) })
+	if len(more) != 4 {
+		t.Fatalf("%d unqueued events, want 4", len(more))
+	}
+	update(t, s, func(tx mercato.Tx) error { return tx.MarkEventsQueued(more[3].ID, more[0].ID, more[2].ID) })
+	if uids, next := queuedAfter(t, s, seller, 4, 10); !slices.Equal(uids, []string{"r1", "r3", "r4"}) || next != 7 {
+		t.Errorf("seller's events after position 4 = %v, next %d; want [r1 r3 r4], 7", uids, next)
+	}
+	if got := backlog(t, s); got[0] != 1 {
+		t.Errorf("%d events unqueued, want 1 (r2)", got[0])
+	}
 }
 
 // testDestinationHighWaterMark: the events of a destination's account queued after its mark
