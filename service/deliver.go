@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -608,7 +609,11 @@ func (s *Service) recordStream(ctx context.Context, d mercato.EventDestination, 
 		}
 	}
 	return s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
-		logs, err := queueUndelivered(tx, out)
+		queue, err := destinationExists(tx, d.ID, out)
+		if err != nil {
+			return err
+		}
+		logs, err := queueUndelivered(tx, out, queue)
 		if err != nil {
 			return err
 		}
@@ -627,13 +632,32 @@ func (s *Service) recordStream(ctx context.Context, d mercato.EventDestination, 
 	})
 }
 
-// queueUndelivered inserts a delivery row for each outcome not delivered and returns the log
-// entries of the attempts made, each naming its row (none for a delivery made at once).
-func queueUndelivered(tx mercato.Tx, out []streamOutcome) ([]mercato.DeliveryAttempt, error) {
+// destinationExists reports whether the destination is still there when some of out was not
+// delivered (a destination deleted during the pass must not be left with deliveries queued);
+// when all of it was, it does not look.
+func destinationExists(tx mercato.Tx, id string, out []streamOutcome) (bool, error) {
+	if !slices.ContainsFunc(out, func(o streamOutcome) bool {
+		return o.made == nil || o.made.delivery.Status != mercato.DeliveryDelivered
+	}) {
+		return true, nil
+	}
+	_, err := tx.GetEventDestination(id)
+	if mercato.ErrorCodeOf(err) == mercato.ENotFound {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// queueUndelivered inserts, with queue, a delivery row for each outcome not delivered, and
+// returns the log entries of the attempts made, each naming its row (none for a delivery made
+// at once, or when nothing is queued).
+func queueUndelivered(tx mercato.Tx, out []streamOutcome, queue bool) ([]mercato.DeliveryAttempt, error) {
 	var logs []mercato.DeliveryAttempt
 	for _, o := range out {
-		if o.made != nil && o.made.delivery.Status == mercato.DeliveryDelivered {
-			logs = append(logs, o.made.log)
+		if !queue || (o.made != nil && o.made.delivery.Status == mercato.DeliveryDelivered) {
+			if o.made != nil {
+				logs = append(logs, o.made.log)
+			}
 			continue
 		}
 		row := o.delivery

@@ -591,3 +591,37 @@ func TestTailMissesNoLateCommit(t *testing.T) {
 		}
 	})
 }
+
+// deletingSender deletes the destination at its first attempt, and fails every attempt: a
+// destination deleted while its deliveries are under way.
+type deletingSender struct {
+	e    *env
+	id   string
+	once sync.Once
+	err  error
+}
+
+func (s *deletingSender) Send(context.Context, webhook.Request) webhook.Result {
+	s.once.Do(func() { s.err = s.e.svc.DeleteEventDestination(s.e.ctx, seller, s.id) })
+	return webhook.Result{StatusCode: http.StatusInternalServerError, Err: errors.New("answered 500"), Time: time.Now()}
+}
+
+// TestDeletedDestinationLeavesNothingQueued: the failures of a pass to a destination deleted
+// meanwhile queue no delivery that nothing would ever make; their attempts are still logged.
+func TestDeletedDestinationLeavesNothingQueued(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		e.marketplace()
+		d, err := e.svc.CreateEventDestination(e.ctx, seller, service.EventDestinationInput{URL: "http://127.0.0.1:9/events", Secret: testSecret})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.accept("offer-public", buyer)
+		sender := &deletingSender{e: e, id: d.ID}
+		if err := e.svc.DeliverDue(e.ctx, sender); err != nil || sender.err != nil {
+			t.Fatalf("deliver: %v; delete: %v", err, sender.err)
+		}
+		if n, err := e.svc.DeliveryBacklog(e.ctx); err != nil || n != 0 {
+			t.Errorf("backlog after the destination was deleted = %d, %v; want 0", n, err)
+		}
+	})
+}
