@@ -8,6 +8,9 @@ ALTER TABLE event_destinations ADD COLUMN queued_through INTEGER NOT NULL DEFAUL
 UPDATE event_destinations SET queued_through = (SELECT COALESCE(MAX(queue_position), 0) FROM events);
 
 -- +goose Down
--- Events after a destination's mark have no delivery row: the code before this migration
--- does not deliver them.
+-- Events after a destination's mark have no delivery row, and the code before this migration
+-- queues only unqueued events: those are queued again (at new positions), so that nothing is
+-- lost; a destination or a follower may receive some of them twice.
+UPDATE events SET queue_position = 0
+    WHERE queue_position > (SELECT MIN(queued_through) FROM event_destinations);
 ALTER TABLE event_destinations DROP COLUMN queued_through;
