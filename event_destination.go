@@ -26,6 +26,11 @@ type EventDestination struct {
 	// AfterEventID is the newest event (Event.ID) when it was created: it receives only later
 	// events.
 	AfterEventID int64 `json:"-"`
+	// QueuedThrough is the destination's high-water mark in the queue of its account's events
+	// (their queue positions): every event up to it was delivered at its first attempt, whose
+	// log entry is its only record, or has a delivery of its own (it failed, or waits behind
+	// an earlier delivery of its key). The deliverer reads the events after it.
+	QueuedThrough int64 `json:"-"`
 }
 
 // DestinationStatus says whether a destination takes its deliveries.
@@ -199,8 +204,10 @@ type Delivery struct {
 
 // DeliveryAttempt is one attempt to deliver an event: the delivery log.
 type DeliveryAttempt struct {
-	ID            int64          `json:"id"`
-	DeliveryID    int64          `json:"deliveryId"`
+	ID int64 `json:"id"`
+	// DeliveryID is the queued delivery the attempt was made for; none (0) for an attempt
+	// that delivered the event at once, which needed no queue row.
+	DeliveryID    int64          `json:"deliveryId,omitempty"`
 	DestinationID string         `json:"destinationId"`
 	EventUID      string         `json:"eventId"`
 	DetailType    string         `json:"detailType"`
@@ -239,7 +246,8 @@ type DeliveryTx interface {
 	// that asks from the last position it read never misses an event.
 	QueuedEventsAfter(accountID string, after int64, limit int) ([]Event, int64, error)
 	// DeliveryBacklog returns how many events wait to be queued for delivery and how many
-	// deliveries are pending (never attempted, or waiting for a retry).
+	// deliveries are pending: never attempted, waiting for a retry, or events of a
+	// destination's account after its high-water mark (QueuedThrough).
 	DeliveryBacklog() (unqueued, pending int, err error)
 	// UnqueuedEvents returns, oldest first, up to limit events not yet queued for delivery,
 	// and keeps any other transaction that calls it waiting until this one ends, so that
@@ -250,8 +258,9 @@ type DeliveryTx interface {
 	// the transaction of UnqueuedEvents, which keeps other queueing transactions waiting.
 	MarkEventsQueued(ids ...int64) error
 	// ClaimEventDestinations leases to owner until leaseUntil up to limit destinations that
-	// have a pending delivery due by now and that are not leased to another owner, or whose
-	// lease ran out by leaseNow. Leases are in wall time, due times in business time.
+	// have a pending delivery due by now, or an event of their account queued after their
+	// high-water mark, and that are not leased to another owner, or whose lease ran out by
+	// leaseNow. Leases are in wall time, due times in business time.
 	ClaimEventDestinations(now time.Time, owner string, leaseNow, leaseUntil time.Time, limit int) ([]EventDestination, error)
 	// ReleaseEventDestination ends owner's lease on the destination, if owner still holds it.
 	ReleaseEventDestination(id, owner string) error
@@ -260,6 +269,15 @@ type DeliveryTx interface {
 	ExtendEventDestinationLease(id, owner string, until time.Time) (bool, error)
 	// InsertDeliveries queues deliveries; the database assigns IDs, in order.
 	InsertDeliveries(...Delivery) error
+	// InsertDelivery queues one delivery and returns the ID the database gave it, above every
+	// ID given before.
+	InsertDelivery(Delivery) (int64, error)
+	// PendingDeliveryKeys returns the ordering keys of the destination's pending deliveries:
+	// the keys whose later events must wait for them.
+	PendingDeliveryKeys(destinationID string) ([]string, error)
+	// AdvanceEventDestination moves the destination's high-water mark (QueuedThrough) up to
+	// through; a mark already there or beyond stays.
+	AdvanceEventDestination(id string, through int64) error
 	// DueDeliveries returns, in the order they were queued and with their events, up to
 	// limit pending deliveries of the destination after the delivery afterID (0: from the
 	// first), due by now, that no earlier pending delivery with the same ordering key,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -74,7 +75,7 @@ func (s *Service) RunDeliveries(ctx context.Context, sender WebhookSender) {
 	defer queueing.Wait() // it returns once both loops have finished their work
 	queueing.Go(func() { s.pruneDeliveryLogs(ctx) })
 	queueing.Go(func() {
-		s.every(ctx, s.deliveries.wakeCh, func() error {
+		s.every(ctx, s.deliveries.wakeCh, deliveryGather, func() error {
 			n, err := s.queueEvents(ctx)
 			if n > 0 {
 				s.deliveries.queued()
@@ -82,7 +83,8 @@ func (s *Service) RunDeliveries(ctx context.Context, sender WebhookSender) {
 			return err
 		})
 	})
-	s.every(ctx, s.deliveries.deliverCh, func() error {
+	// The queueing pass that wakes the deliveries gathered its work already: they start at once.
+	s.every(ctx, s.deliveries.deliverCh, 0, func() error {
 		for {
 			n, err := s.deliverClaimed(ctx, sender)
 			if err != nil || n == 0 {
@@ -131,8 +133,9 @@ func (s *Service) PruneDeliveryLog(ctx context.Context) (int, error) {
 	}
 }
 
-// every runs work at once, then whenever woken and at every tick, until ctx ends.
-func (s *Service) every(ctx context.Context, wake <-chan struct{}, work func() error) {
+// every runs work at once, then whenever woken (after letting work gather for gather) and at
+// every tick, until ctx ends.
+func (s *Service) every(ctx context.Context, wake <-chan struct{}, gather time.Duration, work func() error) {
 	t := time.NewTicker(deliveryTick)
 	defer t.Stop()
 	for {
@@ -144,7 +147,7 @@ func (s *Service) every(ctx context.Context, wake <-chan struct{}, work func() e
 			return
 		case <-t.C:
 		case <-wake:
-			time.Sleep(deliveryGather)
+			time.Sleep(gather)
 		}
 	}
 }
@@ -164,15 +167,15 @@ func (s *Service) DeliverDue(ctx context.Context, sender WebhookSender) error {
 	}
 }
 
-// queueEvents queues every committed event not yet queued: a pending delivery for each
-// destination of its account that wants it. It returns how many events it queued.
+// queueEvents queues every committed event not yet queued, in the order their transactions
+// made them visible. It returns how many events it queued.
 func (s *Service) queueEvents(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		var n int
 		err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
 			var err error
-			n, err = queueBatchOf(tx, s.Now())
+			n, err = queueBatchOf(tx)
 			return err
 		})
 		total += n
@@ -182,40 +185,24 @@ func (s *Service) queueEvents(ctx context.Context) (int, error) {
 	}
 }
 
-// queueBatchOf queues up to queueBatch events in tx and returns how many it read.
-func queueBatchOf(tx mercato.Tx, now time.Time) (int, error) {
+// queueBatchOf queues up to queueBatch events in tx, giving them their queue positions, and
+// returns how many it read. Each destination reads its account's events from there, after
+// its high-water mark.
+func queueBatchOf(tx mercato.Tx) (int, error) {
 	events, err := tx.UnqueuedEvents(queueBatch)
 	if err != nil || len(events) == 0 {
 		return 0, err
 	}
-	dests := map[string][]mercato.EventDestination{}
-	var ds []mercato.Delivery
 	ids := make([]int64, len(events))
 	for i := range events {
-		e := &events[i]
-		ids[i] = e.ID
-		mine, ok := dests[e.AccountID]
-		if !ok {
-			if mine, err = tx.ListEventDestinations(e.AccountID); err != nil {
-				return 0, err
-			}
-			dests[e.AccountID] = mine
-		}
-		for _, d := range mine {
-			if e.ID > d.AfterEventID && d.Wants(e.DetailType) {
-				ds = append(ds, mercato.Delivery{DestinationID: d.ID, EventID: e.ID, OrderingKey: e.OrderingKey(),
-					Status: mercato.DeliveryPending, CreatedAt: now}) // due at once: NextAt zero
-			}
-		}
-	}
-	if err := tx.InsertDeliveries(ds...); err != nil {
-		return 0, err
+		ids[i] = events[i].ID
 	}
 	return len(events), tx.MarkEventsQueued(ids...)
 }
 
 // deliverClaimed claims the destinations with deliveries due and delivers to them, a few at
-// once; it returns how many attempts it made.
+// once; it returns how many deliveries it attempted or events it read after a destination's
+// mark (none: nothing more to do).
 func (s *Service) deliverClaimed(ctx context.Context, sender WebhookSender) (int, error) {
 	var dests []mercato.EventDestination
 	err := s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
@@ -254,7 +241,7 @@ func (s *Service) deliverClaimed(ctx context.Context, sender WebhookSender) (int
 
 // deliverTo makes the attempts due to a destination this node claimed, batch by batch, for at
 // most passTime, then releases it; meanwhile it renews its claim. It returns how many attempts
-// it made.
+// it made and events it read after the destination's mark.
 func (s *Service) deliverTo(ctx context.Context, sender WebhookSender, d mercato.EventDestination, slots chan struct{}) (int, error) {
 	ctx = context.WithoutCancel(ctx) // a claimed batch is finished and recorded even at shutdown
 	p := pass{s: s, d: d, sender: sender, slots: slots, stop: time.Now().Add(passTime), held: map[string]bool{}}
@@ -291,7 +278,20 @@ type pass struct {
 	released bool
 }
 
+// run delivers what is queued for the destination (retries and the deliveries held back
+// behind them), then, time permitting, the events of its account after its high-water mark.
 func (p *pass) run(ctx context.Context) (int, error) {
+	n, err := p.runQueued(ctx)
+	if err != nil || !time.Now().Before(p.stop) {
+		return n, err
+	}
+	m, err := p.runStream(ctx)
+	return n + m, err
+}
+
+// runQueued makes the queued deliveries due, batch by batch, each batch's outcomes recorded
+// while the next one is attempted; it returns once every outcome is recorded.
+func (p *pass) runQueued(ctx context.Context) (int, error) {
 	total := 0
 	var after int64
 	recorded := make(chan error, 1)
@@ -313,8 +313,61 @@ func (p *pass) run(ctx context.Context) (int, error) {
 			return total, err
 		}
 		p.hold(due, made)
-		last := len(due) < deliveryBatch
-		go func() { recorded <- p.s.recordAttempts(ctx, p.d, made, last) }()
+		go func() { recorded <- p.s.recordAttempts(ctx, p.d, made, false) }()
+		if len(due) < deliveryBatch {
+			break
+		}
+	}
+	return total, <-recorded
+}
+
+// runStream delivers the events of the destination's account queued after its high-water
+// mark, batch by batch: each event it wants is attempted at once unless an earlier delivery
+// of its key is pending (queued, failed in this pass, or left unmade), in which case it is
+// queued behind it. Only what was not delivered becomes a delivery row; the mark moves past
+// the batch in the transaction that logs its attempts. It returns how many events it read.
+func (p *pass) runStream(ctx context.Context) (int, error) {
+	var keys []string
+	err := p.s.view(ctx, func(tx mercato.Tx) error {
+		var err error
+		keys, err = tx.PendingDeliveryKeys(p.d.ID)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range keys {
+		p.held[k] = true
+	}
+	total, mark := 0, p.d.QueuedThrough
+	recorded := make(chan error, 1)
+	recorded <- nil
+	for time.Now().Before(p.stop) {
+		var events []mercato.Event
+		through := mark
+		err := p.s.view(ctx, func(tx mercato.Tx) error {
+			var err error
+			events, through, err = tx.QueuedEventsAfter(p.d.AccountID, mark, deliveryBatch)
+			return err
+		})
+		if err != nil || len(events) == 0 {
+			return total, errors.Join(err, <-recorded)
+		}
+		total += len(events)
+		fresh := p.fresh(events)
+		made := p.s.attemptAll(ctx, p.sender, p.d, p.key, p.unheld(fresh), p.slots, p.stop)
+		if err := <-recorded; err != nil {
+			return total, err
+		}
+		out := streamOutcomes(fresh, made)
+		for _, o := range out {
+			if o.made == nil || o.made.delivery.Status != mercato.DeliveryDelivered {
+				p.held[o.delivery.OrderingKey] = true
+			}
+		}
+		last := len(events) < deliveryBatch
+		mark = through
+		go func() { recorded <- p.s.recordStream(ctx, p.d, out, through, last) }()
 		if last {
 			err := <-recorded
 			p.released = err == nil
@@ -322,6 +375,40 @@ func (p *pass) run(ctx context.Context) (int, error) {
 		}
 	}
 	return total, <-recorded
+}
+
+// fresh returns the deliveries the destination wants of events read after its mark, not yet
+// stored: the events committed after the destination was made, of the types it takes.
+func (p *pass) fresh(events []mercato.Event) []mercato.Delivery {
+	now := p.s.Now()
+	var out []mercato.Delivery
+	for _, e := range events {
+		if e.ID > p.d.AfterEventID && p.d.Wants(e.DetailType) {
+			out = append(out, mercato.Delivery{DestinationID: p.d.ID, EventID: e.ID, OrderingKey: e.OrderingKey(),
+				Status: mercato.DeliveryPending, CreatedAt: now, Event: e}) // due at once: NextAt zero
+		}
+	}
+	return out
+}
+
+// streamOutcome is what came of a delivery read after the mark: made (attempted) or not,
+// in which case it is queued as it stands.
+type streamOutcome struct {
+	delivery mercato.Delivery
+	made     *attempted
+}
+
+// streamOutcomes pairs the deliveries read after the mark with their attempts, in queue order.
+func streamOutcomes(fresh []mercato.Delivery, made []attempted) []streamOutcome {
+	byEvent := make(map[int64]*attempted, len(made))
+	for i := range made {
+		byEvent[made[i].delivery.EventID] = &made[i]
+	}
+	out := make([]streamOutcome, len(fresh))
+	for i, d := range fresh {
+		out[i] = streamOutcome{delivery: d, made: byEvent[d.EventID]}
+	}
+	return out
 }
 
 // unheld returns the deliveries whose keys are not held.
@@ -503,6 +590,91 @@ func (s *Service) recordAttempts(ctx context.Context, d mercato.EventDestination
 		}
 		return s.updateDestinationStatus(tx, d.ID, made)
 	})
+}
+
+// recordStream records, in one transaction, what came of deliveries read after the
+// destination's mark: an attempt that succeeded is logged and nothing else; one that failed,
+// or one not made, is queued as a delivery row (in queue order, so that the rows of a key keep
+// their order), its attempt logged with the row's ID. The same transaction moves the mark to
+// through, so that no event is both past the mark and unrecorded, and, with release, ends this
+// node's claim on the destination.
+func (s *Service) recordStream(ctx context.Context, d mercato.EventDestination, out []streamOutcome, through int64, release bool) error {
+	var made []attempted
+	for _, o := range out {
+		if o.made != nil {
+			made = append(made, *o.made)
+			if s.observer != nil {
+				s.observer.DeliveryAttempted(o.made.delivery.Status == mercato.DeliveryDelivered)
+			}
+		}
+	}
+	return s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
+		queue, err := destinationExists(tx, d.ID, out)
+		if err != nil {
+			return err
+		}
+		logs, err := queueUndelivered(tx, out, queue)
+		if err != nil {
+			return err
+		}
+		if err := tx.RecordDeliveries(nil, logs); err != nil {
+			return err
+		}
+		if err := tx.AdvanceEventDestination(d.ID, through); err != nil {
+			return err
+		}
+		if release {
+			if err := tx.ReleaseEventDestination(d.ID, s.owner); err != nil {
+				return err
+			}
+		}
+		return s.updateDestinationStatus(tx, d.ID, made)
+	})
+}
+
+// destinationExists reports whether the destination is still there when some of out was not
+// delivered (a destination deleted during the pass must not be left with deliveries queued);
+// when all of it was, it does not look.
+func destinationExists(tx mercato.Tx, id string, out []streamOutcome) (bool, error) {
+	if !slices.ContainsFunc(out, func(o streamOutcome) bool {
+		return o.made == nil || o.made.delivery.Status != mercato.DeliveryDelivered
+	}) {
+		return true, nil
+	}
+	_, err := tx.GetEventDestination(id)
+	if mercato.ErrorCodeOf(err) == mercato.ENotFound {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// queueUndelivered inserts, with queue, a delivery row for each outcome not delivered, and
+// returns the log entries of the attempts made, each naming its row (none for a delivery made
+// at once, or when nothing is queued).
+func queueUndelivered(tx mercato.Tx, out []streamOutcome, queue bool) ([]mercato.DeliveryAttempt, error) {
+	var logs []mercato.DeliveryAttempt
+	for _, o := range out {
+		if !queue || (o.made != nil && o.made.delivery.Status == mercato.DeliveryDelivered) {
+			if o.made != nil {
+				logs = append(logs, o.made.log)
+			}
+			continue
+		}
+		row := o.delivery
+		if o.made != nil {
+			row = o.made.delivery
+		}
+		id, err := tx.InsertDelivery(row)
+		if err != nil {
+			return nil, err
+		}
+		if o.made != nil {
+			log := o.made.log
+			log.DeliveryID = id
+			logs = append(logs, log)
+		}
+	}
+	return logs, nil
 }
 
 // updateDestinationStatus moves the destination to failing when a delivery gave up, telling

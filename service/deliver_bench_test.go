@@ -85,7 +85,7 @@ func benchDelivery(b *testing.B, store mercato.Store, per time.Duration) {
 	defer store.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	svc := service.New(store, mercato.RealClock{})
+	svc := service.New(store, mercato.RealClock{}, service.WithDestinationPolicy(webhook.AddressPolicy{AllowInternal: true}))
 	const account = "111122223333"
 	if err := svc.ApplyScenario(ctx, mercato.Scenario{Accounts: []mercato.Account{{ID: account, Name: "A", Roles: []mercato.Role{mercato.RoleSeller}}}}); err != nil {
 		b.Fatal(err)

@@ -228,6 +228,19 @@ func TestWebhooksInOrderPerAgreementWithRetries(t *testing.T) {
 		if !slices.Equal(codes, []int{204, 500}) { // newest first
 			t.Errorf("attempts of the completion answered %v, want [204 500]", codes)
 		}
+		// Only what was not delivered at once was queued: the failed completion (both its
+		// attempts name its queued delivery) and the cancellation request held behind it, queued
+		// after it; every other event was delivered at its first attempt with no queue row.
+		queued := map[string][]int64{}
+		for _, at := range log {
+			if at.DeliveryID != 0 {
+				queued[at.DetailType] = append(queued[at.DetailType], at.DeliveryID)
+			}
+		}
+		held := queued["Agreement Cancellation Request Pending Approval - Proposer"]
+		if c := queued[completed]; len(queued) != 2 || len(c) != 2 || c[0] != c[1] || len(held) != 1 || held[0] <= c[0] {
+			t.Errorf("attempts of queued deliveries %v; want the completion's two, then the held cancellation request", queued)
+		}
 		for _, ev := range rcv.events() {
 			if ev.Account != seller || ev.Region != "us-east-1" || ev.Source == "" {
 				t.Errorf("envelope %+v", ev)
@@ -510,8 +523,8 @@ func TestDeliveryLogRetention(t *testing.T) {
 		e.advanceTo(e.svc.Now().Add(mercato.DeliveryLogRetention))
 		e.deliver()
 		n, err := e.svc.PruneDeliveryLog(e.ctx)
-		if err != nil || n < 2*len(kept) { // each delivered event: its delivery and its attempt
-			t.Errorf("prune past the retention: %d rows, %v; want at least %d", n, err, 2*len(kept))
+		if err != nil || n < len(kept) { // each delivered event: its attempt (made at once, it has no queue row)
+			t.Errorf("prune past the retention: %d rows, %v; want at least %d", n, err, len(kept))
 		}
 		cut := e.svc.Now().Add(-mercato.DeliveryLogRetention)
 		for _, at := range logged() { // the move itself made later events, which stay
@@ -575,6 +588,40 @@ func TestTailMissesNoLateCommit(t *testing.T) {
 		rest, _, err := e.svc.EventsAfter(e.ctx, seller, next, 100, 0)
 		if err != nil || len(rest) != 1 || rest[0].UID != "late-1" {
 			t.Errorf("after the late commit: %+v, %v; want late-1", rest, err)
+		}
+	})
+}
+
+// deletingSender deletes the destination at its first attempt, and fails every attempt: a
+// destination deleted while its deliveries are under way.
+type deletingSender struct {
+	e    *env
+	id   string
+	once sync.Once
+	err  error
+}
+
+func (s *deletingSender) Send(context.Context, webhook.Request) webhook.Result {
+	s.once.Do(func() { s.err = s.e.svc.DeleteEventDestination(s.e.ctx, seller, s.id) })
+	return webhook.Result{StatusCode: http.StatusInternalServerError, Err: errors.New("answered 500"), Time: time.Now()}
+}
+
+// TestDeletedDestinationLeavesNothingQueued: the failures of a pass to a destination deleted
+// meanwhile queue no delivery that nothing would ever make; their attempts are still logged.
+func TestDeletedDestinationLeavesNothingQueued(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		e.marketplace()
+		d, err := e.svc.CreateEventDestination(e.ctx, seller, service.EventDestinationInput{URL: "http://127.0.0.1:9/events", Secret: testSecret})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.accept("offer-public", buyer)
+		sender := &deletingSender{e: e, id: d.ID}
+		if err := e.svc.DeliverDue(e.ctx, sender); err != nil || sender.err != nil {
+			t.Fatalf("deliver: %v; delete: %v", err, sender.err)
+		}
+		if n, err := e.svc.DeliveryBacklog(e.ctx); err != nil || n != 0 {
+			t.Errorf("backlog after the destination was deleted = %d, %v; want 0", n, err)
 		}
 	})
 }

@@ -67,6 +67,9 @@ func createDestination(tx mercato.Tx, d *mercato.EventDestination, actor string)
 	if d.AfterEventID, err = tx.LastEventID(); err != nil {
 		return err
 	}
+	if d.QueuedThrough, err = tx.LastQueuePosition(); err != nil { // read the events queued from now on
+		return err
+	}
 	if err := tx.InsertEventDestination(*d); err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 // destinationCols are the columns of an event destination as read and written; its lease
 // (lease_owner, lease_until) is the store's own.
 var destinationCols = []string{"id", "account_id", "url", "event_types", "secret", "status", "created_at",
-	"updated_at", "after_event_id"}
+	"updated_at", "after_event_id", "queued_through"}
 
 // deliveryCols are the columns of a delivery as read; the database assigns the ID.
 var deliveryCols = []string{"id", "destination_id", "event_id", "ordering_key", "status", "attempts",
@@ -33,29 +33,37 @@ var (
 	selectAttempts       = selectSQL("delivery_attempts", attemptCols)
 	lastEventID          = "SELECT MAX(id) FROM events"
 	deliveryBacklog      = `SELECT (SELECT COUNT(*) FROM events WHERE queue_position = 0),
-		(SELECT COUNT(*) FROM event_deliveries WHERE status = 'pending')`
+		(SELECT COUNT(*) FROM event_deliveries WHERE status = 'pending') +
+		(SELECT COUNT(*) FROM event_destinations d JOIN events e
+			ON e.account_id = d.account_id AND e.queue_position > d.queued_through)`
 	selectUnqueued    = selectEvents + " WHERE queue_position = 0 ORDER BY id LIMIT $1"
 	lastQueuePosition = "SELECT MAX(queue_position) FROM events"
 	selectQueuedAfter = "SELECT queue_position, " + strings.Join(eventCols, ", ") +
 		" FROM events WHERE account_id = $1 AND queue_position > $2 ORDER BY queue_position LIMIT $3"
 	releaseDestination = `UPDATE event_destinations SET lease_owner = '', lease_until = 0
 		WHERE id = $1 AND lease_owner = $2`
-	extendDestination = `UPDATE event_destinations SET lease_until = $3 WHERE id = $1 AND lease_owner = $2`
-	pruneDeliveries   = `DELETE FROM event_deliveries WHERE id IN (SELECT id FROM event_deliveries
+	extendDestination  = `UPDATE event_destinations SET lease_until = $3 WHERE id = $1 AND lease_owner = $2`
+	advanceDestination = `UPDATE event_destinations SET queued_through = $2 WHERE id = $1 AND queued_through < $2`
+	insertDelivery     = insertSQL("event_deliveries", deliveryCols[1:]) + " RETURNING id"
+	pendingKeys        = `SELECT DISTINCT ordering_key FROM event_deliveries
+		WHERE destination_id = $1 AND status = 'pending'`
+	pruneDeliveries = `DELETE FROM event_deliveries WHERE id IN (SELECT id FROM event_deliveries
 		WHERE status <> 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2)`
 	pruneAttempts = `DELETE FROM delivery_attempts WHERE id IN (SELECT id FROM delivery_attempts
 		WHERE time < $1 ORDER BY time LIMIT $2)`
 )
 
 // claimDestinations leases, to $1 until $2, up to $4 destinations with a pending delivery due by
-// $3 that are not leased to another owner, or whose lease ran out by $5. %s is the dialect's
-// ClaimLock.
+// $3 or an event of their account queued after their high-water mark, that are not leased to
+// another owner, or whose lease ran out by $5. %s is the dialect's ClaimLock.
 const claimDestinations = `UPDATE event_destinations SET lease_owner = $1, lease_until = $2
 	WHERE id IN (
 		SELECT id FROM event_destinations d
 		WHERE (lease_owner = '' OR lease_owner = $1 OR lease_until <= $5)
-			AND EXISTS (SELECT 1 FROM event_deliveries x
-				WHERE x.destination_id = d.id AND x.status = 'pending' AND x.next_at <= $3)
+			AND (EXISTS (SELECT 1 FROM event_deliveries x
+					WHERE x.destination_id = d.id AND x.status = 'pending' AND x.next_at <= $3)
+				OR EXISTS (SELECT 1 FROM events e
+					WHERE e.account_id = d.account_id AND e.queue_position > d.queued_through))
 		ORDER BY id
 		LIMIT $4
 		%s)
@@ -77,7 +85,7 @@ var dueDeliveries = "SELECT d." + strings.Join(deliveryCols, ", d.") + ", e." + 
 // InsertEventDestination stores a new destination; EConflict if its ID is taken.
 func (t *tx) InsertEventDestination(d mercato.EventDestination) error {
 	return t.insertNew("EventDestination", d.ID, insertDestination, d.ID, d.AccountID, d.URL, jsonArg{eventTypes(d)},
-		d.Secret, string(d.Status), micros(d.CreatedAt), micros(d.UpdatedAt), d.AfterEventID)
+		d.Secret, string(d.Status), micros(d.CreatedAt), micros(d.UpdatedAt), d.AfterEventID, d.QueuedThrough)
 }
 
 // eventTypes are the destination's event types, never null.
@@ -129,7 +137,7 @@ func (t *tx) ListEventDestinations(accountID string) ([]mercato.EventDestination
 func scanDestination(s scanner) (mercato.EventDestination, error) {
 	var d mercato.EventDestination
 	err := s.Scan(&d.ID, &d.AccountID, &d.URL, jsonCol{&d.EventTypes}, &d.Secret, &d.Status,
-		timeCol{&d.CreatedAt}, timeCol{&d.UpdatedAt}, &d.AfterEventID)
+		timeCol{&d.CreatedAt}, timeCol{&d.UpdatedAt}, &d.AfterEventID, &d.QueuedThrough)
 	return d, err
 }
 
@@ -167,9 +175,43 @@ func (t *tx) MarkEventsQueued(ids ...int64) error {
 		return err
 	}
 	ids = slices.Sorted(slices.Values(ids))
+	if runs := idRuns(ids); len(runs) <= maxQueueRuns {
+		// Runs of consecutive IDs (the usual case: IDs come from one sequence) take one plain
+		// range update each, cheaper than joining a list of (ID, position) pairs.
+		for _, r := range runs {
+			offset := last + 1 + int64(r.from) - ids[r.from]
+			if _, err := t.exec(queueRun, offset, ids[r.from], ids[r.to-1]); err != nil {
+				return wrap(err, "mark events queued")
+			}
+		}
+		return nil
+	}
 	_, err = t.updateRows("events", "queue_position = v.column2", "events.id = v.column1", []string{"BIGINT", "BIGINT"}, len(ids),
 		func(i int, dst []any) []any { return append(dst, ids[i], last+1+int64(i)) })
 	return wrap(err, "mark events queued")
+}
+
+// maxQueueRuns is the most runs of consecutive IDs that MarkEventsQueued updates one
+// statement each; more take one statement of (ID, position) pairs.
+const maxQueueRuns = 8
+
+// queueRun gives the events with IDs $2 to $3, every one of them being queued, the positions
+// ID + $1.
+const queueRun = "UPDATE events SET queue_position = id + $1 WHERE id >= $2 AND id <= $3"
+
+// idRun is ids[from:to] of a sorted list, consecutive numbers.
+type idRun struct{ from, to int }
+
+// idRuns splits sorted, distinct IDs into runs of consecutive numbers.
+func idRuns(ids []int64) []idRun {
+	var runs []idRun
+	for i := range ids {
+		if i == 0 || ids[i] != ids[i-1]+1 {
+			runs = append(runs, idRun{from: i, to: i})
+		}
+		runs[len(runs)-1].to = i + 1
+	}
+	return runs
 }
 
 // LastQueuePosition returns the highest queue position given, 0 when none was.
@@ -222,6 +264,25 @@ func (t *tx) InsertDeliveries(ds ...mercato.Delivery) error {
 			micros(d.CreatedAt), micros(d.NextAt))
 	})
 	return wrap(err, "insert deliveries")
+}
+
+// InsertDelivery queues one delivery and returns its ID.
+func (t *tx) InsertDelivery(d mercato.Delivery) (int64, error) {
+	id, err := getRow(t, scanInt64, insertDelivery, d.DestinationID, d.EventID, d.OrderingKey, string(d.Status),
+		d.Attempts, micros(d.CreatedAt), micros(d.NextAt))
+	return id, wrap(err, "insert delivery")
+}
+
+// PendingDeliveryKeys returns the ordering keys of the destination's pending deliveries.
+func (t *tx) PendingDeliveryKeys(destinationID string) ([]string, error) {
+	keys, err := list(t, scanString, pendingKeys, destinationID)
+	return keys, wrap(err, "pending delivery keys of %s", destinationID)
+}
+
+// AdvanceEventDestination moves the destination's high-water mark up to through.
+func (t *tx) AdvanceEventDestination(id string, through int64) error {
+	_, err := t.exec(advanceDestination, id, through)
+	return wrap(err, "advance event destination %s", id)
 }
 
 // DueDeliveries returns the destination's deliveries that may be attempted at now, in queue

@@ -23,6 +23,8 @@ var deliveryTests = []struct {
 	{"ConcurrentQueueEvents", testConcurrentQueueEvents},
 	{"PruneDeliveryLog", testPruneDeliveryLog},
 	{"QueuePositions", testQueuePositions},
+	{"DestinationHighWaterMark", testDestinationHighWaterMark},
+	{"InsertDelivery", testInsertDelivery},
 }
 
 const hookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -458,4 +460,97 @@ func testQueuePositions(t *testing.T, s mercato.Store) {
 	if got := backlog(t, s); got[0] != 0 {
 		t.Errorf("%d events unqueued, want 0", got[0])
 	}
+
+	// IDs with gaps (r2 left unqueued) still take positions in ID order, after the last.
+	put(t, s, func(tx mercato.Tx) error {
+		return tx.InsertEvents(hookEvent("r1", seller, "X", "a"), hookEvent("r2", seller, "X", "a"),
+			hookEvent("r3", seller, "X", "a"), hookEvent("r4", seller, "X", "a"))
+	})
+	more := read(t, s, func(tx mercato.Tx) ([]mercato.Event, error) { return tx.UnqueuedEvents(10) })
+	if len(more) != 4 {
+		t.Fatalf("%d unqueued events, want 4", len(more))
+	}
+	update(t, s, func(tx mercato.Tx) error { return tx.MarkEventsQueued(more[3].ID, more[0].ID, more[2].ID) })
+	if uids, next := queuedAfter(t, s, seller, 4, 10); !slices.Equal(uids, []string{"r1", "r3", "r4"}) || next != 7 {
+		t.Errorf("seller's events after position 4 = %v, next %d; want [r1 r3 r4], 7", uids, next)
+	}
+	if got := backlog(t, s); got[0] != 1 {
+		t.Errorf("%d events unqueued, want 1 (r2)", got[0])
+	}
+}
+
+// testDestinationHighWaterMark: the events of a destination's account queued after its mark
+// are its backlog and get it claimed; advancing the mark past them clears both, and never
+// moves it back.
+func testDestinationHighWaterMark(t *testing.T, s mercato.Store) {
+	put(t, s, func(tx mercato.Tx) error { return tx.InsertEventDestination(destination("dest-a", seller)) })
+	put(t, s, func(tx mercato.Tx) error {
+		return tx.InsertEvents(hookEvent("m1", seller, "X", "a"), hookEvent("m2", buyer, "X", "a"))
+	})
+	now, wall := at(time.Hour), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	claim := func(owner string) []string {
+		var out []string
+		update(t, s, func(tx mercato.Tx) error {
+			ds, err := tx.ClaimEventDestinations(now, owner, wall, wall.Add(time.Minute), 10)
+			for _, d := range ds {
+				out = append(out, d.ID)
+			}
+			return err
+		})
+		return out
+	}
+	same(t, "claimed before the events are queued", []string(nil), claim("node1"))
+	update(t, s, func(tx mercato.Tx) error {
+		events, err := tx.UnqueuedEvents(10)
+		if err != nil {
+			return err
+		}
+		return tx.MarkEventsQueued(events[0].ID, events[1].ID)
+	})
+	if got := backlog(t, s); got != [2]int{0, 1} {
+		t.Errorf("backlog (unqueued, pending) = %v, want [0 1]: the seller's event after dest-a's mark", got)
+	}
+	same(t, "claimed with an event after the mark", []string{"dest-a"}, claim("node1"))
+	update(t, s, func(tx mercato.Tx) error { return tx.ReleaseEventDestination("dest-a", "node1") })
+	update(t, s, func(tx mercato.Tx) error { return tx.AdvanceEventDestination("dest-a", 2) })
+	update(t, s, func(tx mercato.Tx) error { return tx.AdvanceEventDestination("dest-a", 1) })
+	d := read(t, s, func(tx mercato.Tx) (mercato.EventDestination, error) { return tx.GetEventDestination("dest-a") })
+	if d.QueuedThrough != 2 {
+		t.Errorf("mark after advancing to 2, then 1 = %d, want 2", d.QueuedThrough)
+	}
+	if got := backlog(t, s); got != [2]int{0, 0} {
+		t.Errorf("backlog past the mark = %v, want [0 0]", got)
+	}
+	same(t, "claimed with nothing after the mark", []string(nil), claim("node2"))
+}
+
+// testInsertDelivery: a delivery inserted alone gets an ID above the earlier ones; the keys of
+// the pending deliveries, and only those, hold their later events back.
+func testInsertDelivery(t *testing.T, s mercato.Store) {
+	put(t, s, func(tx mercato.Tx) error { return tx.InsertEventDestination(destination("dest-a", seller)) })
+	now := at(time.Hour)
+	queueDeliveries(t, s, "dest-a", []string{"k1"}, []time.Time{now})
+	var ids []int64
+	update(t, s, func(tx mercato.Tx) error {
+		for _, k := range []string{"k2", "k3"} {
+			id, err := tx.InsertDelivery(mercato.Delivery{DestinationID: "dest-a", EventID: 1, OrderingKey: k,
+				Status: mercato.DeliveryPending, Attempts: 1, CreatedAt: now, NextAt: now.Add(time.Minute)})
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	due := read(t, s, func(tx mercato.Tx) ([]mercato.Delivery, error) { return tx.DueDeliveries("dest-a", now, 0, 10) })
+	if len(due) != 1 || len(ids) != 2 || ids[0] <= due[0].ID || ids[1] <= ids[0] {
+		t.Fatalf("IDs of inserted deliveries %v after %+v", ids, due)
+	}
+	due[0].Status, due[0].Attempts = mercato.DeliveryDelivered, 1
+	update(t, s, func(tx mercato.Tx) error { return tx.RecordDeliveries(due, nil) })
+	keys := read(t, s, func(tx mercato.Tx) ([]string, error) { return tx.PendingDeliveryKeys("dest-a") })
+	slices.Sort(keys)
+	same(t, "pending keys", []string{"k2", "k3"}, keys)
+	same(t, "pending keys of another destination", []string(nil),
+		read(t, s, func(tx mercato.Tx) ([]string, error) { return tx.PendingDeliveryKeys("dest-b") }))
 }
