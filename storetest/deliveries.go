@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -23,6 +24,7 @@ var deliveryTests = []struct {
 	{"ConcurrentQueueEvents", testConcurrentQueueEvents},
 	{"PruneDeliveryLog", testPruneDeliveryLog},
 	{"QueuePositions", testQueuePositions},
+	{"QueuePositionsPastSmallIntegers", testQueuePositionsPastSmallIntegers},
 	{"DestinationHighWaterMark", testDestinationHighWaterMark},
 	{"InsertDelivery", testInsertDelivery},
 }
@@ -553,4 +555,30 @@ func testInsertDelivery(t *testing.T, s mercato.Store) {
 	same(t, "pending keys", []string{"k2", "k3"}, keys)
 	same(t, "pending keys of another destination", []string(nil),
 		read(t, s, func(tx mercato.Tx) ([]string, error) { return tx.PendingDeliveryKeys("dest-b") }))
+}
+
+// testQueuePositionsPastSmallIntegers queues more events than a 16-bit column holds: positions
+// count every event a marketplace ever queued.
+func testQueuePositionsPastSmallIntegers(t *testing.T, s mercato.Store) {
+	const n = 1<<15 + 10
+	events := make([]mercato.Event, n)
+	for i := range events {
+		events[i] = hookEvent("many-"+strconv.Itoa(i), seller, "X", "a")
+	}
+	put(t, s, func(tx mercato.Tx) error { return tx.InsertEvents(events...) })
+	update(t, s, func(tx mercato.Tx) error {
+		queued, err := tx.UnqueuedEvents(n)
+		if err != nil {
+			return err
+		}
+		ids := make([]int64, len(queued))
+		for i := range queued {
+			ids[i] = queued[i].ID
+		}
+		return tx.MarkEventsQueued(ids...)
+	})
+	uids, next := queuedAfter(t, s, seller, n-3, 10)
+	if !slices.Equal(uids, []string{"many-" + strconv.Itoa(n-3), "many-" + strconv.Itoa(n-2), "many-" + strconv.Itoa(n-1)}) || next != n {
+		t.Errorf("the last three of %d queued events: %v, next %d", n, uids, next)
+	}
 }
