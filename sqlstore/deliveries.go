@@ -35,11 +35,17 @@ var (
 	deliveryBacklog      = `SELECT (SELECT COUNT(*) FROM events WHERE queue_position = 0),
 		(SELECT COUNT(*) FROM event_deliveries WHERE status = 'pending') +
 		(SELECT COUNT(*) FROM event_destinations d JOIN events e
-			ON e.account_id = d.account_id AND e.queue_position > d.queued_through)`
+			ON e.account_id = d.account_id AND e.queue_position > d.queued_through
+				AND (e.account_id, e.queue_position) > (d.account_id, d.queued_through))`
 	selectUnqueued    = selectEvents + " WHERE queue_position = 0 ORDER BY id LIMIT $1"
 	lastQueuePosition = "SELECT MAX(queue_position) FROM events"
+	// The row comparison, which only the index on (account_id, queue_position) can serve,
+	// keeps PostgreSQL's generic plan off the index on queue_position alone, which read every
+	// later event of every account (32 ms for 10 rows of 300,000); SQLite bounds its index
+	// search with the plain comparison, not the row one: the two say the same.
 	selectQueuedAfter = "SELECT queue_position, " + strings.Join(eventCols, ", ") +
-		" FROM events WHERE account_id = $1 AND queue_position > $2 ORDER BY queue_position LIMIT $3"
+		" FROM events WHERE account_id = $1 AND queue_position > $2 AND (account_id, queue_position) > ($1, $2)" +
+		" ORDER BY account_id, queue_position LIMIT $3"
 	releaseDestination = `UPDATE event_destinations SET lease_owner = '', lease_until = 0
 		WHERE id = $1 AND lease_owner = $2`
 	extendDestination  = `UPDATE event_destinations SET lease_until = $3 WHERE id = $1 AND lease_owner = $2`
@@ -62,8 +68,8 @@ const claimDestinations = `UPDATE event_destinations SET lease_owner = $1, lease
 		WHERE (lease_owner = '' OR lease_owner = $1 OR lease_until <= $5)
 			AND (EXISTS (SELECT 1 FROM event_deliveries x
 					WHERE x.destination_id = d.id AND x.status = 'pending' AND x.next_at <= $3)
-				OR EXISTS (SELECT 1 FROM events e
-					WHERE e.account_id = d.account_id AND e.queue_position > d.queued_through))
+				OR EXISTS (SELECT 1 FROM events e WHERE e.account_id = d.account_id AND e.queue_position > d.queued_through
+					AND (e.account_id, e.queue_position) > (d.account_id, d.queued_through)))
 		ORDER BY id
 		LIMIT $4
 		%s)
