@@ -80,7 +80,7 @@ func (b *books) checkRenewedTerms(a, src *mercato.Agreement, pct mercato.Amount,
 	mismatch := func(what string, got, exp mercato.Amount, c mercato.Currency) {
 		if got != exp {
 			add(RuleRenewalPrice, subject, "renews agreement %s at an increase of %s%% (%s): %s is %s %s, want %s %s",
-				src.ID, pct.Format(0), why, what, got, c, exp, c)
+				src.ID, pct.Format(0), why, what, got.FormatIn(c), c, exp.FormatIn(c), c)
 		}
 	}
 	raised := func(p mercato.Amount, c mercato.Currency) mercato.Amount { return billing.RaisePrice(p, pct, c) }
