@@ -3,6 +3,7 @@ package service_test
 import (
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -109,13 +110,11 @@ func logRenewalCounts(t *testing.T) {
 	slices.Sort(keys)
 	var b strings.Builder
 	for _, k := range keys {
-		b.WriteString(" " + k + "=" + itoa(renewalCounts[k]))
+		b.WriteString(" " + k + "=" + strconv.Itoa(renewalCounts[k]))
 	}
 	t.Logf("renewal operations:%s", b.String())
 	clear(renewalCounts)
 }
-
-func itoa(n int) string { return big.NewInt(int64(n)).String() }
 
 // renewalStep draws one renewal operation and does it: an acceptance while none is in force.
 func (m *model) renewalStep() {
