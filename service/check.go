@@ -37,6 +37,7 @@ const (
 	RuleOneActive          = "one-active-agreement"  // one active agreement per buyer and product where the type allows one
 	RuleInvoicePayer       = "invoice-payer"         // an invoice is billed to its buyer's payer, and its credit memos to the same account
 	RuleResaleSplit        = "resale-split"          // a resale's maker and partner get their shares; both with the fees make the collected amount
+	RuleRenewalPrice       = "renewal-price"         // a renewal's prices are its source's raised by the increase that applied, its wholesale following
 )
 
 // Check proves every money and agreement invariant on the store's data and returns the
@@ -210,6 +211,7 @@ func (b *books) check() []Violation {
 	b.checkPayouts(add)
 	b.checkResales(add)
 	b.checkAgreements(add)
+	b.checkRenewals(add)
 	slices.SortStableFunc(out, func(x, y Violation) int { return strings.Compare(x.Rule, y.Rule) })
 	return out
 }

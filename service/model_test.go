@@ -116,6 +116,7 @@ func runModel(t *testing.T, checks int, open func(*rapid.T) mercato.Store) {
 		m.advance(m.svc.Now().Add(72 * time.Hour)) // settle what is pending, then verify once more
 		m.verify()
 	})
+	logRenewalCounts(t)
 	if runs == 0 {
 		t.Fatal("no model runs")
 	}
@@ -136,6 +137,8 @@ type model struct {
 	tokens  int
 	// failing are the settlements (by job key) that the bank makes fail.
 	failing map[string]bool
+	// renewals are the agreements that renew (see model_renewal_test.go).
+	renewals []*modelRenewal
 }
 
 type modelAgreement struct {
@@ -259,7 +262,7 @@ func (m *model) settledBy() time.Time {
 
 // marketplace applies the model's products and offers.
 func (m *model) marketplace() {
-	if err := m.svc.ApplyScenario(m.ctx, modelScenario()); err != nil {
+	if err := m.svc.ApplyScenario(m.ctx, withRenewals(modelScenario())); err != nil {
 		m.t.Fatal(err)
 	}
 }
@@ -332,7 +335,9 @@ func modelScenario() mercato.Scenario {
 
 // step draws one operation and does it.
 func (m *model) step() {
-	switch rapid.IntRange(0, 12).Draw(m.t, "op") {
+	switch rapid.IntRange(0, 16).Draw(m.t, "op") {
+	case 13, 14, 15, 16:
+		m.renewalStep()
 	case 0, 1:
 		m.accept()
 	case 2:
@@ -912,6 +917,7 @@ func (m *model) verify() {
 	}
 	m.verifyUpfront(all)
 	m.verifyPayments(all)
+	m.verifyRenewals()
 }
 
 // taxRate is each buyer's tax rate: Washington's sales tax, Germany's VAT. A linked account

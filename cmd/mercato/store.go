@@ -92,6 +92,7 @@ func checkCmd() *cobra.Command {
   payout-lines           a payout is the sum of its lines, each the net of a collected document
   replaced-not-active    an agreement that was replaced is no longer active
   one-active-agreement   one active agreement per buyer and product where the product type allows one
+  renewal-price          a renewal's prices are its source's raised by the increase that applied
 It exits with an error when any is violated. A running server may keep writing: the check reads
 one snapshot.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
