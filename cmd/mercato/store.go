@@ -92,6 +92,8 @@ func checkCmd() *cobra.Command {
   payout-lines           a payout is the sum of its lines, each the net of a collected document
   replaced-not-active    an agreement that was replaced is no longer active
   one-active-agreement   one active agreement per buyer and product where the product type allows one
+  invoice-payer          an invoice is billed to its buyer's payer, and its credit memos to the same account
+  resale-split           a resale's maker and partner get their shares; both with the fees make the collected amount
   renewal-price          a renewal's prices are its source's raised by the increase that applied
 It exits with an error when any is violated. A running server may keep writing: the check reads
 one snapshot.`,
