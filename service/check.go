@@ -40,6 +40,12 @@ const (
 	RuleRenewalPrice       = "renewal-price"         // a renewal's prices are its source's raised by the increase that applied, its wholesale following
 )
 
+// Rules lists every rule Check proves, in the order it proves them.
+var Rules = []string{RuleLedgerBalanced, RuleMinorUnits, RuleCreditWithinInv, RuleCreditedTotals,
+	RuleReceivableOpened, RuleCollectedIsPaid, RuleRefundOverpayment, RuleBuyerReceivable,
+	RuleSellerPayable, RuleDisbursedCollected, RulePayoutLines, RuleReplacedNotActive, RuleOneActive,
+	RuleInvoicePayer, RuleResaleSplit, RuleRenewalPrice}
+
 // Check proves every money and agreement invariant on the store's data and returns the
 // violations, each naming its invoice, account or agreement and the amounts that disagree. An
 // empty result means the books are sound. It reads every document: an operator runs it through

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,5 +87,23 @@ func TestCheckNamesADoublyPaidRefund(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "ledger-balanced") {
 		t.Errorf("the planted refund is balanced, yet:\n%s", out.String())
+	}
+}
+
+// TestCheckDocumentsEveryRule: mercato check's help and the README's table name every rule the
+// check proves, so that a new rule is not proved in silence.
+func TestCheckDocumentsEveryRule(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	help := checkCmd().Long
+	for _, r := range service.Rules {
+		if !strings.Contains(help, "  "+r+" ") {
+			t.Errorf("mercato check --help does not name %s", r)
+		}
+		if !strings.Contains(string(readme), "| `"+r+"` |") {
+			t.Errorf("README's table of check rules does not name %s", r)
+		}
 	}
 }
