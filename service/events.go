@@ -131,25 +131,40 @@ func (s *Service) agreementEnding(tx mercato.Tx, jobs []mercato.Job, at []time.T
 	return nil
 }
 
-// endingNotice tells agreement a's parties at time at that it ends in days days.
-func endingNotice(tx mercato.Tx, a *mercato.Agreement, days int, at time.Time) error {
+// agreementSubject is what an agreement's lifecycle events name besides the agreement: its
+// parties (with the product's maker), its product, and its seller of record's name.
+type agreementSubject struct {
+	parties    mercato.Parties
+	product    mercato.ProductRef
+	sellerName string
+}
+
+// subjectOf reads agreement a's subject.
+func subjectOf(tx mercato.Tx, a *mercato.Agreement) (agreementSubject, error) {
 	p, err := tx.GetProduct(a.ProductID)
 	if err != nil {
-		return err
+		return agreementSubject{}, err
 	}
 	seller, err := tx.GetAccount(a.ProposerID)
 	if err != nil {
+		return agreementSubject{}, err
+	}
+	return agreementSubject{mercato.AgreementParties(a, p.SellerID), mercato.ProductRef{ID: p.ID, Title: p.Title}, seller.Name}, nil
+}
+
+// endingNotice tells agreement a's parties at time at that it ends in days days.
+func endingNotice(tx mercato.Tx, a *mercato.Agreement, days int, at time.Time) error {
+	sub, err := subjectOf(tx, a)
+	if err != nil {
 		return err
 	}
-	ref := mercato.ProductRef{ID: p.ID, Title: p.Title}
-	parties := mercato.AgreementParties(a, p.SellerID)
-	if err := emit(tx, mercato.AgreementEnding(a, parties, days, ref, seller.Name, at)); err != nil {
+	if err := emit(tx, mercato.AgreementEnding(a, sub.parties, days, sub.product, sub.sellerName, at)); err != nil {
 		return err
 	}
 	if days != 30 {
 		return nil
 	}
-	return renewalUpcoming(tx, a, parties, ref, seller.Name, at)
+	return renewalUpcoming(tx, a, sub.parties, sub.product, sub.sellerName, at)
 }
 
 // renewalUpcoming tells the seller, 30 days before agreement a ends, that it will renew, with

@@ -235,16 +235,11 @@ func renewalValue(a *mercato.Agreement, r *mercato.RenewalTerm) (mercato.Amount,
 
 // renewalNotice emits a renewal event of kind k about agreement a at time at.
 func renewalNotice(tx mercato.Tx, k mercato.EventKind, a *mercato.Agreement, summary mercato.RenewalTermsSummary, at time.Time) error {
-	p, err := tx.GetProduct(a.ProductID)
+	sub, err := subjectOf(tx, a)
 	if err != nil {
 		return err
 	}
-	seller, err := tx.GetAccount(a.ProposerID)
-	if err != nil {
-		return err
-	}
-	ref := mercato.ProductRef{ID: p.ID, Title: p.Title}
-	return emit(tx, mercato.AgreementRenewal(k, a, mercato.AgreementParties(a, p.SellerID), summary, ref, seller.Name, at))
+	return emit(tx, mercato.AgreementRenewal(k, a, sub.parties, summary, sub.product, sub.sellerName, at))
 }
 
 // checkLockout refuses, at now, an amendment that turns off the auto-renewal of an agreement
