@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -32,7 +33,7 @@ func putScenarioResale(tx mercato.Tx, sa mercato.ScenarioResaleAuthorization, no
 	c := sa.CurrencyOrDefault()
 	terms, _ := json.Marshal(map[string]any{"Type": "ResaleFixedUpfrontPricingTerm", "CurrencyCode": c,
 		"Price": sa.Wholesale.Format(c.MinorDigits()), "Duration": sa.ContractDuration().String()})
-	want := sa.Authorization(cmpOr(sa.ID, scenarioResaleID(&sa)), terms, now)
+	want := sa.Authorization(cmp.Or(sa.ID, scenarioResaleID(&sa)), terms, now)
 	want.Buyers = slices.Compact(slices.Sorted(slices.Values(want.Buyers)))
 	old, err := tx.GetResaleAuthorization(want.ID)
 	if err == nil {
@@ -65,13 +66,6 @@ func declaredResale(r mercato.ResaleAuthorization) mercato.ResaleAuthorization {
 func scenarioResaleID(sa *mercato.ScenarioResaleAuthorization) string {
 	h := sha256.Sum256([]byte(sa.ManufacturerID + "\x00" + sa.ResellerID + "\x00" + sa.ProductID + "\x00" + sa.Name))
 	return "resaleauthz-" + hex.EncodeToString(h[:])[:13]
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // resaleFromAuthorization completes a scenario offer that names a resale authorization instead
