@@ -49,9 +49,7 @@ func (c *Console) resaleViews(r *http.Request, uses []service.ResaleAuthorizatio
 		if len(a.Terms) > 0 {
 			v.Wholesale = wholesaleText(&a.ResaleAuthorization)
 		}
-		if !a.ExpiresAt.IsZero() {
-			v.LastDay = a.ExpiresAt.Add(-1).UTC().Format("2006-01-02")
-		}
+		v.LastDay = service.ResaleAvailabilityEndDate(&a.ResaleAuthorization)
 		out = append(out, v)
 	}
 	return out

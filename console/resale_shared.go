@@ -97,8 +97,8 @@ func (f *resaleOfferForm) draft(auth *mercato.ResaleAuthorization) (service.Resa
 		Release: f.Release}
 	if auth == nil {
 		p.Add("authorization", "choose one of the authorizations shared with you")
-	} else if d.LastDay == "" && !auth.ExpiresAt.IsZero() {
-		d.LastDay = auth.ExpiresAt.Add(-1).UTC().Format("2006-01-02") // as long as the authorization allows
+	} else if d.LastDay == "" {
+		d.LastDay = service.ResaleAvailabilityEndDate(auth) // as long as the authorization allows
 	}
 	if t, ok := formDate(f.LastDay); !ok || (f.LastDay != "" && t.IsZero()) {
 		p.Add("lastDay", "write the last day the buyer may accept, as YYYY-MM-DD")

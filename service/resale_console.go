@@ -75,6 +75,15 @@ func resaleUse(tx mercato.Tx, r mercato.ResaleAuthorization, now time.Time) (Res
 	return use, nil
 }
 
+// ResaleAvailabilityEndDate is the last day (YYYY-MM-DD) on which the partner may make offers
+// with r, "" when r sets none.
+func ResaleAvailabilityEndDate(r *mercato.ResaleAuthorization) string {
+	if r.ExpiresAt.IsZero() {
+		return ""
+	}
+	return r.ExpiresAt.Add(-time.Nanosecond).UTC().Format(time.DateOnly)
+}
+
 // SellerProducts returns the products the caller makes, ordered by ID: those it may authorize
 // channel partners to resell.
 func (s *Service) SellerProducts(ctx context.Context, caller string) ([]mercato.Product, error) {
