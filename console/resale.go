@@ -1,7 +1,6 @@
 package console
 
 import (
-	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -135,7 +134,7 @@ func formInt(s string) (int, bool) {
 // resaleCurrency reads the form's currency, USD unless it is one a contract may be priced in.
 func resaleCurrency(s string) mercato.Currency {
 	if !slices.Contains(currencies, s) {
-		s = "USD"
+		return "USD"
 	}
-	return mercato.Currency(cmp.Or(s, "USD"))
+	return mercato.Currency(s)
 }
