@@ -20,9 +20,14 @@ type resaleForm struct {
 	Fields                               []mercato.FieldError
 }
 
+// newResaleForm is the maker's form as the page first shows it.
+func newResaleForm() resaleForm {
+	return resaleForm{Currency: "USD", Pricing: "fixed", Duration: "P12M", Release: true}
+}
+
 // grantedPage lists the authorizations the seller grants, with the form to make one.
 func (c *Console) grantedPage(w http.ResponseWriter, r *http.Request, u *user) {
-	c.showGranted(w, r, u, http.StatusOK, resaleForm{Currency: "USD", Pricing: "fixed", Duration: "P12M", Release: true}, "")
+	c.showGranted(w, r, u, http.StatusOK, newResaleForm(), "")
 }
 
 func (c *Console) showGranted(w http.ResponseWriter, r *http.Request, u *user, status int, f resaleForm, problem string) {
@@ -78,7 +83,7 @@ func (c *Console) changeAuthorization(changeType string) pageHandler {
 		}
 		changes := []mercato.Change{service.ResaleStateChange(changeType, r.PathValue("id"))}
 		c.startResaleChanges(w, r, u, changes, "/console/seller/resale", func(status int, msg string) {
-			c.showGranted(w, r, u, status, resaleForm{Currency: "USD", Pricing: "fixed", Duration: "P12M", Release: true}, msg)
+			c.showGranted(w, r, u, status, newResaleForm(), msg)
 		})
 	}
 }
