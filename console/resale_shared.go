@@ -55,16 +55,10 @@ func (c *Console) createResaleOffer(w http.ResponseWriter, r *http.Request, u *u
 	}
 	f := readResaleOfferForm(r)
 	again := func(status int, msg string) { c.showShared(w, r, u, status, f, msg) }
-	_, held, err := c.svc.ResaleAuthorizations(r.Context(), u.ID)
+	auth, err := c.heldAuthorization(r, u, f.Authorization)
 	if err != nil {
 		c.fail(w, r, u, err)
 		return
-	}
-	var auth *mercato.ResaleAuthorization
-	for i := range held {
-		if held[i].ID == f.Authorization {
-			auth = &held[i].ResaleAuthorization
-		}
 	}
 	d, p := f.draft(auth)
 	if len(p) > 0 {
@@ -80,6 +74,24 @@ func (c *Console) createResaleOffer(w http.ResponseWriter, r *http.Request, u *u
 		return
 	}
 	c.startResaleChanges(w, r, u, changes, "/console/seller/resale/shared", again)
+}
+
+// heldAuthorization reads the authorization with the ID if it is shared with the partner
+// (released or restricted), as DescribeEntity shows it; nil if it is not.
+func (c *Console) heldAuthorization(r *http.Request, u *user, id string) (*mercato.ResaleAuthorization, error) {
+	if id == "" {
+		return nil, nil
+	}
+	e, err := c.svc.CatalogEntity(r.Context(), u.ID, service.Catalog, id)
+	switch code := mercato.ErrorCodeOf(err); {
+	case code == mercato.ENotFound || code == mercato.EInvalid:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case e.ResaleAuthorization == nil || e.ResaleAuthorization.ResellerID != u.ID:
+		return nil, nil // another kind of entity, or one the caller grants
+	}
+	return e.ResaleAuthorization, nil
 }
 
 // readResaleOfferForm reads the partner's form of a request.

@@ -162,3 +162,35 @@ func TestResaleRestrictAndPermission(t *testing.T) {
 		t.Errorf("a read-only key: %d, want 403 with the explanation and no form", r.status)
 	}
 }
+
+// TestResaleOfferNeedsSharedAuthorization: the partner's form names an authorization shared
+// with it; a draft (its maker's alone), an unknown ID and none are refused on the form, with no
+// change set started.
+func TestResaleOfferNeedsSharedAuthorization(t *testing.T) {
+	e := newEnv(t)
+	e.addPartner()
+	isv := e.client()
+	isv.signIn(acmeKey, acmeSecret)
+	r := isv.post("/console/seller/resale", isv.form(isv.csrf("/console/seller/resale"), "product", "prod-acme-backup", "reseller", partner,
+		"name", "Draft resale", "currency", "USD", "pricing", "fixed", "price", "1000.00", "duration", "P12M", "lastDay", "2026-06-30"))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("create: %d\n%s", r.status, r.body)
+	}
+	e.runJobs()
+	draft := e.authorizationOf()
+	if draft.State != mercato.ResaleAuthorizationDraft {
+		t.Fatalf("the authorization is %s, want a draft", draft.State)
+	}
+	cp := e.client()
+	cp.signIn(partnerKey, partnerSecret)
+	token := cp.csrf("/console/seller/resale/shared")
+	for _, id := range []string{draft.ID, "resaleauthz-unknown", ""} {
+		r := cp.post("/console/seller/resale/shared", cp.form(token, "authorization", id, "name", "Try", "pricing", "markup", "markup", "20"))
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "The offer is not complete") {
+			t.Errorf("authorization %q: %d, want 400 refusing the form\n%s", id, r.status, r.body)
+		}
+	}
+	if offers, err := e.svc.Offers(e.ctx, mercato.OfferFilter{SellerID: partner}); err != nil || len(offers) != 0 {
+		t.Errorf("the partner's offers (%v): %+v, want none", err, offers)
+	}
+}
