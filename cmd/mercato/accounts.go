@@ -13,7 +13,7 @@ import (
 // accountsCmd manages accounts on a running server (/_mercato/accounts), signed like mercato
 // refunds: an operator creates accounts; a seller sets its own payouts.
 func accountsCmd() *cobra.Command {
-	c := &refundsCLI{}
+	c := &signedRemote{}
 	cmd := &cobra.Command{
 		Use:   "accounts",
 		Short: "Create and show accounts, and set a seller's payouts, on a server",
@@ -21,7 +21,7 @@ func accountsCmd() *cobra.Command {
 accounts (as the seller or an operator). Every call is signed with --access-key and --secret-key
 (or MERCATO_ACCESS_KEY_ID and MERCATO_SECRET_ACCESS_KEY). Answers are JSON.`,
 	}
-	c.signFlags(cmd)
+	c.flags(cmd)
 	var b control.AccountBody
 	var roles []string
 	create := &cobra.Command{
@@ -32,7 +32,7 @@ accounts (as the seller or an operator). Every call is signed with --access-key 
 			for _, r := range roles {
 				b.Roles = append(b.Roles, mercato.Role(r))
 			}
-			return c.call(cmd, http.MethodPost, "/_mercato/accounts", b)
+			return c.callJSON(cmd, http.MethodPost, "/_mercato/accounts", b)
 		},
 	}
 	f := create.Flags()
@@ -43,14 +43,14 @@ accounts (as the seller or an operator). Every call is signed with --access-key 
 	show := &cobra.Command{
 		Use: "show ACCOUNT", Short: "Show an account", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.call(cmd, http.MethodGet, accountPath(args[0], ""), nil)
+			return c.callJSON(cmd, http.MethodGet, accountPath(args[0], ""), nil)
 		},
 	}
 	var d mercato.Disbursement
 	payout := &cobra.Command{
 		Use: "payout ACCOUNT", Short: "Set a seller's payout schedule (daily, or monthly on a day 1-28)", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.call(cmd, http.MethodPost, accountPath(args[0], "/payout"), d)
+			return c.callJSON(cmd, http.MethodPost, accountPath(args[0], "/payout"), d)
 		},
 	}
 	payout.Flags().StringVar(&d.Cadence, "cadence", "monthly", "daily or monthly")
@@ -61,7 +61,7 @@ accounts (as the seller or an operator). Every call is signed with --access-key 
 
 // keysCmd creates, lists, rotates and revokes an account's access keys on a running server.
 func keysCmd() *cobra.Command {
-	c := &refundsCLI{}
+	c := &signedRemote{}
 	cmd := &cobra.Command{
 		Use:   "keys",
 		Short: "Create, list, rotate and revoke an account's access keys on a server",
@@ -72,26 +72,26 @@ key without one has its account's full access. A revoked key stops working on ev
 seconds. Every call is signed with --access-key and --secret-key (or MERCATO_ACCESS_KEY_ID and
 MERCATO_SECRET_ACCESS_KEY).`,
 	}
-	c.signFlags(cmd)
+	c.flags(cmd)
 	var b control.CreateKeyBody
 	create := &cobra.Command{
 		Use: "create ACCOUNT", Short: "Create a key; its secret is shown this once", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.call(cmd, http.MethodPost, accountPath(args[0], "/keys"), b)
+			return c.callJSON(cmd, http.MethodPost, accountPath(args[0], "/keys"), b)
 		},
 	}
 	create.Flags().StringVar(&b.Policy, "policy", "", "IAM JSON policy document or AWS managed policy name")
 	list := &cobra.Command{
 		Use: "list ACCOUNT", Short: "List an account's keys, without secrets", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.call(cmd, http.MethodGet, accountPath(args[0], "/keys"), nil)
+			return c.callJSON(cmd, http.MethodGet, accountPath(args[0], "/keys"), nil)
 		},
 	}
 	keyAction := func(action, short string) *cobra.Command {
 		return &cobra.Command{
 			Use: action + " ACCOUNT KEY", Short: short, Args: cobra.ExactArgs(2),
 			RunE: func(cmd *cobra.Command, args []string) error {
-				return c.call(cmd, http.MethodPost, accountPath(args[0], "/keys/"+url.PathEscape(args[1])+"/"+action), nil)
+				return c.callJSON(cmd, http.MethodPost, accountPath(args[0], "/keys/"+url.PathEscape(args[1])+"/"+action), nil)
 			},
 		}
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -15,11 +14,10 @@ import (
 
 // eventsCLI holds the flags of mercato events and its subcommands.
 type eventsCLI struct {
-	r                    remote
-	accessKey, secretKey string
-	body                 control.DestinationBody
-	fromStart            bool
-	limit                int
+	r         signedRemote
+	body      control.DestinationBody
+	fromStart bool
+	limit     int
 }
 
 // eventsCmd follows an account's events and manages the destinations they are delivered to as
@@ -36,38 +34,8 @@ see each destination's delivery log and redeliver an event. Every call is signed
 --access-key and --secret-key (or MERCATO_ACCESS_KEY_ID and MERCATO_SECRET_ACCESS_KEY).`,
 	}
 	c.r.flags(cmd)
-	pf := cmd.PersistentFlags()
-	pf.StringVar(&c.accessKey, "access-key", envOr("MERCATO_ACCESS_KEY_ID", ""), "access key ID to sign with (env MERCATO_ACCESS_KEY_ID)")
-	pf.StringVar(&c.secretKey, "secret-key", envOr("MERCATO_SECRET_ACCESS_KEY", ""), "secret access key (env MERCATO_SECRET_ACCESS_KEY)")
 	cmd.AddCommand(c.tailCmd(), c.destinationsCmd())
 	return cmd
-}
-
-// send signs and sends one call; body, when not nil, is sent as JSON.
-func (c *eventsCLI) send(cmd *cobra.Command, method, path string, body any) ([]byte, error) {
-	if c.accessKey == "" {
-		return nil, errors.New("sign with --access-key and --secret-key (or MERCATO_ACCESS_KEY_ID and MERCATO_SECRET_ACCESS_KEY)")
-	}
-	c.r.sign = signer(c.accessKey, c.secretKey)
-	if method == http.MethodGet {
-		return c.r.send(cmd, method, path, "", nil)
-	}
-	var data []byte
-	if body != nil {
-		var err error
-		if data, err = json.Marshal(body); err != nil {
-			return nil, err
-		}
-	}
-	return c.r.send(cmd, method, path, "application/json", data)
-}
-
-func (c *eventsCLI) call(cmd *cobra.Command, method, path string, body any) error {
-	out, err := c.send(cmd, method, path, body)
-	if err == nil {
-		_, err = cmd.OutOrStdout().Write(out)
-	}
-	return err
 }
 
 // tailCmd long-polls /_mercato/events and prints each event, one JSON line each, until
@@ -83,7 +51,7 @@ func (c *eventsCLI) tailCmd() *cobra.Command {
 				after = "0"
 			}
 			for n := 0; c.limit == 0 || n < c.limit; {
-				out, err := c.send(cmd, http.MethodGet, "/_mercato/events?wait=25&after="+url.QueryEscape(after), nil)
+				out, err := c.r.sendJSON(cmd, http.MethodGet, "/_mercato/events?wait=25&after="+url.QueryEscape(after), nil)
 				if cmd.Context().Err() != nil {
 					return nil
 				}
@@ -127,35 +95,35 @@ func (c *eventsCLI) destinationsCmd() *cobra.Command {
 	}
 	list := &cobra.Command{Use: "list", Short: "List the account's destinations", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.call(cmd, http.MethodGet, "/_mercato/event-destinations", nil)
+			return c.r.callJSON(cmd, http.MethodGet, "/_mercato/event-destinations", nil)
 		}}
 	add := &cobra.Command{Use: "add URL", Short: "Register a destination (its secret is generated unless --secret)",
 		Example: `  mercato events destinations add https://example.com/events --type "Purchase Agreement Created - Proposer"`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c.body.URL = args[0]
-			return c.call(cmd, http.MethodPost, "/_mercato/event-destinations", &c.body)
+			return c.r.callJSON(cmd, http.MethodPost, "/_mercato/event-destinations", &c.body)
 		}}
 	add.Flags().StringSliceVar(&c.body.EventTypes, "type", nil, "a detail type to deliver (repeat; default: every event)")
 	add.Flags().StringVar(&c.body.Secret, "secret", "", `the signing secret, "whsec_" + base64 (default: generated)`)
 	del := &cobra.Command{Use: "delete ID", Short: "Delete a destination", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := c.send(cmd, http.MethodDelete, destinationPath(args[0], ""), nil)
+			_, err := c.r.sendJSON(cmd, http.MethodDelete, destinationPath(args[0], ""), nil)
 			return err
 		}}
 	rotate := &cobra.Command{Use: "rotate-secret ID", Short: "Replace a destination's signing secret", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.call(cmd, http.MethodPost, destinationPath(args[0], "rotate-secret"), map[string]string{"secret": c.body.Secret})
+			return c.r.callJSON(cmd, http.MethodPost, destinationPath(args[0], "rotate-secret"), map[string]string{"secret": c.body.Secret})
 		}}
 	rotate.Flags().StringVar(&c.body.Secret, "secret", "", "the new secret (default: generated)")
 	attempts := &cobra.Command{Use: "attempts ID", Short: "Show a destination's latest delivery attempts", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.call(cmd, http.MethodGet, destinationPath(args[0], "attempts")+"?limit="+strconv.Itoa(max(c.limit, 1)), nil)
+			return c.r.callJSON(cmd, http.MethodGet, destinationPath(args[0], "attempts")+"?limit="+strconv.Itoa(max(c.limit, 1)), nil)
 		}}
 	attempts.Flags().IntVar(&c.limit, "limit", 50, "how many attempts")
 	redeliver := &cobra.Command{Use: "redeliver ID EVENT_ID", Short: "Deliver an event to a destination again", Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.call(cmd, http.MethodPost, destinationPath(args[0], "redeliver"), map[string]string{"eventId": args[1]})
+			return c.r.callJSON(cmd, http.MethodPost, destinationPath(args[0], "redeliver"), map[string]string{"eventId": args[1]})
 		}}
 	cmd.AddCommand(list, add, del, rotate, attempts, redeliver)
 	return cmd

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 
@@ -13,10 +11,9 @@ import (
 
 // refundsCLI holds the flags of mercato refunds and its subcommands.
 type refundsCLI struct {
-	r                    remote
-	accessKey, secretKey string
-	as                   string
-	body                 control.RefundRequestBody
+	r    signedRemote
+	as   string
+	body control.RefundRequestBody
 }
 
 // refundsCmd files and follows refund requests on a running server (/_mercato/refunds), signed
@@ -34,37 +31,9 @@ an operator acting as the marketplace's support. Every call is signed with --acc
 --secret-key (or MERCATO_ACCESS_KEY_ID and MERCATO_SECRET_ACCESS_KEY); the account decides what
 a call does. Answers are JSON.`,
 	}
-	c.signFlags(cmd)
+	c.r.flags(cmd)
 	cmd.AddCommand(c.listCmd(), c.showCmd(), c.fileCmd(), c.approveCmd(), c.rejectCmd(), c.answerCmd())
 	return cmd
-}
-
-// signFlags adds the server and the signing key's flags.
-func (c *refundsCLI) signFlags(cmd *cobra.Command) {
-	c.r.flags(cmd)
-	pf := cmd.PersistentFlags()
-	pf.StringVar(&c.accessKey, "access-key", envOr("MERCATO_ACCESS_KEY_ID", ""), "access key ID to sign with (env MERCATO_ACCESS_KEY_ID)")
-	pf.StringVar(&c.secretKey, "secret-key", envOr("MERCATO_SECRET_ACCESS_KEY", ""), "secret access key (env MERCATO_SECRET_ACCESS_KEY)")
-}
-
-// call signs and sends one call; body, when not nil, is sent as JSON. A POST always declares
-// JSON, even with no body: the server refuses any other POST to /_mercato/.
-func (c *refundsCLI) call(cmd *cobra.Command, method, path string, body any) error {
-	if c.accessKey == "" {
-		return errors.New("sign with --access-key and --secret-key (or MERCATO_ACCESS_KEY_ID and MERCATO_SECRET_ACCESS_KEY)")
-	}
-	c.r.sign = signer(c.accessKey, c.secretKey)
-	if body == nil && method == http.MethodGet {
-		return c.r.call(cmd, method, path, "", nil)
-	}
-	if body == nil {
-		return c.r.call(cmd, method, path, "application/json", nil)
-	}
-	data, err := json.Marshal(body)
-	if err != nil {
-		return err
-	}
-	return c.r.call(cmd, method, path, "application/json", data)
 }
 
 func refundPath(id, action string) string { return resourcePath("/_mercato/refunds", id, action) }
@@ -87,7 +56,7 @@ func (c *refundsCLI) listCmd() *cobra.Command {
 			if err := oneOf("--as", c.as, "buyer", "seller", "operator"); err != nil {
 				return err
 			}
-			return c.call(cmd, http.MethodGet, "/_mercato/refunds?as="+url.QueryEscape(c.as), nil)
+			return c.r.callJSON(cmd, http.MethodGet, "/_mercato/refunds?as="+url.QueryEscape(c.as), nil)
 		},
 	}
 	cmd.Flags().StringVar(&c.as, "as", "buyer", "buyer, seller or operator")
@@ -100,7 +69,7 @@ func (c *refundsCLI) showCmd() *cobra.Command {
 		Short: "Show a refund request: amounts, dates, status and rule",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.call(cmd, http.MethodGet, refundPath(args[0], ""), nil)
+			return c.r.callJSON(cmd, http.MethodGet, refundPath(args[0], ""), nil)
 		},
 	}
 }
@@ -130,7 +99,7 @@ func (c *refundsCLI) fileCmd() *cobra.Command {
       --period 2026-01 --amount 20.00 --comments "Outage on 12 January"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.call(cmd, http.MethodPost, "/_mercato/refunds", &c.body)
+			return c.r.callJSON(cmd, http.MethodPost, "/_mercato/refunds", &c.body)
 		},
 	}
 	c.requestFlags(cmd, false)
@@ -143,7 +112,7 @@ func (c *refundsCLI) approveCmd() *cobra.Command {
 		Short: "Approve a request awaiting the seller (as the seller, or as support)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.call(cmd, http.MethodPost, refundPath(args[0], "approve"), nil)
+			return c.r.callJSON(cmd, http.MethodPost, refundPath(args[0], "approve"), nil)
 		},
 	}
 }
@@ -154,7 +123,7 @@ func (c *refundsCLI) rejectCmd() *cobra.Command {
 		Short: "Reject a request (as the seller, or as support), with a reason the parties see",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.call(cmd, http.MethodPost, refundPath(args[0], "reject"), map[string]string{"reason": c.body.Reason})
+			return c.r.callJSON(cmd, http.MethodPost, refundPath(args[0], "reject"), map[string]string{"reason": c.body.Reason})
 		},
 	}
 	cmd.Flags().StringVar(&c.body.Reason, "reason", "", "why the request is rejected")
@@ -167,7 +136,7 @@ func (c *refundsCLI) answerCmd() *cobra.Command {
 		Short: "Supply what a request that needs action lacks (as its filer, or as support)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.call(cmd, http.MethodPost, refundPath(args[0], "answer"), &c.body)
+			return c.r.callJSON(cmd, http.MethodPost, refundPath(args[0], "answer"), &c.body)
 		},
 	}
 	c.requestFlags(cmd, true)

@@ -10,7 +10,7 @@ import (
 
 // renewalsCLI holds the flags of mercato renewals and its subcommands.
 type renewalsCLI struct {
-	s    refundsCLI // the server and the signing key, as for refunds
+	s    signedRemote
 	body control.RenewalAdjustmentBody
 }
 
@@ -29,7 +29,7 @@ renewal term's PercentageRange before the adjustment deadline. Without a choice 
 default applies. Every call is signed with --access-key and --secret-key (or MERCATO_ACCESS_KEY_ID
 and MERCATO_SECRET_ACCESS_KEY). Answers are JSON.`,
 	}
-	c.s.signFlags(cmd)
+	c.s.flags(cmd)
 	cmd.AddCommand(c.showCmd(), c.adjustCmd())
 	return cmd
 }
@@ -49,7 +49,7 @@ func (c *renewalsCLI) showCmd() *cobra.Command {
 		Short: "Show an agreement's coming renewal, to either party",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.s.call(cmd, http.MethodGet, renewalPath(args[0], ""), nil)
+			return c.s.callJSON(cmd, http.MethodGet, renewalPath(args[0], ""), nil)
 		},
 	}
 }
@@ -61,7 +61,7 @@ func (c *renewalsCLI) adjustCmd() *cobra.Command {
 		Example: `  mercato renewals adjust agmt-1234 --increase 5`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.s.call(cmd, http.MethodPost, renewalPath(args[0], "adjustment"), &c.body)
+			return c.s.callJSON(cmd, http.MethodPost, renewalPath(args[0], "adjustment"), &c.body)
 		},
 	}
 	cmd.Flags().StringVar(&c.body.Increase, "increase", "", "the increase in percent, e.g. 3.5")

@@ -17,13 +17,12 @@ import (
 
 // resaleCLI holds the flags of mercato resale and its subcommands.
 type resaleCLI struct {
-	r                    remote
-	accessKey, secretKey string
-	wait                 time.Duration
-	auth                 service.ResaleAuthorizationDraft
-	maxOffers            int
-	offer                service.ResaleOfferDraft
-	price                string
+	r         signedRemote
+	wait      time.Duration
+	auth      service.ResaleAuthorizationDraft
+	maxOffers int
+	offer     service.ResaleOfferDraft
+	price     string
 }
 
 // resaleCmd manages resale authorizations (channel-partner private offers) on a running server
@@ -43,30 +42,11 @@ the command waits (--wait) until the change set has succeeded or failed and prin
 with its entities and errors; a failed change set makes the command exit non-zero.`,
 	}
 	c.r.flags(cmd)
-	pf := cmd.PersistentFlags()
-	pf.StringVar(&c.accessKey, "access-key", envOr("MERCATO_ACCESS_KEY_ID", ""), "access key ID to sign with (env MERCATO_ACCESS_KEY_ID)")
-	pf.StringVar(&c.secretKey, "secret-key", envOr("MERCATO_SECRET_ACCESS_KEY", ""), "secret access key (env MERCATO_SECRET_ACCESS_KEY)")
-	pf.DurationVar(&c.wait, "wait", 30*time.Second, "how long to wait for a change set to end (0: do not wait)")
+	cmd.PersistentFlags().DurationVar(&c.wait, "wait", 30*time.Second, "how long to wait for a change set to end (0: do not wait)")
 	cmd.AddCommand(c.listCmd(), c.createCmd(), c.stateCmd("release", "ReleaseResaleAuthorization", "Release a draft authorization: its partner may use it"),
 		c.stateCmd("restrict", "RestrictResaleAuthorization", "Restrict an authorization: no new offers; those made stand"),
 		c.offerCmd(), c.releaseOfferCmd())
 	return cmd
-}
-
-// send signs and sends one Catalog API call and returns its JSON answer.
-func (c *resaleCLI) send(cmd *cobra.Command, method, path string, body any) ([]byte, error) {
-	if c.accessKey == "" {
-		return nil, errors.New("sign with --access-key and --secret-key (or MERCATO_ACCESS_KEY_ID and MERCATO_SECRET_ACCESS_KEY)")
-	}
-	c.r.sign = signer(c.accessKey, c.secretKey)
-	var data []byte
-	if body != nil {
-		var err error
-		if data, err = json.Marshal(body); err != nil {
-			return nil, err
-		}
-	}
-	return c.r.send(cmd, method, path, "application/json", data)
 }
 
 func (c *resaleCLI) listCmd() *cobra.Command {
@@ -77,7 +57,7 @@ func (c *resaleCLI) listCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			out := map[string]json.RawMessage{}
 			for key, ownership := range map[string]string{"granted": "SELF", "held": "SHARED"} {
-				body, err := c.send(cmd, http.MethodPost, "/ListEntities", map[string]any{"Catalog": "AWSMarketplace",
+				body, err := c.r.sendJSON(cmd, http.MethodPost, "/ListEntities", map[string]any{"Catalog": "AWSMarketplace",
 					"EntityType": "ResaleAuthorization", "OwnershipType": ownership})
 				if err != nil {
 					return err
@@ -209,7 +189,7 @@ func (c *resaleCLI) heldAuthorization(cmd *cobra.Command, id string) (mercato.Re
 	if id == "" {
 		return mercato.ResaleAuthorization{}, "", errors.New("--authorization is required")
 	}
-	body, err := c.send(cmd, http.MethodGet, "/DescribeEntity?catalog=AWSMarketplace&entityId="+url.QueryEscape(id), nil)
+	body, err := c.r.sendJSON(cmd, http.MethodGet, "/DescribeEntity?catalog=AWSMarketplace&entityId="+url.QueryEscape(id), nil)
 	if err != nil {
 		return mercato.ResaleAuthorization{}, "", err
 	}

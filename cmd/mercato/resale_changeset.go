@@ -49,7 +49,7 @@ func (c *resaleCLI) changeSet(cmd *cobra.Command, changes []mercato.Change) erro
 		}
 		wire = append(wire, w)
 	}
-	body, err := c.send(cmd, http.MethodPost, "/StartChangeSet", map[string]any{"Catalog": "AWSMarketplace",
+	body, err := c.r.sendJSON(cmd, http.MethodPost, "/StartChangeSet", map[string]any{"Catalog": "AWSMarketplace",
 		"ChangeSet": wire, "ClientRequestToken": "cli-" + randomToken()})
 	if err != nil {
 		return err
@@ -75,7 +75,7 @@ func (c *resaleCLI) changeSet(cmd *cobra.Command, changes []mercato.Change) erro
 func (c *resaleCLI) follow(cmd *cobra.Command, id string) (changeSetOut, error) {
 	deadline := time.Now().Add(c.wait)
 	for {
-		body, err := c.send(cmd, http.MethodGet, "/DescribeChangeSet?catalog=AWSMarketplace&changeSetId="+url.QueryEscape(id), nil)
+		body, err := c.r.sendJSON(cmd, http.MethodGet, "/DescribeChangeSet?catalog=AWSMarketplace&changeSetId="+url.QueryEscape(id), nil)
 		if err != nil {
 			return changeSetOut{}, err
 		}
