@@ -1,14 +1,8 @@
 package e2e
 
 import (
-	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ma "github.com/aws/aws-sdk-go-v2/service/marketplaceagreement"
@@ -64,20 +58,7 @@ func TestLimitedListingWithBoto3(t *testing.T) {
 
 	srv := startServer(t)
 	limitReports(t, srv, buyer1.ID)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, python, filepath.Join(moduleRoot, "e2e", "python", "limited.py"))
-	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "AWS_PROFILE=") })
-	cmd.Env = append(env, "MERCATO_URL="+srv.URL,
+	runPython(t, python, "limited.py", 6, "MERCATO_URL="+srv.URL,
 		"MERCATO_BUYER_ACCESS_KEY_ID="+buyer1.KeyID, "MERCATO_BUYER_SECRET_ACCESS_KEY="+buyer1.Secret,
-		"MERCATO_OTHER_ACCESS_KEY_ID="+buyer2.KeyID, "MERCATO_OTHER_SECRET_ACCESS_KEY="+buyer2.Secret,
-		"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("limited.py: %v\n%s", err, out)
-	}
-	// Every check must have run: a script that stopped early without failing proves nothing.
-	if n := strings.Count(string(out), "ok "); n != 6 {
-		t.Fatalf("limited.py ran %d checks, want 6:\n%s", n, out)
-	}
+		"MERCATO_OTHER_ACCESS_KEY_ID="+buyer2.KeyID, "MERCATO_OTHER_SECRET_ACCESS_KEY="+buyer2.Secret)
 }

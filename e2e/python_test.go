@@ -38,25 +38,30 @@ func TestDiscoveryWithBoto3(t *testing.T) {
 	python := boto3Discovery(t)
 
 	srv := startServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, python, filepath.Join(moduleRoot, "e2e", "python", "discovery.py"))
-	// boto3 takes an empty AWS_PROFILE for a profile's name: leave it out instead.
-	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "AWS_PROFILE=") })
-	cmd.Env = append(env,
-		"MERCATO_URL="+srv.URL,
+	runPython(t, python, "discovery.py", 22, "MERCATO_URL="+srv.URL,
 		"MERCATO_SELLER_ACCESS_KEY_ID="+seller.KeyID, "MERCATO_SELLER_SECRET_ACCESS_KEY="+seller.Secret,
 		"MERCATO_BUYER_ACCESS_KEY_ID="+buyer1.KeyID, "MERCATO_BUYER_SECRET_ACCESS_KEY="+buyer1.Secret,
 		"MERCATO_OTHER_ACCESS_KEY_ID="+buyer2.KeyID, "MERCATO_OTHER_SECRET_ACCESS_KEY="+buyer2.Secret,
-		"MERCATO_BUYER_ACCOUNT="+buyer1.ID, "MERCATO_OTHER_ACCOUNT="+buyer2.ID,
-		"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)
+		"MERCATO_BUYER_ACCOUNT="+buyer1.ID, "MERCATO_OTHER_ACCOUNT="+buyer2.ID)
+}
+
+// runPython runs a script of e2e/python with the environment given and without the machine's
+// AWS profile and files, and fails unless it succeeds having printed want "ok <name>" lines:
+// a script that stopped early without failing proves nothing.
+func runPython(t *testing.T, python, script string, want int, env ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, python, filepath.Join(moduleRoot, "e2e", "python", script))
+	// boto3 takes an empty AWS_PROFILE for a profile's name: leave it out instead.
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "AWS_PROFILE=") })
+	cmd.Env = append(append(cmd.Env, env...), "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("discovery.py: %v\n%s", err, out)
+		t.Fatalf("%s: %v\n%s", script, err, out)
 	}
-	// Every check must have run: a script that stopped early without failing proves nothing.
-	if n := strings.Count(string(out), "\nok ") + boolInt(strings.HasPrefix(string(out), "ok ")); n != 22 {
-		t.Fatalf("discovery.py ran %d checks, want 22:\n%s", n, out)
+	if n := strings.Count(string(out), "\nok ") + boolInt(strings.HasPrefix(string(out), "ok ")); n != want {
+		t.Fatalf("%s ran %d checks, want %d:\n%s", script, n, want, out)
 	}
 }
 

@@ -1,14 +1,9 @@
 package e2e
 
 import (
-	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ma "github.com/aws/aws-sdk-go-v2/service/marketplaceagreement"
@@ -110,19 +105,6 @@ func TestResaleAsManufacturerWithBoto3(t *testing.T) {
 	python := boto3Discovery(t)
 
 	srv := startServerWith(t, "sqlite:"+filepath.Join(t.TempDir(), "x.db"), "resale.yaml")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, python, filepath.Join(moduleRoot, "e2e", "python", "manufacturer.py"))
-	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "AWS_PROFILE=") })
-	cmd.Env = append(env, "MERCATO_URL="+srv.URL, "MERCATO_AGREEMENT=agmt-e2e-cppo", "MERCATO_PARTNER_ACCOUNT="+partner.ID,
-		"MERCATO_MAKER_ACCESS_KEY_ID="+maker.KeyID, "MERCATO_MAKER_SECRET_ACCESS_KEY="+maker.Secret,
-		"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("manufacturer.py: %v\n%s", err, out)
-	}
-	// Every check must have run: a script that stopped early without failing proves nothing.
-	if n := strings.Count(string(out), "ok "); n != 6 {
-		t.Fatalf("manufacturer.py ran %d checks, want 6:\n%s", n, out)
-	}
+	runPython(t, python, "manufacturer.py", 6, "MERCATO_URL="+srv.URL, "MERCATO_AGREEMENT=agmt-e2e-cppo",
+		"MERCATO_PARTNER_ACCOUNT="+partner.ID, "MERCATO_MAKER_ACCESS_KEY_ID="+maker.KeyID, "MERCATO_MAKER_SECRET_ACCESS_KEY="+maker.Secret)
 }
