@@ -3,44 +3,11 @@ buyer (e2e/limited_test.go set it so through the Catalog API); the other buyer i
 offer, product and listing do not exist. Prints one "ok <name>" line per check and exits
 non-zero on the first failure."""
 
-import os
-import sys
-
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
-URL = os.environ["MERCATO_URL"]
-
-
-def client(role):
-    return boto3.client(
-        "marketplace-discovery",
-        endpoint_url=URL,
-        region_name="us-east-1",
-        aws_access_key_id=os.environ[f"MERCATO_{role}_ACCESS_KEY_ID"],
-        aws_secret_access_key=os.environ[f"MERCATO_{role}_SECRET_ACCESS_KEY"],
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-
-def check(name, cond, detail=""):
-    if not cond:
-        print(f"FAIL {name}: {detail}")
-        sys.exit(1)
-    print(f"ok {name}")
-
-
-def refusal(fn, **kw):
-    try:
-        fn(**kw)
-    except ClientError as e:
-        return e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"].get("Message", "")
-    return None, 200, ""
+from harness import check, client, refusal
 
 
 def main():
-    buyer, other = client("BUYER"), client("OTHER")
+    buyer, other = client("marketplace-discovery", "BUYER"), client("marketplace-discovery", "OTHER")
 
     code, status, message = refusal(other.get_offer, offerId="offer-e2e-reports")
     check("GetOffer outside the allow-list", (code, status) == ("ResourceNotFoundException", 404) and "limited listing" in message,

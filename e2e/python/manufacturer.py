@@ -4,33 +4,11 @@ and is refused its terms. Prints one "ok <name>" line per check and exits non-ze
 failure."""
 
 import os
-import sys
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
+from harness import check, client, refusal
 
-URL = os.environ["MERCATO_URL"]
 AGREEMENT = os.environ["MERCATO_AGREEMENT"]
 PARTNER = os.environ["MERCATO_PARTNER_ACCOUNT"]
-
-
-def client(role):
-    return boto3.client(
-        "marketplace-agreement",
-        endpoint_url=URL,
-        region_name="us-east-1",
-        aws_access_key_id=os.environ[f"MERCATO_{role}_ACCESS_KEY_ID"],
-        aws_secret_access_key=os.environ[f"MERCATO_{role}_SECRET_ACCESS_KEY"],
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-
-def check(name, cond, detail=""):
-    if not cond:
-        print(f"FAIL {name}: {detail}")
-        sys.exit(1)
-    print(f"ok {name}")
 
 
 def search(c, *filters):
@@ -39,7 +17,7 @@ def search(c, *filters):
 
 
 def main():
-    maker = client("MAKER")
+    maker = client("marketplace-agreement", "MAKER")
 
     ids, summaries = search(maker, ("PartyType", "Manufacturer"))
     check("search as Manufacturer", ids == [AGREEMENT], ids)
@@ -52,12 +30,8 @@ def main():
     got = maker.describe_agreement(agreementId=AGREEMENT)
     check("describe without the buyer's price", got["proposer"]["accountId"] == PARTNER and "estimatedCharges" not in got, got)
 
-    try:
-        maker.get_agreement_terms(agreementId=AGREEMENT)
-        code = None
-    except ClientError as e:
-        code = e.response["Error"]["Code"]
-    check("terms refused", code == "ResourceNotFoundException", code)
+    code, status, _ = refusal(maker.get_agreement_terms, agreementId=AGREEMENT)
+    check("terms refused", (code, status) == ("ResourceNotFoundException", 404), (code, status))
 
 
 if __name__ == "__main__":
