@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -52,14 +53,11 @@ func (s *Service) ResaleAuthorizations(ctx context.Context, caller string) (gran
 // resaleUse reads the offers made with r and says whether its reseller may make another.
 func resaleUse(tx mercato.Tx, r mercato.ResaleAuthorization, now time.Time) (ResaleAuthorizationUse, error) {
 	use := ResaleAuthorizationUse{ResaleAuthorization: r, Unusable: r.Usable(now)}
-	offers, err := tx.ListOffers(mercato.OfferFilter{SellerID: r.ResellerID, ProductID: r.ProductID})
+	offers, err := offersWith(tx, &r)
 	if err != nil {
 		return use, err
 	}
 	for _, o := range offers {
-		if o.Resale == nil || o.Resale.AuthorizationID != r.ID {
-			continue
-		}
 		use.Offers = append(use.Offers, o.ID)
 		if o.Released() {
 			use.Released++
@@ -73,6 +71,13 @@ func resaleUse(tx mercato.Tx, r mercato.ResaleAuthorization, now time.Time) (Res
 		use.Unusable = "allows " + strconv.Itoa(r.MaxOffers) + " offers, all made"
 	}
 	return use, nil
+}
+
+// offersWith returns the offers r's reseller made with r, drafts included, ordered as the store
+// lists them.
+func offersWith(tx mercato.Tx, r *mercato.ResaleAuthorization) ([]mercato.Offer, error) {
+	offers, err := tx.ListOffers(mercato.OfferFilter{SellerID: r.ResellerID, ProductID: r.ProductID})
+	return slices.DeleteFunc(offers, func(o mercato.Offer) bool { return o.Resale == nil || o.Resale.AuthorizationID != r.ID }), err
 }
 
 // ResaleAvailabilityEndDate is the last day (YYYY-MM-DD) on which the partner may make offers

@@ -127,15 +127,18 @@ func offerWithinAuthorization(tx mercato.Tx, o *mercato.Offer, r *mercato.Resale
 	if r.MaxOffers == 0 {
 		return nil
 	}
-	made, err := tx.ListOffers(mercato.OfferFilter{SellerID: o.SellerID, ProductID: r.ProductID})
+	made, err := offersWith(tx, r) // o's seller is r's reseller: resaleFromAuthorization checked
+	if err != nil {
+		return err
+	}
 	n := 0
 	for _, other := range made {
-		if other.ID != o.ID && other.Released() && other.Resale != nil && other.Resale.AuthorizationID == r.ID {
+		if other.ID != o.ID && other.Released() {
 			n++
 		}
 	}
-	if err == nil && n >= r.MaxOffers {
+	if n >= r.MaxOffers {
 		return mercato.Errorf(mercato.EInvalid, "resaleAuthorization: %s allows %d offers, all made", r.ID, r.MaxOffers)
 	}
-	return err
+	return nil
 }

@@ -79,6 +79,23 @@ func TestScenarioResaleAuthorization(t *testing.T) {
 				t.Errorf("%s: %v, want EInvalid naming offers[0] and %q", c.name, err, c.want)
 			}
 		}
+
+		// The authorization allows 2 offers and one is released: a second is made, a third refused.
+		more := func(id string) error {
+			next := sc
+			next.ResaleAuthorizations, next.Agreements = nil, nil
+			o := sc.Offers[0]
+			o.ID = id
+			o.Resale = &mercato.Resale{AuthorizationID: "resaleauthz-cppo-demo"}
+			next.Offers = []mercato.Offer{o}
+			return e.svc.ApplyScenario(e.ctx, next)
+		}
+		if err := more("offer-cppo-second"); err != nil {
+			t.Fatalf("the second offer: %v", err)
+		}
+		if err := more("offer-cppo-third"); mercato.ErrorCodeOf(err) != mercato.EInvalid || !strings.Contains(err.Error(), "allows 2 offers, all made") {
+			t.Errorf("the third offer: %v, want EInvalid: allows 2 offers, all made", err)
+		}
 	})
 }
 
