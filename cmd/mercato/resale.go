@@ -55,18 +55,27 @@ func (c *resaleCLI) listCmd() *cobra.Command {
 		Short: "List the authorizations you grant (as a product's maker) and those shared with you (as a channel partner)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			out := map[string]json.RawMessage{}
+			out := map[string][]json.RawMessage{}
 			for key, ownership := range map[string]string{"granted": "SELF", "held": "SHARED"} {
-				body, err := c.r.sendJSON(cmd, http.MethodPost, "/ListEntities", map[string]any{"Catalog": "AWSMarketplace",
-					"EntityType": "ResaleAuthorization", "OwnershipType": ownership})
-				if err != nil {
-					return err
+				out[key] = []json.RawMessage{}
+				for token := ""; ; {
+					body, err := c.r.sendJSON(cmd, http.MethodPost, "/ListEntities", map[string]any{"Catalog": "AWSMarketplace",
+						"EntityType": "ResaleAuthorization", "OwnershipType": ownership, "NextToken": token})
+					if err != nil {
+						return err
+					}
+					var page struct {
+						EntitySummaryList []json.RawMessage
+						NextToken         string
+					}
+					if err := json.Unmarshal(body, &page); err != nil {
+						return fmt.Errorf("reading the server's answer: %w", err)
+					}
+					out[key] = append(out[key], page.EntitySummaryList...)
+					if token = page.NextToken; token == "" {
+						break
+					}
 				}
-				var page struct{ EntitySummaryList json.RawMessage }
-				if err := json.Unmarshal(body, &page); err != nil {
-					return fmt.Errorf("reading the server's answer: %w", err)
-				}
-				out[key] = page.EntitySummaryList
 			}
 			return printJSON(cmd, out)
 		},

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -117,5 +119,34 @@ func TestResaleExampleInTheSandbox(t *testing.T) {
 	if _, err := resaleCLIRun(t, server, partnerKey, partnerSecret, "offer", "--authorization", "resaleauthz-cppo-demo",
 		"--markup", "15", "--buyer", "444455556666", "--name", "Third", "--release"); err == nil || !strings.Contains(err.Error(), "allows 2 offers, all made") {
 		t.Errorf("a third offer: %v", err)
+	}
+}
+
+// TestResaleListReadsEveryPage: 25 authorizations are more than a ListEntities page (20); the
+// list shows all of them on both sides.
+func TestResaleListReadsEveryPage(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("resaleAuthorizations:\n")
+	for i := range 25 {
+		fmt.Fprintf(&b, "  - {id: resaleauthz-page-%02d, manufacturer: \"111122223333\", reseller: \"222233334444\", product: prod-e2e-resold, wholesale: \"100.00\", expiresAt: 2026-12-31}\n", i)
+	}
+	file := filepath.Join(t.TempDir(), "more.yaml")
+	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	server := startServer(t, serveOptions{addr: freeAddr(t), db: "sqlite:" + filepath.Join(t.TempDir(), "r.db"), sandbox: true,
+		scenario: filepath.Join("..", "..", "e2e", "testdata", "resale-catalog.yaml")})
+	if _, err := cli(t, server, "scenario", "apply", file); err != nil {
+		t.Fatal(err)
+	}
+	for _, side := range []struct{ key, secret, list string }{
+		{"AKIAE2EMAKER00000001", "e2e-maker-secret", "granted"}, {"AKIAE2EPARTNER000001", "e2e-partner-secret", "held"}} {
+		l, err := resaleCLIRun(t, server, side.key, side.secret, "list")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := l[side.list].([]any); len(got) != 25 {
+			t.Errorf("%s: %d authorizations, want 25", side.list, len(got))
+		}
 	}
 }
