@@ -313,7 +313,7 @@ func (p *pass) runQueued(ctx context.Context) (int, error) {
 			return total, err
 		}
 		p.hold(due, made)
-		go func() { recorded <- p.s.recordAttempts(ctx, p.d, made, false) }()
+		go func() { recorded <- p.s.recordAttempts(ctx, p.d, made) }()
 		if len(due) < deliveryBatch {
 			break
 		}
@@ -562,13 +562,9 @@ func truncate(s string, n int) string {
 
 // recordAttempts records the attempts made to a destination in one transaction, with the
 // destination's status: failing once a delivery gave up (and the account is told with an
-// event), active again once one succeeded. With release, the same transaction ends this node's
-// claim on the destination.
-func (s *Service) recordAttempts(ctx context.Context, d mercato.EventDestination, made []attempted, release bool) error {
+// event), active again once one succeeded.
+func (s *Service) recordAttempts(ctx context.Context, d mercato.EventDestination, made []attempted) error {
 	if len(made) == 0 {
-		if release {
-			return s.store.UpdateRows(ctx, func(tx mercato.Tx) error { return tx.ReleaseEventDestination(d.ID, s.owner) })
-		}
 		return nil
 	}
 	ds := make([]mercato.Delivery, len(made))
@@ -582,11 +578,6 @@ func (s *Service) recordAttempts(ctx context.Context, d mercato.EventDestination
 	return s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
 		if err := tx.RecordDeliveries(ds, logs); err != nil {
 			return err
-		}
-		if release {
-			if err := tx.ReleaseEventDestination(d.ID, s.owner); err != nil {
-				return err
-			}
 		}
 		return s.updateDestinationStatus(tx, d.ID, made)
 	})
