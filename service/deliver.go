@@ -361,7 +361,7 @@ func (p *pass) runStream(ctx context.Context) (int, error) {
 		}
 		out := streamOutcomes(fresh, made)
 		for _, o := range out {
-			if o.made == nil || o.made.delivery.Status != mercato.DeliveryDelivered {
+			if !o.delivered() {
 				p.held[o.delivery.OrderingKey] = true
 			}
 		}
@@ -396,6 +396,11 @@ func (p *pass) fresh(events []mercato.Event) []mercato.Delivery {
 type streamOutcome struct {
 	delivery mercato.Delivery
 	made     *attempted
+}
+
+// delivered reports whether the delivery was made and succeeded: only then does it need no row.
+func (o streamOutcome) delivered() bool {
+	return o.made != nil && o.made.delivery.Status == mercato.DeliveryDelivered
 }
 
 // streamOutcomes pairs the deliveries read after the mark with their attempts, in queue order.
@@ -627,9 +632,7 @@ func (s *Service) recordStream(ctx context.Context, d mercato.EventDestination, 
 // delivered (a destination deleted during the pass must not be left with deliveries queued);
 // when all of it was, it does not look.
 func destinationExists(tx mercato.Tx, id string, out []streamOutcome) (bool, error) {
-	if !slices.ContainsFunc(out, func(o streamOutcome) bool {
-		return o.made == nil || o.made.delivery.Status != mercato.DeliveryDelivered
-	}) {
+	if !slices.ContainsFunc(out, func(o streamOutcome) bool { return !o.delivered() }) {
 		return true, nil
 	}
 	_, err := tx.GetEventDestination(id)
@@ -645,7 +648,7 @@ func destinationExists(tx mercato.Tx, id string, out []streamOutcome) (bool, err
 func queueUndelivered(tx mercato.Tx, out []streamOutcome, queue bool) ([]mercato.DeliveryAttempt, error) {
 	var logs []mercato.DeliveryAttempt
 	for _, o := range out {
-		if !queue || (o.made != nil && o.made.delivery.Status == mercato.DeliveryDelivered) {
+		if !queue || o.delivered() {
 			if o.made != nil {
 				logs = append(logs, o.made.log)
 			}
