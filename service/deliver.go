@@ -179,6 +179,9 @@ func (s *Service) queueEvents(ctx context.Context) (int, error) {
 			return err
 		})
 		total += n
+		if n > 0 && err == nil {
+			s.deliveries.eventsQueued() // the followers of the accounts' events read them now
+		}
 		if err != nil || n < queueBatch {
 			return total, err
 		}
