@@ -59,8 +59,17 @@ type Source struct {
 	AsOf time.Time
 }
 
-// Names of the feeds, in the order Build returns them.
-var Names = []string{"account", "product", "offer", "offer_target", "agreement", "billing_event", "tax_item"}
+// Names of the feeds, in the order Build and Write make them.
+var Names = feedNames()
+
+// feedNames returns the names of feedWriters, in their order.
+func feedNames() []string {
+	names := make([]string, len(feedWriters))
+	for i, f := range feedWriters {
+		names[i] = f.name
+	}
+	return names
+}
 
 // history are the columns of AWS's feed history, which every feed ends with. The feeds are a
 // snapshot: each row is valid from when its record began and was last updated at the export.

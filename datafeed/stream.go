@@ -28,7 +28,7 @@ type feedWriter struct {
 	rows   func(src *Stream, emit func([]string) error) error
 }
 
-// feedWriters are the feeds in the order of Names.
+// feedWriters are the feeds, in the order they are written; Names are theirs.
 var feedWriters = []feedWriter{
 	{"account", accountHeader, accountRows},
 	{"product", productHeader, productRows},

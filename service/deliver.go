@@ -179,6 +179,9 @@ func (s *Service) queueEvents(ctx context.Context) (int, error) {
 			return err
 		})
 		total += n
+		if n > 0 && err == nil {
+			s.deliveries.eventsQueued() // the followers of the accounts' events read them now
+		}
 		if err != nil || n < queueBatch {
 			return total, err
 		}
@@ -313,7 +316,7 @@ func (p *pass) runQueued(ctx context.Context) (int, error) {
 			return total, err
 		}
 		p.hold(due, made)
-		go func() { recorded <- p.s.recordAttempts(ctx, p.d, made, false) }()
+		go func() { recorded <- p.s.recordAttempts(ctx, p.d, made) }()
 		if len(due) < deliveryBatch {
 			break
 		}
@@ -361,7 +364,7 @@ func (p *pass) runStream(ctx context.Context) (int, error) {
 		}
 		out := streamOutcomes(fresh, made)
 		for _, o := range out {
-			if o.made == nil || o.made.delivery.Status != mercato.DeliveryDelivered {
+			if !o.delivered() {
 				p.held[o.delivery.OrderingKey] = true
 			}
 		}
@@ -396,6 +399,11 @@ func (p *pass) fresh(events []mercato.Event) []mercato.Delivery {
 type streamOutcome struct {
 	delivery mercato.Delivery
 	made     *attempted
+}
+
+// delivered reports whether the delivery was made and succeeded: only then does it need no row.
+func (o streamOutcome) delivered() bool {
+	return o.made != nil && o.made.delivery.Status == mercato.DeliveryDelivered
 }
 
 // streamOutcomes pairs the deliveries read after the mark with their attempts, in queue order.
@@ -562,13 +570,9 @@ func truncate(s string, n int) string {
 
 // recordAttempts records the attempts made to a destination in one transaction, with the
 // destination's status: failing once a delivery gave up (and the account is told with an
-// event), active again once one succeeded. With release, the same transaction ends this node's
-// claim on the destination.
-func (s *Service) recordAttempts(ctx context.Context, d mercato.EventDestination, made []attempted, release bool) error {
+// event), active again once one succeeded.
+func (s *Service) recordAttempts(ctx context.Context, d mercato.EventDestination, made []attempted) error {
 	if len(made) == 0 {
-		if release {
-			return s.store.UpdateRows(ctx, func(tx mercato.Tx) error { return tx.ReleaseEventDestination(d.ID, s.owner) })
-		}
 		return nil
 	}
 	ds := make([]mercato.Delivery, len(made))
@@ -582,11 +586,6 @@ func (s *Service) recordAttempts(ctx context.Context, d mercato.EventDestination
 	return s.store.UpdateRows(ctx, func(tx mercato.Tx) error {
 		if err := tx.RecordDeliveries(ds, logs); err != nil {
 			return err
-		}
-		if release {
-			if err := tx.ReleaseEventDestination(d.ID, s.owner); err != nil {
-				return err
-			}
 		}
 		return s.updateDestinationStatus(tx, d.ID, made)
 	})
@@ -636,9 +635,7 @@ func (s *Service) recordStream(ctx context.Context, d mercato.EventDestination, 
 // delivered (a destination deleted during the pass must not be left with deliveries queued);
 // when all of it was, it does not look.
 func destinationExists(tx mercato.Tx, id string, out []streamOutcome) (bool, error) {
-	if !slices.ContainsFunc(out, func(o streamOutcome) bool {
-		return o.made == nil || o.made.delivery.Status != mercato.DeliveryDelivered
-	}) {
+	if !slices.ContainsFunc(out, func(o streamOutcome) bool { return !o.delivered() }) {
 		return true, nil
 	}
 	_, err := tx.GetEventDestination(id)
@@ -654,7 +651,7 @@ func destinationExists(tx mercato.Tx, id string, out []streamOutcome) (bool, err
 func queueUndelivered(tx mercato.Tx, out []streamOutcome, queue bool) ([]mercato.DeliveryAttempt, error) {
 	var logs []mercato.DeliveryAttempt
 	for _, o := range out {
-		if !queue || (o.made != nil && o.made.delivery.Status == mercato.DeliveryDelivered) {
+		if !queue || o.delivered() {
 			if o.made != nil {
 				logs = append(logs, o.made.log)
 			}

@@ -267,7 +267,7 @@ func (s *Service) EventsAfter(ctx context.Context, caller string, after int64, l
 		if err != nil || len(events) > 0 {
 			return events, next, err
 		}
-		// Another node's events wake no one here: look again every second.
+		// Events another node queues wake no one here: look again every second.
 		select {
 		case <-ctx.Done():
 			return nil, after, nil

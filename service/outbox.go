@@ -7,13 +7,13 @@ import (
 	"mercato"
 )
 
-// outbox tells who waits for events that some were committed: the deliverer (wake), and the
-// readers that follow an account's events (changed).
+// outbox tells who waits for events that some were committed or queued: the deliverer (wake
+// and deliver), and the readers that follow an account's events by queue position (changed).
 type outbox struct {
 	wakeCh    chan struct{} // events were committed: queue them
 	deliverCh chan struct{} // deliveries were queued: make them
 	mu        sync.Mutex
-	changed   chan struct{} // closed, and replaced, when events are committed
+	changed   chan struct{} // closed, and replaced, when events are queued
 }
 
 func newOutbox() *outbox {
@@ -34,16 +34,18 @@ func signal(ch chan struct{}) {
 	}
 }
 
-// committed wakes the deliverer and every reader waiting on changed.
-func (o *outbox) committed() {
-	o.wake()
+// committed wakes the deliverer: committed events wait to be queued. The readers wait for that.
+func (o *outbox) committed() { o.wake() }
+
+// eventsQueued wakes every reader waiting on changed: events were given queue positions.
+func (o *outbox) eventsQueued() {
 	o.mu.Lock()
 	close(o.changed)
 	o.changed = make(chan struct{})
 	o.mu.Unlock()
 }
 
-// waitChan returns a channel closed when events are next committed on this node.
+// waitChan returns a channel closed when events are next queued on this node.
 func (o *outbox) waitChan() <-chan struct{} {
 	o.mu.Lock()
 	defer o.mu.Unlock()

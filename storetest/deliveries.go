@@ -27,6 +27,7 @@ var deliveryTests = []struct {
 	{"QueuePositionsPastSmallIntegers", testQueuePositionsPastSmallIntegers},
 	{"DestinationHighWaterMark", testDestinationHighWaterMark},
 	{"InsertDelivery", testInsertDelivery},
+	{"QueuePositionsManyRuns", testQueuePositionsManyRuns},
 }
 
 const hookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -580,5 +581,40 @@ func testQueuePositionsPastSmallIntegers(t *testing.T, s mercato.Store) {
 	uids, next := queuedAfter(t, s, seller, n-3, 10)
 	if !slices.Equal(uids, []string{"many-" + strconv.Itoa(n-3), "many-" + strconv.Itoa(n-2), "many-" + strconv.Itoa(n-1)}) || next != n {
 		t.Errorf("the last three of %d queued events: %v, next %d", n, uids, next)
+	}
+}
+
+// testQueuePositionsManyRuns queues events whose IDs make more runs of consecutive numbers than
+// MarkEventsQueued updates one range at a time: they too take positions in ID order, after the
+// last, and the events left out stay unqueued.
+func testQueuePositionsManyRuns(t *testing.T, s mercato.Store) {
+	const n = 40
+	events := make([]mercato.Event, n)
+	for i := range events {
+		events[i] = hookEvent("run-"+strconv.Itoa(i), seller, "X", "a")
+	}
+	put(t, s, func(tx mercato.Tx) error { return tx.InsertEvents(events...) })
+	var want []string
+	update(t, s, func(tx mercato.Tx) error {
+		unqueued, err := tx.UnqueuedEvents(n)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for i := len(unqueued) - 1; i >= 0; i-- { // every other event, given newest first: 20 runs
+			if i%2 == 0 {
+				ids = append(ids, unqueued[i].ID)
+			}
+		}
+		for i := 0; i < len(unqueued); i += 2 {
+			want = append(want, unqueued[i].UID)
+		}
+		return tx.MarkEventsQueued(ids...)
+	})
+	if uids, next := queuedAfter(t, s, seller, 0, n); !slices.Equal(uids, want) || next != n/2 {
+		t.Errorf("queued events = %v, next %d; want %v, %d", uids, next, want, n/2)
+	}
+	if got := backlog(t, s); got[0] != n/2 {
+		t.Errorf("%d events unqueued, want %d", got[0], n/2)
 	}
 }

@@ -15,6 +15,7 @@ var pageTests = []struct {
 }{
 	{"InvoicesIssuedPages", testInvoicesIssuedPages},
 	{"PayoutPages", testPayoutPages},
+	{"MakerInvoicesIssuedPages", testMakerInvoicesIssuedPages},
 }
 
 // pages reads a list a page of n at a time, each page after the last row of the one before,
@@ -117,5 +118,34 @@ func testPayoutPages(t *testing.T, s mercato.Store) {
 				return tx.ListPayoutLines(f)
 			})
 		same(t, fmt.Sprintf("lines of pay-b in pages of %d", n), []string{"inv-1", "inv-4", "inv-2", "inv-3", "inv-5"}, got)
+	}
+}
+
+// testMakerInvoicesIssuedPages: the documents of a product's maker (resales by another seller
+// of record) come in keyset pages too, in issue order, then ID, through a tie; documents of
+// another maker, or of no maker, never do.
+func testMakerInvoicesIssuedPages(t *testing.T, s mercato.Store) {
+	var invs []mercato.Invoice
+	for i, h := range []int{4, 2, 2, 2, 1} {
+		inv := invoice(fmt.Sprintf("made-%d", 5-i), "agmt-1", fmt.Sprint("m", i), at(time.Duration(h)*time.Hour))
+		inv.MakerID = seller2
+		invs = append(invs, inv)
+	}
+	own := invoice("own-1", "agmt-2", "o1", at(2*time.Hour)) // no maker: the seller of record's own
+	elsewhere := invoice("made-x", "agmt-3", "x1", at(2*time.Hour))
+	elsewhere.MakerID = "333333333333"
+	put(t, s, func(tx mercato.Tx) error { return tx.InsertInvoices(append(invs, own, elsewhere)...) })
+
+	want := []string{"made-1", "made-2", "made-3", "made-4", "made-5"}
+	for _, n := range []int{1, 2, 3, 5, 6} {
+		got := pages(t, s, n, func(inv mercato.Invoice) string { return inv.ID },
+			func(tx mercato.Tx, last *mercato.Invoice) ([]mercato.Invoice, error) {
+				f := mercato.IssuedFilter{MakerID: seller2, Limit: n}
+				if last != nil {
+					f.AfterTime, f.AfterID = last.IssuedAt, last.ID
+				}
+				return tx.InvoicesIssued(f)
+			})
+		same(t, fmt.Sprintf("the maker's documents in pages of %d", n), want, got)
 	}
 }
