@@ -88,3 +88,18 @@ func TestSenderRefusesInternalAddresses(t *testing.T) {
 		t.Errorf("the receiver was reached %d times, want 1", n)
 	}
 }
+
+// TestGuardedSenderIgnoresProxies: a proxy named in the environment (HTTPS_PROXY) would hide
+// the destination's address from the policy, which would judge the proxy's instead; a guarded
+// sender connects directly, the sandbox's unguarded one keeps the environment's proxy.
+func TestGuardedSenderIgnoresProxies(t *testing.T) {
+	proxy := func(p webhook.AddressPolicy) bool {
+		return webhook.NewSender(p).Client.Transport.(*http.Transport).Proxy != nil
+	}
+	if proxy(webhook.AddressPolicy{}) || proxy(webhook.AddressPolicy{Allowed: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}) {
+		t.Error("a guarded sender goes through the environment's proxy")
+	}
+	if !proxy(webhook.AddressPolicy{AllowInternal: true}) {
+		t.Error("the unguarded sender ignores the environment's proxy")
+	}
+}

@@ -62,6 +62,11 @@ type Sender struct {
 func NewSender(p AddressPolicy) *Sender {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DialContext = p.dialer().DialContext
+	if !p.AllowInternal {
+		// Through a proxy (HTTPS_PROXY) the dialer would see the proxy's address, not the
+		// destination's, and the policy would judge the wrong one: guarded webhooks go direct.
+		tr.Proxy = nil
+	}
 	tr.MaxIdleConnsPerHost = 64
 	tr.MaxIdleConns = 256
 	return &Sender{Client: &http.Client{
