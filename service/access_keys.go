@@ -97,7 +97,7 @@ func (s *Service) Authorize(ctx context.Context, keyID, action, resource string)
 		return err
 	}
 	r := iam.Request{Action: action, Resource: resource}
-	if c.Policy.UsesKey("") { // only a policy with conditions needs the context
+	if c.Policy.HasConditions() {
 		r.Context = s.requestContext(ctx, c, resource)
 	}
 	if d := c.Policy.EvaluateRequest(r); d != iam.Allowed {
