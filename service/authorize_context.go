@@ -42,10 +42,12 @@ func (s *Service) requestContext(ctx context.Context, c *Credential, resource st
 	return iam.Merge(iam.RequestKeys(ctx), global, s.resourceKeys(context.WithoutCancel(ctx), c.AccountID, resource))
 }
 
-// resourceKeys computes the keys that cost a read, once each per request.
+// resourceKeys computes the keys that cost a read, once each per request: the agreement is
+// read once for both of its keys, and the resource's tags once for all aws:ResourceTag/ keys.
 func (s *Service) resourceKeys(ctx context.Context, caller, resource string) iam.ContextFunc {
-	var once sync.Once
+	var agreementOnce, tagsOnce sync.Once
 	var party, agreementType []string
+	var tags []mercato.Tag
 	agreement := func() {
 		_, id, ok := strings.Cut(resource, agreementARNPart)
 		if !ok {
@@ -62,30 +64,37 @@ func (s *Service) resourceKeys(ctx context.Context, caller, resource string) iam
 	return func(key string) ([]string, bool) {
 		switch {
 		case key == keyPartyType:
-			once.Do(agreement)
+			agreementOnce.Do(agreement)
 			return party, party != nil
 		case key == keyAgreementType:
-			once.Do(agreement)
+			agreementOnce.Do(agreement)
 			return agreementType, agreementType != nil
 		case strings.HasPrefix(key, keyResourceTag):
-			return s.resourceTag(ctx, caller, resource, strings.TrimPrefix(key, keyResourceTag))
+			tagsOnce.Do(func() { tags = s.resourceTags(ctx, caller, resource) })
+			return tagValue(tags, strings.TrimPrefix(key, keyResourceTag))
 		}
 		return nil, false
 	}
 }
 
-// resourceTag is the value of the tag (its key matched regardless of case, as IAM matches tag
-// keys in condition keys) of one of the caller's catalog resources.
-func (s *Service) resourceTag(ctx context.Context, caller, resource, tag string) ([]string, bool) {
+// resourceTags are the tags of one of the caller's catalog resources; none for "*", an
+// agreement, or a resource the caller cannot read.
+func (s *Service) resourceTags(ctx context.Context, caller, resource string) []mercato.Tag {
 	if resource == "*" || strings.Contains(resource, agreementARNPart) {
-		return nil, false
+		return nil
 	}
 	tags, err := s.Tags(ctx, caller, resource)
 	if err != nil {
-		return nil, false
+		return nil
 	}
+	return tags
+}
+
+// tagValue is the value of the tag whose key is key, matched regardless of case as IAM matches
+// tag keys in condition keys.
+func tagValue(tags []mercato.Tag, key string) ([]string, bool) {
 	for _, t := range tags {
-		if strings.EqualFold(t.Key, tag) {
+		if strings.EqualFold(t.Key, key) {
 			return []string{t.Value}, true
 		}
 	}
