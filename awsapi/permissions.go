@@ -10,9 +10,10 @@ import (
 )
 
 // Authorizer decides whether the caller of an authenticated request may perform an IAM action
-// (e.g. "aws-marketplace:DescribeAgreement") on a resource (an ARN, or "*"). The Handler asks
-// it, when its Authenticator implements it, after routing and before decoding the input: a call
-// outside the caller's permissions learns nothing of what its input would have done. Errors are
+// (e.g. "aws-marketplace:DescribeAgreement") on a resource (an ARN, or "*"). The handlers ask
+// it, when their Authenticator implements it, once the input is decoded (it names the resources
+// and states the condition keys) and before the input is validated or run: a call outside the
+// caller's permissions learns nothing of what its input would have done. Errors are
 // mapped by the service's error table; mercato.EForbidden is AccessDeniedException.
 type Authorizer interface {
 	Authorize(r *http.Request, action, resource string) error
