@@ -34,7 +34,7 @@ func (c *catalogAPI) resources(ctx context.Context, caller string, in any) []str
 		return out
 	case *changeSetQuery:
 		if in.ChangeSetID != "" {
-			return []string{service.ChangeSetARNOf(caller, in.ChangeSetID)}
+			return []string{mercato.ChangeSetARN(caller, in.ChangeSetID)}
 		}
 	case *arnIn:
 		if in.ResourceArn != "" {
@@ -48,8 +48,10 @@ func (c *catalogAPI) changeSetResources(ctx context.Context, caller string, in *
 	var out []string
 	for _, ch := range in.ChangeSet {
 		id := ch.Entity.Identifier
-		if id == "" || strings.HasPrefix(id, "$") { // creates an entity, or names one the change set creates
-			out = appendNew(out, service.ChangeSetARNOf(caller, "*"))
+		// A change that creates an entity, or names one the change set creates, acts on the
+		// change set being started, whose ID ("*") is still unknown.
+		if id == "" || strings.HasPrefix(id, "$") {
+			out = appendNew(out, mercato.ChangeSetARN(caller, "*"))
 			continue
 		}
 		kind, _, _ := strings.Cut(ch.Entity.Type, "@")

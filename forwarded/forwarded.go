@@ -14,8 +14,8 @@ import (
 // Proxies are the networks of the declared reverse proxies.
 type Proxies []netip.Prefix
 
-// Trusted reports whether the address is a declared proxy's.
-func (p Proxies) Trusted(a netip.Addr) bool {
+// trusted reports whether the address is a declared proxy's.
+func (p Proxies) trusted(a netip.Addr) bool {
 	for _, n := range p {
 		if n.Contains(a) {
 			return true
@@ -27,8 +27,8 @@ func (p Proxies) Trusted(a netip.Addr) bool {
 // ClientAddr returns the client's address: the peer's, or, when the peer is a declared proxy,
 // the last address it added to X-Forwarded-For.
 func (p Proxies) ClientAddr(r *http.Request) netip.Addr {
-	peer := PeerAddr(r)
-	if !p.Trusted(peer) {
+	peer := peerAddr(r)
+	if !p.trusted(peer) {
 		return peer
 	}
 	fwd := r.Header.Values("X-Forwarded-For")
@@ -48,11 +48,11 @@ func (p Proxies) OverTLS(r *http.Request) bool {
 	if r.TLS != nil {
 		return true
 	}
-	return p.Trusted(PeerAddr(r)) && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https")
+	return p.trusted(peerAddr(r)) && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https")
 }
 
-// PeerAddr returns the address of the connection's other end (invalid if it has none).
-func PeerAddr(r *http.Request) netip.Addr {
+// peerAddr returns the address of the connection's other end (invalid if it has none).
+func peerAddr(r *http.Request) netip.Addr {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr

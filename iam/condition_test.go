@@ -156,7 +156,10 @@ func TestConditionalStatements(t *testing.T) {
 			t.Errorf("offer management, change types %v on a product: %v, want %v", tt.types, d, tt.want)
 		}
 	}
-	if !om.UsesKey("aws-marketplace:") || om.UsesKey("aws:ResourceTag/") {
-		t.Error("UsesKey does not tell which keys the policy reads")
+	if !om.HasConditions() {
+		t.Error("HasConditions: false for a policy with conditions")
+	}
+	if ro, _ := Managed("AWSMarketplaceSellerProductsReadOnly"); ro.HasConditions() {
+		t.Error("HasConditions: true for a policy without conditions")
 	}
 }

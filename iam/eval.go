@@ -68,18 +68,15 @@ func (s *Statement) holds(c Context) bool {
 	return true
 }
 
-// UsesKey reports whether a condition of the policy reads a context key starting with prefix
-// (case-insensitive), so that a caller computes a costly key only for a policy that asks.
-func (p *Policy) UsesKey(prefix string) bool {
+// HasConditions reports whether a statement of the policy has a condition, so that a caller
+// builds the request's context only for a policy that reads it.
+func (p *Policy) HasConditions() bool {
 	if p == nil {
 		return false
 	}
-	prefix = strings.ToLower(prefix)
 	for _, s := range p.Statement {
-		for _, c := range s.Condition {
-			if strings.HasPrefix(c.Key, prefix) {
-				return true
-			}
+		if len(s.Condition) > 0 {
+			return true
 		}
 	}
 	return false

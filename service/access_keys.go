@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
 	"time"
 
 	"mercato"
@@ -90,17 +91,24 @@ func (s *Service) AccessKey(ctx context.Context, keyID string) (accountID, secre
 // Authorize checks that the key's policy allows action (e.g. "aws-marketplace:DescribeAgreement")
 // on resource (an ARN, or "*"), its conditions seeing the request's context (see
 // requestContext; iam.WithRequestKeys adds a transport's keys). EForbidden, worded as AWS's
-// AccessDeniedException, when it does not; ENotFound for an unknown or revoked key.
+// AccessDeniedException, when it does not; ENotFound for an unknown or revoked key; the read's
+// error when a condition key of the resource could not be read.
 func (s *Service) Authorize(ctx context.Context, keyID, action, resource string) error {
 	c, err := s.Credential(ctx, keyID)
 	if err != nil {
 		return err
 	}
 	r := iam.Request{Action: action, Resource: resource}
-	if c.Policy.UsesKey("") { // only a policy with conditions needs the context
-		r.Context = s.requestContext(ctx, c, resource)
+	var keys *resourceKeys
+	if c.Policy.HasConditions() {
+		keys = s.resourceKeys(context.WithoutCancel(ctx), c.AccountID, resource)
+		r.Context = s.requestContext(ctx, c, keys)
 	}
-	if d := c.Policy.EvaluateRequest(r); d != iam.Allowed {
+	d := c.Policy.EvaluateRequest(r)
+	if keys != nil && keys.err != nil { // a key that could not be read decides nothing
+		return fmt.Errorf("authorize %s on %s: %w", action, resource, keys.err)
+	}
+	if d != iam.Allowed {
 		return deny(c, action, resource, d)
 	}
 	return nil

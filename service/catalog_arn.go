@@ -3,7 +3,3 @@ package service
 // EntityARN returns the ARN of a catalog entity of a kind (Offer, SaaSProduct,
 // ResaleAuthorization ...) in its owner's account, as the Catalog API and IAM policies name it.
 func EntityARN(owner, kind, id string) string { return entityARN(owner, kind, entityID(id)) }
-
-// ChangeSetARNOf returns the ARN of the seller's change set id; id "*" stands for a change set
-// not yet started, whose ID is still unknown.
-func ChangeSetARNOf(seller, id string) string { return changeSetARN(seller, id) }

@@ -21,9 +21,8 @@ type CatalogEntity struct {
 	Product      *mercato.Product // for products
 	// ResaleAuthorization is set for resale authorizations.
 	ResaleAuthorization *mercato.ResaleAuthorization
-	// Experience is set for experiences and their procurement policies (Policy).
+	// Experience is set for experiences and their procurement policies (told apart by Type).
 	Experience *mercato.PrivateMarketplace
-	Policy     bool
 }
 
 // Kind is the entity type without its version (Offer, SaaSProduct ...).
@@ -176,7 +175,7 @@ func (e *CatalogEntity) Document() map[string]any {
 	if e.ResaleAuthorization != nil {
 		return resaleDocument(e.ResaleAuthorization)
 	}
-	if e.Experience != nil && e.Policy {
+	if e.Experience != nil && e.Type == procurementPolicyEntity {
 		return policyDocument(e.Experience)
 	}
 	if e.Experience != nil {

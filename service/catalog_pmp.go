@@ -338,7 +338,7 @@ func experienceEntityOf(m *mercato.PrivateMarketplace, policy bool) CatalogEntit
 	if policy {
 		id := policyID(m.ID)
 		return CatalogEntity{Type: procurementPolicyEntity, ID: id, ARN: entityARN(m.AdminID, "ProcurementPolicy", id),
-			Name: m.Name, Visibility: "Public", Experience: m, Policy: true}
+			Name: m.Name, Visibility: "Public", Experience: m}
 	}
 	return CatalogEntity{Type: experienceEntity, ID: m.ID, ARN: entityARN(m.AdminID, "Experience", m.ID), Name: m.Name,
 		Visibility: "Public", Experience: m}

@@ -24,9 +24,11 @@ const (
 	OfferExpired   = "EXPIRED"
 )
 
-// visibleOffer returns the offer if the caller may see it through the Discovery API: released,
-// of a product the caller sees, and public, targeting the caller, or the caller's own. Anything
-// else is ENotFound, so that drafts, others' private offers and limited listings do not leak.
+// visibleOffer returns the offer if the caller may see it through the Discovery API (see
+// offerVisibleTo): released, of a product the caller sees, and the caller's own, or public or
+// targeting the caller and available in its country. Anything else is ENotFound, so that
+// drafts, others' private offers, limited listings and offers targeted away from the caller's
+// country do not leak.
 func visibleOffer(tx mercato.Tx, caller, id string) (mercato.Offer, error) {
 	o, err := tx.GetOffer(id)
 	if mercato.ErrorCodeOf(err) == mercato.ENotFound {

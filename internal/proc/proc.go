@@ -46,8 +46,8 @@ type Server struct {
 	done   chan error
 }
 
-// FreeAddr returns a loopback address whose port was free a moment ago.
-func FreeAddr() (string, error) {
+// freeAddr returns a loopback address whose port was free a moment ago.
+func freeAddr() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
@@ -75,7 +75,7 @@ func Start(bin string, args ...string) (*Server, error) {
 }
 
 func start(bin string, args []string) (*Server, error) {
-	addr, err := FreeAddr()
+	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
