@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -113,7 +114,8 @@ func validateChange(p *mercato.Problems, f string, ch *mercato.Change) {
 		p.Add(f+".ChangeType", "must be a change type such as CreateOffer")
 	}
 	if _, ok := catalogEntityTypes[ch.EntityType]; !ok {
-		p.Add(f+".Entity.Type", "%q is not an entity type of this catalog (Offer@1.0, SaaSProduct@1.0, AmiProduct@1.0, ContainerProduct@1.0, ProfessionalServicesProduct@1.0, DataProduct@1.0, ResaleAuthorization@1.0, Experience@1.0)", ch.EntityType)
+		p.Add(f+".Entity.Type", "%q is not an entity type of this catalog (%s)", ch.EntityType,
+			strings.Join(slices.Sorted(maps.Keys(catalogEntityTypes)), ", "))
 	}
 	if id := ch.EntityID; id != "" && !referencePattern.MatchString(id) && (!identifierPattern.MatchString(id) || len(id) > 255) {
 		p.Add(f+".Entity.Identifier", "must be 1 to 255 letters, digits, _ - @, or a reference $ChangeName.Entity.Identifier")
