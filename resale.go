@@ -80,6 +80,13 @@ func (r *Resale) Validate(partnerID string) error {
 			p.Add(fmt.Sprintf("resale.rates.usage[%d].price", i), "must not be negative")
 		}
 	}
+	for i, rc := range r.ContractRates() {
+		for j, it := range rc.RateCard {
+			if it.Price < 0 {
+				p.Add(fmt.Sprintf("resale.rates.contract[%d].rateCard[%d].price", i, j), "must not be negative")
+			}
+		}
+	}
 	return p.Err("invalid resale terms")
 }
 
