@@ -27,7 +27,7 @@ type Resale struct {
 // Rated reports whether the maker is paid its own rates for some lines (usage or a configured
 // contract), whose value is not known in advance: the contract's price may then be zero.
 func (r *Resale) Rated() bool {
-	return r.Rates != nil && (len(r.Rates.Usage) > 0 || len(r.Rates.Contract) > 0)
+	return len(r.usageRates()) > 0 || len(r.ContractRates()) > 0
 }
 
 // ResaleRates are a maker's wholesale rates: per unit of metered dimensions (from a
@@ -40,10 +40,10 @@ type ResaleRates struct {
 
 // UsageRate returns the maker's rate of a dimension, and whether it has one.
 func (r *Resale) UsageRate(dim string) (Amount, bool) {
-	if r.Rates == nil || dim == "" {
+	if dim == "" {
 		return 0, false
 	}
-	for _, it := range r.Rates.Usage {
+	for _, it := range r.usageRates() {
 		if it.DimensionKey == dim {
 			return it.Price, true
 		}
@@ -80,6 +80,13 @@ func (r *Resale) Validate(partnerID string) error {
 			p.Add(fmt.Sprintf("resale.rates.usage[%d].price", i), "must not be negative")
 		}
 	}
+	for i, rc := range r.ContractRates() {
+		for j, it := range rc.RateCard {
+			if it.Price < 0 {
+				p.Add(fmt.Sprintf("resale.rates.contract[%d].rateCard[%d].price", i, j), "must not be negative")
+			}
+		}
+	}
 	return p.Err("invalid resale terms")
 }
 
@@ -92,6 +99,7 @@ func (inv *Invoice) MakerNet() Amount { return inv.MakerAmount - inv.MakerFee }
 // the listing fee, less the maker's net in a resale.
 func (inv *Invoice) ProposerNet() Amount { return inv.PreTax - inv.ListingFee - inv.MakerNet() }
 
+// usageRates returns the maker's per-unit rates of usage, or nil.
 func (r *Resale) usageRates() []RateCardItem {
 	if r.Rates == nil {
 		return nil

@@ -25,13 +25,13 @@ const wholesaleKey = "WHOLESALE_SELLER_REV_SHARE"
 // resaleShares returns a resale document's shares as seller (the partner or the maker) sees them.
 func resaleShares(d *mercato.Invoice, seller string) []share {
 	partnerFee := d.ListingFee - d.MakerFee
-	inv, ref := d.ID, d.ID
+	ref := d.ID // the invoice the shares are of: a credit memo's are of its original's
 	if d.Type == mercato.InvoiceTypeCreditMemo {
-		inv, ref = d.OriginalInvoiceID, d.OriginalInvoiceID
+		ref = d.OriginalInvoiceID
 	}
-	fee := "fee-" + inv
+	fee := "fee-" + ref
 	if seller == d.MakerID && seller != d.SellerID {
-		makerFee := "fee-" + inv + "-" + d.MakerID
+		makerFee := fee + "-" + d.MakerID
 		if d.Type == mercato.InvoiceTypeCreditMemo {
 			return []share{
 				{kind: "SELLER_REV_SHARE_REFUND", from: d.MakerID, to: d.SellerID, amount: -d.MakerAmount, impacting: true, reference: ref},

@@ -325,7 +325,9 @@ func newAgreement(in AcceptInput, c *acceptance, now time.Time) (mercato.Agreeme
 		return a, err
 	}
 	a.Value = v
-	a.Resale = resaleOf(&c.offer, v)
+	if a.Resale, err = resaleOf(&c.offer, &a); err != nil {
+		return a, err
+	}
 	a.ListingFeeRate = billing.ListingFeeRate(billing.FeeInput{ProductType: c.product.Type, Private: a.Private,
 		Renewal: c.offer.Renewal, ChannelPartner: c.offer.ChannelPartner != "" || a.Resale != nil, ContractValue: v})
 	return a, nil

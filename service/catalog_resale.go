@@ -427,10 +427,16 @@ func (p *catalogPlan) createOfferUsingResaleAuthorization(ch *mercato.Change) er
 // heldAuthorization reads an authorization the plan's seller holds as reseller and may use now.
 // A restricted, expired, unpriced or unreleased one is refused naming the field.
 func (p *catalogPlan) heldAuthorization(id, field string) (*mercato.ResaleAuthorization, error) {
+	return p.usableAuthorization(id, field, p.tx.GetResaleAuthorization)
+}
+
+// usableAuthorization is heldAuthorization reading the authorization with read: a release
+// reads it with its lock, so that it is read once.
+func (p *catalogPlan) usableAuthorization(id, field string, read func(string) (mercato.ResaleAuthorization, error)) (*mercato.ResaleAuthorization, error) {
 	if id == "" {
 		return nil, fieldError(field, "is required")
 	}
-	r, err := p.tx.GetResaleAuthorization(id)
+	r, err := read(id)
 	if mercato.ErrorCodeOf(err) == mercato.ENotFound || (err == nil && r.ResellerID != p.seller) {
 		return nil, invalid("INVALID_RESALE_AUTHORIZATION", field, "%s names no resale authorization granted to you (%s)", field, id)
 	}
@@ -452,11 +458,8 @@ func (p *catalogPlan) heldAuthorization(id, field string) (*mercato.ResaleAuthor
 // wholesale price. It then fixes the resale's price, the buyer's price of the whole contract.
 func (p *catalogPlan) releasableResale(o *mercato.Offer) error {
 	// Two releases with one authorization count its offers one after the other, whatever the
-	// isolation: the second waits here until the first has committed.
-	if _, err := p.tx.LockResaleAuthorization(o.Resale.AuthorizationID); err != nil && mercato.ErrorCodeOf(err) != mercato.ENotFound {
-		return err
-	}
-	r, err := p.heldAuthorization(o.Resale.AuthorizationID, "ResaleAuthorizationId")
+	// isolation: the second waits here, reading it with its lock, until the first has committed.
+	r, err := p.usableAuthorization(o.Resale.AuthorizationID, "ResaleAuthorizationId", p.tx.LockResaleAuthorization)
 	if err != nil {
 		return err
 	}

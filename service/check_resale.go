@@ -29,15 +29,22 @@ func (b *books) lineNets() map[[2]string]mercato.Amount {
 // proving their invoices' split needs each line's kind, dimension and quantity.
 func (b *books) loadResaleCharges(tx mercato.Tx) error {
 	b.resaleCharges = map[string][]mercato.Charge{}
+	rated := map[string]bool{}
 	for i := range b.agreements {
-		if r := b.agreements[i].Resale; r == nil || !r.Rated() {
-			continue
+		if r := b.agreements[i].Resale; r != nil && r.Rated() {
+			rated[b.agreements[i].ID] = true
 		}
-		cs, err := tx.ListCharges(mercato.ChargeFilter{AgreementID: b.agreements[i].ID, Status: mercato.ChargeInvoiced})
-		if err != nil {
-			return err
-		}
-		for _, c := range cs {
+	}
+	if len(rated) == 0 {
+		return nil
+	}
+	// One read of the invoiced charges, as the other books are read, not one per agreement.
+	cs, err := tx.ListCharges(mercato.ChargeFilter{Status: mercato.ChargeInvoiced})
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if rated[c.AgreementID] {
 			b.resaleCharges[c.InvoiceID] = append(b.resaleCharges[c.InvoiceID], c)
 		}
 	}
@@ -75,9 +82,11 @@ func (b *books) checkResaleInvoice(inv *mercato.Invoice, a *mercato.Agreement, a
 		}
 		return
 	}
-	amount, fee := billing.ResaleSplit(inv.PreTax, inv.ListingFee, a.ListingFeeRate, r, inv.Currency)
+	var amount, fee mercato.Amount
 	if r.Rated() {
 		amount, fee = billing.ResaleInvoiceSplit(a, b.resaleCharges[inv.ID], inv.ListingFee)
+	} else {
+		amount, fee = billing.ResaleSplit(inv.PreTax, inv.ListingFee, a.ListingFeeRate, r, inv.Currency)
 	}
 	if inv.MakerID != r.ManufacturerID || inv.MakerAmount != amount || inv.MakerFee != fee {
 		add(RuleResaleSplit, subject, "gives maker %q %s %s with fee %s; the resale gives %s %s with fee %s",

@@ -37,17 +37,27 @@ func checkResaleOffer(tx mercato.Tx, o *mercato.Offer, p *mercato.Product) error
 	return nil
 }
 
-// resaleOf returns the resale terms of an agreement accepted from offer o for a contract of
-// value: the offer's, with the buyer's price the contract's actual value, so that the maker's
-// share of each invoice is its wholesale price over what the buyer agreed to pay. An offer with
-// no contract value (usage alone) keeps the price the partner gave. Nil for a direct offer.
-func resaleOf(o *mercato.Offer, value mercato.Amount) *mercato.Resale {
+// resaleOf returns the resale terms of agreement a accepted from offer o: the offer's, with the
+// buyer's price the contract's actual value, so that the maker's share of each invoice is its
+// wholesale price over what the buyer agreed to pay. When the maker rates a configurable
+// contract, the buyer's configured lines are left out of that price, as they are when the offer
+// is released: billing.ResaleInvoiceSplit gives the maker its rate card for them, and splits
+// only the other lines by wholesale over price. An offer with no such value (usage alone, or a
+// configured contract alone) keeps the price the partner gave. Nil for a direct offer.
+func resaleOf(o *mercato.Offer, a *mercato.Agreement) (*mercato.Resale, error) {
 	if o.Resale == nil {
-		return nil
+		return nil, nil
 	}
 	r := *o.Resale
+	value := a.Value
+	if len(r.ContractRates()) > 0 {
+		var err error
+		if value, err = resaleContractValue(a.Terms, a.StartTime); err != nil {
+			return nil, err
+		}
+	}
 	if value > 0 {
 		r.Price = max(value, r.Wholesale)
 	}
-	return &r
+	return &r, nil
 }

@@ -27,6 +27,9 @@ type SearchInput struct {
 var acceptorFilters = []string{"AgreementType", "PartyType", "Status", "BeforeEndTime", "AfterEndTime",
 	"ResourceIdentifier", "ResourceType", "OfferId", "OfferSetId"}
 
+// partyFilters are the filters of each party type that may not use every filter.
+var partyFilters = map[Party][]string{Acceptor: acceptorFilters, Manufacturer: manufacturerFilters}
+
 var searchFilters = []string{"PartyType", "AgreementType", "ResourceIdentifier", "ResourceType", "AcceptorAccountId",
 	"OfferId", "OfferSetId", "Status", "BeforeEndTime", "AfterEndTime", "BeforeStartTime", "AfterStartTime",
 	"BeforeLastUpdateTime", "AfterLastUpdateTime", "EndTimeBehaviorType", "EndTimeBehaviorReasonCode",
@@ -87,12 +90,8 @@ func (in *SearchInput) matcher(caller string) (func(*mercato.Agreement) bool, er
 			p.Add("filters", "unknown filter %q", name)
 			continue
 		}
-		if in.Party == Acceptor && !slices.Contains(acceptorFilters, name) {
-			e := invalid("UNSUPPORTED_FILTERS", "filters", "filter %s is not supported for the Acceptor party type", name)
-			return nil, e
-		}
-		if in.Party == Manufacturer && !slices.Contains(manufacturerFilters, name) {
-			return nil, invalid("UNSUPPORTED_FILTERS", "filters", "filter %s is not supported for the Manufacturer party type", name)
+		if allowed, ok := partyFilters[in.Party]; ok && !slices.Contains(allowed, name) {
+			return nil, invalid("UNSUPPORTED_FILTERS", "filters", "filter %s is not supported for the %s party type", name, in.Party)
 		}
 		pred, err := filterPredicate(name, v)
 		if err != nil {
