@@ -80,7 +80,7 @@ func adjustableRenewal(a *mercato.Agreement, pct mercato.Amount, now time.Time) 
 	if a.Status != mercato.AgreementActive {
 		return nil, invalid("INACTIVE_AGREEMENT", "agreementId", "agreement %s is %s: only an active agreement's renewal is adjusted", a.ID, a.Status)
 	}
-	r := renewalTermOf(a)
+	r := a.Terms.Renewal()
 	if r == nil {
 		return nil, invalid("UNSUPPORTED_ACTION", "agreementId", "agreement %s has no renewal term", a.ID)
 	}
@@ -111,16 +111,6 @@ func closedBy(r *mercato.RenewalTerm, end time.Time) string {
 	return "the agreement's end"
 }
 
-// renewalTermOf returns agreement a's renewal term, which changes a when changed; nil without.
-func renewalTermOf(a *mercato.Agreement) *mercato.RenewalTerm {
-	for _, t := range a.Terms {
-		if t.Renewal != nil {
-			return t.Renewal
-		}
-	}
-	return nil
-}
-
 // renewalJob is the payload of a renewal's finalization job.
 type renewalJob struct {
 	AgreementID string `json:"agreementId"`
@@ -130,7 +120,7 @@ type renewalJob struct {
 // renewal term has a time for it after now. Whether the agreement renews is decided then: the
 // buyer may switch auto-renewal until the lockout.
 func scheduleRenewalFinalized(tx mercato.Tx, a *mercato.Agreement, now time.Time) error {
-	r := renewalTermOf(a)
+	r := a.Terms.Renewal()
 	if r == nil || a.EndTime.IsZero() {
 		return nil
 	}
@@ -154,7 +144,7 @@ func (s *Service) finalizeRenewal(ctx context.Context, j mercato.Job) error {
 		if err != nil {
 			return err
 		}
-		r := renewalTermOf(&a)
+		r := a.Terms.Renewal()
 		if a.Status != mercato.AgreementActive || r == nil || r.Adjustment.Finalized() || !r.FinalizeTime(a.EndTime).Equal(j.DueAt) {
 			return nil
 		}
@@ -168,7 +158,7 @@ func (s *Service) finalizeRenewal(ctx context.Context, j mercato.Job) error {
 // finalizeLate finalizes at now the renewal of agreement a if its terms were due to be finalized
 // already but it did not renew then: its buyer turned auto-renewal back on after the deadline.
 func (s *Service) finalizeLate(tx mercato.Tx, a *mercato.Agreement, now time.Time) error {
-	r := renewalTermOf(a)
+	r := a.Terms.Renewal()
 	if r == nil || r.Adjustment.Finalized() {
 		return nil
 	}
@@ -246,12 +236,7 @@ func renewalNotice(tx mercato.Tx, k mercato.EventKind, a *mercato.Agreement, sum
 // ending at end inside its renewal term's lockout: requested are the amended terms, current the
 // agreement's.
 func checkLockout(current, requested mercato.Terms, end, now time.Time) error {
-	var was *mercato.RenewalTerm
-	for _, t := range current {
-		if t.Renewal != nil {
-			was = t.Renewal
-		}
-	}
+	was := current.Renewal()
 	if was == nil || was.Configuration == nil || !was.Configuration.EnableAutoRenew {
 		return nil
 	}
@@ -259,12 +244,10 @@ func checkLockout(current, requested mercato.Terms, end, now time.Time) error {
 	if lockout.IsZero() || now.Before(lockout) {
 		return nil
 	}
-	for _, t := range requested {
-		if t.Renewal != nil && (t.Renewal.Configuration == nil || !t.Renewal.Configuration.EnableAutoRenew) {
-			return invalid("UNSUPPORTED_ACTION", "requestedTerms",
-				"requestedTerms: auto-renewal can no longer be turned off: the renewal's lockout began at %s (%s before the end)",
-				mercato.EventTime(lockout), was.LockoutPeriod)
-		}
+	if r := requested.Renewal(); r != nil && (r.Configuration == nil || !r.Configuration.EnableAutoRenew) {
+		return invalid("UNSUPPORTED_ACTION", "requestedTerms",
+			"requestedTerms: auto-renewal can no longer be turned off: the renewal's lockout began at %s (%s before the end)",
+			mercato.EventTime(lockout), was.LockoutPeriod)
 	}
 	return nil
 }
@@ -272,16 +255,8 @@ func checkLockout(current, requested mercato.Terms, end, now time.Time) error {
 // keepAdjustment carries the seller's adjustment of the current renewal term onto amended
 // terms, which were quoted before it may have been made.
 func keepAdjustment(current, amended mercato.Terms) {
-	var adj *mercato.RenewalAdjustment
-	for _, t := range current {
-		if t.Renewal != nil {
-			adj = t.Renewal.Adjustment
-		}
-	}
-	for _, t := range amended {
-		if t.Renewal != nil {
-			t.Renewal.Adjustment = adj
-		}
+	if was, r := current.Renewal(), amended.Renewal(); was != nil && r != nil {
+		r.Adjustment = was.Adjustment
 	}
 }
 
@@ -321,7 +296,7 @@ func (s *Service) RenewalPlan(ctx context.Context, caller, id string) (RenewalPl
 }
 
 func renewalPlan(tx mercato.Tx, a *mercato.Agreement, now time.Time) (RenewalPlan, error) {
-	r := renewalTermOf(a)
+	r := a.Terms.Renewal()
 	if r == nil {
 		return RenewalPlan{}, invalid("UNSUPPORTED_ACTION", "agreementId", "agreement %s has no renewal term", a.ID)
 	}

@@ -174,12 +174,7 @@ func TestRenewalPriceAdjustedWithinRange(t *testing.T) {
 
 		e.advanceTo(day(2026, 11, 22))
 		a, _ := e.svc.Agreement(e.ctx, first)
-		var termID string
-		for _, t := range a.Terms {
-			if t.Renewal != nil {
-				termID = t.Renewal.ID
-			}
-		}
+		termID := renewalTermID(a)
 		_, err := e.svc.CreateAgreementRequest(e.ctx, buyer2, service.CreateAgreementRequestInput{Intent: "AMEND", SourceAgreementID: first,
 			Terms: []service.RequestedTerm{{ID: termID, Renewal: &mercato.RenewalConfiguration{EnableAutoRenew: false}}}})
 		if ve := errorOf(t, err, mercato.EInvalid); len(ve.Fields) != 1 || ve.Fields[0].Name != "requestedTerms" || !strings.Contains(ve.Message, "lockout") {
