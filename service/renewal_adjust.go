@@ -111,11 +111,6 @@ func closedBy(r *mercato.RenewalTerm, end time.Time) string {
 	return "the agreement's end"
 }
 
-// renewalJob is the payload of a renewal's finalization job.
-type renewalJob struct {
-	AgreementID string `json:"agreementId"`
-}
-
 // scheduleRenewalFinalized schedules the finalization of agreement a's renewal terms, if its
 // renewal term has a time for it after now. Whether the agreement renews is decided then: the
 // buyer may switch auto-renewal until the lockout.
@@ -128,22 +123,14 @@ func scheduleRenewalFinalized(tx mercato.Tx, a *mercato.Agreement, now time.Time
 	if due.IsZero() || !due.After(now) {
 		return nil
 	}
-	return putJob(tx, jobRenewalTermsFinalized, "renewal-finalized:"+a.ID, due, renewalJob{a.ID})
+	return putJob(tx, jobRenewalTermsFinalized, "renewal-finalized:"+a.ID, due, agreementJob{a.ID})
 }
 
 // finalizeRenewal fixes the increase of an agreement's coming renewal at its adjustment
 // deadline, and tells both parties the renewal's terms. An agreement that no longer renews, or
 // whose end moved, is left alone.
 func (s *Service) finalizeRenewal(ctx context.Context, j mercato.Job) error {
-	p, err := jobPayload[renewalJob](j)
-	if err != nil {
-		return err
-	}
-	return s.store.Update(ctx, func(tx mercato.Tx) error {
-		a, err := tx.GetAgreement(p.AgreementID)
-		if err != nil {
-			return err
-		}
+	return s.onAgreement(ctx, j, func(tx mercato.Tx, a mercato.Agreement) error {
 		r := a.Terms.Renewal()
 		if a.Status != mercato.AgreementActive || r == nil || r.Adjustment.Finalized() || !r.FinalizeTime(a.EndTime).Equal(j.DueAt) {
 			return nil
