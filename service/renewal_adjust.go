@@ -60,13 +60,8 @@ func adjustRenewal(tx mercato.Tx, caller string, in AdjustRenewalInput, now time
 		return mercato.Agreement{}, err
 	}
 
-	adj := mercato.RenewalAdjustment{}
-	if r.Adjustment != nil {
-		adj = *r.Adjustment
-	}
-	pct, at := in.Increase, now
-	adj.Increase, adj.AdjustedAt = &pct, &at
-	r.Adjustment = &adj
+	pct := in.Increase
+	r.Adjustment = &mercato.RenewalAdjustment{Increase: &pct} // not finalized: adjustableRenewal refuses that
 	if err := tx.UpdateAgreement(a); err != nil {
 		return mercato.Agreement{}, err
 	}
