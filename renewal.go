@@ -8,8 +8,7 @@ import "time"
 // with the agreement's renewal term, and each renewal starts without one.
 type RenewalAdjustment struct {
 	// Increase is the seller's choice, in percent; nil leaves the range's default.
-	Increase   *Amount    `json:"increase,omitempty"`
-	AdjustedAt *time.Time `json:"adjustedAt,omitempty"`
+	Increase *Amount `json:"increase,omitempty"`
 	// FinalIncrease is the increase the renewal applies, fixed at FinalizedAt.
 	FinalIncrease Amount     `json:"finalIncrease,omitempty"`
 	FinalizedAt   *time.Time `json:"finalizedAt,omitempty"`

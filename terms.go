@@ -243,6 +243,17 @@ func (ts Terms) NetPayment() *NetPaymentTerm {
 	return nil
 }
 
+// Renewal returns the renewal term, if any: the agreement's own, so that a change to it changes
+// the terms.
+func (ts Terms) Renewal() *RenewalTerm {
+	for i := range ts {
+		if ts[i].Renewal != nil {
+			return ts[i].Renewal
+		}
+	}
+	return nil
+}
+
 // Duration returns the validity term's agreement duration, if any.
 func (ts Terms) Duration() *Period {
 	for i := range ts {

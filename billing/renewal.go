@@ -1,7 +1,6 @@
 package billing
 
 import (
-	"math/big"
 	"time"
 
 	"mercato"
@@ -88,17 +87,8 @@ func RaisePrice(price, pct mercato.Amount, c mercato.Currency) mercato.Amount {
 	return price.MulFrac(100*mercato.AmountScale+int64(pct), 100*mercato.AmountScale, c)
 }
 
-// raise returns a × (100 + pct) / 100 to 8 decimals, rounded half away from zero.
+// raise returns a × (100 + pct) / 100 to 8 decimals, rounded half away from zero: a renewal's
+// usage rate.
 func raise(a, pct mercato.Amount) mercato.Amount {
-	num := new(big.Int).Mul(big.NewInt(int64(a)), new(big.Int).Add(big.NewInt(100*mercato.AmountScale), big.NewInt(int64(pct))))
-	den := big.NewInt(100 * mercato.AmountScale)
-	q, r := new(big.Int).QuoRem(num, den, new(big.Int))
-	if new(big.Int).Mul(new(big.Int).Abs(r), big.NewInt(2)).Cmp(den) >= 0 {
-		if num.Sign() < 0 {
-			q.Sub(q, big.NewInt(1))
-		} else {
-			q.Add(q, big.NewInt(1))
-		}
-	}
-	return mercato.Amount(q.Int64())
+	return a.MulFracExact(100*mercato.AmountScale+int64(pct), 100*mercato.AmountScale)
 }

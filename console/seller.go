@@ -47,7 +47,7 @@ type sellerAgreementView struct {
 	// until the seller stops them; StopError is why stopping them was refused.
 	PendingCharges []mercato.Charge
 	StopError      string
-	// Renewal is the plan of the coming renewal, if the agreement has a renewal term;
+	// Renewal is the plan of the coming renewal, if its renewal term has a range to pick from;
 	// RenewalError and RenewalInput are what the last adjustment form left.
 	Renewal      *service.RenewalPlan
 	RenewalError string

@@ -10,17 +10,21 @@ import (
 	"mercato/service"
 )
 
-// loadRenewal adds to the seller's agreement page the plan of its coming renewal, when it has a
-// renewal term.
+// loadRenewal adds to the seller's agreement page the plan of its coming renewal, when its
+// renewal term has a range the seller picks the increase from: the page shows no other.
 func (c *Console) loadRenewal(ctx context.Context, u *user, v *sellerAgreementView) error {
+	r := v.A.Terms.Renewal()
+	if r == nil {
+		return nil
+	}
+	if _, _, _, ranged := r.IncreaseRange(); !ranged {
+		return nil
+	}
 	p, err := c.svc.RenewalPlan(ctx, u.ID, v.A.ID)
-	switch {
-	case err == nil:
-		v.Renewal = &p
-	case mercato.ErrorCodeOf(err) == mercato.EInvalid: // no renewal term
-	default:
+	if err != nil {
 		return err
 	}
+	v.Renewal = &p
 	return nil
 }
 

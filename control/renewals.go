@@ -1,8 +1,6 @@
 package control
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 
 	"mercato"
@@ -46,10 +44,8 @@ func (h *Handler) showRenewal(w http.ResponseWriter, r *http.Request, caller str
 // renewal's plan.
 func (h *Handler) adjustRenewal(w http.ResponseWriter, r *http.Request, caller string, body []byte) {
 	var b RenewalAdjustmentBody
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&b); err != nil {
-		h.fail(w, mercato.Errorf(mercato.EInvalid, "body must be %s: %v", renewalBodyShape, err))
+	if err := decodeBytes(body, &b, renewalBodyShape); err != nil {
+		h.fail(w, err)
 		return
 	}
 	pct, err := mercato.ParseAmount(b.Increase)

@@ -33,7 +33,9 @@ type closeJob struct {
 	Period mercato.BillingPeriod `json:"period"`
 }
 
-type expireJob struct {
+// agreementJob is the payload of a job about one agreement: its expiry, its renewal's
+// finalization.
+type agreementJob struct {
 	AgreementID string `json:"agreementId"`
 }
 
@@ -79,7 +81,7 @@ func (s *Service) scheduleAgreement(tx mercato.Tx, a *mercato.Agreement, now tim
 	if a.EndTime.IsZero() {
 		return nil
 	}
-	return putJob(tx, jobExpire, "expire:"+a.ID, a.EndTime, expireJob{a.ID})
+	return putJob(tx, jobExpire, "expire:"+a.ID, a.EndTime, agreementJob{a.ID})
 }
 
 func scheduleClose(tx mercato.Tx, p mercato.BillingPeriod) error {
@@ -351,15 +353,7 @@ func agreementIDs(as []mercato.Agreement) []string {
 
 // expire ends an agreement that reached its end time.
 func (s *Service) expire(ctx context.Context, j mercato.Job) error {
-	p, err := jobPayload[expireJob](j)
-	if err != nil {
-		return err
-	}
-	return s.store.Update(ctx, func(tx mercato.Tx) error {
-		a, err := tx.GetAgreement(p.AgreementID)
-		if err != nil {
-			return err
-		}
+	return s.onAgreement(ctx, j, func(tx mercato.Tx, a mercato.Agreement) error {
 		if a.Status != mercato.AgreementActive || a.EndTime.After(j.DueAt) {
 			return nil // ended otherwise first
 		}
@@ -379,6 +373,21 @@ func (s *Service) expire(ctx context.Context, j mercato.Job) error {
 			return err
 		}
 		return agreementEnded(tx, &a, j.DueAt)
+	})
+}
+
+// onAgreement runs do, in one transaction, on the agreement job j's agreementJob names.
+func (s *Service) onAgreement(ctx context.Context, j mercato.Job, do func(tx mercato.Tx, a mercato.Agreement) error) error {
+	p, err := jobPayload[agreementJob](j)
+	if err != nil {
+		return err
+	}
+	return s.store.Update(ctx, func(tx mercato.Tx) error {
+		a, err := tx.GetAgreement(p.AgreementID)
+		if err != nil {
+			return err
+		}
+		return do(tx, a)
 	})
 }
 

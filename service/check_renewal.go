@@ -42,12 +42,7 @@ func (b *books) checkRenewals(add addFunc) {
 			continue
 		}
 		subject := "agreement " + a.ID
-		var r *mercato.RenewalTerm
-		for _, t := range src.Terms {
-			if t.Renewal != nil {
-				r = t.Renewal
-			}
-		}
+		r := src.Terms.Renewal()
 		if r == nil {
 			add(RuleRenewalPrice, subject, "renews agreement %s, which has no renewal term", src.ID)
 			continue

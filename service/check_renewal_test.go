@@ -92,31 +92,9 @@ func TestCheckFindsAnIncreaseOutsideTheRange(t *testing.T) {
 // kept the old wholesale is named.
 func TestCheckFindsAWholesaleThatDidNotFollow(t *testing.T) {
 	e := newEnv(t)
-	e.marketplace()
-	pi := mercato.PriceIncrease{}
-	pi.FixedPercentage = &struct {
-		Value mercato.Amount `json:"value" yaml:"value"`
-	}{Value: amt("3")}
-	terms := mercato.Terms{
-		{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: "USD", Duration: &mercato.Period{Months: 12}, Price: amt("1200.00")}},
-		{Renewal: &mercato.RenewalTerm{PriceIncrease: &pi}}}
-	auth := mercato.ResaleAuthorization{ID: "resaleauthz-check", ManufacturerID: seller, ResellerID: partner, ProductID: product,
-		State: mercato.ResaleAuthorizationActive, Wholesale: amt("1000.00"), Currency: "USD", ExpiresAt: day(2026, 6, 1)}
-	e.apply(mercato.Scenario{
-		Accounts: []mercato.Account{{ID: partner, Name: "Channel Co", Roles: []mercato.Role{mercato.RoleSeller}}},
-		Offers: []mercato.Offer{{ID: "offer-cppo-check", ProductID: product, SellerID: partner, Visibility: "private",
-			Buyers: []string{buyer}, ExpiresAt: day(2026, 3, 1), Terms: terms,
-			Resale: &mercato.Resale{AuthorizationID: auth.ID, Wholesale: amt("1000.00"), Price: amt("1200.00")}}},
-	})
-	putAuthorization(t, e, auth)
-	accepted := terms.Clone()
-	accepted[1].Renewal.Configuration = &mercato.RenewalConfiguration{EnableAutoRenew: true}
-	first, err := e.svc.AcceptOffer(e.ctx, service.AcceptInput{OfferID: "offer-cppo-check", BuyerID: buyer, Terms: accepted})
-	if err != nil {
-		t.Fatal(err)
-	}
+	first, _ := acceptResold(t, e, "check", &mercato.RenewalTerm{PriceIncrease: fixedIncrease("3")})
 	e.advanceTo(day(2027, 1, 2))
-	renewals, err := e.svc.Agreements(e.ctx, mercato.AgreementFilter{OfferID: "offer-cppo-check", Status: mercato.AgreementActive})
+	renewals, err := e.svc.Agreements(e.ctx, mercato.AgreementFilter{OfferID: first.OfferID, Status: mercato.AgreementActive})
 	if err != nil || len(renewals) != 1 || renewals[0].Resale == nil || renewals[0].Resale.Wholesale != amt("1030.00") {
 		t.Fatalf("renewals of %s: %+v, %v", first.ID, renewals, err)
 	}
@@ -126,7 +104,7 @@ func TestCheckFindsAWholesaleThatDidNotFollow(t *testing.T) {
 	next := renewals[0]
 	next.Resale.Wholesale = amt("1000.00")
 	e.plant(func(tx mercato.Tx) error { return tx.UpdateAgreement(next) })
-	vs := e.violations()
+	vs := e.violations() // the invoice's resale split is named too: it follows the renewal's wholesale
 	want := "agreement " + next.ID + ": renews agreement " + first.ID + " resold at wholesale 1000.00 USD of 1200.00; maker \"" +
 		seller + "\"'s wholesale is 1000.00 USD, want 1030.00 USD"
 	if len(vs[service.RuleRenewalPrice]) != 1 {

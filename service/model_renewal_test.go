@@ -331,10 +331,8 @@ func (m *model) renewalOf(r *modelRenewal) mercato.Agreement {
 
 // renewalTermID returns the ID of the agreement's renewal term.
 func renewalTermID(a mercato.Agreement) string {
-	for _, t := range a.Terms {
-		if t.Renewal != nil {
-			return t.Renewal.ID
-		}
+	if r := a.Terms.Renewal(); r != nil {
+		return r.ID
 	}
 	return ""
 }

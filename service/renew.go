@@ -18,12 +18,7 @@ func renewalOf(tx mercato.Tx, a *mercato.Agreement) (*mercato.RenewalTerm, error
 	if b, _ := EndTimeBehavior(a); b != "RENEW" || !billing.Renewable(a.Terms) {
 		return nil, nil
 	}
-	var r *mercato.RenewalTerm
-	for _, t := range a.Terms {
-		if t.Renewal != nil {
-			r = t.Renewal
-		}
-	}
+	r := a.Terms.Renewal()
 	if r.MaxRenewals == nil {
 		return r, nil
 	}

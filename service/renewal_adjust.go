@@ -60,13 +60,8 @@ func adjustRenewal(tx mercato.Tx, caller string, in AdjustRenewalInput, now time
 		return mercato.Agreement{}, err
 	}
 
-	adj := mercato.RenewalAdjustment{}
-	if r.Adjustment != nil {
-		adj = *r.Adjustment
-	}
-	pct, at := in.Increase, now
-	adj.Increase, adj.AdjustedAt = &pct, &at
-	r.Adjustment = &adj
+	pct := in.Increase
+	r.Adjustment = &mercato.RenewalAdjustment{Increase: &pct} // not finalized: adjustableRenewal refuses that
 	if err := tx.UpdateAgreement(a); err != nil {
 		return mercato.Agreement{}, err
 	}
@@ -80,7 +75,7 @@ func adjustableRenewal(a *mercato.Agreement, pct mercato.Amount, now time.Time) 
 	if a.Status != mercato.AgreementActive {
 		return nil, invalid("INACTIVE_AGREEMENT", "agreementId", "agreement %s is %s: only an active agreement's renewal is adjusted", a.ID, a.Status)
 	}
-	r := renewalTermOf(a)
+	r := a.Terms.Renewal()
 	if r == nil {
 		return nil, invalid("UNSUPPORTED_ACTION", "agreementId", "agreement %s has no renewal term", a.ID)
 	}
@@ -111,26 +106,11 @@ func closedBy(r *mercato.RenewalTerm, end time.Time) string {
 	return "the agreement's end"
 }
 
-// renewalTermOf returns agreement a's renewal term, which changes a when changed; nil without.
-func renewalTermOf(a *mercato.Agreement) *mercato.RenewalTerm {
-	for _, t := range a.Terms {
-		if t.Renewal != nil {
-			return t.Renewal
-		}
-	}
-	return nil
-}
-
-// renewalJob is the payload of a renewal's finalization job.
-type renewalJob struct {
-	AgreementID string `json:"agreementId"`
-}
-
 // scheduleRenewalFinalized schedules the finalization of agreement a's renewal terms, if its
 // renewal term has a time for it after now. Whether the agreement renews is decided then: the
 // buyer may switch auto-renewal until the lockout.
 func scheduleRenewalFinalized(tx mercato.Tx, a *mercato.Agreement, now time.Time) error {
-	r := renewalTermOf(a)
+	r := a.Terms.Renewal()
 	if r == nil || a.EndTime.IsZero() {
 		return nil
 	}
@@ -138,23 +118,15 @@ func scheduleRenewalFinalized(tx mercato.Tx, a *mercato.Agreement, now time.Time
 	if due.IsZero() || !due.After(now) {
 		return nil
 	}
-	return putJob(tx, jobRenewalTermsFinalized, "renewal-finalized:"+a.ID, due, renewalJob{a.ID})
+	return putJob(tx, jobRenewalTermsFinalized, "renewal-finalized:"+a.ID, due, agreementJob{a.ID})
 }
 
 // finalizeRenewal fixes the increase of an agreement's coming renewal at its adjustment
 // deadline, and tells both parties the renewal's terms. An agreement that no longer renews, or
 // whose end moved, is left alone.
 func (s *Service) finalizeRenewal(ctx context.Context, j mercato.Job) error {
-	p, err := jobPayload[renewalJob](j)
-	if err != nil {
-		return err
-	}
-	return s.store.Update(ctx, func(tx mercato.Tx) error {
-		a, err := tx.GetAgreement(p.AgreementID)
-		if err != nil {
-			return err
-		}
-		r := renewalTermOf(&a)
+	return s.onAgreement(ctx, j, func(tx mercato.Tx, a mercato.Agreement) error {
+		r := a.Terms.Renewal()
 		if a.Status != mercato.AgreementActive || r == nil || r.Adjustment.Finalized() || !r.FinalizeTime(a.EndTime).Equal(j.DueAt) {
 			return nil
 		}
@@ -168,7 +140,7 @@ func (s *Service) finalizeRenewal(ctx context.Context, j mercato.Job) error {
 // finalizeLate finalizes at now the renewal of agreement a if its terms were due to be finalized
 // already but it did not renew then: its buyer turned auto-renewal back on after the deadline.
 func (s *Service) finalizeLate(tx mercato.Tx, a *mercato.Agreement, now time.Time) error {
-	r := renewalTermOf(a)
+	r := a.Terms.Renewal()
 	if r == nil || r.Adjustment.Finalized() {
 		return nil
 	}
@@ -246,12 +218,7 @@ func renewalNotice(tx mercato.Tx, k mercato.EventKind, a *mercato.Agreement, sum
 // ending at end inside its renewal term's lockout: requested are the amended terms, current the
 // agreement's.
 func checkLockout(current, requested mercato.Terms, end, now time.Time) error {
-	var was *mercato.RenewalTerm
-	for _, t := range current {
-		if t.Renewal != nil {
-			was = t.Renewal
-		}
-	}
+	was := current.Renewal()
 	if was == nil || was.Configuration == nil || !was.Configuration.EnableAutoRenew {
 		return nil
 	}
@@ -259,12 +226,10 @@ func checkLockout(current, requested mercato.Terms, end, now time.Time) error {
 	if lockout.IsZero() || now.Before(lockout) {
 		return nil
 	}
-	for _, t := range requested {
-		if t.Renewal != nil && (t.Renewal.Configuration == nil || !t.Renewal.Configuration.EnableAutoRenew) {
-			return invalid("UNSUPPORTED_ACTION", "requestedTerms",
-				"requestedTerms: auto-renewal can no longer be turned off: the renewal's lockout began at %s (%s before the end)",
-				mercato.EventTime(lockout), was.LockoutPeriod)
-		}
+	if r := requested.Renewal(); r != nil && (r.Configuration == nil || !r.Configuration.EnableAutoRenew) {
+		return invalid("UNSUPPORTED_ACTION", "requestedTerms",
+			"requestedTerms: auto-renewal can no longer be turned off: the renewal's lockout began at %s (%s before the end)",
+			mercato.EventTime(lockout), was.LockoutPeriod)
 	}
 	return nil
 }
@@ -272,16 +237,8 @@ func checkLockout(current, requested mercato.Terms, end, now time.Time) error {
 // keepAdjustment carries the seller's adjustment of the current renewal term onto amended
 // terms, which were quoted before it may have been made.
 func keepAdjustment(current, amended mercato.Terms) {
-	var adj *mercato.RenewalAdjustment
-	for _, t := range current {
-		if t.Renewal != nil {
-			adj = t.Renewal.Adjustment
-		}
-	}
-	for _, t := range amended {
-		if t.Renewal != nil {
-			t.Renewal.Adjustment = adj
-		}
+	if was, r := current.Renewal(), amended.Renewal(); was != nil && r != nil {
+		r.Adjustment = was.Adjustment
 	}
 }
 
@@ -321,7 +278,7 @@ func (s *Service) RenewalPlan(ctx context.Context, caller, id string) (RenewalPl
 }
 
 func renewalPlan(tx mercato.Tx, a *mercato.Agreement, now time.Time) (RenewalPlan, error) {
-	r := renewalTermOf(a)
+	r := a.Terms.Renewal()
 	if r == nil {
 		return RenewalPlan{}, invalid("UNSUPPORTED_ACTION", "agreementId", "agreement %s has no renewal term", a.ID)
 	}

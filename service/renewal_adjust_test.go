@@ -174,12 +174,7 @@ func TestRenewalPriceAdjustedWithinRange(t *testing.T) {
 
 		e.advanceTo(day(2026, 11, 22))
 		a, _ := e.svc.Agreement(e.ctx, first)
-		var termID string
-		for _, t := range a.Terms {
-			if t.Renewal != nil {
-				termID = t.Renewal.ID
-			}
-		}
+		termID := renewalTermID(a)
 		_, err := e.svc.CreateAgreementRequest(e.ctx, buyer2, service.CreateAgreementRequestInput{Intent: "AMEND", SourceAgreementID: first,
 			Terms: []service.RequestedTerm{{ID: termID, Renewal: &mercato.RenewalConfiguration{EnableAutoRenew: false}}}})
 		if ve := errorOf(t, err, mercato.EInvalid); len(ve.Fields) != 1 || ve.Fields[0].Name != "requestedTerms" || !strings.Contains(ve.Message, "lockout") {
@@ -242,25 +237,7 @@ func TestRenewalTurnedOffBeforeLockout(t *testing.T) {
 // may not adjust it.
 func TestResoldRenewalAdjusted(t *testing.T) {
 	eachStore(t, func(t *testing.T, e *env) {
-		e.marketplace()
-		terms := mercato.Terms{
-			{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: "USD", Duration: &mercato.Period{Months: 12}, Price: amt("1200.00")}},
-			{Renewal: &mercato.RenewalTerm{PriceIncrease: renewalRange(), AdjustmentDeadline: &mercato.Period{Days: 45}}}}
-		auth := mercato.ResaleAuthorization{ID: "resaleauthz-ranged", ManufacturerID: seller, ResellerID: partner, ProductID: product,
-			State: mercato.ResaleAuthorizationActive, Wholesale: amt("1000.00"), Currency: "USD", ExpiresAt: day(2026, 6, 1)}
-		e.apply(mercato.Scenario{
-			Accounts: []mercato.Account{{ID: partner, Name: "Channel Co", Roles: []mercato.Role{mercato.RoleSeller}}},
-			Offers: []mercato.Offer{{ID: "offer-cppo-ranged", ProductID: product, SellerID: partner, Visibility: "private",
-				Buyers: []string{buyer}, ExpiresAt: day(2026, 3, 1), Terms: terms,
-				Resale: &mercato.Resale{AuthorizationID: auth.ID, Wholesale: amt("1000.00"), Price: amt("1200.00")}}},
-		})
-		putAuthorization(t, e, auth)
-		accepted := terms.Clone()
-		accepted[1].Renewal.Configuration = &mercato.RenewalConfiguration{EnableAutoRenew: true}
-		first, err := e.svc.AcceptOffer(e.ctx, service.AcceptInput{OfferID: "offer-cppo-ranged", BuyerID: buyer, Terms: accepted})
-		if err != nil {
-			t.Fatal(err)
-		}
+		first, auth := acceptResold(t, e, "ranged", &mercato.RenewalTerm{PriceIncrease: renewalRange(), AdjustmentDeadline: &mercato.Period{Days: 45}})
 
 		in := service.AdjustRenewalInput{AgreementID: first.ID, Increase: amt("5")}
 		if _, err := e.svc.AdjustRenewal(e.ctx, seller, in); mercato.ErrorCodeOf(err) != mercato.ENotFound && mercato.ErrorCodeOf(err) != mercato.EForbidden {
@@ -270,7 +247,7 @@ func TestResoldRenewalAdjusted(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.advanceTo(day(2027, 1, 2))
-		renewals, err := e.svc.Agreements(e.ctx, mercato.AgreementFilter{OfferID: "offer-cppo-ranged", Status: mercato.AgreementActive})
+		renewals, err := e.svc.Agreements(e.ctx, mercato.AgreementFilter{OfferID: first.OfferID, Status: mercato.AgreementActive})
 		if err != nil || len(renewals) != 1 {
 			t.Fatalf("renewals: %+v, %v", renewals, err)
 		}

@@ -16,35 +16,12 @@ import (
 // On February 10 both are paid out: the maker 1,009.40, the partner 201.88; check finds nothing.
 func TestResoldAgreementRenews(t *testing.T) {
 	eachStore(t, func(t *testing.T, e *env) {
-		e.marketplace()
-		pi := mercato.PriceIncrease{}
-		pi.FixedPercentage = &struct {
-			Value mercato.Amount `json:"value" yaml:"value"`
-		}{Value: amt("3")}
-		terms := mercato.Terms{
-			{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: "USD", Duration: &mercato.Period{Months: 12}, Price: amt("1200.00")}},
-			{Renewal: &mercato.RenewalTerm{PriceIncrease: &pi}}}
-		auth := mercato.ResaleAuthorization{ID: "resaleauthz-renewal", ManufacturerID: seller, ResellerID: partner, ProductID: product,
-			State: mercato.ResaleAuthorizationActive, Wholesale: amt("1000.00"), Currency: "USD", ExpiresAt: day(2026, 6, 1)}
-		e.apply(mercato.Scenario{
-			Accounts: []mercato.Account{{ID: partner, Name: "Channel Co", Roles: []mercato.Role{mercato.RoleSeller}}},
-			Offers: []mercato.Offer{{ID: "offer-cppo-renewing", ProductID: product, SellerID: partner, Visibility: "private",
-				Buyers: []string{buyer}, ExpiresAt: day(2026, 3, 1), Terms: terms,
-				Resale: &mercato.Resale{AuthorizationID: auth.ID, Wholesale: amt("1000.00"), Price: amt("1200.00")}}},
-		})
-		putAuthorization(t, e, auth)
-
-		accepted := terms.Clone()
-		accepted[1].Renewal.Configuration = &mercato.RenewalConfiguration{EnableAutoRenew: true}
-		first, err := e.svc.AcceptOffer(e.ctx, service.AcceptInput{OfferID: "offer-cppo-renewing", BuyerID: buyer, Terms: accepted})
-		if err != nil {
-			t.Fatal(err)
-		}
+		first, auth := acceptResold(t, e, "renewing", &mercato.RenewalTerm{PriceIncrease: fixedIncrease("3")})
 		auth.State = mercato.ResaleAuthorizationRestricted // the maker stops new offers; expiry passes too
 		putAuthorization(t, e, auth)
 
 		e.advanceTo(day(2027, 1, 2))
-		renewals, err := e.svc.Agreements(e.ctx, mercato.AgreementFilter{OfferID: "offer-cppo-renewing", Status: mercato.AgreementActive})
+		renewals, err := e.svc.Agreements(e.ctx, mercato.AgreementFilter{OfferID: first.OfferID, Status: mercato.AgreementActive})
 		if err != nil || len(renewals) != 1 {
 			t.Fatalf("renewals of %s: %+v, %v", first.ID, renewals, err)
 		}
@@ -75,6 +52,44 @@ func TestResoldAgreementRenews(t *testing.T) {
 			t.Errorf("check: %v, %v", vs, err)
 		}
 	})
+}
+
+// fixedIncrease is a renewal term's fixed price increase of pct percent.
+func fixedIncrease(pct string) *mercato.PriceIncrease {
+	pi := mercato.PriceIncrease{}
+	pi.FixedPercentage = &struct {
+		Value mercato.Amount `json:"value" yaml:"value"`
+	}{Value: amt(pct)}
+	return &pi
+}
+
+// acceptResold has buyer accept, on 2026-01-01 with auto-renewal on, a channel partner's
+// 12-month resale of the seller's product at 1,200.00 USD (wholesale 1,000.00) that renews under
+// renewal, made under an active authorization ending 2026-06-01; offer and authorization are
+// named after name. It returns the agreement and the authorization.
+func acceptResold(t *testing.T, e *env, name string, renewal *mercato.RenewalTerm) (mercato.Agreement, mercato.ResaleAuthorization) {
+	t.Helper()
+	e.marketplace()
+	terms := mercato.Terms{
+		{FixedUpfront: &mercato.FixedUpfrontPricingTerm{CurrencyCode: "USD", Duration: &mercato.Period{Months: 12}, Price: amt("1200.00")}},
+		{Renewal: renewal}}
+	auth := mercato.ResaleAuthorization{ID: "resaleauthz-" + name, ManufacturerID: seller, ResellerID: partner, ProductID: product,
+		State: mercato.ResaleAuthorizationActive, Wholesale: amt("1000.00"), Currency: "USD", ExpiresAt: day(2026, 6, 1)}
+	offerID := "offer-cppo-" + name
+	e.apply(mercato.Scenario{
+		Accounts: []mercato.Account{{ID: partner, Name: "Channel Co", Roles: []mercato.Role{mercato.RoleSeller}}},
+		Offers: []mercato.Offer{{ID: offerID, ProductID: product, SellerID: partner, Visibility: "private",
+			Buyers: []string{buyer}, ExpiresAt: day(2026, 3, 1), Terms: terms,
+			Resale: &mercato.Resale{AuthorizationID: auth.ID, Wholesale: amt("1000.00"), Price: amt("1200.00")}}},
+	})
+	putAuthorization(t, e, auth)
+	accepted := terms.Clone()
+	accepted[1].Renewal.Configuration = &mercato.RenewalConfiguration{EnableAutoRenew: true}
+	first, err := e.svc.AcceptOffer(e.ctx, service.AcceptInput{OfferID: offerID, BuyerID: buyer, Terms: accepted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return first, auth
 }
 
 // putAuthorization stores a resale authorization as it stands.

@@ -34,22 +34,13 @@ and MERCATO_SECRET_ACCESS_KEY). Answers are JSON.`,
 	return cmd
 }
 
-// renewalPath is the path of an agreement's renewal, and of an action on it if any.
-func renewalPath(id, action string) string {
-	p := resourcePath("/_mercato/agreements", id, "renewal")
-	if action != "" {
-		p += "/" + action
-	}
-	return p
-}
-
 func (c *renewalsCLI) showCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "show AGREEMENT_ID",
 		Short: "Show an agreement's coming renewal, to either party",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.s.callJSON(cmd, http.MethodGet, renewalPath(args[0], ""), nil)
+			return c.s.callJSON(cmd, http.MethodGet, resourcePath("/_mercato/agreements", args[0], "renewal"), nil)
 		},
 	}
 }
@@ -61,7 +52,7 @@ func (c *renewalsCLI) adjustCmd() *cobra.Command {
 		Example: `  mercato renewals adjust agmt-1234 --increase 5`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.s.callJSON(cmd, http.MethodPost, renewalPath(args[0], "adjustment"), &c.body)
+			return c.s.callJSON(cmd, http.MethodPost, resourcePath("/_mercato/agreements", args[0], "renewal/adjustment"), &c.body)
 		},
 	}
 	cmd.Flags().StringVar(&c.body.Increase, "increase", "", "the increase in percent, e.g. 3.5")
